@@ -1,0 +1,61 @@
+/**
+ * Diagnostics: every problem the loader or shape inference finds, with a stable code, the node it
+ * belongs to, and a message that names the fix. Quick fixes are typed so the designer and the
+ * extension host can apply them without parsing messages.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Stable codes: tests, quick fixes and users' bug reports refer to them, so never rename one. */
+export type DiagnosticCode =
+  // the file itself
+  | 'invalid-json'
+  | 'not-a-model'
+  | 'unsupported-version'
+  | 'schema'
+  // graph structure
+  | 'duplicate-id'
+  | 'unknown-layer'
+  | 'unknown-input'
+  | 'cycle'
+  | 'no-input-layer'
+  | 'multiple-outputs'
+  | 'unconnected-node'
+  | 'missing-input'
+  | 'extra-input'
+  // params
+  | 'bad-param'
+  | 'unknown-param'
+  // shapes
+  | 'add-shape-mismatch'
+  | 'concat-shape-mismatch'
+  | 'dimension-zero'
+  | 'kernel-too-large'
+  | 'dense-on-4d'
+  | 'reshape-size-mismatch'
+  | 'rank-mismatch'
+  // compile / dataset agreement
+  | 'output-units-vs-classes'
+  | 'softmax-loss-mismatch'
+  | 'dataset-shape-mismatch';
+
+/** A change that resolves a diagnostic, applied by the designer or a code action. */
+export type QuickFix =
+  | { kind: 'insertLayer'; title: string; afterNodeId: string; layerType: string; params?: Record<string, unknown> }
+  | { kind: 'setParam'; title: string; nodeId: string; param: string; value: unknown }
+  | { kind: 'setCompile'; title: string; field: 'loss'; value: string }
+  | { kind: 'removeNode'; title: string; nodeId: string };
+
+export interface Diagnostic {
+  /** The node the problem belongs to; `null` for the file or the model as a whole. */
+  nodeId: string | null;
+  code: DiagnosticCode;
+  severity: Severity;
+  /** Says what is wrong and how to fix it, in one or two sentences. */
+  message: string;
+  fixes?: QuickFix[];
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
