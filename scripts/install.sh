@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything CNN Studio's build and tests need on a fresh Debian machine of our kind.
+# Idempotent: each step is skipped when its result is already there.
+#   bash scripts/install.sh            # npm packages only (enough for the build, the CLI and unit tests)
+#   bash scripts/install.sh --test     # + what the browser, PyTorch and VS Code tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+step() { printf '== %s\n' "$*"; }
+
+apt_install() {
+  # Only the packages that are missing, so a prepared machine does no apt work at all.
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "apt-get install ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# npm packages: `npm ci` when node_modules is missing or older than the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+if [ $want_test -eq 1 ]; then
+  # chromium drives the webview tests and code-server; python3-torch checks the exported PyTorch code.
+  apt_install chromium python3-torch
+  if [ -x scripts/install-code-server.sh ]; then bash scripts/install-code-server.sh; fi
+fi

@@ -1,0 +1,70 @@
+/**
+ * The `cnn-studio` command line. Every command is a `CliCommand` in `commands/`; register it in
+ * COMMANDS below. Errors meant for the user go to stderr without a stack trace unless `--verbose`.
+ */
+import { CliError, parseArgs, type CliCommand, type CliIo } from './command';
+
+// Registered commands, in the order `--help` lists them. Add one import line and one entry per command.
+const COMMANDS: CliCommand[] = [];
+
+function helpText(): string {
+  const lines = ['Usage: cnn-studio <command> [options]', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.usage.padEnd(58)} ${c.description}`);
+  lines.push('', 'Global options: --verbose (stack traces on errors), --help');
+  return lines.join('\n') + '\n';
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  const verbose = rest.includes('--verbose');
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(helpText());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`Unknown command '${name}'. Run 'cnn-studio --help' for the list of commands.\n`);
+    return 2;
+  }
+  const args = parseArgs(rest);
+  if (args.flags.has('help')) {
+    io.stdout(`Usage: cnn-studio ${command.usage}\n${command.description}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const userFacing = err instanceof CliError || (e as { userFacing?: boolean }).userFacing === true;
+    io.stderr(`cnn-studio ${name}: ${userFacing ? e.message : `internal error: ${e.message}`}\n`);
+    if (verbose && e.stack) io.stderr(e.stack + '\n');
+    else if (!userFacing) io.stderr('Run again with --verbose for the stack trace.\n');
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    // First Ctrl+C asks the command to stop cleanly; a second one exits at once.
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('\nStopping… (Ctrl+C again to quit at once)\n');
+    controller.abort();
+  });
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTty: Boolean(process.stdout.isTTY),
+    signal: controller.signal,
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`cnn-studio: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
