@@ -1,0 +1,442 @@
+/**
+ * The training engine's API, declared once (pattern: vscode-js-profile-visualizer's heapsnapshot rpc).
+ *
+ * `EngineApi` lists every request the extension host (or a test, or the CLI) can make of the engine
+ * process; request/response types are derived from it. `EngineEvent` is everything the engine pushes
+ * unasked (metrics, progress, logs, run lifecycle). Both travel through the generic helper in `rpc.ts`.
+ *
+ * Types only (plus constants): imported by the engine, the extension host and the webviews, so nothing
+ * here may depend on tfjs, Node or the DOM.
+ */
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Shared data                                                                                       */
+/* ------------------------------------------------------------------------------------------------ */
+
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** What the engine actually runs on (same shape as the backend module's `BackendInfo`). */
+export interface EngineBackendInfo {
+  readonly name: string;
+  readonly tfjsVersion: string;
+  readonly threads: number;
+  readonly simd: boolean;
+  /** Set when the preferred backend was not available, saying why and what was used instead. */
+  readonly fallbackReason?: string;
+}
+
+/** Settings the user can override per run (CLI flags, the "Train" dialog); absent = take the model file's. */
+export interface TrainingOverrides {
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly learningRate?: number;
+  readonly validationSplit?: number;
+  readonly seed?: number;
+  readonly backend?: BackendPreference;
+  /** Emit `batchMetrics` at most this often (ms); default 250. 0 = every batch. */
+  readonly batchEventIntervalMs?: number;
+}
+
+export type RunStatus = 'running' | 'paused' | 'finished' | 'stopped' | 'interrupted' | 'failed';
+
+/** Metrics of one finished epoch; also one line of `metrics.jsonl`. `val*` are null without validation data. */
+export interface EpochMetrics {
+  /** 1-based. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly learningRate: number;
+  readonly samplesPerSec: number;
+  /** Wall time of this epoch incl. validation. */
+  readonly seconds: number;
+  /** Estimated seconds left for the remaining epochs. */
+  readonly etaSeconds: number;
+}
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface DatasetSummary {
+  readonly kind: 'imageFolder' | 'mnistIdx' | 'cifar10' | 'csv';
+  /** The training data's folder or file, absolute. */
+  readonly path: string;
+  readonly classNames: readonly string[];
+  /** Training samples per class (after the split). */
+  readonly trainCounts: readonly number[];
+  readonly validationCounts: readonly number[];
+  readonly numTrain: number;
+  readonly numValidation: number;
+  /** `[height, width, channels]` of every sample. */
+  readonly imageShape: readonly [number, number, number];
+  readonly warnings: readonly string[];
+  /** Unreadable or corrupt files, skipped. */
+  readonly skipped: readonly SkippedFile[];
+  readonly loadSeconds: number;
+}
+
+/** `run.json`: the run's status record. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly modelName: string;
+  readonly status: RunStatus;
+  /** The engine process that owns the run while it is running (used to detect a killed run). */
+  readonly pid: number;
+  readonly backend: EngineBackendInfo;
+  readonly versions: { readonly cnnStudio: string; readonly tfjs: string; readonly node: string };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt?: string;
+  /** Seconds spent training (excluding pauses), summed over continuations. */
+  readonly trainingSeconds: number;
+  readonly epochsCompleted: number;
+  readonly epochsPlanned: number;
+  readonly bestEpoch: number | null;
+  readonly bestValAccuracy: number | null;
+  readonly bestValLoss: number | null;
+  /** Why the run ended other than by finishing (stopped, NaN loss, early stopping, error). */
+  readonly message?: string;
+  /** When continued from another run: that run's folder. */
+  readonly continuedFrom?: string;
+}
+
+/** A run as listed by `listRuns` (the record plus where it lives). */
+export interface RunSummary {
+  readonly runDir: string;
+  readonly record: RunRecord;
+  readonly hasEvaluation: boolean;
+}
+
+export interface ClassReport {
+  readonly className: string;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  /** Samples of this class in the evaluated set. */
+  readonly support: number;
+}
+
+export interface MisclassifiedSample {
+  /** Index in the evaluated set (usable as `{ datasetIndex }` with split 'validation'). */
+  readonly index: number;
+  /** Source file, when the dataset has one file per sample. */
+  readonly path: string | null;
+  readonly trueClass: string;
+  readonly predictedClass: string;
+  readonly confidence: number;
+}
+
+/** `evaluation.json`. */
+export interface EvaluationReport {
+  readonly runDir: string;
+  readonly checkpoint: CheckpointName;
+  readonly dataPath: string;
+  /** Which samples were evaluated: the run's validation split, or all of a separate folder. */
+  readonly split: 'validation' | 'all';
+  readonly numSamples: number;
+  readonly accuracy: number;
+  readonly loss: number;
+  readonly classNames: readonly string[];
+  readonly perClass: readonly ClassReport[];
+  /** `confusionMatrix[true][predicted]`. */
+  readonly confusionMatrix: readonly (readonly number[])[];
+  /** Worst first, at most 100. */
+  readonly misclassified: readonly MisclassifiedSample[];
+  readonly evaluatedAt: string;
+}
+
+export interface ClassProbability {
+  readonly className: string;
+  readonly probability: number;
+}
+
+export interface ImagePrediction {
+  readonly imagePath: string;
+  /** Best first, `topK` entries. */
+  readonly top: readonly ClassProbability[];
+}
+
+export type CheckpointName = 'best' | 'last';
+
+/**
+ * One layer's output for one sample: `shape` is `[h, w, c]`; `data` holds the channels one after the
+ * other (channel k's tile is `data.subarray(k*h*w, (k+1)*h*w)`), each scaled to 0–255 on its own.
+ */
+export interface FeatureMapTiles {
+  readonly layerId: string;
+  readonly layerType: string;
+  readonly shape: readonly [number, number, number];
+  /** Channels actually included (the first `maxChannels`); `shape[2]` counts only these. */
+  readonly totalChannels: number;
+  readonly data: Uint8Array;
+  /** Each channel's raw min/max before scaling, to tell a dead channel (all 0) from a weak one. */
+  readonly ranges: Float32Array;
+}
+
+/**
+ * The first conv layer's filters: `shape` is `[kh, kw, channels, count]` with channels 3 when the
+ * layer sees RGB (shown in colour) and 1 otherwise (input channels averaged); filter f's tile is
+ * `data.subarray(f*kh*kw*channels, (f+1)*kh*kw*channels)` in row-major HWC order, scaled to 0–255 per filter.
+ */
+export interface FilterTiles {
+  readonly layerId: string;
+  readonly shape: readonly [number, number, number, number];
+  readonly data: Uint8Array;
+}
+
+/** Grad-CAM for one class at the last conv layer, upsampled to the input's `[h, w]`, 0–255. */
+export interface GradCamMap {
+  readonly layerId: string;
+  readonly classIndex: number;
+  readonly className: string;
+  readonly shape: readonly [number, number];
+  readonly data: Uint8Array;
+}
+
+export interface ActivationsResult {
+  /** The sample as the model saw it: `[h, w, c]` uint8 (c = 1 or 3). */
+  readonly input: { readonly shape: readonly [number, number, number]; readonly data: Uint8Array };
+  readonly samplePath: string | null;
+  /** The sample's label when it came from the dataset. */
+  readonly trueClass: string | null;
+  readonly prediction: readonly ClassProbability[];
+  /** Every conv/pool layer, in model order. */
+  readonly featureMaps: readonly FeatureMapTiles[];
+  /** Null when the model has no Conv2D layer. */
+  readonly filters: FilterTiles | null;
+  /** Null when the model has no conv layer to attach it to. */
+  readonly gradCam: GradCamMap | null;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Requests                                                                                          */
+/* ------------------------------------------------------------------------------------------------ */
+
+export interface StartTrainingParams {
+  /** The `.cnn.json` file; relative dataset paths are resolved against its folder. */
+  readonly modelPath: string;
+  /** The editor's current (possibly unsaved) text; read from `modelPath` when absent. */
+  readonly modelText?: string;
+  /** An image folder (or a data file/folder of the model's dataset kind) replacing the model's dataset path. */
+  readonly dataDir?: string;
+  readonly overrides?: TrainingOverrides;
+  /** Runs go to `<runsRoot>/.cnn-studio/runs/<model-name>/<run-id>/`. */
+  readonly runsRoot: string;
+  /** Use exactly this folder instead (the CLI's `--out`). */
+  readonly runDir?: string;
+  /** Continue this run's folder from its last checkpoint (new epochs are appended to it). */
+  readonly continueFrom?: string;
+}
+
+export interface TrainingStarted {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly backend: EngineBackendInfo;
+  readonly dataset: DatasetSummary;
+}
+
+export interface RunControlParams {
+  /** Defaults to the current run. */
+  readonly runId?: string;
+}
+
+export interface RunControlResult {
+  readonly runId: string;
+  readonly status: RunStatus;
+}
+
+export interface EvaluateParams {
+  readonly runDir: string;
+  /** A separate labelled folder/file; default: the run's own validation split. */
+  readonly dataDir?: string;
+  readonly checkpoint?: CheckpointName;
+}
+
+export interface PredictParams {
+  readonly runDir: string;
+  readonly imagePaths: readonly string[];
+  readonly topK?: number;
+  readonly checkpoint?: CheckpointName;
+}
+
+export type ActivationsTarget =
+  | { readonly kind: 'run'; readonly runDir: string; readonly checkpoint?: CheckpointName }
+  /** The model being trained right now (read between two batches). */
+  | { readonly kind: 'live' };
+
+export type SampleRef =
+  /** Index into the run's validation split (as in `MisclassifiedSample.index`). */
+  | { readonly datasetIndex: number }
+  | { readonly imagePath: string };
+
+export interface ActivationsParams {
+  readonly target: ActivationsTarget;
+  readonly sample: SampleRef;
+  /** Cap on channels per layer (default 64). */
+  readonly maxChannels?: number;
+}
+
+export interface ListRunsParams {
+  readonly runsRoot: string;
+}
+
+export interface EngineStatus {
+  readonly pid: number;
+  readonly backend: EngineBackendInfo | null;
+  readonly currentRun: { readonly runId: string; readonly runDir: string; readonly status: RunStatus } | null;
+}
+
+/** Every request the engine serves: method name → (params) => result. */
+export interface EngineApi {
+  startTraining(params: StartTrainingParams): TrainingStarted;
+  pause(params: RunControlParams): RunControlResult;
+  resume(params: RunControlParams): RunControlResult;
+  stop(params: RunControlParams): RunControlResult;
+  evaluate(params: EvaluateParams): EvaluationReport;
+  predict(params: PredictParams): ImagePrediction[];
+  activations(params: ActivationsParams): ActivationsResult;
+  listRuns(params: ListRunsParams): RunSummary[];
+  status(params: Record<string, never>): EngineStatus;
+  /** Stops any run cleanly (kept as 'stopped') and lets the process exit. */
+  shutdown(params: Record<string, never>): { readonly ok: true };
+}
+
+export type EngineMethod = keyof EngineApi;
+export type EngineParams<M extends EngineMethod> = Parameters<EngineApi[M]>[0];
+export type EngineResult<M extends EngineMethod> = ReturnType<EngineApi[M]>;
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Events (engine → host)                                                                            */
+/* ------------------------------------------------------------------------------------------------ */
+
+export interface BatchMetricsEvent {
+  readonly type: 'batchMetrics';
+  readonly runId: string;
+  readonly epoch: number;
+  /** 1-based batch within the epoch. */
+  readonly batch: number;
+  readonly batchesPerEpoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly learningRate: number;
+  readonly samplesPerSec: number;
+}
+
+export interface EpochMetricsEvent {
+  readonly type: 'epochMetrics';
+  readonly runId: string;
+  readonly epochs: number;
+  readonly metrics: EpochMetrics;
+  /** True when this epoch is the best so far (a `best/` checkpoint was written). */
+  readonly isBest: boolean;
+}
+
+export type ProgressPhase = 'loadingData' | 'building' | 'training' | 'validating' | 'saving' | 'evaluating';
+
+export interface ProgressEvent {
+  readonly type: 'progress';
+  readonly runId: string | null;
+  readonly phase: ProgressPhase;
+  readonly message: string;
+  /** 0..1 when known. */
+  readonly fraction: number | null;
+}
+
+export interface LogEvent {
+  readonly type: 'log';
+  readonly runId: string | null;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export interface RunStartedEvent {
+  readonly type: 'runStarted';
+  readonly runId: string;
+  readonly runDir: string;
+  readonly modelName: string;
+  readonly backend: EngineBackendInfo;
+  readonly dataset: DatasetSummary;
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Epochs already done when continuing a run (0 for a new run). */
+  readonly startEpoch: number;
+  /** The earlier epochs' metrics when continuing, so charts can start filled. */
+  readonly history: readonly EpochMetrics[];
+}
+
+export interface RunStateEvent {
+  readonly type: 'runState';
+  readonly runId: string;
+  readonly status: RunStatus;
+}
+
+export interface RunFinishedEvent {
+  readonly type: 'runFinished';
+  readonly runId: string;
+  readonly runDir: string;
+  readonly status: 'finished' | 'stopped' | 'failed';
+  readonly epochsCompleted: number;
+  readonly bestEpoch: number | null;
+  readonly bestValAccuracy: number | null;
+  readonly seconds: number;
+  /** Why it ended early (stopped by the user, early stopping, NaN loss, an error). */
+  readonly message?: string;
+}
+
+/** The engine process died (or was told to exit) while a run was going; the run is kept as 'interrupted'. */
+export interface RunInterruptedEvent {
+  readonly type: 'runInterrupted';
+  readonly runId: string;
+  readonly runDir: string;
+  readonly message: string;
+}
+
+export interface EngineErrorEvent {
+  readonly type: 'error';
+  readonly runId: string | null;
+  readonly code: string;
+  readonly message: string;
+  readonly userFacing: boolean;
+}
+
+export type EngineEvent =
+  | BatchMetricsEvent
+  | EpochMetricsEvent
+  | ProgressEvent
+  | LogEvent
+  | RunStartedEvent
+  | RunStateEvent
+  | RunFinishedEvent
+  | RunInterruptedEvent
+  | EngineErrorEvent;
+
+/** Reported by the engine client (not the engine) when the engine process exits unexpectedly. */
+export interface EngineCrashedEvent {
+  readonly type: 'engineCrashed';
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** The last lines the process wrote to stderr (an OOM or native crash shows up here). */
+  readonly stderrTail: readonly string[];
+  /** The run that was going, if any (also reported as `runInterrupted`). */
+  readonly runId: string | null;
+  readonly message: string;
+}
+
+export type EngineClientEvent = EngineEvent | EngineCrashedEvent;
+
+/** Error codes carried by error replies and `error` events. */
+export type EngineErrorCode =
+  | 'busy'
+  | 'no-run'
+  | 'bad-model'
+  | 'dataset'
+  | 'shape-mismatch'
+  | 'nan-loss'
+  | 'run-not-found'
+  | 'backend'
+  | 'timeout'
+  | 'disposed'
+  | 'internal';
