@@ -1,0 +1,258 @@
+/**
+ * Applies one typed `ModelEdit` to a model, returning a new model (the input is never mutated).
+ *
+ * The designer only sends edits it believes possible; this is the host's check of that belief. An edit
+ * that cannot be applied (an id that does not exist, a duplicate id, a connection that would make a
+ * cycle) throws `ModelEditError`, and the caller answers with a fresh snapshot instead of touching the
+ * document. Edits that are possible but leave the model invalid (a Dense on a 4-D tensor) are applied:
+ * shape inference reports those as diagnostics with a fix, which is what the user needs to see.
+ */
+import { getLayerSpec } from './catalogue';
+import type { LayerParams, ModelFile, ModelNode, NodePosition } from './format';
+import type { ModelEdit } from './modelEdit';
+
+export type ModelEditErrorCode =
+  | 'unknown-node'
+  | 'duplicate-id'
+  | 'bad-id'
+  | 'unknown-layer'
+  | 'unknown-param'
+  | 'not-connected'
+  | 'already-connected'
+  | 'cycle'
+  | 'bad-index'
+  | 'bad-setting'
+  | 'bad-name';
+
+/** An edit that cannot be applied to this model; `message` names the problem and what to do instead. */
+export class ModelEditError extends Error {
+  readonly userFacing = true;
+  constructor(
+    readonly code: ModelEditErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelEditError';
+  }
+}
+
+/** Top-level sections `setSetting` may change; nodes and the format tag have their own edits. */
+const SETTING_ROOTS: ReadonlySet<string> = new Set(['compile', 'training', 'dataset', 'description']);
+
+export function applyModelEdit(model: ModelFile, edit: ModelEdit): ModelFile {
+  switch (edit.kind) {
+    case 'addNode':
+      return addNode(model, edit.node, edit.insertOnEdge);
+    case 'addNodes':
+      return edit.nodes.reduce<ModelFile>((m, node) => addNode(m, node, undefined), model);
+    case 'removeNodes':
+      return removeNodes(model, edit.ids);
+    case 'setParam': {
+      const node = requireNode(model, edit.id);
+      requireKnownParam(node, edit.param);
+      const params: LayerParams = { ...node.params };
+      if (edit.value === undefined) delete params[edit.param];
+      else params[edit.param] = edit.value;
+      return replaceNode(model, { ...node, params });
+    }
+    case 'setParams': {
+      const node = requireNode(model, edit.id);
+      for (const name of Object.keys(edit.params)) requireKnownParam(node, name);
+      return replaceNode(model, { ...node, params: { ...edit.params } });
+    }
+    case 'connect':
+      return connect(model, edit.from, edit.to, edit.index);
+    case 'disconnect': {
+      requireNode(model, edit.from);
+      const to = requireNode(model, edit.to);
+      const at = to.inputs.indexOf(edit.from);
+      if (at < 0) throw new ModelEditError('not-connected', `"${edit.from}" does not feed "${edit.to}", so there is nothing to disconnect.`);
+      return replaceNode(model, { ...to, inputs: to.inputs.filter((_, i) => i !== at) });
+    }
+    case 'moveNodes': {
+      for (const id of Object.keys(edit.positions)) requireNode(model, id);
+      return {
+        ...model,
+        nodes: model.nodes.map((n) => {
+          const p: NodePosition | undefined = edit.positions[n.id];
+          return p ? { ...n, position: { x: p.x, y: p.y } } : n;
+        }),
+      };
+    }
+    case 'renameNode':
+      return renameNode(model, edit.id, edit.newId);
+    case 'setSetting':
+      return setSetting(model, edit.path, edit.value);
+    case 'setName': {
+      const name = edit.name.trim();
+      if (name === '') throw new ModelEditError('bad-name', 'A model name cannot be empty: type at least one character.');
+      return { ...model, name };
+    }
+    case 'batch':
+      return edit.edits.reduce<ModelFile>((m, e) => applyModelEdit(m, e), model);
+  }
+}
+
+function findNode(model: ModelFile, id: string): ModelNode | undefined {
+  return model.nodes.find((n) => n.id === id);
+}
+
+function requireNode(model: ModelFile, id: string): ModelNode {
+  const node = findNode(model, id);
+  if (!node) throw new ModelEditError('unknown-node', `There is no layer "${id}" in the model (it may have been removed in the text): reopen the designer to see the current model.`);
+  return node;
+}
+
+function replaceNode(model: ModelFile, node: ModelNode): ModelFile {
+  return { ...model, nodes: model.nodes.map((n) => (n.id === node.id ? node : n)) };
+}
+
+const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function requireNewId(model: ModelFile, id: string): void {
+  if (!ID_PATTERN.test(id)) {
+    throw new ModelEditError('bad-id', `"${id}" is not a usable layer id: start with a letter or _ and use only letters, digits, _, . and -.`);
+  }
+  if (findNode(model, id)) throw new ModelEditError('duplicate-id', `A layer named "${id}" already exists: choose another id.`);
+}
+
+function requireKnownParam(node: ModelNode, param: string): void {
+  const spec = getLayerSpec(node.type);
+  // Unknown layer types are reported by diagnostics; their params cannot be checked here.
+  if (spec && !Object.prototype.hasOwnProperty.call(spec.params, param)) {
+    const known = Object.keys(spec.params);
+    throw new ModelEditError(
+      'unknown-param',
+      `${node.type} has no parameter "${param}"` + (known.length ? ` (it has ${known.join(', ')}).` : ' (it has no parameters).'),
+    );
+  }
+}
+
+/** True when `target` is `start` or can be reached from it by following consumers (edges input → node). */
+function reaches(model: ModelFile, start: string, target: string): boolean {
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === target) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const n of model.nodes) if (n.inputs.includes(id)) stack.push(n.id);
+  }
+  return false;
+}
+
+function addNode(model: ModelFile, node: ModelNode, insertOnEdge: { from: string; to: string } | undefined): ModelFile {
+  requireNewId(model, node.id);
+  if (!getLayerSpec(node.type)) {
+    throw new ModelEditError('unknown-layer', `"${node.type}" is not a layer type CNN Studio knows: pick one from the palette.`);
+  }
+  const added: ModelNode = { ...node, params: { ...node.params }, inputs: [...node.inputs] };
+  if (insertOnEdge) {
+    const from = requireNode(model, insertOnEdge.from);
+    const to = requireNode(model, insertOnEdge.to);
+    if (!to.inputs.includes(from.id)) {
+      throw new ModelEditError('not-connected', `"${from.id}" does not feed "${to.id}", so nothing can be inserted between them.`);
+    }
+    added.inputs = [from.id];
+    const nodes = model.nodes.map((n) => (n.id === to.id ? { ...n, inputs: n.inputs.map((i) => (i === from.id ? added.id : i)) } : n));
+    // Keep the file readable: the new layer goes right after the one that feeds it.
+    nodes.splice(nodes.findIndex((n) => n.id === from.id) + 1, 0, added);
+    return { ...model, nodes };
+  }
+  for (const input of added.inputs) requireNode(model, input);
+  const lastInput = Math.max(-1, ...added.inputs.map((id) => model.nodes.findIndex((n) => n.id === id)));
+  const nodes = [...model.nodes];
+  if (lastInput >= 0) nodes.splice(lastInput + 1, 0, added);
+  else nodes.push(added);
+  return { ...model, nodes };
+}
+
+function removeNodes(model: ModelFile, ids: readonly string[]): ModelFile {
+  for (const id of ids) requireNode(model, id);
+  const removed = new Set(ids);
+  // A removed node with exactly one input hands its consumers that input (followed through chains of
+  // removed nodes); one with none or several simply disappears from its consumers' inputs.
+  const bridge = (id: string, depth = 0): string | null => {
+    if (!removed.has(id)) return id;
+    const node = findNode(model, id)!;
+    if (node.inputs.length !== 1 || depth > model.nodes.length) return null;
+    return bridge(node.inputs[0]!, depth + 1);
+  };
+  const nodes = model.nodes
+    .filter((n) => !removed.has(n.id))
+    .map((n) => {
+      if (!n.inputs.some((i) => removed.has(i))) return n;
+      const inputs: string[] = [];
+      for (const i of n.inputs) {
+        const b = bridge(i);
+        if (b !== null) inputs.push(b);
+      }
+      return { ...n, inputs };
+    });
+  return { ...model, nodes };
+}
+
+function connect(model: ModelFile, fromId: string, toId: string, index: number | undefined): ModelFile {
+  requireNode(model, fromId);
+  const to = requireNode(model, toId);
+  if (fromId === toId) throw new ModelEditError('cycle', `A layer cannot feed itself: connect "${toId}" to a different layer.`);
+  if (to.inputs.includes(fromId)) throw new ModelEditError('already-connected', `"${fromId}" already feeds "${toId}".`);
+  if (reaches(model, toId, fromId)) {
+    throw new ModelEditError('cycle', `Connecting "${fromId}" to "${toId}" would make a loop ("${toId}" already feeds "${fromId}"): a model must flow one way.`);
+  }
+  const inputs = [...to.inputs];
+  if (index === undefined) inputs.push(fromId);
+  else {
+    if (!Number.isInteger(index) || index < 0 || index > inputs.length) {
+      throw new ModelEditError('bad-index', `Input position ${index} does not exist on "${toId}": use 0 to ${inputs.length}.`);
+    }
+    inputs.splice(index, 0, fromId);
+  }
+  return replaceNode(model, { ...to, inputs });
+}
+
+function renameNode(model: ModelFile, id: string, newId: string): ModelFile {
+  requireNode(model, id);
+  if (id === newId) return model;
+  requireNewId(model, newId);
+  return {
+    ...model,
+    nodes: model.nodes.map((n) => ({
+      ...n,
+      id: n.id === id ? newId : n.id,
+      inputs: n.inputs.map((i) => (i === id ? newId : i)),
+    })),
+  };
+}
+
+type JsonObject = { [key: string]: unknown };
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function setSetting(model: ModelFile, path: readonly string[], value: unknown): ModelFile {
+  const [root] = path;
+  if (root === undefined || !SETTING_ROOTS.has(root)) {
+    throw new ModelEditError('bad-setting', `"${path.join('.')}" is not a model setting: settings live under ${[...SETTING_ROOTS].join(', ')}.`);
+  }
+  const setIn = (obj: JsonObject, rest: readonly string[]): JsonObject => {
+    const [key, ...tail] = rest as [string, ...string[]];
+    const copy: JsonObject = { ...obj };
+    if (tail.length === 0) {
+      if (value === undefined) delete copy[key];
+      else copy[key] = structuredClone(value);
+      return copy;
+    }
+    const child = copy[key];
+    if (child !== undefined && !isPlainObject(child)) {
+      throw new ModelEditError('bad-setting', `"${path.join('.')}" cannot be set because "${key}" is not a group of settings.`);
+    }
+    copy[key] = setIn(child ?? {}, tail);
+    return copy;
+  };
+  // The model is plain JSON data, so treating it as a record here is exact; the result is checked by
+  // the loader's schema on the next parse of the document.
+  return setIn(model as unknown as JsonObject, path) as unknown as ModelFile;
+}
