@@ -1,0 +1,78 @@
+/**
+ * Registers our training kernels for tfjs' 'wasm' backend. Call once, BEFORE `tf.setBackend('wasm')`
+ * (selectBackend.ts does). After it, every layer of the catalogue trains on wasm with the same
+ * gradients as the `cpu` backend (test/unit/engine-kernels*.test.ts check each kernel against cpu).
+ *
+ *   added (missing in tfjs-backend-wasm 4.22):  Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter,
+ *                                               DepthwiseConv2dNativeBackpropInput
+ *   replaced (wrong):                           MaxPoolGrad (max <= 0 and ties went to the wrong element)
+ *   replaced (slow):                            Conv2DBackpropInput, Sum over leading axes, Identity (copy)
+ *   fused:                                      conv + bias + relu forward and backward while training
+ */
+import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
+import type {
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInputAttrs,
+  DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropInputAttrs,
+} from '@tensorflow/tfjs';
+import type { Tf } from '../tfNamespace';
+import { conv2dBackpropFilter } from './conv2dBackpropFilter';
+import { conv2dBackpropInput } from './conv2dBackpropInput';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwiseConv2dBackprop';
+import { enableFusedConvTraining } from './fusedConvTraining';
+import { identityKernel } from './identity';
+import { maxPoolGrad } from './maxPoolGrad';
+import { makeSumKernel } from './sumLeadingAxes';
+import { makeKit, type WasmKit } from './wasmKernelKit';
+
+/** wasm kernels our kernels call; captured before any is replaced. */
+const NATIVES_USED = ['BatchMatMul', 'Conv2D', 'PadV2', 'Reshape', 'Reverse', 'Slice', 'Sum', 'Transpose'];
+
+export const REPLACED_KERNELS = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity'] as const;
+export const ADDED_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
+
+let registered = false;
+
+export function registerTrainingKernels(tf: Tf): void {
+  if (registered) return;
+  const natives = new Map<string, KernelFunc>();
+  for (const name of NATIVES_USED) {
+    const k = tf.getKernel(name, 'wasm');
+    if (!k) throw new Error(`tfjs-backend-wasm has no ${name} kernel: is @tensorflow/tfjs-backend-wasm imported?`);
+    natives.set(name, k.kernelFunc);
+  }
+  const kitFor = (backend: object): WasmKit => makeKit(tf, backend, natives);
+
+  const put = (kernelName: string, kernelFunc: KernelFunc): void => {
+    // Keep the native setup function: it still has to run when the backend initialises, because the
+    // native kernel it prepares may be called as a fallback (Sum) or by other native kernels.
+    const existing = tf.getKernel(kernelName, 'wasm');
+    if (existing) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, setupFunc: existing?.setupFunc });
+  };
+  const attrsOf = <T>(args: Parameters<KernelFunc>[0]): T => args.attrs as unknown as T;
+  const input = (args: Parameters<KernelFunc>[0], name: string): TensorInfo => {
+    const t = args.inputs[name];
+    if (!t) throw new Error(`missing kernel input '${name}'`);
+    return t;
+  };
+
+  put('Conv2DBackpropFilter', (args) =>
+    conv2dBackpropFilter(kitFor(args.backend), input(args, 'x'), input(args, 'dy'), attrsOf<Conv2DBackpropFilterAttrs>(args)),
+  );
+  put('Conv2DBackpropInput', (args) =>
+    conv2dBackpropInput(kitFor(args.backend), input(args, 'dy'), input(args, 'filter'), attrsOf<Conv2DBackpropInputAttrs>(args)),
+  );
+  put('DepthwiseConv2dNativeBackpropFilter', (args) =>
+    depthwiseBackpropFilter(kitFor(args.backend), input(args, 'x'), input(args, 'dy'), attrsOf<DepthwiseConv2dNativeBackpropFilterAttrs>(args)),
+  );
+  put('DepthwiseConv2dNativeBackpropInput', (args) =>
+    depthwiseBackpropInput(kitFor(args.backend), input(args, 'dy'), input(args, 'filter'), attrsOf<DepthwiseConv2dNativeBackpropInputAttrs>(args)),
+  );
+  put('MaxPoolGrad', (args) => maxPoolGrad(kitFor(args.backend), input(args, 'dy'), input(args, 'input'), attrsOf<MaxPoolGradAttrs>(args)));
+  put('Sum', makeSumKernel(kitFor, natives.get('Sum')!));
+  put('Identity', identityKernel);
+  enableFusedConvTraining(tf);
+  registered = true;
+}

@@ -1,0 +1,197 @@
+/**
+ * Chooses and starts the tfjs compute backend, and hands the rest of the engine ONE tfjs namespace.
+ *
+ * Contract (the trainer, the bench and the engine process code against this):
+ * - `await initBackend(pref)` once at start-up, BEFORE building any model or tensor. It resolves to a
+ *   `BackendInfo` saying what runs. `pref`:
+ *     'auto'       `tensorflow` (native libtensorflow through the optional `@tensorflow/tfjs-node`) when it
+ *                  loads, else `wasm` (XNNPACK + our training kernels), else pure-JS `cpu`;
+ *                  `fallbackReason` says why a faster backend was skipped.
+ *     'tensorflow' | 'wasm' | 'cpu'   exactly that backend, or a `BackendUnavailableError` (userFacing)
+ *                  whose message names the fix. There is no silent fallback for an explicit choice.
+ * - `getTf()` returns the namespace to use for EVERYTHING afterwards (layers, ops, tensors). Other engine
+ *   files must not import values from '@tensorflow/tfjs' (type-only imports are fine): when tfjs-node is
+ *   active, its tensors belong to its own copy of tfjs-core, loaded from node_modules, and mixing that
+ *   with the copy bundled into dist/*.js fails in confusing ways. Before `initBackend` it returns the
+ *   bundled namespace (enough for pure shape work, no kernels needed).
+ * - Calling `initBackend` again switches backend; models and tensors made before the switch must not be
+ *   reused after it (they live in the old backend or even the old namespace).
+ *
+ * Where the wasm binaries come from: next to the bundle (`dist/wasm/`, copied by scripts/build.mjs) when
+ * running `dist/engine.js` or `dist/cli.js`, else the installed `@tensorflow/tfjs-backend-wasm/dist/`
+ * (tests and tools run from source with tsx).
+ */
+import * as bundledTf from '@tensorflow/tfjs';
+import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { registerTrainingKernels } from './kernels';
+import type { Tf } from './tfNamespace';
+
+export type { Tf } from './tfNamespace';
+
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** Version of tfjs-core in the active namespace. */
+  tfjsVersion: string;
+  /** Compute threads the backend uses (wasm: XNNPACK's pool; tensorflow: the machine's CPUs; cpu: 1). */
+  threads: number;
+  /** Whether vector instructions are used (wasm: the SIMD build is loaded). */
+  simd: boolean;
+  /** With 'auto': why a faster backend was not used, e.g. "@tensorflow/tfjs-node is not installed". */
+  fallbackReason?: string;
+}
+
+/** A backend the user asked for cannot start. The message says what to do. */
+export class BackendUnavailableError extends Error {
+  readonly userFacing = true;
+  constructor(
+    readonly backend: BackendPreference,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+const WASM_SIMD_BINARY = 'tfjs-backend-wasm-simd.wasm';
+
+let activeTf: Tf = bundledTf;
+let activeInfo: BackendInfo | undefined;
+let wasmPathsSet = false;
+let kernelsRegistered = false;
+
+/** The tfjs namespace of the active backend (see the contract above). */
+export function getTf(): Tf {
+  return activeTf;
+}
+
+/** What `initBackend` last started, or undefined before it ran. */
+export function getBackendInfo(): BackendInfo | undefined {
+  return activeInfo;
+}
+
+export async function initBackend(pref: BackendPreference): Promise<BackendInfo> {
+  if (!BACKEND_PREFERENCES.includes(pref)) {
+    throw new BackendUnavailableError(pref, `Unknown backend '${String(pref)}': choose one of ${BACKEND_PREFERENCES.join(', ')}.`);
+  }
+  const skipped: string[] = [];
+  if (pref === 'tensorflow' || pref === 'auto') {
+    const loaded = loadTfjsNode();
+    if (loaded.ok) {
+      const tf = loaded.tf;
+      if (await tf.setBackend('tensorflow')) {
+        await tf.ready();
+        return activate(tf, { name: 'tensorflow', tfjsVersion: tf.version_core, threads: availableParallelism(), simd: true });
+      }
+      loaded.reason = '@tensorflow/tfjs-node loaded but its tensorflow backend did not start';
+    }
+    if (pref === 'tensorflow') {
+      throw new BackendUnavailableError(
+        'tensorflow',
+        `The 'tensorflow' backend needs @tensorflow/tfjs-node, which ${loaded.reason}: run \`npm i @tensorflow/tfjs-node\` ` +
+          `in the extension folder (it downloads libtensorflow, so it needs internet) or choose backend 'wasm'.`,
+      );
+    }
+    skipped.push(`tensorflow: ${loaded.reason}`);
+  }
+  if (pref === 'wasm' || pref === 'auto') {
+    const started = await startWasm();
+    if (started.ok) return activate(bundledTf, { ...started.info, fallbackReason: fallback(skipped) });
+    if (pref === 'wasm') {
+      throw new BackendUnavailableError(
+        'wasm',
+        `The 'wasm' backend could not start: ${started.reason}. Rebuild with \`npm run build\` (it copies the .wasm ` +
+          `binaries to dist/wasm) or reinstall the extension; or choose backend 'cpu' (much slower).`,
+      );
+    }
+    skipped.push(`wasm: ${started.reason}`);
+  }
+  if (!(await bundledTf.setBackend('cpu'))) {
+    throw new BackendUnavailableError('cpu', "The 'cpu' backend did not start; reinstall the extension.");
+  }
+  await bundledTf.ready();
+  return activate(bundledTf, { name: 'cpu', tfjsVersion: bundledTf.version_core, threads: 1, simd: false, fallbackReason: fallback(skipped) });
+}
+
+function fallback(skipped: string[]): string | undefined {
+  return skipped.length ? skipped.join('; ') : undefined;
+}
+
+function activate(tf: Tf, info: BackendInfo): BackendInfo {
+  // PROD mode drops debug checks and the "install tfjs-node" console banner of the cpu backend.
+  tf.enableProdMode();
+  activeTf = tf;
+  activeInfo = info.fallbackReason === undefined ? omitFallback(info) : info;
+  return activeInfo;
+}
+
+function omitFallback(info: BackendInfo): BackendInfo {
+  const { fallbackReason: _unused, ...rest } = info;
+  return rest;
+}
+
+type TfjsNodeLoad = { ok: true; tf: Tf; reason?: string } | { ok: false; reason: string };
+
+/** tfjs-node is optional and kept out of the bundle: load it from node_modules if it is there and works. */
+function loadTfjsNode(): TfjsNodeLoad {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tf = require('@tensorflow/tfjs-node') as Tf;
+    return { ok: true, tf };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'MODULE_NOT_FOUND' && String(e.message).includes("'@tensorflow/tfjs-node'")) {
+      return { ok: false, reason: 'is not installed' };
+    }
+    return { ok: false, reason: `is installed but failed to load (${firstLine(e.message)})` };
+  }
+}
+
+type WasmStart = { ok: true; info: BackendInfo } | { ok: false; reason: string };
+
+async function startWasm(): Promise<WasmStart> {
+  if (!wasmPathsSet) {
+    const dir = findWasmDir();
+    if (!dir) return { ok: false, reason: `${WASM_SIMD_BINARY} was found neither in ${wasmDirCandidates().join(' nor in ')}` };
+    // The prefix is concatenated with the file name, so it needs the trailing separator.
+    tfWasm.setWasmPaths(dir.endsWith('/') ? dir : dir + '/');
+    wasmPathsSet = true;
+  }
+  if (!kernelsRegistered) {
+    // Before setBackend: the backend runs each kernel's setup when it initialises.
+    registerTrainingKernels(bundledTf);
+    kernelsRegistered = true;
+  }
+  try {
+    if (!(await bundledTf.setBackend('wasm'))) return { ok: false, reason: 'the backend failed to initialise' };
+    await bundledTf.ready();
+  } catch (err) {
+    return { ok: false, reason: firstLine(err instanceof Error ? err.message : String((err as { message?: string })?.message ?? err)) };
+  }
+  const simd = Boolean(await bundledTf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  return { ok: true, info: { name: 'wasm', tfjsVersion: bundledTf.version_core, threads: tfWasm.getThreadsCount(), simd } };
+}
+
+/** Directories that may hold the .wasm binaries, best first. */
+function wasmDirCandidates(): string[] {
+  const dirs = [join(__dirname, 'wasm')]; // dist/engine.js, dist/cli.js -> dist/wasm
+  try {
+    dirs.push(dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))); // .../tfjs-backend-wasm/dist
+  } catch {
+    // not resolvable from here (packaged without node_modules): dist/wasm is the only place
+  }
+  return dirs;
+}
+
+function findWasmDir(): string | undefined {
+  return wasmDirCandidates().find((d) => existsSync(join(d, WASM_SIMD_BINARY)));
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
