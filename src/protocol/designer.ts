@@ -296,3 +296,21 @@ export function parseHostMessage(raw: unknown): HostToDesigner | null {
       return null;
   }
 }
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Building a snapshot                                                                               */
+/* ------------------------------------------------------------------------------------------------ */
+
+/**
+ * The snapshot's `content` from `parseModelText(document.getText())` (src/core/loader.ts), so the
+ * host and the browser tests build it the same way.
+ */
+export function designerContentFromParse(result: { readonly model: ModelFile | null; readonly diagnostics: readonly Diagnostic[] }): DesignerContent {
+  if (result.model) return { kind: 'model', model: result.model, loadDiagnostics: result.diagnostics };
+  const first = result.diagnostics.find((d) => d.severity === 'error') ?? result.diagnostics[0];
+  const message = first?.message ?? 'The file could not be read as a CNN Studio model. Open it as text to see what is wrong.';
+  const at = /line (\d+), column (\d+)/.exec(message);
+  return at
+    ? { kind: 'invalid', message, diagnostics: result.diagnostics, line: Number(at[1]), column: Number(at[2]) }
+    : { kind: 'invalid', message, diagnostics: result.diagnostics };
+}
