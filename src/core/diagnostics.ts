@@ -12,6 +12,8 @@ export type DiagnosticCode =
   | 'invalid-json'
   | 'not-a-model'
   | 'unsupported-version'
+  /** info: an older format version was migrated on load */
+  | 'migrated'
   | 'schema'
   // graph structure
   | 'duplicate-id'

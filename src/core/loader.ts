@@ -1,0 +1,303 @@
+/**
+ * Reads a model file's text into a `ModelFile`: JSON syntax, format tag, format version (migrating
+ * older files), missing compile/training settings filled with defaults, and a JSON Schema check.
+ *
+ * Never throws: every problem becomes a diagnostic that names the fix. Problems inside a node's
+ * `params` (and unknown layer types) do not stop loading; `analyzeModel` reports them on the node, so
+ * the designer can still show the rest of the model. Other schema errors return `model: null`.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from './diagnostics';
+import {
+  CURRENT_FORMAT_VERSION,
+  DEFAULT_COMPILE,
+  DEFAULT_TRAINING,
+  MODEL_FORMAT_TAG,
+  type ModelFile,
+  type ModelNode,
+} from './format';
+import { jsonErrorOffset } from './jsonErrorOffset';
+import { isJsonObject, migrateToCurrent, type JsonObject } from './migrations';
+import { buildModelSchema, EDITOR_ONLY_KEYWORDS } from './schema';
+
+export { serializeModel } from './serialize';
+
+export interface ParseResult {
+  model: ModelFile | null;
+  diagnostics: Diagnostic[];
+}
+
+let validator: ValidateFunction | undefined;
+
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    ajv.addVocabulary([...EDITOR_ONLY_KEYWORDS]);
+    validator = ajv.compile(buildModelSchema());
+  }
+  return validator;
+}
+
+function own(o: JsonObject, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+/** ` at line 4, column 7`: where the JSON first goes wrong. */
+function locate(text: string): string {
+  const offset = jsonErrorOffset(text);
+  if (offset < 0) return '';
+  const pos = Math.min(offset, text.length);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}`;
+}
+
+/** Copies defaults into missing fields (never over present ones, so wrong values still reach the schema check). */
+function fillDefaults(target: JsonObject, defaults: object): void {
+  for (const [k, dv] of Object.entries(defaults)) {
+    const cur = own(target, k);
+    if (cur === undefined) {
+      target[k] = structuredClone(dv);
+    } else if (isJsonObject(cur) && isJsonObject(dv) && k !== 'learningRateSchedule') {
+      fillDefaults(cur, dv);
+    }
+  }
+}
+
+function pointerToPath(pointer: string): string {
+  if (pointer === '') return 'the top level';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
+}
+
+function valueAt(doc: unknown, pointer: string): unknown {
+  let cur: unknown = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    const p = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) cur = cur[Number(p)];
+    else if (isJsonObject(cur)) cur = own(cur, p);
+    else return undefined;
+  }
+  return cur;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return text.length > 40 ? `${typeof v} ${text.slice(0, 37)}…` : `${typeof v} ${text}`;
+}
+
+/** The node an error belongs to, when its path is inside `nodes[i]`. */
+function nodeIdAt(doc: unknown, pointer: string): string | null {
+  const m = /^\/nodes\/(\d+)/.exec(pointer);
+  if (!m) return null;
+  const node = valueAt(doc, `/nodes/${m[1]}`);
+  const id = isJsonObject(node) ? own(node, 'id') : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
+/** V8's message without its position and echo of the text, which `locate` states better. */
+function shortParseMessage(msg: string): string {
+  return msg.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+}
+
+function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+const EXAMPLES: Readonly<Record<string, string>> = {
+  id: '"id": "conv1"',
+  type: '"type": "Conv2D"',
+  inputs: '"inputs": ["input"] (or [] for the Input node)',
+  name: '"name": "my-model"',
+  nodes: '"nodes": []',
+  x: '"x": 0',
+  y: '"y": 0',
+};
+
+function schemaMessage(e: ErrorObject, doc: unknown): string {
+  const path = pointerToPath(e.instancePath);
+  const value = valueAt(doc, e.instancePath);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': {
+      const missing = String(p['missingProperty']);
+      return `${path} is missing "${missing}": add ${EXAMPLES[missing] ?? `"${missing}"`}.`;
+    }
+    case 'additionalProperties': {
+      const extra = String(p['additionalProperty']);
+      return `Unknown property "${extra}" in ${path}: it is ignored and dropped when the designer saves; remove it or correct its spelling.`;
+    }
+    case 'type':
+      return `${path} must be ${withArticle(String(p['type']))}, but is ${describeValue(value)}: change it to ${withArticle(String(p['type']))}.`;
+    case 'enum':
+      return `${path} is ${describeValue(value)}; use one of: ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'const':
+      return `${path} must be ${JSON.stringify(p['allowedValue'])}.`;
+    case 'pattern':
+      return `${path} ${describeValue(value)} is not a valid node id: start with a letter, then use letters, digits, _ . or - (e.g. "conv1").`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${path} is ${describeValue(value)}; it must be ${String(p['comparison'])} ${String(p['limit'])}.`;
+    case 'minItems':
+    case 'maxItems':
+      return `${path} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(p['limit'])} entries.`;
+    case 'minLength':
+      return `${path} must not be empty.`;
+    case 'uniqueItems':
+      return `${path} lists the same entry twice: remove the duplicate.`;
+    default:
+      return `${path}: ${e.message ?? 'is not valid'}.`;
+  }
+}
+
+/** Errors the analyzer reports better (on the node, with quick fixes), so the loader lets them through. */
+function isLeftToAnalyzer(e: ErrorObject): boolean {
+  if (/^\/nodes\/\d+\/params(\/|$)/.test(e.instancePath)) return e.keyword !== 'type' || e.instancePath.split('/').length > 4;
+  if (/^\/nodes\/\d+\/type$/.test(e.instancePath) && e.keyword === 'enum') return true;
+  return e.keyword === 'if'; // "must match then": the nested error is reported already
+}
+
+/** Builds the typed model from a document the schema accepted, taking only known keys. */
+function toModel(doc: JsonObject): ModelFile {
+  const nodes = (own(doc, 'nodes') as JsonObject[]).map((n): ModelNode => {
+    const node: ModelNode = {
+      id: own(n, 'id') as string,
+      type: own(n, 'type') as string,
+      // fromEntries keeps a `__proto__` key as plain data (never a prototype), so nothing is lost or polluted.
+      params: Object.fromEntries(Object.entries((own(n, 'params') as JsonObject | undefined) ?? {})) as ModelNode['params'],
+      inputs: [...(own(n, 'inputs') as string[])],
+    };
+    const pos = own(n, 'position');
+    if (isJsonObject(pos)) node.position = { x: pos['x'] as number, y: pos['y'] as number };
+    return node;
+  });
+  const model: ModelFile = {
+    format: MODEL_FORMAT_TAG,
+    formatVersion: CURRENT_FORMAT_VERSION,
+    name: own(doc, 'name') as string,
+    nodes,
+    compile: structuredClone(own(doc, 'compile')) as ModelFile['compile'],
+    training: structuredClone(own(doc, 'training')) as ModelFile['training'],
+  };
+  const description = own(doc, 'description');
+  if (typeof description === 'string') model.description = description;
+  const dataset = own(doc, 'dataset');
+  if (isJsonObject(dataset)) model.dataset = structuredClone(dataset) as unknown as ModelFile['dataset'];
+  return model;
+}
+
+function parseUnchecked(text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const fail = (d: Omit<Diagnostic, 'nodeId' | 'severity'>): ParseResult => ({
+    model: null,
+    diagnostics: [...diagnostics, { nodeId: null, severity: 'error', ...d }],
+  });
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return fail({
+      code: 'invalid-json',
+      message: `The file is not valid JSON${locate(text)} (${shortParseMessage(msg)}): fix the syntax there, or undo the last edit.`,
+    });
+  }
+  if (!isJsonObject(raw) || own(raw, 'format') !== MODEL_FORMAT_TAG) {
+    return fail({
+      code: 'not-a-model',
+      message: `This is not a CNN Studio model: the top level must be an object with "format": "${MODEL_FORMAT_TAG}". Create one with 'cnn-studio new tutorial-cifar model.cnn.json' or the "New model" command.`,
+    });
+  }
+
+  let version = own(raw, 'formatVersion');
+  if (version === undefined) {
+    // A hand-written file may leave it out; the shape of the file tells which version it is.
+    version = Array.isArray(own(raw, 'layers')) && own(raw, 'nodes') === undefined ? 0 : CURRENT_FORMAT_VERSION;
+    diagnostics.push({
+      nodeId: null,
+      code: 'schema',
+      severity: 'warning',
+      message: `"formatVersion" is missing; read the file as version ${String(version)}. Add "formatVersion": ${CURRENT_FORMAT_VERSION} (saving from the designer adds it).`,
+    });
+  }
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+    return fail({
+      code: 'unsupported-version',
+      message: `"formatVersion" must be a whole number such as ${CURRENT_FORMAT_VERSION}, but is ${describeValue(version)}: set "formatVersion": ${CURRENT_FORMAT_VERSION}.`,
+    });
+  }
+  if (version > CURRENT_FORMAT_VERSION) {
+    return fail({
+      code: 'unsupported-version',
+      message: `This file was written by a newer CNN Studio (format version ${version}); update the extension to open it.`,
+    });
+  }
+
+  let doc: JsonObject = raw;
+  if (version < CURRENT_FORMAT_VERSION) {
+    const migrated = migrateToCurrent(raw, version);
+    doc = migrated.doc;
+    for (const description of migrated.applied) {
+      diagnostics.push({ nodeId: null, code: 'migrated', severity: 'info', message: `${description} Saving writes format version ${CURRENT_FORMAT_VERSION}.` });
+    }
+  }
+  if (own(doc, 'formatVersion') === undefined) doc = { ...doc, formatVersion: CURRENT_FORMAT_VERSION };
+
+  for (const [key, defaults] of [
+    ['compile', DEFAULT_COMPILE],
+    ['training', DEFAULT_TRAINING],
+  ] as const) {
+    const cur = own(doc, key);
+    if (cur === undefined) doc[key] = structuredClone(defaults);
+    else if (isJsonObject(cur)) fillDefaults(cur, defaults);
+  }
+  if (Array.isArray(own(doc, 'nodes'))) {
+    for (const n of own(doc, 'nodes') as unknown[]) if (isJsonObject(n) && own(n, 'params') === undefined) n['params'] = {};
+  }
+
+  const validate = getValidator();
+  let fatal = false;
+  if (!validate(doc)) {
+    const seen = new Set<string>();
+    for (const e of validate.errors ?? []) {
+      if (isLeftToAnalyzer(e)) continue;
+      const message = schemaMessage(e, doc);
+      if (seen.has(message)) continue;
+      seen.add(message);
+      const severity = e.keyword === 'additionalProperties' ? 'warning' : 'error';
+      if (severity === 'error') fatal = true;
+      diagnostics.push({ nodeId: nodeIdAt(doc, e.instancePath), code: 'schema', severity, message });
+    }
+  }
+  return { model: fatal ? null : toModel(doc), diagnostics };
+}
+
+export function parseModelText(text: string): ParseResult {
+  try {
+    return parseUnchecked(typeof text === 'string' ? text : String(text));
+  } catch (err) {
+    // Last line of defence for the "never throws" promise; reaching it is a bug worth a report.
+    return {
+      model: null,
+      diagnostics: [
+        {
+          nodeId: null,
+          code: 'invalid-json',
+          severity: 'error',
+          message: `The file could not be read (${err instanceof Error ? err.message : String(err)}). Please report this with the file attached.`,
+        },
+      ],
+    };
+  }
+}
