@@ -1,0 +1,147 @@
+/**
+ * Feature maps of one sample: the input with its Grad-CAM, the first layer's filters, and a channel grid
+ * per conv/pool layer. A slider scrubs through the epochs the host captured; a picker (or the designer,
+ * via `revealLayer`) narrows the view to one layer.
+ */
+import type { DashboardState } from './state';
+import type { FeatureMapSnapshot } from '../../src/protocol/dashboard';
+import { postToHost } from './vscodeApi';
+import { drawChannelGrid, drawFilters, drawImage } from './tiles';
+import { el, emptyState, basename } from './dom';
+import { fmtPercent } from './chart';
+
+const ALL = '__all__';
+
+export class FeatureMapsView {
+  readonly root: HTMLElement;
+  private readonly body = el('div', { className: 'fm-body' });
+  private readonly empty = emptyState('Feature maps appear here after the first epoch.');
+  private readonly picker = document.createElement('vscode-dropdown');
+  private readonly slider = el('input', { attrs: { type: 'range', id: 'fm-epoch', min: '0', max: '0', step: '1', 'aria-label': 'Epoch' } });
+  private readonly sliderLabel = el('label', { attrs: { for: 'fm-epoch' } });
+  private readonly gradCamToggle = document.createElement('vscode-checkbox');
+  private selectedLayer = ALL;
+  /** Index into the snapshots; -1 = follow the latest epoch. */
+  private epochIndex = -1;
+  private layerIds: string[] = [];
+  private last: DashboardState | null = null;
+
+  constructor(parent: HTMLElement) {
+    this.picker.id = 'fm-layer';
+    this.picker.setAttribute('aria-label', 'Layer');
+    this.gradCamToggle.id = 'fm-gradcam';
+    this.gradCamToggle.textContent = 'Grad-CAM overlay';
+    this.gradCamToggle.setAttribute('checked', '');
+    const controls = el('div', { className: 'fm-controls' }, [
+      el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Layer' }), this.picker]),
+      el('span', { className: 'control' }, [this.sliderLabel, this.slider]),
+      this.gradCamToggle,
+    ]);
+    this.root = el('section', { className: 'feature-maps', attrs: { 'aria-labelledby': 'fm-title' } }, [
+      el('div', { className: 'section-head' }, [el('h2', { text: 'Feature maps', attrs: { id: 'fm-title' } })]),
+      controls,
+      this.empty,
+      this.body,
+    ]);
+    parent.append(this.root);
+    this.picker.addEventListener('change', () => {
+      const v = (this.picker as HTMLSelectElement).value;
+      this.selectedLayer = v || ALL;
+      if (this.selectedLayer !== ALL) postToHost({ type: 'selectLayer', layerId: this.selectedLayer });
+      this.redraw();
+    });
+    this.slider.addEventListener('input', () => {
+      const max = Number(this.slider.max);
+      const v = Number(this.slider.value);
+      this.epochIndex = v >= max ? -1 : v;
+      this.redraw();
+    });
+    this.gradCamToggle.addEventListener('change', () => this.redraw());
+  }
+
+  render(s: DashboardState): void {
+    this.last = s;
+    if (s.revealedLayer && s.revealedLayer !== this.selectedLayer) {
+      this.selectedLayer = s.revealedLayer;
+      s.revealedLayer = null;
+      this.root.scrollIntoView({ block: 'start' });
+    }
+    this.redraw();
+  }
+
+  private redraw(): void {
+    const s = this.last;
+    this.root.hidden = !s || s.run === null;
+    if (!s || !s.run) return;
+    const snaps = s.featureMaps;
+    this.empty.hidden = snaps.length > 0;
+    this.body.hidden = snaps.length === 0;
+    this.root.querySelector('.fm-controls')!.toggleAttribute('hidden', snaps.length === 0);
+    if (snaps.length === 0) return;
+
+    this.slider.max = String(snaps.length - 1);
+    const idx = this.epochIndex < 0 || this.epochIndex >= snaps.length ? snaps.length - 1 : this.epochIndex;
+    this.slider.value = String(idx);
+    this.slider.disabled = snaps.length < 2;
+    const snap = snaps[idx]!;
+    this.sliderLabel.textContent = `Epoch ${snap.epoch} (${idx + 1} of ${snaps.length} captured)`;
+    this.syncPicker(snap);
+    this.body.replaceChildren(this.sampleColumn(snap), this.layersColumn(snap));
+  }
+
+  private syncPicker(snap: FeatureMapSnapshot): void {
+    const ids = snap.layers.map((l) => l.layerId);
+    if (ids.join('\n') !== this.layerIds.join('\n')) {
+      this.layerIds = ids;
+      const all = document.createElement('vscode-option');
+      all.setAttribute('value', ALL);
+      all.textContent = 'All layers';
+      this.picker.replaceChildren(
+        all,
+        ...snap.layers.map((l) => {
+          const o = document.createElement('vscode-option');
+          o.setAttribute('value', l.layerId);
+          o.textContent = `${l.layerId} (${l.type})`;
+          return o;
+        }),
+      );
+    }
+    if (this.selectedLayer !== ALL && !ids.includes(this.selectedLayer)) this.selectedLayer = ALL;
+    (this.picker as HTMLSelectElement).value = this.selectedLayer;
+  }
+
+  private sampleColumn(snap: FeatureMapSnapshot): HTMLElement {
+    const col = el('div', { className: 'fm-sample' });
+    const input = el('canvas', { className: 'pixelated', attrs: { 'data-role': 'input', 'aria-label': 'Input sample' } });
+    const useCam = (this.gradCamToggle as HTMLInputElement).checked;
+    drawImage(input, snap.input.shape, snap.input.data, 160, useCam ? snap.gradCam : null);
+    const top = snap.prediction[0];
+    const who = snap.sample.path ? basename(snap.sample.path) : snap.sample.datasetIndex !== null ? `validation sample #${snap.sample.datasetIndex}` : 'sample';
+    const caption = [who];
+    if (snap.sample.trueClass) caption.push(`true: ${snap.sample.trueClass}`);
+    if (top) caption.push(`predicted: ${top.className} ${fmtPercent(top.probability)}`);
+    col.append(el('figure', {}, [input, el('figcaption', { text: caption.join(' · ') })]));
+    if (useCam && snap.gradCam) {
+      col.append(el('p', { className: 'hint', text: `Grad-CAM at ${snap.gradCam.layerId} for “${snap.gradCam.className}”: bright = regions that drove that class.` }));
+    }
+    if (snap.filters) {
+      const f = el('canvas', { className: 'pixelated', attrs: { 'data-role': 'filters', 'aria-label': 'First-layer filters' } });
+      drawFilters(f, snap.filters.shape, snap.filters.data);
+      col.append(el('figure', {}, [f, el('figcaption', { text: `${snap.filters.shape[3]} filters of ${snap.filters.layerId} (${snap.filters.shape[0]}×${snap.filters.shape[1]})` })]));
+    }
+    return col;
+  }
+
+  private layersColumn(snap: FeatureMapSnapshot): HTMLElement {
+    const col = el('div', { className: 'fm-layers' });
+    for (const layer of snap.layers) {
+      if (this.selectedLayer !== ALL && layer.layerId !== this.selectedLayer) continue;
+      const c = el('canvas', { className: 'pixelated', attrs: { 'data-role': 'feature-map', 'data-layer': layer.layerId, 'aria-label': `Feature maps of ${layer.layerId}` } });
+      drawChannelGrid(c, layer.shape, layer.tiles, this.selectedLayer === ALL ? 40 : 72);
+      const [h, w, ch] = layer.shape;
+      const more = layer.totalChannels > ch ? ` (first ${ch} of ${layer.totalChannels} channels)` : ` (${ch} channels)`;
+      col.append(el('figure', { className: 'fm-layer' }, [el('figcaption', { text: `${layer.layerId} · ${layer.type} · ${h}×${w}${more}` }), c]));
+    }
+    return col;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The training dashboard webview (entry → dist/webview/dashboard.js + dashboard.css). It asks the host for a
+ * snapshot (`ready` → `hydrate`), then applies deltas; redraws are coalesced so a fast metric stream costs
+ * the page at most a few draws per second.
+ */
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption } from '@vscode/webview-ui-toolkit';
+import './dashboard.css';
+import type { DashboardHostMessage } from '../../src/protocol/dashboard';
+import { DashboardState, type Section } from './state';
+import { RedrawScheduler } from './scheduler';
+import { HeaderView } from './header';
+import { TrainingView } from './trainingView';
+import { FeatureMapsView } from './featureMapsView';
+import { EvaluationView } from './evaluationView';
+import { CompareView } from './compareView';
+import { PredictionView } from './predictionView';
+import { button, emptyState } from './dom';
+import { onHostMessage, postToHost } from './vscodeApi';
+import { onThemeChange } from './theme';
+
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption());
+
+const app = document.getElementById('app')!;
+const state = new DashboardState();
+const noRun = emptyState('No run yet — press Train to train the open model.', button('Train', () => postToHost({ type: 'train' }), { id: 'train-empty' }));
+noRun.classList.add('no-run');
+app.append(noRun);
+const header = new HeaderView(app);
+const prediction = new PredictionView(app);
+const training = new TrainingView(app);
+const featureMaps = new FeatureMapsView(app);
+const evaluation = new EvaluationView(app);
+const compare = new CompareView(app);
+
+const dirty = new Set<Section>(['header', 'charts', 'featureMaps', 'evaluation', 'compare', 'prediction']);
+
+function draw(): void {
+  noRun.hidden = state.run !== null;
+  if (dirty.has('header')) header.render(state);
+  if (dirty.has('charts')) training.render(state);
+  if (dirty.has('featureMaps')) featureMaps.render(state);
+  if (dirty.has('evaluation')) evaluation.render(state);
+  if (dirty.has('compare')) compare.render(state);
+  if (dirty.has('prediction')) prediction.render(state);
+  dirty.clear();
+  document.body.dataset['draws'] = String(scheduler.draws + 1);
+}
+
+// Charts at most 4×/s: the eye gains nothing from more and training keeps the CPU.
+const scheduler = new RedrawScheduler(draw, 250);
+
+/** For the tests and the overhead benchmark: work done by the page so far. */
+(window as unknown as { dashboardStats: () => object }).dashboardStats = () => ({
+  draws: scheduler.draws,
+  busyMs: scheduler.busyMs,
+  messages,
+  messageMs,
+  dropped: state.dropped,
+});
+let messages = 0;
+let messageMs = 0;
+
+onHostMessage((m: DashboardHostMessage) => {
+  const t0 = performance.now();
+  messages++;
+  for (const s of state.apply(m)) dirty.add(s);
+  if (m.type === 'hydrate' || m.type === 'evaluation' || m.type === 'runsForCompare') scheduler.flush();
+  else if (dirty.size > 0) scheduler.request();
+  messageMs += performance.now() - t0;
+});
+
+onThemeChange(() => {
+  training.themeChanged();
+  compare.themeChanged();
+});
+
+draw();
+postToHost({ type: 'ready' });

@@ -1,0 +1,34 @@
+/** The last "Predict Image" result: the image and its top-k classes as bars. */
+import type { DashboardState } from './state';
+import { el, basename } from './dom';
+import { drawImage } from './tiles';
+import { fmtPercent } from './chart';
+
+export class PredictionView {
+  readonly root: HTMLElement;
+
+  constructor(parent: HTMLElement) {
+    this.root = el('section', { className: 'prediction', attrs: { 'aria-labelledby': 'pred-title' } });
+    parent.append(this.root);
+  }
+
+  render(s: DashboardState): void {
+    const p = s.prediction;
+    this.root.hidden = p === null;
+    if (!p) return;
+    const bars = el('ol', { className: 'bars' }, p.top.map((c) => {
+      const bar = el('span', { className: 'bar' });
+      bar.style.setProperty('--value', String(c.probability));
+      return el('li', {}, [el('span', { className: 'bar-label', text: c.className }), bar, el('span', { className: 'bar-value', text: fmtPercent(c.probability) })]);
+    }));
+    const parts: HTMLElement[] = [el('h2', { text: `Prediction for ${basename(p.imagePath)}`, attrs: { id: 'pred-title' } })];
+    const row = el('div', { className: 'pred-row' });
+    if (p.image) {
+      const c = el('canvas', { className: 'pixelated' });
+      drawImage(c, p.image.shape, p.image.data, 96);
+      row.append(c);
+    }
+    row.append(bars);
+    this.root.replaceChildren(...parts, row);
+  }
+}
