@@ -100,10 +100,19 @@ export interface FeatureMapSnapshot {
   readonly gradCam: GradCamOverlay | null;
 }
 
+/** An image file's bytes as they are on disk; the webview decodes it (CSP allows `blob:` images). */
+export interface EncodedImage {
+  readonly mime: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Pixels the engine produced, or a file's bytes the host read. */
+export type PreviewImage = { readonly kind: 'pixels'; readonly tile: ImageTile } | ({ readonly kind: 'file' } & EncodedImage);
+
 /** A thumbnail for the misclassified gallery, keyed by the sample's index in the evaluated set. */
 export interface SampleThumbnail {
   readonly index: number;
-  readonly image: ImageTile;
+  readonly image: PreviewImage;
 }
 
 export interface CompareRun {
@@ -173,7 +182,7 @@ export interface PredictionMessage {
   readonly runId: string;
   readonly imagePath: string;
   readonly top: readonly ClassProbability[];
-  readonly image: ImageTile | null;
+  readonly image: PreviewImage | null;
 }
 
 export interface RunsForCompareMessage {

@@ -7,7 +7,7 @@ import type { DashboardState } from './state';
 import type { MisclassifiedSample } from '../../src/protocol/engine';
 import { postToHost } from './vscodeApi';
 import { button, el, emptyState, linkButton, basename } from './dom';
-import { drawImage } from './tiles';
+import { drawPreview } from './tiles';
 import { fmtPercent } from './chart';
 
 export class EvaluationView {
@@ -101,7 +101,7 @@ export class EvaluationView {
     const thumb = this.state!.thumbnails.get(m.index);
     if (thumb) {
       const c = el('canvas', { className: 'pixelated thumb' });
-      drawImage(c, thumb.image.shape, thumb.image.data, 40);
+      drawPreview(c, thumb.image, 40);
       li.append(c);
     }
     li.append(el('span', { text: `${m.path ? basename(m.path) : `#${m.index}`} · ${fmtPercent(m.confidence)} ${m.predictedClass}` }));
@@ -138,7 +138,7 @@ export class EvaluationView {
       const thumb = this.state!.thumbnails.get(m.index);
       if (thumb) {
         const c = el('canvas', { className: 'pixelated' });
-        drawImage(c, thumb.image.shape, thumb.image.data, 64);
+        drawPreview(c, thumb.image, 64);
         b.append(c);
       }
       b.append(el('span', { text: `${m.trueClass} → ${m.predictedClass}` }), el('span', { className: 'hint', text: fmtPercent(m.confidence) }));

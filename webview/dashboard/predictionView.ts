@@ -1,7 +1,7 @@
 /** The last "Predict Image" result: the image and its top-k classes as bars. */
 import type { DashboardState } from './state';
 import { el, basename } from './dom';
-import { drawImage } from './tiles';
+import { drawPreview } from './tiles';
 import { fmtPercent } from './chart';
 
 export class PredictionView {
@@ -25,7 +25,7 @@ export class PredictionView {
     const row = el('div', { className: 'pred-row' });
     if (p.image) {
       const c = el('canvas', { className: 'pixelated' });
-      drawImage(c, p.image.shape, p.image.data, 96);
+      drawPreview(c, p.image, 96);
       row.append(c);
     }
     row.append(bars);

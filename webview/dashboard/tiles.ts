@@ -2,6 +2,7 @@
  * Draws uint8 tiles onto canvases at an integer zoom (nearest neighbour, so pixels stay crisp): a grid of
  * one layer's channels through a colour map, filters in grey or RGB, and an input with a heat overlay.
  */
+import type { PreviewImage } from '../../src/protocol/dashboard';
 import { HEAT, VIRIDIS } from './colormap';
 
 const GAP = 2;
@@ -130,4 +131,27 @@ export function drawImage(
     }
   }
   ctx.putImageData(img, 0, 0);
+}
+
+/** A preview image: engine pixels are drawn at once; a file's bytes are decoded by the browser first. */
+export function drawPreview(canvas: HTMLCanvasElement, image: PreviewImage, target: number): void {
+  if (image.kind === 'pixels') {
+    drawImage(canvas, image.tile.shape, image.tile.data, target);
+    return;
+  }
+  createImageBitmap(new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.mime })).then(
+    (bmp) => {
+      const z = Math.max(1, Math.floor(target / Math.max(bmp.width, bmp.height)));
+      canvas.width = bmp.width * z;
+      canvas.height = bmp.height * z;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(bmp, 0, 0, canvas.width, canvas.height);
+      bmp.close();
+    },
+    () => {
+      canvas.dataset['error'] = 'undecodable image';
+    },
+  );
 }

@@ -1,0 +1,89 @@
+/**
+ * Reading a run folder back into a dashboard history ("Open Run", "Compare Runs") and writing its metrics
+ * as CSV. Uses the engine's run store for the on-disk rules (a run whose process is gone reads as
+ * 'interrupted'). Pure Node, no vscode.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseModelText } from '../../core/loader';
+import type { ResolvedConfig } from '../../engine/train/config';
+import { readEpochMetrics, readRunRecord, RUN_FILES } from '../../engine/runs/runStore';
+import type { EpochMetrics, EvaluationReport, RunRecord } from '../../protocol/engine';
+import type { CompareRun } from '../../protocol/dashboard';
+import { describeBackend, emptyRunInfo, RunHistory } from './runHistory';
+import { runSettingsFrom } from './runSettings';
+
+function readJsonLenient<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+export interface RunOnDisk {
+  readonly record: RunRecord;
+  readonly epochs: EpochMetrics[];
+  readonly config: Partial<ResolvedConfig>;
+  readonly evaluation: EvaluationReport | null;
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+/** Throws the run store's user-facing `RunError` when the folder is not a run. */
+export function readRunFolder(runDir: string): RunOnDisk {
+  const record = readRunRecord(runDir);
+  const config = readJsonLenient<Partial<ResolvedConfig>>(join(runDir, RUN_FILES.config)) ?? {};
+  const modelPath = join(runDir, RUN_FILES.model);
+  const model = existsSync(modelPath) ? parseModelText(readFileSync(modelPath, 'utf8')).model : null;
+  return {
+    record,
+    epochs: readEpochMetrics(runDir),
+    config,
+    evaluation: readJsonLenient<EvaluationReport>(join(runDir, RUN_FILES.evaluation)),
+    settings: runSettingsFrom(config, model, record.backend ? describeBackend(record.backend) : undefined),
+  };
+}
+
+/** A finished (or interrupted) run as a dashboard history: epochs, status and evaluation, no batch points. */
+export function historyFromRunFolder(runDir: string): RunHistory {
+  const run = readRunFolder(runDir);
+  const r = run.record;
+  const h = new RunHistory(
+    emptyRunInfo({
+      runId: r.runId,
+      runDir,
+      modelName: r.modelName,
+      status: r.status,
+      backend: r.backend ? describeBackend(r.backend) : '',
+      epochsPlanned: r.epochsPlanned,
+      batchSize: run.config.batchSize ?? 0,
+      classNames: run.config.classNames ?? run.evaluation?.classNames ?? [],
+      settings: run.settings,
+      message: r.message,
+    }),
+    run.epochs,
+  );
+  if (run.evaluation) h.evaluation = run.evaluation;
+  return h;
+}
+
+export function compareRunFrom(runDir: string): CompareRun {
+  const run = readRunFolder(runDir);
+  return {
+    runId: run.record.runId,
+    runDir,
+    label: `${run.record.modelName} · ${run.record.runId}`,
+    status: run.record.status,
+    settings: run.settings,
+    epochs: run.epochs,
+  };
+}
+
+const CSV_COLUMNS = ['epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'learningRate', 'samplesPerSec', 'seconds'] as const;
+
+/** One row per epoch; empty cells where a run had no validation data. */
+export function metricsCsv(epochs: readonly EpochMetrics[]): string {
+  const rows = [CSV_COLUMNS.join(',')];
+  for (const e of epochs) rows.push(CSV_COLUMNS.map((c) => (e[c] === null || e[c] === undefined ? '' : String(e[c]))).join(','));
+  return rows.join('\n') + '\n';
+}
