@@ -27,6 +27,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { registerTrainingKernels } from './kernels';
+import { registerCpuResizeGradFixes } from './kernels/cpuResizeGradFixes';
 import type { Tf } from './tfNamespace';
 
 export type { Tf } from './tfNamespace';
@@ -79,6 +80,7 @@ export async function initBackend(pref: BackendPreference): Promise<BackendInfo>
   if (!BACKEND_PREFERENCES.includes(pref)) {
     throw new BackendUnavailableError(pref, `Unknown backend '${String(pref)}': choose one of ${BACKEND_PREFERENCES.join(', ')}.`);
   }
+  registerCpuResizeGradFixes(bundledTf);
   const skipped: string[] = [];
   if (pref === 'tensorflow' || pref === 'auto') {
     const loaded = loadTfjsNode();
@@ -97,7 +99,7 @@ export async function initBackend(pref: BackendPreference): Promise<BackendInfo>
           `in the extension folder (it downloads libtensorflow, so it needs internet) or choose backend 'wasm'.`,
       );
     }
-    skipped.push(`tensorflow: ${loaded.reason}`);
+    skipped.push(`tensorflow: @tensorflow/tfjs-node ${loaded.reason}`);
   }
   if (pref === 'wasm' || pref === 'auto') {
     const started = await startWasm();
@@ -167,14 +169,40 @@ async function startWasm(): Promise<WasmStart> {
     registerTrainingKernels(bundledTf);
     kernelsRegistered = true;
   }
+  const listenersBefore = processErrorListeners();
   try {
     if (!(await bundledTf.setBackend('wasm'))) return { ok: false, reason: 'the backend failed to initialise' };
     await bundledTf.ready();
   } catch (err) {
     return { ok: false, reason: firstLine(err instanceof Error ? err.message : String((err as { message?: string })?.message ?? err)) };
+  } finally {
+    removeListenersAddedSince(listenersBefore);
   }
   const simd = Boolean(await bundledTf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { ok: true, info: { name: 'wasm', tfjsVersion: bundledTf.version_core, threads: tfWasm.getThreadsCount(), simd } };
+}
+
+const ERROR_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+type ErrorEvent = (typeof ERROR_EVENTS)[number];
+type AnyListener = (...args: unknown[]) => void;
+
+function listenersOf(e: ErrorEvent): AnyListener[] {
+  return (process as unknown as { listeners(e: string): AnyListener[] }).listeners(e);
+}
+
+function processErrorListeners(): Map<ErrorEvent, Set<AnyListener>> {
+  return new Map(ERROR_EVENTS.map((e) => [e, new Set(listenersOf(e))]));
+}
+
+/**
+ * The emscripten module installs process-wide handlers that rethrow every uncaught error, so Node prints
+ * the offending line of the minified wasm glue (tens of kB) instead of our error. The engine and the
+ * CLI handle their own errors; drop those handlers.
+ */
+function removeListenersAddedSince(before: Map<ErrorEvent, Set<AnyListener>>): void {
+  for (const e of ERROR_EVENTS) {
+    for (const l of listenersOf(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  }
 }
 
 /** Directories that may hold the .wasm binaries, best first. */

@@ -1,0 +1,71 @@
+/**
+ * Test helper: run the same tfjs computation on the `cpu` and `wasm` backends (same namespace, same
+ * input values) and measure how far apart the results are.
+ */
+import { getTf, initBackend } from '../../src/engine/backend/selectBackend';
+import type { Tensor } from '@tensorflow/tfjs';
+
+let ready: Promise<unknown> | undefined;
+
+/** Starts wasm (which registers our kernels); the cpu backend is always there. */
+export function ensureWasm(): Promise<unknown> {
+  ready ??= initBackend('wasm');
+  return ready;
+}
+
+/** Deterministic pseudo-random values (mulberry32), so a failing case is reproducible. */
+export function values(n: number, seed: number, kind: 'normal' | 'ties' = 'normal'): Float32Array {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    // 'ties': small negative-heavy integers, so pooling windows often have equal maxima <= 0
+    out[i] = kind === 'ties' ? Math.floor(next() * 4) - 3 : (next() + next() + next() - 1.5) * 2;
+  }
+  return out;
+}
+
+export interface Diff {
+  maxAbsErr: number;
+  maxAbsRef: number;
+}
+
+/** Runs `compute` on cpu then on wasm; returns the worst difference over all outputs. */
+export async function compareBackends(compute: () => Tensor | Tensor[]): Promise<Diff> {
+  await ensureWasm();
+  const tf = getTf();
+  const results: Float32Array[][] = [];
+  for (const backend of ['cpu', 'wasm']) {
+    await tf.setBackend(backend);
+    const outs = tf.tidy(() => {
+      const r = compute();
+      return Array.isArray(r) ? r : [r];
+    });
+    results.push(outs.map((t) => t.dataSync() as Float32Array));
+    tf.dispose(outs);
+  }
+  const [ref, got] = results as [Float32Array[], Float32Array[]];
+  let maxAbsErr = 0;
+  let maxAbsRef = 0;
+  ref.forEach((r, k) => {
+    const g = got[k]!;
+    if (g.length !== r.length) throw new Error(`output ${k}: ${g.length} values on wasm, ${r.length} on cpu`);
+    for (let i = 0; i < r.length; i++) {
+      const e = Math.abs(r[i]! - g[i]!);
+      if (!(e <= maxAbsErr)) maxAbsErr = Number.isNaN(e) ? Infinity : e;
+      maxAbsRef = Math.max(maxAbsRef, Math.abs(r[i]!));
+    }
+  });
+  return { maxAbsErr, maxAbsRef };
+}
+
+/** float32 sums of up to a few thousand terms: 2e-5 relative to the largest value is generous but tight. */
+export function closeEnough(d: Diff, rel = 2e-5): boolean {
+  return d.maxAbsErr <= rel * Math.max(1, d.maxAbsRef);
+}
