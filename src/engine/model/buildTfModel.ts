@@ -1,0 +1,187 @@
+/**
+ * Builds the tfjs-layers functional model of a model file. Layer names are the node ids, so weights,
+ * activations and summaries line up with the designer. The model is analysed first: a model with an
+ * error diagnostic is refused with the diagnostics' messages (they name the fixes).
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
+import type { ActivationName } from '../../core/catalogue';
+import { getLayerSpec } from '../../core/catalogue';
+import type { Diagnostic } from '../../core/diagnostics';
+import type { ModelFile, ModelNode, ParamValue } from '../../core/format';
+import { checkParams } from '../../core/paramCheck';
+import { analyzeModel } from '../../core/shapeInference';
+
+type Tf = typeof tfjs;
+type Layer = tfjs.layers.Layer;
+
+/** Raised when the model cannot be built; its message lists what to fix. */
+export class ModelBuildError extends Error {
+  readonly userFacing = true;
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(
+      `The model cannot be built (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
+        errors.map((d) => `  - ${d.nodeId ? `node '${d.nodeId}': ` : ''}${d.message}`).join('\n'),
+    );
+    this.name = 'ModelBuildError';
+  }
+}
+
+/** Typed accessors for params the analysis has already checked. */
+class Params {
+  constructor(private readonly values: ReadonlyMap<string, ParamValue>) {}
+  num(name: string): number {
+    return this.values.get(name) as number;
+  }
+  str<T extends string>(name: string): T {
+    return this.values.get(name) as T;
+  }
+  bool(name: string): boolean {
+    return this.values.get(name) as boolean;
+  }
+  pair(name: string): [number, number] {
+    const v = this.values.get(name) as readonly number[];
+    return [v[0]!, v[1]!];
+  }
+  pairOrUndefined(name: string): [number, number] | undefined {
+    return this.values.get(name) === null ? undefined : this.pair(name);
+  }
+  pair2(name: string): [[number, number], [number, number]] {
+    const v = this.values.get(name) as readonly (readonly number[])[];
+    return [
+      [v[0]![0]!, v[0]![1]!],
+      [v[1]![0]!, v[1]![1]!],
+    ];
+  }
+  list(name: string): number[] {
+    return [...(this.values.get(name) as readonly number[])];
+  }
+}
+
+/** The tfjs layer for one (non-Input) node. */
+function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly number[]): Layer {
+  const name = node.id;
+  const L = tf.layers;
+  const padding = (): 'valid' | 'same' => p.str('padding');
+  const activation = (): ActivationName => p.str('activation');
+  switch (node.type) {
+    case 'Conv2D':
+      return L.conv2d({
+        name,
+        filters: p.num('filters'),
+        kernelSize: p.pair('kernelSize'),
+        strides: p.pair('strides'),
+        padding: padding(),
+        activation: activation(),
+        useBias: p.bool('useBias'),
+        dilationRate: p.pair('dilationRate'),
+      });
+    case 'DepthwiseConv2D':
+      return L.depthwiseConv2d({
+        name,
+        kernelSize: p.pair('kernelSize'),
+        strides: p.pair('strides'),
+        padding: padding(),
+        depthMultiplier: p.num('depthMultiplier'),
+        activation: activation(),
+        useBias: p.bool('useBias'),
+      });
+    case 'SeparableConv2D':
+      return L.separableConv2d({
+        name,
+        filters: p.num('filters'),
+        kernelSize: p.pair('kernelSize'),
+        strides: p.pair('strides'),
+        padding: padding(),
+        depthMultiplier: p.num('depthMultiplier'),
+        activation: activation(),
+        useBias: p.bool('useBias'),
+      });
+    case 'Conv2DTranspose':
+      return L.conv2dTranspose({
+        name,
+        filters: p.num('filters'),
+        kernelSize: p.pair('kernelSize'),
+        strides: p.pair('strides'),
+        padding: padding(),
+        activation: activation(),
+        useBias: p.bool('useBias'),
+      });
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      // null strides mean "the pool size", which is also tfjs' default when strides are absent.
+      const args = { name, poolSize: p.pair('poolSize'), strides: p.pairOrUndefined('strides'), padding: padding() };
+      return node.type === 'MaxPooling2D' ? L.maxPooling2d(args) : L.averagePooling2d(args);
+    }
+    case 'GlobalAveragePooling2D':
+      return L.globalAveragePooling2d({ name });
+    case 'GlobalMaxPooling2D':
+      return L.globalMaxPooling2d({ name });
+    case 'Flatten':
+      return L.flatten({ name });
+    case 'Dense':
+      return L.dense({ name, units: p.num('units'), activation: activation(), useBias: p.bool('useBias') });
+    case 'Dropout':
+      return L.dropout({ name, rate: p.num('rate') });
+    case 'SpatialDropout2D':
+      // Keras' SpatialDropout2D is a dropout whose mask is shared over height and width: tfjs' Dropout
+      // fills null noise-shape entries from the input's shape ([batch, 1, 1, channels]).
+      return L.dropout({ name, rate: p.num('rate'), noiseShape: [null, 1, 1, null] as unknown as number[] });
+    case 'BatchNormalization':
+      return L.batchNormalization({
+        name,
+        momentum: p.num('momentum'),
+        epsilon: p.num('epsilon'),
+        center: p.bool('center'),
+        scale: p.bool('scale'),
+      });
+    case 'Activation':
+      return L.activation({ name, activation: activation() });
+    case 'LeakyReLU':
+      return L.leakyReLU({ name, alpha: p.num('alpha') });
+    case 'ZeroPadding2D':
+      return L.zeroPadding2d({ name, padding: p.pair2('padding') });
+    case 'Cropping2D':
+      return L.cropping2D({ name, cropping: p.pair2('cropping') });
+    case 'UpSampling2D':
+      return L.upSampling2d({ name, size: p.pair('size'), interpolation: p.str<'nearest' | 'bilinear'>('interpolation') });
+    case 'Reshape':
+      // tfjs leaves a -1 entry unknown (null) in the static shape, because it sees the unknown batch
+      // size, and the next Conv2D or Dense then cannot build; the analysed shape has the -1 resolved.
+      return L.reshape({ name, targetShape: [...outputShape] });
+    case 'Rescaling':
+      return L.rescaling({ name, scale: p.num('scale'), offset: p.num('offset') });
+    case 'Add':
+      return L.add({ name });
+    case 'Concatenate':
+      return L.concatenate({ name, axis: p.num('axis') });
+    default:
+      throw new Error(`buildTfModel: layer type '${node.type}' is in the catalogue but not in the builder`);
+  }
+}
+
+export function buildTfModel(tf: Tf, model: ModelFile): LayersModel {
+  const analysis = analyzeModel(model);
+  if (analysis.diagnostics.some((d) => d.severity === 'error')) throw new ModelBuildError(analysis.diagnostics);
+  const byId = new Map(model.nodes.map((n) => [n.id, n]));
+  const tensors = new Map<string, SymbolicTensor>();
+  for (const id of analysis.order) {
+    const node = byId.get(id)!;
+    const spec = getLayerSpec(node.type)!;
+    const params = new Params(checkParams(node, spec).params);
+    if (node.type === 'Input') {
+      tensors.set(id, tf.input({ shape: params.list('shape'), name: id }));
+      continue;
+    }
+    const inputs = node.inputs.map((i) => tensors.get(i)!);
+    const layer = createLayer(tf, node, params, analysis.nodes.get(id)!.outputShape!);
+    const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as SymbolicTensor;
+    tensors.set(id, out);
+  }
+  return tf.model({
+    name: model.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'model',
+    inputs: analysis.inputIds.map((id) => tensors.get(id)!),
+    outputs: analysis.outputIds.map((id) => tensors.get(id)!),
+  });
+}
