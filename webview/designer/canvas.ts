@@ -1,0 +1,532 @@
+/**
+ * The graph canvas: nodes and edges in SVG, zoom (wheel, buttons), pan (drag the background), box
+ * select (shift-drag the background), node dragging, port-to-port connecting, "+" on edges, and drops
+ * from the palette. It draws what it is given and reports gestures through callbacks; it never edits
+ * the model itself.
+ */
+import { getLayerSpec, paramOrDefault } from '../../src/core/catalogue';
+import type { NodeAnalysis } from '../../src/core/analysis';
+import type { Diagnostic } from '../../src/core/diagnostics';
+import type { ModelFile, ModelNode, NodePosition } from '../../src/core/format';
+import { clear, s } from '../common/dom';
+import { formatCompact, formatCount, formatShape } from '../common/format';
+import { categoryClass } from './categoryStyle';
+import { edgeKey, type GraphIndex } from './graph';
+import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout, type NodeBox, type Point } from './layout';
+import { paramToLabel } from './paramText';
+import { MAX_ZOOM, MIN_ZOOM, type Camera } from './viewState';
+
+export const LAYER_DRAG_MIME = 'application/x-cnn-studio-layer';
+
+export interface CanvasData {
+  readonly model: ModelFile;
+  readonly graph: GraphIndex;
+  readonly layout: GraphLayout;
+  readonly nodeAnalysis: ReadonlyMap<string, NodeAnalysis>;
+  readonly problems: ReadonlyMap<string, readonly Diagnostic[]>;
+  readonly selection: ReadonlySet<string>;
+  readonly selectedEdge: string | null;
+  readonly focusedId: string | null;
+  readonly readOnly: boolean;
+}
+
+export type DropTarget =
+  | { readonly kind: 'edge'; readonly from: string; readonly to: string }
+  | { readonly kind: 'node'; readonly id: string }
+  | { readonly kind: 'canvas'; readonly at: Point };
+
+export interface CanvasCallbacks {
+  select(ids: readonly string[], mode: 'replace' | 'toggle' | 'add'): void;
+  selectEdge(from: string, to: string): void;
+  clearSelection(): void;
+  moveNodes(positions: Record<string, NodePosition>): void;
+  connect(from: string, to: string): void;
+  /** The "+" on an edge: ask which layer to insert there. */
+  insertOnEdge(from: string, to: string): void;
+  dropLayer(type: string, target: DropTarget): void;
+  /** Double-click on a node: go to its settings. */
+  activate(id: string): void;
+  cameraChanged(camera: Camera): void;
+}
+
+const DRAG_THRESHOLD = 4;
+
+type Gesture =
+  | { kind: 'none' }
+  | { kind: 'pan'; startX: number; startY: number; panX: number; panY: number; moved: boolean }
+  | { kind: 'box'; start: Point; current: Point }
+  | { kind: 'drag'; ids: string[]; start: Point; origins: Map<string, Point>; moved: boolean }
+  | { kind: 'connect'; from: string; start: Point; current: Point };
+
+export class GraphCanvas {
+  readonly element: HTMLDivElement;
+  private readonly svg: SVGSVGElement;
+  private readonly viewport: SVGGElement;
+  private readonly edgeLayer: SVGGElement;
+  private readonly nodeLayer: SVGGElement;
+  private readonly overlay: SVGGElement;
+  private data: CanvasData | null = null;
+  private camera: Camera = { zoom: 1, panX: 0, panY: 0 };
+  private gesture: Gesture = { kind: 'none' };
+  /** Positions shown while dragging, before the move edit comes back in a snapshot. */
+  private dragPositions = new Map<string, Point>();
+
+  constructor(private readonly callbacks: CanvasCallbacks) {
+    this.element = document.createElement('div');
+    this.element.className = 'canvas';
+    this.svg = s('svg', {
+      class: 'canvas-svg',
+      role: 'listbox',
+      'aria-multiselectable': 'true',
+      'aria-label': 'Model graph. Arrow keys move between layers, Enter edits the selected layer, A adds a layer after it, Delete removes it.',
+      tabindex: 0,
+    });
+    const defs = s(
+      'defs',
+      {},
+      s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' })),
+      s('marker', { id: 'arrow-selected', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head selected' })),
+    );
+    this.viewport = s('g', { class: 'viewport' });
+    this.edgeLayer = s('g', { class: 'edges' });
+    this.nodeLayer = s('g', { class: 'nodes' });
+    this.overlay = s('g', { class: 'overlay' });
+    this.viewport.append(this.edgeLayer, this.nodeLayer, this.overlay);
+    this.svg.append(defs, this.viewport);
+    this.element.append(this.svg);
+    this.wireEvents();
+  }
+
+  /** The element keyboard focus goes to when no node has it. */
+  get focusTarget(): SVGSVGElement {
+    return this.svg;
+  }
+
+  getCamera(): Camera {
+    return this.camera;
+  }
+
+  setCamera(camera: Camera, notify = true): void {
+    this.camera = { zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, camera.zoom)), panX: camera.panX, panY: camera.panY };
+    this.viewport.setAttribute('transform', `translate(${this.camera.panX} ${this.camera.panY}) scale(${this.camera.zoom})`);
+    this.element.style.setProperty('--zoom', String(this.camera.zoom));
+    if (notify) this.callbacks.cameraChanged(this.camera);
+  }
+
+  zoomBy(factor: number, around?: Point): void {
+    const rect = this.svg.getBoundingClientRect();
+    const p = around ?? { x: rect.width / 2, y: rect.height / 2 };
+    const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.camera.zoom * factor));
+    const k = zoom / this.camera.zoom;
+    this.setCamera({ zoom, panX: p.x - (p.x - this.camera.panX) * k, panY: p.y - (p.y - this.camera.panY) * k });
+  }
+
+  /** Zooms and pans so the whole graph is visible (never zooming in past 100%). */
+  fitToView(): void {
+    if (!this.data) return;
+    const b = this.data.layout.bounds;
+    const rect = this.svg.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0 || b.width === 0) {
+      this.setCamera({ zoom: 1, panX: 24, panY: 24 });
+      return;
+    }
+    const pad = 32;
+    const zoom = Math.min(1, (rect.width - 2 * pad) / b.width, (rect.height - 2 * pad) / b.height);
+    const z = Math.max(MIN_ZOOM, zoom);
+    this.setCamera({ zoom: z, panX: (rect.width - b.width * z) / 2 - b.x * z, panY: Math.max(pad, (rect.height - b.height * z) / 2) - b.y * z });
+  }
+
+  /** Pans (without zooming) so the node is visible. */
+  reveal(id: string): void {
+    const box = this.boxOf(id);
+    if (!box) return;
+    const rect = this.svg.getBoundingClientRect();
+    const z = this.camera.zoom;
+    const left = box.x * z + this.camera.panX;
+    const top = box.y * z + this.camera.panY;
+    const right = left + box.width * z;
+    const bottom = top + box.height * z;
+    let { panX, panY } = this.camera;
+    const m = 24;
+    if (left < m) panX += m - left;
+    else if (right > rect.width - m) panX -= right - (rect.width - m);
+    if (top < m) panY += m - top;
+    else if (bottom > rect.height - m) panY -= bottom - (rect.height - m);
+    if (panX !== this.camera.panX || panY !== this.camera.panY) this.setCamera({ zoom: z, panX, panY });
+  }
+
+  focusNode(id: string): void {
+    const el = this.nodeLayer.querySelector<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`);
+    el?.focus({ preventScroll: true });
+  }
+
+  render(data: CanvasData): void {
+    this.data = data;
+    clear(this.edgeLayer);
+    clear(this.nodeLayer);
+    for (const e of data.graph.edges) this.edgeLayer.append(this.drawEdge(e.from, e.to));
+    for (const node of data.model.nodes) {
+      if (data.graph.byId.get(node.id) !== node) continue; // duplicate ids: draw the first
+      this.nodeLayer.append(this.drawNode(node));
+    }
+    this.svg.setAttribute('tabindex', data.focusedId && data.graph.byId.has(data.focusedId) ? '-1' : '0');
+  }
+
+  private boxOf(id: string): NodeBox | undefined {
+    const box = this.data?.layout.nodes.get(id);
+    const moved = this.dragPositions.get(id);
+    return box && moved ? { ...box, x: moved.x, y: moved.y } : box;
+  }
+
+  /* ---------------------------------------------------------------------------------------------- */
+  /* drawing                                                                                        */
+  /* ---------------------------------------------------------------------------------------------- */
+
+  private drawNode(node: ModelNode): SVGGElement {
+    const data = this.data!;
+    const box = this.boxOf(node.id)!;
+    const spec = getLayerSpec(node.type);
+    const analysis = data.nodeAnalysis.get(node.id);
+    const problems = data.problems.get(node.id) ?? [];
+    const worst = problems.some((p) => p.severity === 'error') ? 'error' : problems.some((p) => p.severity === 'warning') ? 'warning' : problems.length ? 'info' : null;
+    const selected = data.selection.has(node.id);
+
+    const keyText = spec
+      ? spec.keyParams
+          .map((name) => {
+            const ps = spec.params[name];
+            return ps ? paramToLabel(ps, paramOrDefault(spec, node.params, name)) : '';
+          })
+          .filter(Boolean)
+          .join(' · ')
+      : 'unknown layer type';
+    const shapeText = analysis ? formatShape(analysis.outputShape) : '?';
+    const paramsText = analysis ? (analysis.params > 0 ? `${formatCount(analysis.params)} params` : 'no params') : '';
+
+    const label = [
+      `${node.type} ${node.id}`,
+      keyText,
+      analysis ? `output ${shapeText}` : '',
+      paramsText,
+      ...problems.map((p) => `${p.severity}: ${p.message}`),
+    ]
+      .filter(Boolean)
+      .join(', ');
+
+    const g = s('g', {
+      class: ['node', categoryClass(spec?.category ?? 'unknown'), selected ? 'selected' : '', worst ? `problem-${worst}` : ''].filter(Boolean).join(' '),
+      'data-id': node.id,
+      'data-type': node.type,
+      transform: `translate(${box.x} ${box.y})`,
+      role: 'option',
+      'aria-selected': selected ? 'true' : 'false',
+      'aria-label': label,
+      tabindex: data.focusedId === node.id ? 0 : -1,
+    });
+    const clipped = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+    g.append(
+      s('rect', { class: 'node-body', width: box.width, height: box.height, rx: 6, ry: 6 }),
+      s('rect', { class: 'node-stripe', width: 4, height: box.height - 12, x: 0, y: 6, rx: 2 }),
+      s('text', { class: 'node-type', x: 14, y: 21 }, clipped(node.type, 22)),
+      s('text', { class: 'node-id', x: box.width - (worst ? 30 : 12), y: 21, 'text-anchor': 'end' }, clipped(node.id, worst ? 11 : 13)),
+      s('text', { class: 'node-params', x: 14, y: 41 }, clipped(keyText || '\u00a0', 31)),
+      s('line', { class: 'node-divider', x1: 10, x2: box.width - 10, y1: 51, y2: 51 }),
+      s('text', { class: 'node-shape', x: 14, y: 66 }, analysis ? `→ ${shapeText}` : ''),
+      s('text', { class: 'node-count', x: box.width - 12, y: 66, 'text-anchor': 'end' }, analysis && analysis.params > 0 ? `${formatCompact(analysis.params)} params` : ''),
+    );
+    if (worst) {
+      const badge = s(
+        'g',
+        { class: `node-badge badge-${worst}`, transform: `translate(${box.width - 16} 16)` },
+        s('circle', { r: 8 }),
+        s('text', { y: 4, 'text-anchor': 'middle' }, worst === 'info' ? 'i' : '!'),
+      );
+      g.append(badge);
+    }
+    g.append(s('title', {}, [`${node.type} “${node.id}”`, ...problems.map((p) => `${p.severity === 'error' ? '⛔' : p.severity === 'warning' ? '⚠' : 'ℹ'} ${p.message}`)].join('\n')));
+
+    // Ports: inputs on top (one per input for merges), the output at the bottom.
+    const maxInputs = spec?.maxInputs ?? 1;
+    if (maxInputs > 0) {
+      const count = Math.max(1, Math.min(node.inputs.length + (maxInputs > 1 ? 1 : 0), 8));
+      for (let i = 0; i < count; i++) {
+        g.append(s('circle', { class: 'port port-in', cx: (box.width * (i + 1)) / (count + 1), cy: 0, r: 4.5, 'data-id': node.id }));
+      }
+    }
+    g.append(s('circle', { class: 'port port-out', cx: box.width / 2, cy: box.height, r: 5, 'data-id': node.id }));
+    return g;
+  }
+
+  private inputPortPoint(toId: string, index: number): Point {
+    const box = this.boxOf(toId)!;
+    const node = this.data!.graph.byId.get(toId)!;
+    const spec = getLayerSpec(node.type);
+    const maxInputs = spec?.maxInputs ?? 1;
+    const count = Math.max(1, Math.min(node.inputs.length + (maxInputs > 1 ? 1 : 0), 8));
+    const i = Math.min(index, count - 1);
+    return { x: box.x + (box.width * (i + 1)) / (count + 1), y: box.y };
+  }
+
+  private drawEdge(from: string, to: string): SVGGElement {
+    const data = this.data!;
+    const key = edgeKey(from, to);
+    const src = this.boxOf(from)!;
+    const target = data.graph.byId.get(to)!;
+    const p0 = { x: src.x + src.width / 2, y: src.y + src.height };
+    const p1 = this.inputPortPoint(to, target.inputs.indexOf(from));
+    const routed = this.dragPositions.size === 0 ? data.layout.edgePoints.get(key) : undefined;
+    const points = routed ? [p0, ...routed.slice(1, -1), p1] : null;
+    const d = points ? smoothPath(points) : bezier(p0, p1);
+    const mid = points ? points[Math.floor(points.length / 2)]! : { x: (p0.x + p1.x) / 2, y: (p0.y + p1.y) / 2 };
+    const shape = data.nodeAnalysis.get(from)?.outputShape ?? null;
+    const label = formatShape(shape);
+    const selected = data.selectedEdge === key;
+    const g = s('g', { class: `edge${selected ? ' selected' : ''}`, 'data-from': from, 'data-to': to });
+    g.append(
+      s('path', { class: 'edge-hit', d }),
+      s('path', { class: 'edge-line', d, 'marker-end': selected ? 'url(#arrow-selected)' : 'url(#arrow)' }),
+    );
+    if (shape) {
+      const w = label.length * 6.4 + 10;
+      g.append(
+        s(
+          'g',
+          { class: 'edge-label', transform: `translate(${mid.x + 8} ${mid.y - 9})` },
+          s('rect', { width: w, height: 17, rx: 3 }),
+          s('text', { x: 5, y: 12.5 }, label),
+        ),
+      );
+    }
+    if (!data.readOnly) {
+      g.append(
+        s(
+          'g',
+          { class: 'edge-add', transform: `translate(${mid.x} ${mid.y})`, 'data-from': from, 'data-to': to },
+          s('title', {}, `Insert a layer between ${from} and ${to}`),
+          s('circle', { r: 9 }),
+          s('path', { d: 'M -4.5 0 H 4.5 M 0 -4.5 V 4.5' }),
+        ),
+      );
+    }
+    return g;
+  }
+
+  /* ---------------------------------------------------------------------------------------------- */
+  /* events                                                                                         */
+  /* ---------------------------------------------------------------------------------------------- */
+
+  private toGraph(clientX: number, clientY: number): Point {
+    const rect = this.svg.getBoundingClientRect();
+    return { x: (clientX - rect.left - this.camera.panX) / this.camera.zoom, y: (clientY - rect.top - this.camera.panY) / this.camera.zoom };
+  }
+
+  private wireEvents(): void {
+    this.svg.addEventListener(
+      'wheel',
+      (e) => {
+        e.preventDefault();
+        const rect = this.svg.getBoundingClientRect();
+        if (e.ctrlKey || e.metaKey || Math.abs(e.deltaY) >= Math.abs(e.deltaX)) {
+          // Wheel and pinch zoom around the pointer.
+          this.zoomBy(Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015)), { x: e.clientX - rect.left, y: e.clientY - rect.top });
+        } else {
+          this.setCamera({ ...this.camera, panX: this.camera.panX - e.deltaX });
+        }
+      },
+      { passive: false },
+    );
+
+    this.svg.addEventListener('pointerdown', (e) => this.onPointerDown(e));
+    this.svg.addEventListener('pointermove', (e) => this.onPointerMove(e));
+    this.svg.addEventListener('pointerup', (e) => this.onPointerUp(e));
+    this.svg.addEventListener('pointercancel', () => this.cancelGesture());
+    this.svg.addEventListener('dblclick', (e) => {
+      const node = (e.target as Element).closest('g.node');
+      if (node) this.callbacks.activate(node.getAttribute('data-id')!);
+    });
+    this.svg.addEventListener('click', (e) => {
+      const add = (e.target as Element).closest('g.edge-add');
+      if (add) {
+        e.stopPropagation();
+        this.callbacks.insertOnEdge(add.getAttribute('data-from')!, add.getAttribute('data-to')!);
+      }
+    });
+
+    // Drops from the palette: onto an edge (insert there), a node (insert after it) or empty canvas.
+    this.svg.addEventListener('dragover', (e) => {
+      if (!e.dataTransfer?.types.includes(LAYER_DRAG_MIME) || this.data?.readOnly) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+      this.markDropTarget(e.target as Element);
+    });
+    this.svg.addEventListener('dragleave', () => this.markDropTarget(null));
+    this.svg.addEventListener('drop', (e) => {
+      const type = e.dataTransfer?.getData(LAYER_DRAG_MIME);
+      this.markDropTarget(null);
+      if (!type || this.data?.readOnly) return;
+      e.preventDefault();
+      this.callbacks.dropLayer(type, this.dropTargetAt(e.target as Element, e.clientX, e.clientY));
+    });
+  }
+
+  private dropTargetAt(target: Element, clientX: number, clientY: number): DropTarget {
+    const edge = target.closest('g.edge');
+    if (edge) return { kind: 'edge', from: edge.getAttribute('data-from')!, to: edge.getAttribute('data-to')! };
+    const node = target.closest('g.node');
+    if (node) return { kind: 'node', id: node.getAttribute('data-id')! };
+    const p = this.toGraph(clientX, clientY);
+    return { kind: 'canvas', at: { x: p.x - NODE_WIDTH / 2, y: p.y - NODE_HEIGHT / 2 } };
+  }
+
+  private markDropTarget(target: Element | null): void {
+    for (const el of this.svg.querySelectorAll('.drop-target')) el.classList.remove('drop-target');
+    const hit = target?.closest('g.edge, g.node');
+    hit?.classList.add('drop-target');
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (e.button !== 0 || !this.data) return;
+    const target = e.target as Element;
+    if (target.closest('g.edge-add')) return; // handled on click
+    const p = this.toGraph(e.clientX, e.clientY);
+    const port = target.closest('circle.port-out');
+    if (port && !this.data.readOnly) {
+      this.gesture = { kind: 'connect', from: port.getAttribute('data-id')!, start: p, current: p };
+      this.svg.setPointerCapture(e.pointerId);
+      e.preventDefault();
+      return;
+    }
+    const nodeEl = target.closest('g.node');
+    if (nodeEl) {
+      const id = nodeEl.getAttribute('data-id')!;
+      const additive = e.shiftKey || e.ctrlKey || e.metaKey;
+      if (additive) this.callbacks.select([id], 'toggle');
+      else if (!this.data.selection.has(id)) this.callbacks.select([id], 'replace');
+      else this.callbacks.select([id], 'add'); // keep the group, move focus
+      const ids = additive ? [] : this.data.selection.has(id) ? [...this.data.selection] : [id];
+      const origins = new Map<string, Point>();
+      for (const nid of ids) {
+        const b = this.boxOf(nid);
+        if (b) origins.set(nid, { x: b.x, y: b.y });
+      }
+      if (!this.data.readOnly && ids.length) {
+        this.gesture = { kind: 'drag', ids, start: p, origins, moved: false };
+        this.svg.setPointerCapture(e.pointerId);
+      }
+      return;
+    }
+    const edgeEl = target.closest('g.edge');
+    if (edgeEl) {
+      this.callbacks.selectEdge(edgeEl.getAttribute('data-from')!, edgeEl.getAttribute('data-to')!);
+      return;
+    }
+    this.svg.focus({ preventScroll: true });
+    if (e.shiftKey) this.gesture = { kind: 'box', start: p, current: p };
+    else this.gesture = { kind: 'pan', startX: e.clientX, startY: e.clientY, panX: this.camera.panX, panY: this.camera.panY, moved: false };
+    this.svg.setPointerCapture(e.pointerId);
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    const g = this.gesture;
+    if (g.kind === 'none') return;
+    const p = this.toGraph(e.clientX, e.clientY);
+    if (g.kind === 'pan') {
+      const dx = e.clientX - g.startX;
+      const dy = e.clientY - g.startY;
+      if (!g.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+      g.moved = true;
+      this.element.classList.add('panning');
+      this.setCamera({ zoom: this.camera.zoom, panX: g.panX + dx, panY: g.panY + dy }, false);
+    } else if (g.kind === 'box') {
+      g.current = p;
+      this.drawOverlayRect(g.start, p);
+    } else if (g.kind === 'drag') {
+      const dx = p.x - g.start.x;
+      const dy = p.y - g.start.y;
+      if (!g.moved && Math.hypot(dx, dy) * this.camera.zoom < DRAG_THRESHOLD) return;
+      g.moved = true;
+      for (const [id, o] of g.origins) this.dragPositions.set(id, { x: Math.round(o.x + dx), y: Math.round(o.y + dy) });
+      if (this.data) this.render(this.data);
+    } else if (g.kind === 'connect') {
+      g.current = p;
+      clear(this.overlay);
+      const src = this.boxOf(g.from);
+      if (src) this.overlay.append(s('path', { class: 'connect-line', d: bezier({ x: src.x + src.width / 2, y: src.y + src.height }, p) }));
+      this.markDropTarget(document.elementFromPoint(e.clientX, e.clientY)?.closest('g.node') ?? null);
+    }
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    const g = this.gesture;
+    this.gesture = { kind: 'none' };
+    if (this.svg.hasPointerCapture(e.pointerId)) this.svg.releasePointerCapture(e.pointerId);
+    this.element.classList.remove('panning');
+    clear(this.overlay);
+    if (g.kind === 'pan') {
+      if (g.moved) this.callbacks.cameraChanged(this.camera);
+      else this.callbacks.clearSelection();
+    } else if (g.kind === 'box') {
+      const x0 = Math.min(g.start.x, g.current.x);
+      const x1 = Math.max(g.start.x, g.current.x);
+      const y0 = Math.min(g.start.y, g.current.y);
+      const y1 = Math.max(g.start.y, g.current.y);
+      const hits: string[] = [];
+      for (const [id, b] of this.data?.layout.nodes ?? []) {
+        if (b.x < x1 && b.x + b.width > x0 && b.y < y1 && b.y + b.height > y0) hits.push(id);
+      }
+      this.callbacks.select(hits, 'add');
+    } else if (g.kind === 'drag') {
+      if (g.moved && this.dragPositions.size) {
+        const positions: Record<string, NodePosition> = {};
+        for (const [id, pos] of this.dragPositions) positions[id] = { x: pos.x, y: pos.y };
+        this.callbacks.moveNodes(positions);
+        // Keep showing the dragged positions until the snapshot with the move arrives.
+      }
+    } else if (g.kind === 'connect') {
+      this.markDropTarget(null);
+      const under = document.elementFromPoint(e.clientX, e.clientY)?.closest('g.node');
+      const to = under?.getAttribute('data-id');
+      if (to && to !== g.from) this.callbacks.connect(g.from, to);
+    }
+  }
+
+  /** Forget drag positions (a new snapshot holds the truth). */
+  resetDrag(): void {
+    this.dragPositions.clear();
+  }
+
+  private cancelGesture(): void {
+    this.gesture = { kind: 'none' };
+    this.dragPositions.clear();
+    clear(this.overlay);
+    if (this.data) this.render(this.data);
+  }
+
+  private drawOverlayRect(a: Point, b: Point): void {
+    clear(this.overlay);
+    this.overlay.append(
+      s('rect', { class: 'box-select', x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) }),
+    );
+  }
+}
+
+function bezier(a: Point, b: Point): string {
+  const dy = Math.max(24, Math.abs(b.y - a.y) / 2);
+  return `M ${a.x} ${a.y} C ${a.x} ${a.y + dy}, ${b.x} ${b.y - dy}, ${b.x} ${b.y}`;
+}
+
+/** A smooth curve through routed points (Catmull-Rom as cubic Béziers). */
+function smoothPath(pts: readonly Point[]): string {
+  let d = `M ${pts[0]!.x} ${pts[0]!.y}`;
+  for (let i = 0; i < pts.length - 1; i++) {
+    const p0 = pts[Math.max(0, i - 1)]!;
+    const p1 = pts[i]!;
+    const p2 = pts[i + 1]!;
+    const p3 = pts[Math.min(pts.length - 1, i + 2)]!;
+    const c1 = { x: p1.x + (p2.x - p0.x) / 6, y: p1.y + (p2.y - p0.y) / 6 };
+    const c2 = { x: p2.x - (p3.x - p1.x) / 6, y: p2.y - (p3.y - p1.y) / 6 };
+    d += ` C ${c1.x} ${c1.y}, ${c2.x} ${c2.y}, ${p2.x} ${p2.y}`;
+  }
+  return d;
+}

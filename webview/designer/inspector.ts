@@ -1,0 +1,323 @@
+/**
+ * The inspector: fields for the selected layer generated from its catalogue param specs (toolkit text
+ * fields, dropdowns and checkboxes with defaults, ranges and help), validated as the user types
+ * (invalid text shows why and is not sent), the id (rename), the layer's shapes and costs, and its
+ * problems with quick-fix buttons. With nothing selected it shows the model overview.
+ */
+import { getLayerSpec, paramOrDefault, type LayerSpec, type ParamSpec } from '../../src/core/catalogue';
+import type { ModelTotals, NodeAnalysis } from '../../src/core/analysis';
+import type { Diagnostic, QuickFix } from '../../src/core/diagnostics';
+import type { ModelFile, ModelNode, ParamValue } from '../../src/core/format';
+import type { ModelEdit } from '../../src/core/modelEdit';
+import { NODE_ID_PATTERN } from '../../src/protocol/designer';
+import { clear, h } from '../common/dom';
+import { formatBytes, formatCompact, formatCount, formatShape } from '../common/format';
+import { CATEGORY_LABELS, categoryClass } from './categoryStyle';
+import { paramToText, parseParamText, rangeHint, sameParamValue } from './paramText';
+
+export interface InspectorCallbacks {
+  edit(edit: ModelEdit): void;
+  /** A valid value being typed: show its effect (shapes, params) without sending it. `null` ends the preview. */
+  preview(edit: ModelEdit | null): void;
+  applyFix(fix: QuickFix): void;
+  select(id: string): void;
+  deleteSelection(): void;
+  duplicateSelection(): void;
+}
+
+export interface InspectorData {
+  readonly model: ModelFile;
+  readonly selection: readonly string[];
+  readonly nodeAnalysis: ReadonlyMap<string, NodeAnalysis>;
+  readonly totals: ModelTotals | null;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly readOnly: boolean;
+}
+
+type FieldElement = HTMLElement & { value: string; checked?: boolean };
+
+export class Inspector {
+  readonly element: HTMLElement;
+  private readonly body: HTMLElement;
+  /** What the form was built for; a snapshot for the same layer updates values in place (keeps focus and caret). */
+  private builtFor = '';
+  private data: InspectorData | null = null;
+
+  constructor(private readonly callbacks: InspectorCallbacks) {
+    this.body = h('div', { class: 'inspector-body' });
+    this.element = h('aside', { class: 'inspector', 'aria-label': 'Inspector' }, this.body);
+  }
+
+  /** Focuses the first field (Enter on a selected node). */
+  focusFirstField(): void {
+    const field = this.body.querySelector<HTMLElement>('[data-param], [data-field]');
+    (field ?? this.body.querySelector<HTMLElement>('vscode-button, button'))?.focus();
+  }
+
+  focusIdField(): void {
+    this.body.querySelector<HTMLElement>('[data-field="id"]')?.focus();
+  }
+
+  render(data: InspectorData): void {
+    this.data = data;
+    const sel = data.selection.filter((id) => data.model.nodes.some((n) => n.id === id));
+    const node = sel.length === 1 ? data.model.nodes.find((n) => n.id === sel[0]) : undefined;
+    const key = node ? `node:${node.id}:${node.type}:${data.readOnly}` : sel.length > 1 ? `multi:${sel.join(',')}` : 'model';
+    if (key === this.builtFor && node) {
+      this.updateNodeForm(node);
+      return;
+    }
+    this.builtFor = key;
+    clear(this.body);
+    if (node) this.buildNodeForm(node);
+    else if (sel.length > 1) this.buildMulti(sel);
+    else this.buildOverview();
+  }
+
+  /* ---------------------------------------------------------------------------------------------- */
+
+  private buildOverview(): void {
+    const data = this.data!;
+    const t = data.totals;
+    this.body.append(h('div', { class: 'panel-title' }, 'Model'), h('h2', { class: 'inspector-heading' }, data.model.name || 'Untitled model'));
+    if (data.model.description) this.body.append(h('p', { class: 'muted' }, data.model.description));
+    if (t) {
+      this.body.append(
+        statsTable([
+          ['Layers', formatCount(data.model.nodes.length)],
+          ['Parameters', formatCount(t.params)],
+          ['Trainable', formatCount(t.trainableParams)],
+          ['Multiply-adds', formatCompact(t.flops)],
+          ['Activations', formatBytes(t.activationBytes)],
+          ['Optimizer', `${data.model.compile.optimizer}, lr ${data.model.compile.learningRate}`],
+          ['Loss', data.model.compile.loss],
+        ]),
+      );
+    }
+    const problems = data.diagnostics;
+    this.body.append(h('div', { class: 'section-title' }, problems.length ? `Problems (${problems.length})` : 'Problems'));
+    if (!problems.length) this.body.append(h('p', { class: 'ok-line' }, h('span', { class: 'ok-icon', 'aria-hidden': 'true' }, '✓'), ' No problems found.'));
+    else this.body.append(this.problemList(problems, true));
+    this.body.append(h('p', { class: 'muted hint' }, 'Select a layer to edit it. Press A to add a layer, ? for all shortcuts.'));
+  }
+
+  private buildMulti(ids: readonly string[]): void {
+    const data = this.data!;
+    const params = ids.reduce((sum, id) => sum + (data.nodeAnalysis.get(id)?.params ?? 0), 0);
+    const del = h('vscode-button', { appearance: 'secondary', 'data-action': 'delete' }, 'Delete');
+    const dup = h('vscode-button', { appearance: 'secondary', 'data-action': 'duplicate' }, 'Duplicate');
+    del.addEventListener('click', () => this.callbacks.deleteSelection());
+    dup.addEventListener('click', () => this.callbacks.duplicateSelection());
+    this.body.append(
+      h('div', { class: 'panel-title' }, 'Selection'),
+      h('h2', { class: 'inspector-heading' }, `${ids.length} layers selected`),
+      statsTable([['Parameters', formatCount(params)]]),
+    );
+    if (!data.readOnly) this.body.append(h('div', { class: 'button-row' }, dup, del));
+    this.body.append(h('p', { class: 'muted hint' }, ids.join(', ')));
+  }
+
+  private buildNodeForm(node: ModelNode): void {
+    const data = this.data!;
+    const spec = getLayerSpec(node.type);
+    const header = h(
+      'div',
+      { class: `inspector-header ${categoryClass(spec?.category ?? 'unknown')}` },
+      h('span', { class: 'swatch', 'aria-hidden': 'true' }),
+      h('div', {}, h('h2', { class: 'inspector-heading' }, node.type), h('div', { class: 'muted' }, spec ? CATEGORY_LABELS[spec.category] : 'Unknown layer type')),
+    );
+    this.body.append(h('div', { class: 'panel-title' }, 'Layer'), header);
+    if (spec) this.body.append(h('p', { class: 'muted description' }, spec.description));
+
+    // id
+    const idField = h('vscode-text-field', { 'data-field': 'id', value: node.id, readonly: data.readOnly }, 'Id') as FieldElement;
+    const idError = h('p', { class: 'field-error', role: 'alert', hidden: true });
+    idField.addEventListener('input', () => {
+      const msg = this.idProblem(node.id, idField.value);
+      showError(idField, idError, msg);
+    });
+    idField.addEventListener('change', () => {
+      const newId = idField.value.trim();
+      if (newId === node.id) return;
+      const msg = this.idProblem(node.id, newId);
+      showError(idField, idError, msg);
+      if (!msg) this.callbacks.edit({ kind: 'renameNode', id: node.id, newId });
+    });
+    this.body.append(h('div', { class: 'field' }, idField, idError));
+
+    if (spec) {
+      const names = Object.keys(spec.params);
+      if (names.length) this.body.append(h('div', { class: 'section-title' }, 'Parameters'));
+      for (const name of names) this.body.append(this.paramField(node, spec, name, spec.params[name]!));
+      if (!data.readOnly && Object.keys(node.params).length) {
+        const reset = h('vscode-button', { appearance: 'secondary', 'data-action': 'reset' }, 'Reset to defaults');
+        reset.addEventListener('click', () => this.callbacks.edit({ kind: 'setParams', id: node.id, params: {} }));
+        this.body.append(h('div', { class: 'button-row' }, reset));
+      }
+    }
+
+    this.body.append(h('div', { class: 'section-title' }, 'Shapes and cost'), h('div', { class: 'node-stats' }));
+    this.body.append(h('div', { class: 'node-problems' }));
+    if (!data.readOnly) {
+      const dup = h('vscode-button', { appearance: 'secondary', 'data-action': 'duplicate' }, 'Duplicate');
+      const del = h('vscode-button', { appearance: 'secondary', 'data-action': 'delete' }, 'Delete layer');
+      dup.addEventListener('click', () => this.callbacks.duplicateSelection());
+      del.addEventListener('click', () => this.callbacks.deleteSelection());
+      this.body.append(h('div', { class: 'button-row bottom' }, dup, del));
+    }
+    this.updateNodeForm(node);
+  }
+
+  private idProblem(oldId: string, newId: string): string | null {
+    const id = newId.trim();
+    if (id === oldId) return null;
+    if (!NODE_ID_PATTERN.test(id)) return 'Start with a letter or _ and use only letters, digits, _, . and - (at most 64).';
+    if (this.data!.model.nodes.some((n) => n.id === id)) return `“${id}” is already used by another layer.`;
+    return null;
+  }
+
+  private paramField(node: ModelNode, spec: LayerSpec, name: string, ps: ParamSpec): HTMLElement {
+    const readOnly = this.data!.readOnly;
+    const help = h('p', { class: 'help' }, ps.help);
+    const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+    const current = (): ParamValue => paramOrDefault(spec, this.currentNode(node.id)?.params ?? {}, name);
+    const commit = (value: ParamValue): void => {
+      const live = this.currentNode(node.id);
+      if (!live) return;
+      this.callbacks.preview(null);
+      // A value equal to the default is removed from the file, so the file keeps only what differs.
+      const stored = sameParamValue(ps.default as ParamValue, value) ? undefined : value;
+      const has = Object.prototype.hasOwnProperty.call(live.params, name);
+      if (stored === undefined ? !has : has && sameParamValue(live.params[name], stored)) return; // nothing changes
+      this.callbacks.edit({ kind: 'setParam', id: node.id, param: name, value: stored });
+    };
+
+    let control: FieldElement;
+    if (ps.kind === 'bool') {
+      control = h('vscode-checkbox', { 'data-param': name, disabled: readOnly }, labelFor(name)) as FieldElement;
+      control.addEventListener('change', () => commit(Boolean(control.checked)));
+      return h('div', { class: 'field field-bool' }, control, help);
+    }
+    if (ps.kind === 'enum') {
+      control = h('vscode-dropdown', { 'data-param': name, disabled: readOnly, position: 'below' }) as FieldElement;
+      for (const v of ps.values) control.append(h('vscode-option', { value: v }, v === ps.default ? `${v} (default)` : v));
+      control.addEventListener('change', () => commit(control.value));
+      return h('div', { class: 'field' }, h('label', { class: 'field-label' }, labelFor(name)), control, help);
+    }
+    control = h('vscode-text-field', { 'data-param': name, placeholder: rangeHint(ps), readonly: readOnly }, labelFor(name)) as FieldElement;
+    control.addEventListener('input', () => {
+      const parsed = parseParamText(ps, control.value);
+      showError(control, error, parsed.ok ? null : parsed.message);
+      this.callbacks.preview(parsed.ok ? { kind: 'setParam', id: node.id, param: name, value: parsed.value } : null);
+    });
+    control.addEventListener('change', () => {
+      const parsed = parseParamText(ps, control.value);
+      showError(control, error, parsed.ok ? null : parsed.message);
+      if (parsed.ok) commit(parsed.value);
+      else this.callbacks.preview(null);
+    });
+    control.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        control.value = paramToText(ps, current());
+        showError(control, error, null);
+        this.callbacks.preview(null);
+      }
+    });
+    return h('div', { class: 'field' }, control, error, help);
+  }
+
+  private currentNode(id: string): ModelNode | undefined {
+    return this.data?.model.nodes.find((n) => n.id === id);
+  }
+
+  /** Puts the snapshot's values into the fields, except a field being typed in that already means the same. */
+  private updateNodeForm(node: ModelNode): void {
+    const data = this.data!;
+    const spec = getLayerSpec(node.type);
+    if (spec) {
+      for (const field of this.body.querySelectorAll<FieldElement>('[data-param]')) {
+        const name = field.dataset.param!;
+        const ps = spec.params[name];
+        if (!ps) continue;
+        const value = paramOrDefault(spec, node.params, name);
+        if (ps.kind === 'bool') field.checked = value === true;
+        else if (ps.kind === 'enum') field.value = String(value);
+        else {
+          const focused = field.matches(':focus-within');
+          const typed = parseParamText(ps, field.value);
+          if (!(focused && typed.ok && sameParamValue(typed.value, value))) field.value = paramToText(ps, value);
+        }
+        field.classList.toggle('is-default', !Object.prototype.hasOwnProperty.call(node.params, name));
+      }
+    }
+    const idField = this.body.querySelector<FieldElement>('[data-field="id"]');
+    if (idField && !idField.matches(':focus-within')) idField.value = node.id;
+
+    const a = data.nodeAnalysis.get(node.id);
+    const stats = this.body.querySelector('.node-stats');
+    if (stats) {
+      clear(stats);
+      stats.append(
+        a
+          ? statsTable([
+              ['Output', formatShape(a.outputShape)],
+              ['Input', a.inputShapes.length ? a.inputShapes.map(formatShape).join(' + ') : '—'],
+              ['Parameters', a.nonTrainableParams ? `${formatCount(a.params)} (${formatCount(a.nonTrainableParams)} non-trainable)` : formatCount(a.params)],
+              ['Multiply-adds', formatCompact(a.flops)],
+              ['Activation memory', formatBytes(a.activationBytes)],
+            ])
+          : h('p', { class: 'muted' }, 'Not analysed: fix the problems below first.'),
+      );
+    }
+    const problemsEl = this.body.querySelector('.node-problems');
+    if (problemsEl) {
+      clear(problemsEl);
+      const mine = data.diagnostics.filter((d) => d.nodeId === node.id);
+      if (mine.length) problemsEl.append(h('div', { class: 'section-title' }, `Problems (${mine.length})`), this.problemList(mine, false));
+    }
+  }
+
+  private problemList(problems: readonly Diagnostic[], withGoTo: boolean): HTMLElement {
+    const list = h('ul', { class: 'problem-list' });
+    for (const p of problems) {
+      const icon = h('span', { class: `sev-icon sev-${p.severity}`, 'aria-label': p.severity }, p.severity === 'info' ? 'i' : '!');
+      const item = h('li', { class: `problem sev-${p.severity}` }, icon, h('div', { class: 'problem-text' }, h('span', {}, p.message)));
+      const actions = h('div', { class: 'problem-actions' });
+      if (withGoTo && p.nodeId) {
+        const go = h('vscode-button', { appearance: 'secondary', 'data-action': 'go-to' }, `Show ${p.nodeId}`);
+        const id = p.nodeId;
+        go.addEventListener('click', () => this.callbacks.select(id));
+        actions.append(go);
+      }
+      if (!this.data!.readOnly) {
+        for (const fix of p.fixes ?? []) {
+          const b = h('vscode-button', { appearance: 'primary', 'data-action': 'quick-fix' }, fix.title);
+          b.addEventListener('click', () => this.callbacks.applyFix(fix));
+          actions.append(b);
+        }
+      }
+      if (actions.childElementCount) item.querySelector('.problem-text')!.append(actions);
+      list.append(item);
+    }
+    return list;
+  }
+}
+
+function labelFor(name: string): string {
+  const words = name.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function showError(field: HTMLElement, errorEl: HTMLElement, message: string | null): void {
+  errorEl.textContent = message ?? '';
+  errorEl.hidden = message === null;
+  field.classList.toggle('invalid', message !== null);
+  if (message === null) field.removeAttribute('aria-invalid');
+  else field.setAttribute('aria-invalid', 'true');
+}
+
+function statsTable(rows: readonly (readonly [string, string])[]): HTMLElement {
+  const dl = h('dl', { class: 'stats' });
+  for (const [k, v] of rows) dl.append(h('dt', {}, k), h('dd', {}, v));
+  return dl;
+}

@@ -1,0 +1,74 @@
+/**
+ * Top-to-bottom layout with dagre. Nodes the user placed (`node.position`) stay where they are; the
+ * others get dagre's positions. Edges between two auto-placed nodes follow dagre's routed points, so
+ * long skip connections bend around the layers in between.
+ */
+import dagre from '@dagrejs/dagre';
+import type { ModelFile } from '../../src/core/format';
+import { edgeKey, type GraphIndex } from './graph';
+
+export const NODE_WIDTH = 212;
+export const NODE_HEIGHT = 74;
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface NodeBox {
+  /** Top-left corner in graph coordinates. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** True when the position comes from the file, not the layout. */
+  readonly pinned: boolean;
+}
+
+export interface GraphLayout {
+  readonly nodes: ReadonlyMap<string, NodeBox>;
+  /** Routed points of edges whose ends were both laid out by dagre (key: `edgeKey(from, to)`). */
+  readonly edgePoints: ReadonlyMap<string, readonly Point[]>;
+  readonly bounds: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+}
+
+export function layoutGraph(model: ModelFile, graph: GraphIndex): GraphLayout {
+  const g = new dagre.graphlib.Graph({ multigraph: false });
+  g.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 56, edgesep: 24, marginx: 24, marginy: 24 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const id of graph.byId.keys()) g.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const e of graph.edges) g.setEdge(e.from, e.to, { minlen: 1 });
+  dagre.layout(g);
+
+  const nodes = new Map<string, NodeBox>();
+  for (const n of model.nodes) {
+    if (nodes.has(n.id)) continue;
+    if (n.position) {
+      nodes.set(n.id, { x: n.position.x, y: n.position.y, width: NODE_WIDTH, height: NODE_HEIGHT, pinned: true });
+    } else {
+      const d = g.node(n.id) as { x: number; y: number } | undefined;
+      // dagre gives centres
+      nodes.set(n.id, { x: (d?.x ?? 0) - NODE_WIDTH / 2, y: (d?.y ?? 0) - NODE_HEIGHT / 2, width: NODE_WIDTH, height: NODE_HEIGHT, pinned: false });
+    }
+  }
+
+  const edgePoints = new Map<string, Point[]>();
+  for (const e of graph.edges) {
+    if (nodes.get(e.from)?.pinned || nodes.get(e.to)?.pinned) continue;
+    const d = g.edge(e.from, e.to) as { points?: Point[] } | undefined;
+    if (d?.points && d.points.length > 2) edgePoints.set(edgeKey(e.from, e.to), d.points);
+  }
+
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const b of nodes.values()) {
+    minX = Math.min(minX, b.x);
+    minY = Math.min(minY, b.y);
+    maxX = Math.max(maxX, b.x + b.width);
+    maxY = Math.max(maxY, b.y + b.height);
+  }
+  const bounds = nodes.size ? { x: minX, y: minY, width: maxX - minX, height: maxY - minY } : { x: 0, y: 0, width: 0, height: 0 };
+  return { nodes, edgePoints, bounds };
+}

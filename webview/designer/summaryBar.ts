@@ -1,0 +1,44 @@
+/** The summary bar: total params, multiply-adds, activation memory and problems (click: next problem). */
+import type { ModelTotals } from '../../src/core/analysis';
+import type { Diagnostic } from '../../src/core/diagnostics';
+import { clear, h } from '../common/dom';
+import { formatBytes, formatCompact, formatCount } from '../common/format';
+
+export class SummaryBar {
+  readonly element: HTMLElement;
+
+  constructor(private readonly onNextProblem: () => void) {
+    this.element = h('footer', { class: 'summary-bar', role: 'status', 'aria-live': 'polite' });
+  }
+
+  render(totals: ModelTotals | null, diagnostics: readonly Diagnostic[], layerCount: number): void {
+    clear(this.element);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    const item = (cls: string, label: string, value: string, title: string): HTMLElement =>
+      h('span', { class: `summary-item ${cls}`, title }, h('span', { class: 'summary-label' }, label), h('span', { class: 'summary-value' }, value));
+    this.element.append(
+      item('summary-params', 'Params', totals ? formatCount(totals.params) : '—', totals ? `${formatCount(totals.trainableParams)} trainable, ${formatCount(totals.nonTrainableParams)} non-trainable` : 'Not known until the problems are fixed'),
+      item('summary-flops', 'Mult-adds', totals ? formatCompact(totals.flops) : '—', 'Multiply-adds for one sample’s forward pass'),
+      item('summary-memory', 'Activations', totals ? formatBytes(totals.activationBytes) : '—', 'Memory of all layer outputs for one sample (float32)'),
+      item('summary-layers', 'Layers', formatCount(layerCount), 'Number of layers'),
+    );
+    const total = diagnostics.length;
+    const text = total === 0 ? 'No problems' : [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '', total - errors - warnings ? `${total - errors - warnings} info` : ''].filter(Boolean).join(', ');
+    const cls = errors ? 'has-errors' : warnings ? 'has-warnings' : total ? 'has-info' : 'no-problems';
+    const button = h(
+      'button',
+      {
+        class: `summary-problems ${cls}`,
+        type: 'button',
+        disabled: total === 0,
+        title: total ? 'Go to the next layer with a problem (F8)' : 'Shapes check out',
+        'aria-label': total ? `${text}. Go to the next problem.` : 'No problems',
+      },
+      h('span', { class: 'sev-icon', 'aria-hidden': 'true' }, total ? '!' : '✓'),
+      ` ${text}`,
+    );
+    button.addEventListener('click', () => this.onNextProblem());
+    this.element.append(button);
+  }
+}
