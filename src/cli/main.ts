@@ -3,9 +3,16 @@
  * COMMANDS below. Errors meant for the user go to stderr without a stack trace unless `--verbose`.
  */
 import { CliError, parseArgs, type CliCommand, type CliIo } from './command';
+import { newCommand } from './commands/new';
+import { summaryCommand } from './commands/summary';
+import { validateCommand } from './commands/validate';
 
 // Registered commands, in the order `--help` lists them. Add one import line and one entry per command.
-const COMMANDS: CliCommand[] = [];
+const COMMANDS: CliCommand[] = [
+  newCommand,
+  summaryCommand,
+  validateCommand,
+];
 
 function helpText(): string {
   const lines = ['Usage: cnn-studio <command> [options]', '', 'Commands:'];

@@ -1,0 +1,31 @@
+/**
+ * `cnn-studio validate <file> [--json] [--classes N]`: checks a model file like a compiler: one line per
+ * problem, exit code 1 when there is an error (so CI can gate on it).
+ */
+import { flagBool, flagInt, requirePositional, type CliCommand } from '../command';
+import { hasErrors } from '../../core/diagnostics';
+import { analyzeModel } from '../../core/shapeInference';
+import { countText, formatDiagnostic, readModelFile } from '../modelFileIo';
+
+const USAGE = 'validate <file> [--json] [--classes N]';
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  usage: USAGE,
+  description: 'Check a model file (syntax, schema, graph, shapes, loss); exit 1 on errors.',
+  async run(args, io) {
+    const file = requirePositional(args, 0, 'model file', USAGE);
+    const numClasses = flagInt(args, 'classes', 1);
+    const loaded = readModelFile(file);
+    const diagnostics = [...loaded.diagnostics];
+    if (loaded.model) diagnostics.push(...analyzeModel(loaded.model, numClasses !== undefined ? { numClasses } : {}).diagnostics);
+    const valid = loaded.model !== null && !hasErrors(diagnostics);
+    if (flagBool(args, 'json')) {
+      io.stdout(JSON.stringify({ file, valid, diagnostics: diagnostics.map(({ nodeId, code, severity, message, fixes }) => ({ nodeId, code, severity, message, ...(fixes ? { fixes } : {}) })) }, null, 2) + '\n');
+      return valid ? 0 : 1;
+    }
+    for (const d of diagnostics) io.stdout(formatDiagnostic(file, d) + '\n');
+    io.stdout(diagnostics.length === 0 ? `${file}: OK, no problems found.\n` : `${file}: ${countText(diagnostics)}.\n`);
+    return valid ? 0 : 1;
+  },
+};
