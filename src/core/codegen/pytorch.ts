@@ -5,7 +5,6 @@
  * early stopping. Launched by `torchrun`, it trains with DistributedDataParallel (gloo on CPU, nccl on
  * GPU) and a DistributedSampler.
  */
-import { hasErrors } from '../diagnostics';
 import type { LossName, ModelFile, OptimizerName } from '../format';
 import { analyzeModel } from '../shapeInference';
 import { CodegenError, inputNodes, outputNodes, resolvedParams, topologicalOrder } from './graph';
@@ -64,9 +63,12 @@ function lastActivationOf(model: ModelFile): string | null {
 /** The `nn.Module` class (and the helpers it uses). */
 export function pytorchModuleCode(model: ModelFile, className = 'Net'): { helpers: string; module: string } {
   const analysis = analyzeModel(model);
-  if (hasErrors(analysis.diagnostics)) {
-    const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
-    throw new CodegenError(`The model has errors, so it cannot be exported: ${first.message}`);
+  // Only problems that leave a shape unknown stop the export; a loss that does not suit the output
+  // (for example) is the model file's choice and is exported as it is.
+  const unknown = model.nodes.find((n) => !analysis.nodes.get(n.id)?.outputShape);
+  if (unknown) {
+    const why = analysis.diagnostics.find((d) => d.severity === 'error' && (d.nodeId === unknown.id || d.nodeId === null)) ?? analysis.diagnostics.find((d) => d.severity === 'error');
+    throw new CodegenError(`The shape of layer '${unknown.id}' cannot be worked out, so the model cannot be exported${why ? `: ${why.message}` : '. Fix the model in the designer first.'}`);
   }
   const order = topologicalOrder(model);
   const names = uniqueIdentifiers(order.map((n) => n.id));
@@ -121,6 +123,7 @@ function headerSection(model: ModelFile, options: CodegenOptions): CodeSection {
     `Train:               python3 ${script} [--data PATH] [--epochs N] [--batch-size N]`,
     `Several processes:   torchrun --nproc_per_node 2 ${script}   (DistributedDataParallel; gloo on CPU, nccl on GPUs)`,
     `Several machines:    torchrun --nnodes 2 --node_rank R --master_addr HOST --nproc_per_node G ${script}`,
+    '(PyTorch 1.13 on Python 3.11, e.g. Debian 12: add `--redirects 2 --tee 2` to torchrun, whose defaults it cannot parse.)',
     '',
     'The network matches the CNN Studio model: the same output shapes and parameter counts, TF-style',
     "'same' padding, Keras' BatchNormalization momentum/epsilon and optimizer defaults, and Flatten in",
