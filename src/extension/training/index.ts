@@ -1,0 +1,78 @@
+/**
+ * The "training inside the editor" feature: `registerTrainingFeatures(context, services)` is called once
+ * from the composition root (src/extension/main.ts). It registers the training commands, the dashboard
+ * panel (and its restore after a reload), the status bar item, and returns a handle for tests.
+ */
+import * as vscode from 'vscode';
+import { registerFailableCommand } from '../failableCommand';
+import type { OutputLog } from '../outputLog';
+import { TRAINING_COMMANDS } from './commandIds';
+import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardProbe } from './dashboardPanel';
+import { TrainingStatusBar } from './statusBar';
+import { TrainingController } from './trainingController';
+import type { TrainingEngine } from './trainingEngine';
+import { TrainingProgress } from './trainingProgress';
+import { TrainingSession } from './trainingSession';
+
+export { TRAINING_COMMANDS } from './commandIds';
+export type { TrainingEngine } from './trainingEngine';
+
+export interface TrainingServices {
+  readonly log: OutputLog;
+  /** The engine to train with (started on first use). */
+  readonly engine: () => Promise<TrainingEngine>;
+  /** The model shown in the active designer (Train with no argument trains it). */
+  readonly activeDesignerUri?: () => vscode.Uri | undefined;
+  /** Selects a layer in the model's open designer(s) when it is picked in the dashboard. */
+  readonly revealLayerInDesigner?: (modelUri: vscode.Uri, layerId: string) => void;
+}
+
+/** What tests (and the sidebar) can read. */
+export interface TrainingFeatures {
+  readonly session: TrainingSession;
+  readonly dashboard: DashboardProbe;
+  /** The status bar item's text right now. */
+  statusText(): string;
+}
+
+export function registerTrainingFeatures(context: vscode.ExtensionContext, services: TrainingServices): TrainingFeatures {
+  const session = new TrainingSession(services.engine);
+  const panel = new DashboardPanel(context.extensionUri, services.log);
+  const statusBar = new TrainingStatusBar();
+  const progress = new TrainingProgress();
+  const c = new TrainingController({
+    extensionUri: context.extensionUri,
+    session,
+    panel,
+    statusBar,
+    progress,
+    log: services.log,
+    workspaceState: context.workspaceState,
+    activeDesignerUri: services.activeDesignerUri,
+    revealLayerInDesigner: services.revealLayerInDesigner,
+  });
+  const command = (id: string, handler: (...args: never[]) => unknown) => registerFailableCommand(id, handler, services.log);
+  const T = TRAINING_COMMANDS;
+  context.subscriptions.push(
+    panel,
+    statusBar,
+    { dispose: () => progress.end() },
+    { dispose: () => session.dispose() },
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+      deserializeWebviewPanel: async (restored: vscode.WebviewPanel) => panel.adopt(restored),
+    }),
+    command(T.train, (arg: unknown) => c.train(arg)),
+    command(T.pause, () => c.pause()),
+    command(T.resume, () => c.resume()),
+    command(T.stop, () => c.stop()),
+    command(T.openDashboard, () => c.openDashboard()),
+    command(T.openRun, (arg: unknown) => c.openRun(arg)),
+    command(T.compareRuns, (arg: unknown) => c.compareRuns(arg)),
+    command(T.exportMetricsCsv, (arg: unknown) => c.exportCsv(arg)),
+    command(T.evaluateRun, (arg: unknown) => c.evaluate(arg)),
+    command(T.predictImage, (arg: unknown, image: unknown) => c.predict(arg, image)),
+    command(T.showLayerFeatureMaps, (layerId: unknown) => c.showLayer(layerId)),
+    command(T.makeSampleDataset, () => c.makeSampleDataset()),
+  );
+  return { session, dashboard: panel, statusText: () => statusBar.text };
+}

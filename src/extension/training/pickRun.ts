@@ -1,0 +1,57 @@
+/** Where runs are and how the user picks one: command arguments first, else a quick pick of the workspace's runs. */
+import * as vscode from 'vscode';
+import { listRuns } from '../../engine/runs/runStore';
+import type { RunSummary } from '../../protocol/engine';
+import { UserFacingError } from '../userFacingError';
+
+/** Accepts what callers pass: a path, a Uri, a tree item or run summary with `runDir`. */
+export function runDirFromArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg) return arg;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (arg && typeof arg === 'object') {
+    const o = arg as { runDir?: unknown; resourceUri?: unknown };
+    if (typeof o.runDir === 'string') return o.runDir;
+    if (o.resourceUri instanceof vscode.Uri) return o.resourceUri.fsPath;
+  }
+  return undefined;
+}
+
+export function workspaceRuns(): RunSummary[] {
+  const out: RunSummary[] = [];
+  for (const f of vscode.workspace.workspaceFolders ?? []) out.push(...listRuns(f.uri.fsPath));
+  return out.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt));
+}
+
+interface RunPick extends vscode.QuickPickItem {
+  readonly runDir: string;
+}
+
+function toPick(r: RunSummary): RunPick {
+  const rec = r.record;
+  const acc = rec.bestValAccuracy !== null ? ` · best val acc ${(rec.bestValAccuracy * 100).toFixed(1)}%` : '';
+  return {
+    label: `${rec.modelName} · ${rec.runId}`,
+    description: `${rec.status} · ${rec.epochsCompleted}/${rec.epochsPlanned} epochs${acc}`,
+    detail: r.runDir,
+    runDir: r.runDir,
+  };
+}
+
+function noRuns(): UserFacingError {
+  return new UserFacingError('There are no training runs in this workspace yet. Train a model first (CNN Studio: Train Model).');
+}
+
+export async function pickRun(title: string): Promise<string | undefined> {
+  const runs = workspaceRuns();
+  if (runs.length === 0) throw noRuns();
+  const picked = await vscode.window.showQuickPick(runs.map(toPick), { title, matchOnDetail: true });
+  return picked?.runDir;
+}
+
+export async function pickRuns(title: string, preselect: readonly string[]): Promise<string[] | undefined> {
+  const runs = workspaceRuns();
+  if (runs.length === 0) throw noRuns();
+  const items = runs.map((r) => ({ ...toPick(r), picked: preselect.includes(r.runDir) }));
+  const picked = await vscode.window.showQuickPick(items, { title, canPickMany: true, matchOnDetail: true });
+  return picked?.map((p) => p.runDir);
+}

@@ -1,0 +1,243 @@
+/**
+ * The training session controller (no vscode): starts runs on the engine, keeps the history of the run
+ * being shown (pattern: the host keeps the history, views hydrate then get deltas), captures feature maps
+ * of one sample at every epoch while a dashboard is open, and forwards deltas to whoever listens (the
+ * dashboard panel, the status bar, the progress notification, the sidebar).
+ */
+import { existsSync } from 'node:fs';
+import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, StartTrainingParams } from '../../protocol/engine';
+import type { DashboardHostMessage, SampleChoice, SampleThumbnail } from '../../protocol/dashboard';
+import { describeBackend, emptyRunInfo, RunHistory, snapshotFromActivations } from './runHistory';
+import { historyFromRunFolder, readRunFolder } from './runFiles';
+import type { TrainingEngine } from './trainingEngine';
+
+/** Channels per layer sent to the dashboard: enough to see what a layer does, small enough to stream. */
+const MAX_CHANNELS = 32;
+
+export interface SessionListener {
+  /** A message for the dashboard (a delta for the shown run, or a fresh `hydrate`). */
+  dashboard?(message: DashboardHostMessage): void;
+  /** A live run changed (metrics, status, ended): the status bar and progress read it. */
+  runChanged?(history: RunHistory): void;
+}
+
+export type TrainingState = 'idle' | 'running' | 'paused';
+
+export class TrainingSession {
+  /** The run in the engine right now (running or paused), if any. */
+  live: RunHistory | null = null;
+  /** The run the dashboard shows: the live one, or one opened from disk. */
+  shown: RunHistory | null = null;
+  /** Feature maps are captured only while someone looks (they cost the training a forward pass each). */
+  captureFeatureMaps = false;
+  private sampleIndex = 0;
+  private samplePath: string | null = null;
+  private capturing = false;
+  private readonly listeners = new Set<SessionListener>();
+  private unsubscribe: (() => void) | null = null;
+  private engine: TrainingEngine | null = null;
+
+  constructor(private readonly getEngine: () => Promise<TrainingEngine>) {}
+
+  get state(): TrainingState {
+    const s = this.live?.status;
+    return s === 'running' ? 'running' : s === 'paused' ? 'paused' : 'idle';
+  }
+
+  listen(l: SessionListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  private async connect(): Promise<TrainingEngine> {
+    if (this.engine) return this.engine;
+    const engine = await this.getEngine();
+    this.unsubscribe?.();
+    this.unsubscribe = engine.onEvent((e) => this.onEngineEvent(e));
+    this.engine = engine;
+    return engine;
+  }
+
+  /** Forgets the engine (it exited); the next call starts or reconnects to a new one. */
+  engineGone(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.engine = null;
+  }
+
+  async start(params: StartTrainingParams): Promise<RunHistory> {
+    if (this.live) throw Object.assign(new Error(`A run of '${this.live.info.modelName}' is already ${this.live.status}. Stop it first (CNN Studio: Stop Training).`), { userFacing: true });
+    const engine = await this.connect();
+    const started = await engine.call('startTraining', params);
+    // `runStarted` usually arrives before the reply and has built the history; if not, build it now.
+    const current = this.live as RunHistory | null;
+    if (!current || current.runId !== started.runId) {
+      this.adoptLive(
+        new RunHistory(
+          emptyRunInfo({
+            runId: started.runId,
+            runDir: started.runDir,
+            modelName: started.runDir.split(/[\\/]/).slice(-2, -1)[0] ?? 'model',
+            backend: describeBackend(started.backend),
+            classNames: started.dataset.classNames,
+          }),
+        ),
+      );
+    }
+    return this.live!;
+  }
+
+  async pause(): Promise<RunStatus> {
+    return (await (await this.connect()).call('pause', {})).status;
+  }
+
+  async resume(): Promise<RunStatus> {
+    return (await (await this.connect()).call('resume', {})).status;
+  }
+
+  async stop(): Promise<RunStatus> {
+    return (await (await this.connect()).call('stop', {})).status;
+  }
+
+  /** Shows a run from disk (or the live one, when it is that run). */
+  openRun(runDir: string): RunHistory {
+    if (this.live && this.live.info.runDir === runDir) {
+      this.show(this.live);
+      return this.live;
+    }
+    const h = historyFromRunFolder(runDir);
+    this.sampleIndex = 0;
+    this.samplePath = null;
+    this.show(h);
+    return h;
+  }
+
+  /** Sends the shown run's full state to the dashboard (it just became visible or asked with `ready`). */
+  hydrate(): void {
+    const message: DashboardHostMessage = this.shown
+      ? this.shown.hydrate()
+      : { type: 'hydrate', run: null, batches: [], epochs: [], featureMaps: [], evaluation: null, thumbnails: [] };
+    this.toDashboard(message);
+  }
+
+  async evaluate(runDir: string, readThumbnail: (path: string) => SampleThumbnail['image'] | null): Promise<EvaluationReport> {
+    const report = await (await this.connect()).call('evaluate', { runDir });
+    const thumbnails: SampleThumbnail[] = [];
+    for (const m of report.misclassified.slice(0, 48)) {
+      const image = m.path ? readThumbnail(m.path) : null;
+      if (image) thumbnails.push({ index: m.index, image });
+    }
+    const target = this.shown && this.shown.info.runDir === runDir ? this.shown : this.openRun(runDir);
+    this.toDashboard(target.setEvaluation(report, thumbnails));
+    return report;
+  }
+
+  async predict(runDir: string, imagePath: string): Promise<ImagePrediction> {
+    const [prediction] = await (await this.connect()).call('predict', { runDir, imagePaths: [imagePath], topK: 5 });
+    if (!prediction) throw new Error('The engine returned no prediction.');
+    return prediction;
+  }
+
+  /** Feature maps of another sample: the shown run's latest state (live model or its last checkpoint). */
+  async pickSample(sample: SampleChoice): Promise<void> {
+    if ('datasetIndex' in sample) {
+      this.sampleIndex = sample.datasetIndex;
+      this.samplePath = null;
+    } else {
+      this.samplePath = sample.imagePath;
+    }
+    await this.captureNow();
+  }
+
+  /** Captures the shown run's feature maps for the chosen sample at its latest epoch. */
+  async captureNow(): Promise<void> {
+    const h = this.shown;
+    if (!h) return;
+    const isLive = this.live === h && (h.status === 'running' || h.status === 'paused');
+    if (!isLive && !existsSync(`${h.info.runDir}/last`)) return;
+    const target: ActivationsTarget = isLive ? { kind: 'live' } : { kind: 'run', runDir: h.info.runDir, checkpoint: 'last' };
+    const epoch = h.epochs[h.epochs.length - 1]?.epoch ?? 0;
+    await this.capture(h, target, epoch);
+  }
+
+  private async capture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
+    if (this.capturing) return;
+    this.capturing = true;
+    try {
+      const engine = await this.connect();
+      const sample = this.samplePath !== null ? { imagePath: this.samplePath } : { datasetIndex: this.sampleIndex };
+      const a = await engine.call('activations', { target, sample, maxChannels: MAX_CHANNELS });
+      const message = h.addFeatureMaps(snapshotFromActivations(epoch, this.samplePath !== null ? null : this.sampleIndex, a));
+      if (h === this.shown) this.toDashboard(message);
+    } finally {
+      this.capturing = false;
+    }
+  }
+
+  private adoptLive(h: RunHistory): void {
+    this.live = h;
+    this.sampleIndex = 0;
+    this.samplePath = null;
+    this.show(h);
+    this.emitChanged(h);
+  }
+
+  private show(h: RunHistory): void {
+    this.shown = h;
+    this.hydrate();
+  }
+
+  private onEngineEvent(e: EngineClientEvent): void {
+    if (e.type === 'runStarted') {
+      let settings: Readonly<Record<string, string>> = {};
+      try {
+        settings = readRunFolder(e.runDir).settings;
+      } catch {
+        // config.json not written yet: the comparison table fills in when the run is reopened
+      }
+      const h = new RunHistory(
+        emptyRunInfo({
+          runId: e.runId,
+          runDir: e.runDir,
+          modelName: e.modelName,
+          backend: describeBackend(e.backend),
+          epochsPlanned: e.epochs,
+          batchSize: e.batchSize,
+          classNames: e.dataset.classNames,
+          settings,
+        }),
+        e.history,
+      );
+      this.adoptLive(h);
+      return;
+    }
+    if (e.type === 'engineCrashed') this.engineGone();
+    const h = this.live;
+    if (!h) return;
+    const messages = h.apply(e);
+    if (h === this.shown) for (const m of messages) this.toDashboard(m);
+    if (e.type === 'epochMetrics' && this.captureFeatureMaps && h.status === 'running') {
+      void this.capture(h, { kind: 'live' }, e.metrics.epoch).catch(() => undefined);
+    }
+    const ended = e.type === 'runFinished' || e.type === 'runInterrupted' || (e.type === 'engineCrashed' && h.status === 'interrupted');
+    if (ended) {
+      this.live = null;
+      // The last epoch's maps from the saved checkpoint, if the live capture missed it.
+      if (this.captureFeatureMaps && h === this.shown && e.type === 'runFinished') void this.captureNow().catch(() => undefined);
+    }
+    if (messages.length > 0 || ended) this.emitChanged(h);
+  }
+
+  private emitChanged(h: RunHistory): void {
+    for (const l of [...this.listeners]) l.runChanged?.(h);
+  }
+
+  private toDashboard(m: DashboardHostMessage): void {
+    for (const l of [...this.listeners]) l.dashboard?.(m);
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.listeners.clear();
+  }
+}
