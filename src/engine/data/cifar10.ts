@@ -1,0 +1,90 @@
+/**
+ * CIFAR-10's binary version (`data_batch_1.bin` … `data_batch_5.bin`, `test_batch.bin` as validation,
+ * `batches.meta.txt` for class names). Each record is one label byte and 3,072 pixel bytes stored as
+ * three 32×32 planes (R, G, B); we store HWC like every other source.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SkippedFile } from '../../protocol/engine';
+import type { ImageSet, RawDataset } from './dataset';
+import { DatasetError } from './errors';
+
+const SIDE = 32;
+const PLANE = SIDE * SIDE;
+const RECORD = 1 + 3 * PLANE;
+const DEFAULT_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+/** The folder with the batches: `dir` itself or its `cifar-10-batches-bin/` (how the archive unpacks). */
+function batchDir(dir: string): string {
+  const nested = join(dir, 'cifar-10-batches-bin');
+  return existsSync(nested) ? nested : dir;
+}
+
+function trainBatches(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => /^data_batch_\d+\.bin$/.test(n))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((n) => join(dir, n));
+}
+
+export function looksLikeCifar10(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory() && trainBatches(batchDir(dir)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function readBatches(paths: readonly string[], channels: 1 | 3, numClasses: number, skipped: SkippedFile[]): ImageSet {
+  const buffers: Buffer[] = [];
+  for (const p of paths) {
+    const buf = readFileSync(p);
+    if (buf.length === 0 || buf.length % RECORD !== 0) {
+      skipped.push({ path: p, reason: `size ${buf.length} bytes is not a multiple of the ${RECORD}-byte CIFAR-10 record (truncated or not a CIFAR-10 binary batch)` });
+      continue;
+    }
+    buffers.push(buf);
+  }
+  const count = buffers.reduce((n, b) => n + b.length / RECORD, 0);
+  const pixels = new Uint8Array(count * PLANE * channels);
+  const labels = new Int32Array(count);
+  let i = 0;
+  for (const buf of buffers) {
+    for (let r = 0; r < buf.length; r += RECORD, i++) {
+      const label = buf[r]!;
+      if (label >= numClasses) throw new DatasetError(`A record in a CIFAR-10 batch has label ${label}; CIFAR-10 labels are 0–9. Is this a CIFAR-100 file? Only CIFAR-10 is supported.`);
+      labels[i] = label;
+      const base = r + 1;
+      const out = i * PLANE * channels;
+      if (channels === 3) {
+        for (let p = 0; p < PLANE; p++) {
+          pixels[out + 3 * p] = buf[base + p]!;
+          pixels[out + 3 * p + 1] = buf[base + PLANE + p]!;
+          pixels[out + 3 * p + 2] = buf[base + 2 * PLANE + p]!;
+        }
+      } else {
+        for (let p = 0; p < PLANE; p++) {
+          pixels[out + p] = Math.round(0.299 * buf[base + p]! + 0.587 * buf[base + PLANE + p]! + 0.114 * buf[base + 2 * PLANE + p]!);
+        }
+      }
+    }
+  }
+  return { shape: [SIDE, SIDE, channels], pixels, labels, count, paths: null };
+}
+
+export function loadCifar10(dir: string, channels: 1 | 3): RawDataset {
+  if (!existsSync(dir)) throw new DatasetError(`The CIFAR-10 folder '${dir}' does not exist. Unpack 'cifar-10-binary.tar.gz' there.`);
+  const d = batchDir(dir);
+  const batches = trainBatches(d);
+  if (batches.length === 0) throw new DatasetError(`'${dir}' has no 'data_batch_N.bin' files. Unpack the CIFAR-10 binary version (not the Python one) there.`);
+  const metaPath = join(d, 'batches.meta.txt');
+  const classNames = existsSync(metaPath)
+    ? readFileSync(metaPath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+    : DEFAULT_CLASSES;
+  const skipped: SkippedFile[] = [];
+  const train = readBatches(batches, channels, classNames.length, skipped);
+  if (train.count === 0) throw new DatasetError(`None of the CIFAR-10 batches in '${dir}' could be read (see the skipped files). Unpack the archive again.`);
+  const testPath = join(d, 'test_batch.bin');
+  const validation = existsSync(testPath) ? readBatches([testPath], channels, classNames.length, skipped) : null;
+  return { kind: 'cifar10', path: dir, classNames, train, validation: validation && validation.count > 0 ? validation : null, skipped };
+}

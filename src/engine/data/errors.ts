@@ -1,0 +1,24 @@
+/**
+ * Problems the user can fix (missing folder, empty class, shapes that cannot match the model, a bad
+ * run folder). `userFacing` makes the CLI print the message without a stack trace; `code` travels in
+ * RPC error replies so the extension can react to the kind of problem.
+ */
+import type { EngineErrorCode } from '../../protocol/engine';
+
+export class EngineUserError extends Error {
+  readonly userFacing = true;
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineUserError';
+  }
+}
+
+export class DatasetError extends EngineUserError {
+  constructor(message: string, code: 'dataset' | 'shape-mismatch' = 'dataset') {
+    super(code, message);
+    this.name = 'DatasetError';
+  }
+}

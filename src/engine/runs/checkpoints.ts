@@ -1,0 +1,70 @@
+/**
+ * Weights in TF.js' layers format (`model.json` + `weights.bin`), written with our own save handler
+ * because tfjs-node's `file://` handler is not always there. Loading sets the weights by name into a
+ * model rebuilt from the run's snapshot (layer names = node ids), which also works for continuing.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { Tf } from '../backend/tfNamespace';
+import { ensureDir, RunError } from './runStore';
+
+const WEIGHTS_FILE = 'weights.bin';
+
+interface ModelJson {
+  modelTopology: unknown;
+  format: string;
+  generatedBy: string;
+  convertedBy: string | null;
+  weightsManifest: { paths: string[]; weights: unknown[] }[];
+}
+
+function toBuffer(data: ArrayBuffer | ArrayBuffer[]): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data.map((b) => Buffer.from(b))) : Buffer.from(data);
+}
+
+/** Saves to `dir` atomically: written beside it, then swapped in, so a kill leaves the old or the new checkpoint. */
+export async function saveCheckpoint(tf: Tf, model: LayersModel, dir: string): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  ensureDir(tmp);
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const json: ModelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: null,
+        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
+      };
+      writeFileSync(join(tmp, 'model.json'), JSON.stringify(json));
+      writeFileSync(join(tmp, WEIGHTS_FILE), artifacts.weightData ? toBuffer(artifacts.weightData as ArrayBuffer | ArrayBuffer[]) : Buffer.alloc(0));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const old = `${dir}.old-${process.pid}`;
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+export function hasCheckpoint(dir: string): boolean {
+  return existsSync(join(dir, 'model.json')) && existsSync(join(dir, WEIGHTS_FILE));
+}
+
+/** Loads a checkpoint's weights into `model` (built from the same model file). */
+export function loadCheckpoint(tf: Tf, model: LayersModel, dir: string): void {
+  if (!hasCheckpoint(dir)) throw new RunError(`There is no checkpoint in '${dir}' (model.json + weights.bin). The run ended before its first epoch finished; train it again.`);
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
+  const specs = json.weightsManifest.flatMap((g) => g.weights) as Parameters<Tf['io']['decodeWeights']>[1];
+  const buf = readFileSync(join(dir, WEIGHTS_FILE));
+  const data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  const named = tf.io.decodeWeights(data, specs);
+  try {
+    model.loadWeights(named, true);
+  } catch (err) {
+    throw new RunError(`The checkpoint in '${dir}' does not fit the run's model (${err instanceof Error ? err.message : String(err)}). The run folder's model.cnn.json was changed; restore it or train again.`);
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The resolved training configuration (`config.json` of a run): the model file's compile and training
+ * settings with the run's overrides applied, plus what was learned from the data.
+ */
+import type { AugmentationSettings, CompileSettings, EarlyStoppingSettings, LearningRateSchedule, LossName, ModelFile, OptimizerName } from '../../core/format';
+import type { BackendPreference, TrainingOverrides } from '../../protocol/engine';
+import type { ImageShape } from '../data/dataset';
+import { EngineUserError } from '../data/errors';
+
+export interface ResolvedConfig {
+  readonly modelName: string;
+  /** The model file the run was started from (absolute). */
+  readonly modelPath: string;
+  /** The data that was trained on (absolute). */
+  readonly dataPath: string;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly validationSplit: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly loss: LossName;
+  readonly earlyStopping: EarlyStoppingSettings;
+  readonly learningRateSchedule: LearningRateSchedule;
+  readonly augmentation: AugmentationSettings;
+  readonly backend: BackendPreference;
+  readonly inputShape: ImageShape;
+  readonly classNames: readonly string[];
+  /** What each pixel byte is multiplied by before it reaches the model (1/255, or 1 when the model rescales itself). */
+  readonly inputScale: number;
+}
+
+/** A setting that cannot work; the message names the fix. */
+export class ConfigError extends EngineUserError {
+  constructor(message: string) {
+    super('bad-model', message);
+  }
+}
+
+function positiveInt(value: number, what: string, fix: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${what} must be a whole number ≥ 1, got ${value}. ${fix}`);
+  return value;
+}
+
+export function resolveSettings(model: ModelFile, overrides: TrainingOverrides): Pick<ResolvedConfig, 'epochs' | 'batchSize' | 'validationSplit' | 'shuffle' | 'seed' | 'optimizer' | 'learningRate' | 'loss' | 'earlyStopping' | 'learningRateSchedule' | 'augmentation' | 'backend'> {
+  const t = model.training;
+  const c: CompileSettings = model.compile;
+  const validationSplit = overrides.validationSplit ?? t.validationSplit;
+  if (!(validationSplit >= 0 && validationSplit < 1)) {
+    throw new ConfigError(`validationSplit must be at least 0 and below 1, got ${validationSplit}. Use e.g. 0.2 to hold out 20% for validation.`);
+  }
+  const learningRate = overrides.learningRate ?? c.learningRate;
+  if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new ConfigError(`The learning rate must be above 0, got ${learningRate}. Try 0.001.`);
+  return {
+    epochs: positiveInt(overrides.epochs ?? t.epochs, 'epochs', 'Set training.epochs or pass --epochs N.'),
+    batchSize: positiveInt(overrides.batchSize ?? t.batchSize, 'The batch size', 'Set training.batchSize or pass --batch-size B.'),
+    validationSplit,
+    shuffle: t.shuffle,
+    seed: overrides.seed ?? t.seed,
+    optimizer: c.optimizer,
+    learningRate,
+    loss: c.loss,
+    earlyStopping: t.earlyStopping,
+    learningRateSchedule: t.learningRateSchedule,
+    augmentation: t.augmentation,
+    backend: overrides.backend ?? 'auto',
+  };
+}
+
+/** The Input node's `[h, w, c]` (the catalogue's default when the param is left out). */
+export function modelInputShape(model: ModelFile): ImageShape {
+  const inputs = model.nodes.filter((n) => n.type === 'Input');
+  if (inputs.length !== 1) {
+    throw new ConfigError(`The model has ${inputs.length} Input layers; training needs exactly one image input. ${inputs.length === 0 ? 'Add an Input layer.' : 'Remove the extra Input layers.'}`);
+  }
+  const shape = (inputs[0]!.params['shape'] ?? [28, 28, 1]) as readonly number[];
+  if (shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new ConfigError(`The Input layer's shape is [${shape.join(', ')}]; image training needs [height, width, channels], e.g. [28, 28, 1].`);
+  }
+  return [shape[0]!, shape[1]!, shape[2]!];
+}
+
+/** Models that start with a Rescaling layer get raw 0–255 values (they scale themselves); others get 0–1. */
+export function inputScaleFor(model: ModelFile): number {
+  const input = model.nodes.find((n) => n.type === 'Input');
+  if (!input) return 1 / 255;
+  const first = model.nodes.filter((n) => n.inputs.length === 1 && n.inputs[0] === input.id);
+  return first.length > 0 && first.every((n) => n.type === 'Rescaling') ? 1 : 1 / 255;
+}

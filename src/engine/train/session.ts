@@ -1,0 +1,241 @@
+/**
+ * Starting a training run, shared by the engine process and the CLI: read and check the model, start
+ * the backend, load the data, create (or reopen) the run folder, build the tfjs model and hand back a
+ * `Trainer` whose `run()` does the epochs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { parseModelText } from '../../core/loader';
+import type { DatasetReference, ModelFile } from '../../core/format';
+import { analyzeModel } from '../../core/shapeInference';
+import type { Diagnostic } from '../../core/diagnostics';
+import type { EngineBackendInfo, EngineEvent, EpochMetrics, RunRecord, StartTrainingParams, TrainingStarted } from '../../protocol/engine';
+import { getTf, initBackend } from '../backend/selectBackend';
+import type { Tf } from '../backend/tfNamespace';
+import { loadDataset } from '../data/loadDataset';
+import type { LoadedDataset } from '../data/dataset';
+import { EngineUserError } from '../data/errors';
+import { buildTfModel } from '../model/buildTfModel';
+import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
+import { ensureDir, newRunDir, readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord } from '../runs/runStore';
+import { ConfigError, inputScaleFor, modelInputShape, resolveSettings, type ResolvedConfig } from './config';
+import { useSeededMathRandom } from './seededRandom';
+import { Trainer } from './trainer';
+
+export const CNN_STUDIO_VERSION = '0.1.0';
+
+export interface PreparedRun {
+  readonly trainer: Trainer;
+  readonly started: TrainingStarted;
+  /** Restores Math.random once the run is over (see seededRandom.ts). */
+  readonly release: () => void;
+}
+
+/** The model file cannot be trained as it is; lists the problems. */
+export class ModelError extends EngineUserError {
+  constructor(message: string) {
+    super('bad-model', message);
+  }
+}
+
+function describeErrors(diagnostics: readonly Diagnostic[], where: string): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  return `${where} has ${errors.length} problem${errors.length > 1 ? 's' : ''} to fix before training:\n` + errors.map((d) => `  - ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}`).join('\n');
+}
+
+function readModel(modelPath: string, text: string | undefined): ModelFile {
+  let source = text;
+  if (source === undefined) {
+    if (!existsSync(modelPath)) throw new ModelError(`The model file '${modelPath}' does not exist. Create one with 'cnn-studio new mnist-small ${basename(modelPath)}'.`);
+    source = readFileSync(modelPath, 'utf8');
+  }
+  const parsed = parseModelText(source);
+  if (!parsed.model) throw new ModelError(describeErrors(parsed.diagnostics, `The model file '${modelPath}'`));
+  return parsed.model;
+}
+
+/**
+ * The model as this run trains it: the dataset reference points at the data actually used, and an
+ * output layer whose size does not match the classes is resized (the analyser's own quick fix), with a
+ * warning, so `--data` works with any template. Remaining errors stop the run.
+ */
+function adaptModel(model: ModelFile, dataset: LoadedDataset, dataRef: DatasetReference, warn: (m: string) => void, where: string): ModelFile {
+  let adapted: ModelFile = { ...model, dataset: dataRef, nodes: model.nodes.map((n) => ({ ...n, params: { ...n.params } })) };
+  const numClasses = dataset.classNames.length;
+  let analysis = analyzeModel(adapted, { numClasses });
+  for (const d of analysis.diagnostics) {
+    if (d.code !== 'output-units-vs-classes' || d.severity !== 'error') continue;
+    const fix = d.fixes?.find((f) => f.kind === 'setParam');
+    if (!fix || fix.kind !== 'setParam') continue;
+    adapted = {
+      ...adapted,
+      nodes: adapted.nodes.map((n) => (n.id === fix.nodeId ? { ...n, params: { ...n.params, [fix.param]: fix.value as number } } : n)),
+    };
+    warn(`${d.message} This run uses ${String(fix.value)} (the run's model.cnn.json has it); change the model file to make it permanent.`);
+  }
+  analysis = analyzeModel(adapted, { numClasses });
+  if (analysis.diagnostics.some((d) => d.severity === 'error')) throw new ModelError(describeErrors(analysis.diagnostics, where));
+  return adapted;
+}
+
+function backendRecord(info: EngineBackendInfo): EngineBackendInfo {
+  return { ...info };
+}
+
+export interface PrepareHooks {
+  readonly emit: (event: EngineEvent) => void;
+}
+
+export async function prepareTraining(params: StartTrainingParams, hooks: PrepareHooks): Promise<PreparedRun> {
+  const { emit } = hooks;
+  const log = (level: 'info' | 'warn', message: string) => emit({ type: 'log', runId: null, level, message });
+  const overrides = params.overrides ?? {};
+  const continuing = params.continueFrom ? resolve(params.continueFrom) : undefined;
+
+  // What to train: the model file, or the run's own snapshot when continuing (its weights fit only that).
+  let model: ModelFile;
+  let priorConfig: ResolvedConfig | undefined;
+  let priorRecord: RunRecord | undefined;
+  let history: EpochMetrics[] = [];
+  const modelPath = resolve(params.modelPath);
+  if (continuing) {
+    if (!existsSync(join(continuing, RUN_FILES.record))) throw new RunError(`'${continuing}' is not a run folder (no run.json). Pass a folder under .cnn-studio/runs/.`);
+    priorRecord = readRunRecord(continuing);
+    if (priorRecord.status === 'running' || priorRecord.status === 'paused') {
+      throw new RunError(`The run '${continuing}' is still ${priorRecord.status} (process ${priorRecord.pid}). Stop it before continuing it.`);
+    }
+    if (!hasCheckpoint(join(continuing, RUN_FILES.last))) {
+      throw new RunError(`The run '${continuing}' has no finished epoch to continue from (no last/ checkpoint). Start a new run instead.`);
+    }
+    priorConfig = readJson<ResolvedConfig>(join(continuing, RUN_FILES.config), 'The run configuration');
+    model = readModel(join(continuing, RUN_FILES.model), undefined);
+    history = readEpochMetrics(continuing).filter((m) => m.epoch <= priorRecord!.epochsCompleted);
+  } else {
+    model = readModel(modelPath, params.modelText);
+  }
+
+  const settings = resolveSettings(model, overrides);
+  if (priorConfig) {
+    // Continue to the requested total; a run that already got there trains that many epochs more.
+    const wanted = overrides.epochs ?? priorConfig.epochs;
+    (settings as { epochs: number }).epochs = wanted > history.length ? wanted : history.length + wanted;
+  }
+
+  emit({ type: 'progress', runId: null, phase: 'building', message: `Starting the ${settings.backend} backend`, fraction: null });
+  const backend = backendRecord(await initBackend(settings.backend));
+  if (backend.fallbackReason) log('info', `Backend ${backend.name} (${backend.fallbackReason}).`);
+  const tf: Tf = getTf();
+
+  const inputShape = modelInputShape(model);
+  const modelDir = continuing ? dirname(priorConfig!.modelPath) : dirname(modelPath);
+  const dataDir = params.dataDir ?? (priorConfig ? priorConfig.dataPath : undefined);
+  const dataset = await loadDataset(model.dataset, modelDir, {
+    dataDir,
+    inputShape,
+    validationSplit: settings.validationSplit,
+    seed: settings.seed,
+    onProgress: (message, fraction) => emit({ type: 'progress', runId: null, phase: 'loadingData', message, fraction }),
+  });
+  for (const w of dataset.summary.warnings) log('warn', w);
+  if (dataset.summary.numTrain === 0) throw new ConfigError('There are no training samples after the validation split. Lower training.validationSplit or add data.');
+  if (priorConfig && priorConfig.classNames.join('\n') !== dataset.classNames.join('\n')) {
+    throw new RunError(`The data now has classes [${dataset.classNames.join(', ')}] but the run was trained on [${priorConfig.classNames.join(', ')}]. Continue it with the same data.`);
+  }
+
+  const dataRef: DatasetReference = {
+    kind: dataset.summary.kind,
+    path: dataset.summary.path,
+    imageSize: [inputShape[0], inputShape[1]],
+    colorMode: inputShape[2] === 1 ? 'grayscale' : 'rgb',
+  };
+  const runModel = continuing ? model : adaptModel(model, dataset, dataRef, (m) => log('warn', m), `The model '${model.name}'`);
+
+  const config: ResolvedConfig = {
+    modelName: runModel.name,
+    modelPath: priorConfig?.modelPath ?? modelPath,
+    dataPath: dataset.summary.path,
+    ...settings,
+    inputShape,
+    classNames: dataset.classNames,
+    inputScale: inputScaleFor(runModel),
+  };
+
+  const { runId, runDir } = continuing
+    ? { runId: priorRecord!.runId, runDir: continuing }
+    : params.runDir
+      ? { runId: basename(resolve(params.runDir)), runDir: resolve(params.runDir) }
+      : newRunDir(params.runsRoot, runModel.name);
+  if (!continuing && existsSync(join(runDir, RUN_FILES.record))) {
+    throw new RunError(`'${runDir}' already holds a run. Choose another --out folder, or continue that run.`);
+  }
+  ensureDir(runDir);
+
+  const release = useSeededMathRandom(config.seed);
+  let tfModel: LayersModel;
+  try {
+    emit({ type: 'progress', runId, phase: 'building', message: 'Building the model', fraction: null });
+    tfModel = buildTfModel(tf, runModel);
+    if (continuing) loadCheckpoint(tf, tfModel, join(runDir, RUN_FILES.last));
+  } catch (err) {
+    release();
+    throw err;
+  }
+
+  const now = new Date().toISOString();
+  const record: RunRecord = {
+    runId,
+    modelName: runModel.name,
+    status: 'running',
+    pid: process.pid,
+    backend,
+    versions: { cnnStudio: CNN_STUDIO_VERSION, tfjs: tf.version_core, node: process.versions.node },
+    createdAt: priorRecord?.createdAt ?? now,
+    updatedAt: now,
+    trainingSeconds: priorRecord?.trainingSeconds ?? 0,
+    epochsCompleted: history.length,
+    epochsPlanned: config.epochs,
+    bestEpoch: priorRecord?.bestEpoch ?? null,
+    bestValAccuracy: priorRecord?.bestValAccuracy ?? null,
+    bestValLoss: priorRecord?.bestValLoss ?? null,
+    ...(continuing ? { continuedFrom: continuing } : {}),
+  };
+  if (!continuing) writeJsonAtomic(join(runDir, RUN_FILES.model), runModel);
+  writeJsonAtomic(join(runDir, RUN_FILES.config), config);
+  writeRunRecord(runDir, record);
+
+  const trainer = new Trainer({
+    tf,
+    model: tfModel,
+    config,
+    dataset,
+    runId,
+    runDir,
+    record,
+    history,
+    emit,
+    batchEventIntervalMs: overrides.batchEventIntervalMs,
+  });
+  emit({
+    type: 'runStarted',
+    runId,
+    runDir,
+    modelName: runModel.name,
+    backend,
+    dataset: dataset.summary,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    startEpoch: history.length,
+    history,
+  });
+  return { trainer, started: { runId, runDir, backend, dataset: dataset.summary }, release };
+}
+
+/** Runs the prepared training to its end and always releases the seeded Math.random. */
+export async function runPrepared(prepared: PreparedRun): Promise<import('./trainer').TrainingOutcome> {
+  try {
+    return await prepared.trainer.run();
+  } finally {
+    prepared.release();
+  }
+}
