@@ -54,9 +54,9 @@ function print(v: unknown, indent: string, keyOrder: (key: string, obj: object) 
     return `[\n${v.map((e) => inner + print(e, inner, keyOrder, parentKey)).join(',\n')}\n${indent}]`;
   }
   const obj = v as { [k: string]: unknown };
-  if (parentKey === 'position') return inline(obj);
   const keys = orderedKeys(obj, keyOrder(parentKey, obj)).filter((k) => obj[k] !== undefined);
   if (keys.length === 0) return '{}';
+  if (parentKey === 'position') return `{ ${keys.map((k) => `${JSON.stringify(k)}: ${inline(obj[k])}`).join(', ')} }`;
   const lines = keys.map((k) => `${inner}${JSON.stringify(k)}: ${print(obj[k], inner, keyOrder, k)}`);
   return `{\n${lines.join(',\n')}\n${indent}}`;
 }
