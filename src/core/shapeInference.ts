@@ -399,7 +399,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
         nodeId: id,
         code: 'multiple-outputs',
         severity: 'error',
-        message: `Nothing reads from '${id}', so the model would have ${outputIds.length} outputs (${outputIds.map((o) => `'${o}'`).join(', ')}); training needs one: connect '${id}' to a later layer (e.g. Add or Concatenate into '${main}''s branch), or remove it.`,
+        message: `Nothing reads from '${id}', so the model would have ${outputIds.length} outputs (${outputIds.map((o) => `'${o}'`).join(', ')}); training needs one ('${main}'): connect '${id}' to a later layer (e.g. through Add or Concatenate), or remove it.`,
         fixes: [{ kind: 'removeNode', title: `Remove '${id}'`, nodeId: id }],
       });
     }
