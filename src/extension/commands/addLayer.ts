@@ -1,0 +1,61 @@
+/**
+ * "Add Layer…": pick a layer type from the catalogue and the layer it should follow; it is inserted
+ * into the model document as one edit (one undo step), which every open designer then shows.
+ */
+import * as vscode from 'vscode';
+import { CATEGORY_ORDER, LAYER_CATALOGUE, type LayerSpec } from '../../core/catalogue';
+import { parseModelText } from '../../core/loader';
+import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
+import { applyModelEditToDocument } from '../model/documentEdit';
+import { resolveModelUri } from '../model/modelFiles';
+import { insertLayerAfter } from '../model/quickFixEdit';
+import { UserFacingError } from '../userFacingError';
+
+/** Optional arguments (the sidebar's palette and tests pass them to skip the pickers). */
+export interface AddLayerArgs {
+  readonly uri?: vscode.Uri;
+  readonly layerType?: string;
+  readonly afterNodeId?: string;
+}
+
+export async function addLayer(arg: unknown, designers: DesignerEditorProvider): Promise<string | undefined> {
+  const args: AddLayerArgs = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as AddLayerArgs) : {};
+  const uri = resolveModelUri(args.uri ?? arg, designers);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const { model } = parseModelText(document.getText());
+  if (!model) throw new UserFacingError('Layers can only be added to a model that loads: fix the problems shown in the Problems panel first.');
+  const layerType = args.layerType ?? (await pickLayerType());
+  if (!layerType) return undefined;
+  if (!LAYER_CATALOGUE.has(layerType)) throw new UserFacingError(`"${layerType}" is not a layer type CNN Studio knows.`);
+  const afterNodeId = args.afterNodeId ?? (await pickPredecessor(model.nodes.map((n) => n.id), outputIdsOf(model.nodes)));
+  if (!afterNodeId) return undefined;
+  const edit = insertLayerAfter(model, afterNodeId, layerType);
+  await applyModelEditToDocument(document, edit);
+  return edit.kind === 'addNode' ? edit.node.id : undefined;
+}
+
+function outputIdsOf(nodes: readonly { id: string; inputs: string[] }[]): string[] {
+  return nodes.filter((n) => !nodes.some((m) => m.inputs.includes(n.id))).map((n) => n.id);
+}
+
+async function pickLayerType(): Promise<string | undefined> {
+  const items: (vscode.QuickPickItem & { type?: string })[] = [];
+  for (const category of CATEGORY_ORDER) {
+    const specs: LayerSpec[] = [...LAYER_CATALOGUE.values()].filter((s) => s.category === category && s.type !== 'Input');
+    if (specs.length === 0) continue;
+    items.push({ label: category, kind: vscode.QuickPickItemKind.Separator });
+    for (const s of specs) items.push({ label: s.type, description: s.kerasName !== s.type ? s.kerasName : undefined, detail: s.description, type: s.type });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Add Layer', placeHolder: 'Layer type', matchOnDetail: true });
+  return picked?.type;
+}
+
+async function pickPredecessor(ids: readonly string[], outputs: readonly string[]): Promise<string | undefined> {
+  if (ids.length === 0) throw new UserFacingError('The model has no layers yet: add an Input layer in the designer first.');
+  // Most layers are added before the output layer, so the node feeding an output comes first.
+  const picked = await vscode.window.showQuickPick(
+    ids.map((id) => ({ label: id, description: outputs.includes(id) ? 'output' : undefined })).reverse(),
+    { title: 'Add Layer', placeHolder: 'Insert after which layer?' },
+  );
+  return picked?.label;
+}

@@ -1,0 +1,36 @@
+/** Code actions for the Problems panel and the lightbulb: the typed quick fixes of CNN Studio's diagnostics. */
+import * as vscode from 'vscode';
+import { parseModelText } from '../../core/loader';
+import { modelEditToWorkspaceEdit } from '../model/documentEdit';
+import { quickFixToEdit } from '../model/quickFixEdit';
+import type { ModelDiagnostics } from './modelDiagnostics';
+
+export class ModelQuickFixProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly diagnostics: ModelDiagnostics) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const relevant = context.diagnostics.filter((d) => d.source === 'CNN Studio');
+    if (relevant.length === 0) return [];
+    const { model } = parseModelText(document.getText());
+    if (!model) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const d of relevant) {
+      for (const fix of this.diagnostics.originOf(d)?.fixes ?? []) {
+        try {
+          const edit = modelEditToWorkspaceEdit(document, quickFixToEdit(model, fix));
+          if (!edit) continue;
+          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+          action.edit = edit;
+          action.diagnostics = [d];
+          action.isPreferred = actions.length === 0;
+          actions.push(action);
+        } catch {
+          // A fix that no longer applies to the current text is simply not offered.
+        }
+      }
+    }
+    return actions;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * One open designer: a webview panel showing one `*.cnn.json` text document.
+ *
+ * The document is the source of truth. The session sends the webview a snapshot when it is ready and
+ * after every change of the document (its own edits, undo/redo, typing in a text editor, git checkout),
+ * and turns the webview's `edit` messages into one minimal WorkspaceEdit each. Loops cannot form: the
+ * webview never edits in answer to a snapshot, and the session sends exactly one snapshot per document
+ * version (the change event of its own edit and the edit's completion both want to send one; only the
+ * first does).
+ */
+import * as vscode from 'vscode';
+import {
+  parseDesignerMessage,
+  type DesignerCommandInfo,
+  type DesignerToHost,
+  type HostToDesigner,
+  type SnapshotMessage,
+} from '../../protocol/designer';
+import type { ModelEdit } from '../../core/modelEdit';
+import { readModelText } from '../model/modelText';
+import { modelEditToWorkspaceEdit } from '../model/documentEdit';
+import type { OutputLog } from '../outputLog';
+
+/** Messages sent and received, kept for the extension-host tests (see the exported API in main.ts). */
+export interface DesignerSessionProbe {
+  readonly documentUri: string;
+  /** Every message posted to the webview, oldest first (bounded). */
+  readonly sent: readonly HostToDesigner[];
+  /** Handles a message exactly as if the webview had posted it; resolves when it has been handled. */
+  receive(raw: unknown): Promise<void>;
+  /** Resolves with the first snapshot (already sent or coming) that satisfies `predicate`. */
+  nextSnapshot(predicate?: (s: SnapshotMessage) => boolean, timeoutMs?: number): Promise<SnapshotMessage>;
+}
+
+const SENT_LOG_LIMIT = 100;
+/** Typing in a text editor changes the document on every key: coalesce those into one snapshot. */
+const EXTERNAL_CHANGE_DEBOUNCE_MS = 40;
+
+export class DesignerSession implements vscode.Disposable, DesignerSessionProbe {
+  readonly documentUri: string;
+  readonly sent: HostToDesigner[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly sentEmitter = new vscode.EventEmitter<HostToDesigner>();
+  private lastSnapshotVersion = -1;
+  private ready = false;
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly document: vscode.TextDocument,
+    private readonly panel: vscode.WebviewPanel,
+    private readonly commands: () => readonly DesignerCommandInfo[],
+    private readonly log: OutputLog,
+  ) {
+    this.documentUri = document.uri.toString();
+    this.disposables.push(
+      this.sentEmitter,
+      panel.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() !== this.documentUri || e.contentChanges.length === 0) return;
+        this.scheduleSnapshot();
+      }),
+      // A hidden webview keeps no state (no retainContextWhenHidden): it asks again with `ready`.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
+  }
+
+  async receive(raw: unknown): Promise<void> {
+    const message = parseDesignerMessage(raw);
+    if (!message) {
+      this.log.line(`designer: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    if ('documentUri' in message && message.documentUri !== this.documentUri) return; // meant for another panel
+    try {
+      await this.handle(message);
+    } catch (err) {
+      this.log.error(`designer message ${message.type}`, err);
+      void vscode.window.showErrorMessage(`CNN Studio designer: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async handle(message: DesignerToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendSnapshot(true);
+        return;
+      case 'requestSnapshot':
+        this.sendSnapshot(true);
+        return;
+      case 'edit':
+        await this.applyEdit(message.baseVersion, message.edit);
+        return;
+      case 'openAsText':
+        await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default', this.panel.viewColumn);
+        return;
+      case 'showError':
+        void vscode.window.showErrorMessage(message.message);
+        return;
+      case 'undo':
+      case 'redo':
+        // The workbench's undo acts on the active editor, which is this panel when its button was clicked.
+        this.panel.reveal(this.panel.viewColumn, false);
+        await vscode.commands.executeCommand(message.type);
+        return;
+      case 'runCommand':
+        if (!this.commands().some((c) => c.id === message.command)) {
+          this.log.line(`designer: refused to run "${message.command}", which is not one of its toolbar commands`);
+          return;
+        }
+        await vscode.commands.executeCommand(message.command, this.document.uri);
+        return;
+    }
+  }
+
+  private async applyEdit(baseVersion: number, edit: ModelEdit): Promise<void> {
+    if (baseVersion !== this.document.version) {
+      this.reject(baseVersion, 'The model changed while you were editing (for example in the text editor); your last change was not applied. The designer now shows the current model: please repeat it.');
+      return;
+    }
+    let workspaceEdit: vscode.WorkspaceEdit | null;
+    try {
+      workspaceEdit = modelEditToWorkspaceEdit(this.document, edit);
+    } catch (err) {
+      this.reject(baseVersion, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    if (!workspaceEdit) {
+      this.sendSnapshot(true); // nothing changed: confirm the current state so the webview stops waiting
+      return;
+    }
+    const applied = await vscode.workspace.applyEdit(workspaceEdit);
+    if (!applied) {
+      this.reject(baseVersion, 'VS Code did not apply the change (the file may be read-only). Save a copy of the model elsewhere to edit it.');
+      return;
+    }
+    this.sendSnapshot(false);
+  }
+
+  private reject(baseVersion: number, message: string): void {
+    this.post({ type: 'editRejected', documentUri: this.documentUri, baseVersion, message });
+    this.sendSnapshot(true);
+  }
+
+  private scheduleSnapshot(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      this.sendSnapshot(false);
+    }, EXTERNAL_CHANGE_DEBOUNCE_MS);
+  }
+
+  /** Sends the document's current state; `force` sends it even if this version was already sent. */
+  sendSnapshot(force: boolean): void {
+    if (!this.ready) return;
+    if (!force && this.document.version === this.lastSnapshotVersion) return;
+    const text = this.document.getText();
+    const snapshot: SnapshotMessage = {
+      type: 'snapshot',
+      documentUri: this.documentUri,
+      version: this.document.version,
+      text,
+      content: readModelText(text),
+      commands: this.commands(),
+      readOnly: vscode.workspace.fs.isWritableFileSystem(this.document.uri.scheme) === false,
+    };
+    this.lastSnapshotVersion = snapshot.version;
+    this.post(snapshot);
+  }
+
+  isActive(): boolean {
+    return this.panel.active;
+  }
+
+  revealNode(nodeId: string): void {
+    this.post({ type: 'revealNode', documentUri: this.documentUri, nodeId });
+  }
+
+  private post(message: HostToDesigner): void {
+    this.sent.push(message);
+    if (this.sent.length > SENT_LOG_LIMIT) this.sent.shift();
+    this.sentEmitter.fire(message);
+    void this.panel.webview.postMessage(message);
+  }
+
+  nextSnapshot(predicate: (s: SnapshotMessage) => boolean = () => true, timeoutMs = 10_000): Promise<SnapshotMessage> {
+    const already = [...this.sent].reverse().find((m): m is SnapshotMessage => m.type === 'snapshot' && predicate(m));
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`no matching designer snapshot within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const sub = this.sentEmitter.event((m) => {
+        if (m.type === 'snapshot' && predicate(m)) {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(m);
+        }
+      });
+    });
+  }
+
+  dispose(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    for (const d of this.disposables) d.dispose();
+  }
+}

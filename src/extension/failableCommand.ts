@@ -1,0 +1,45 @@
+/**
+ * Every command goes through here: an error thrown by a command becomes a notification that says what
+ * went wrong and offers the next step, instead of VS Code's generic "command failed" (pattern:
+ * hediet/vscode-drawio's registerFailableCommand). Errors marked `userFacing` (our typed errors) are
+ * shown as they are; anything else is a bug, logged with its stack to the "CNN Studio" output channel.
+ */
+import * as vscode from 'vscode';
+import type { OutputLog } from './outputLog';
+import { isUserFacing, UserFacingError } from './userFacingError';
+
+/** Command arguments come from VS Code untyped; each handler declares what it accepts and checks it. */
+type CommandHandler = (...args: never[]) => unknown;
+
+export function registerFailableCommand(id: string, handler: CommandHandler, log: OutputLog): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await (handler as (...a: unknown[]) => unknown)(...args);
+    } catch (err) {
+      reportCommandError(id, err, log);
+      return undefined;
+    }
+  });
+}
+
+/**
+ * Shows the error without waiting for the user: a command's promise must settle when the command is
+ * done, not when someone dismisses a notification.
+ */
+export function reportCommandError(id: string, err: unknown, log: OutputLog): void {
+  if (isUserFacing(err)) {
+    log.line(`${id}: ${err.message}`);
+    const action = err instanceof UserFacingError ? err.action : undefined;
+    void vscode.window.showErrorMessage(err.message, ...(action ? [action.title] : [])).then((picked) => {
+      if (action && picked === action.title) return action.run();
+      return undefined;
+    });
+    return;
+  }
+  log.error(`${id} failed`, err);
+  const message = err instanceof Error ? err.message : String(err);
+  const showLog = 'Show Log';
+  void vscode.window
+    .showErrorMessage(`CNN Studio: "${id}" failed unexpectedly: ${message}. The log has the details; please report it with the log attached.`, showLog)
+    .then((picked) => (picked === showLog ? log.show() : undefined));
+}

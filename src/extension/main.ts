@@ -1,0 +1,81 @@
+/**
+ * CNN Studio's extension host entry: the composition root. It creates each part once, hands parts
+ * the others they need, registers commands and views, and returns the API other extensions' code (and
+ * our extension-host tests) use. Each part lives in its own file; nothing else happens here.
+ */
+import * as vscode from 'vscode';
+import type { DesignerCommandInfo } from '../protocol/designer';
+import { addLayer } from './commands/addLayer';
+import { newModelFromTemplate } from './commands/newModelFromTemplate';
+import { openAsText, openDesigner } from './commands/openEditors';
+import { showSummary } from './commands/showSummary';
+import { deleteTreeEntry, revealInExplorer } from './commands/treeCommands';
+import { validateModel } from './commands/validateModel';
+import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
+import { ModelQuickFixProvider } from './diagnostics/quickFixProvider';
+import { DesignerEditorProvider } from './editor/designerEditorProvider';
+import type { DesignerSessionProbe } from './editor/designerSession';
+import { registerFailableCommand } from './failableCommand';
+import { MODEL_FILE_GLOB } from './model/modelFiles';
+import { OutputLog } from './outputLog';
+import { MODELS_VIEW_ID, ModelsTreeProvider } from './tree/modelsTreeProvider';
+
+/** What `activate` returns: `vscode.extensions.getExtension('cnn-studio.cnn-studio').exports`. */
+export interface CnnStudioApi {
+  /** Adds a button to every designer's toolbar (training, export…); dispose to remove it. */
+  registerDesignerCommand(info: DesignerCommandInfo): vscode.Disposable;
+  /** For extension-host tests: the open designers and the messages they exchange with their webviews. */
+  readonly testing: {
+    designersOf(uri: vscode.Uri): readonly DesignerSessionProbe[];
+    waitForDesigner(uri: vscode.Uri, timeoutMs?: number): Promise<DesignerSessionProbe>;
+    /** The Problems entries CNN Studio has for a document right now (recomputed). */
+    problemsOf(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): CnnStudioApi {
+  const log = new OutputLog();
+  const toolbarCommands: DesignerCommandInfo[] = [];
+  const designers = new DesignerEditorProvider(context.extensionUri, log, () => toolbarCommands);
+  const diagnostics = new ModelDiagnostics(log);
+  const tree = new ModelsTreeProvider();
+
+  const command = (id: string, handler: (...args: never[]) => unknown) => registerFailableCommand(id, handler, log);
+  context.subscriptions.push(
+    log,
+    designers,
+    diagnostics,
+    tree,
+    DesignerEditorProvider.register(designers),
+    vscode.languages.registerCodeActionsProvider({ pattern: MODEL_FILE_GLOB }, new ModelQuickFixProvider(diagnostics), ModelQuickFixProvider.metadata),
+    vscode.window.createTreeView(MODELS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    command('cnnStudio.newModelFromTemplate', (arg: unknown) => newModelFromTemplate(arg)),
+    command('cnnStudio.showSummary', (arg: unknown) => showSummary(arg, designers, log)),
+    command('cnnStudio.validateModel', (arg: unknown) => validateModel(arg, designers, diagnostics)),
+    command('cnnStudio.openDesigner', (arg: unknown) => openDesigner(arg, designers)),
+    command('cnnStudio.openAsText', (arg: unknown) => openAsText(arg, designers)),
+    command('cnnStudio.addLayer', (arg: unknown) => addLayer(arg, designers)),
+    command('cnnStudio.models.refresh', () => tree.refresh()),
+    command('cnnStudio.models.revealInExplorer', (item: unknown) => revealInExplorer(item)),
+    command('cnnStudio.models.delete', (item: unknown, confirm?: unknown) => deleteTreeEntry(item, tree, confirm !== false)),
+  );
+
+  return {
+    registerDesignerCommand(info) {
+      toolbarCommands.push(info);
+      return new vscode.Disposable(() => {
+        const at = toolbarCommands.indexOf(info);
+        if (at >= 0) toolbarCommands.splice(at, 1);
+      });
+    },
+    testing: {
+      designersOf: (uri) => designers.sessionsFor(uri),
+      waitForDesigner: (uri, timeoutMs) => designers.waitForSession(uri, timeoutMs),
+      problemsOf: async (uri) => diagnostics.refresh(await vscode.workspace.openTextDocument(uri)),
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

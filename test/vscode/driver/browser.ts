@@ -1,0 +1,41 @@
+/**
+ * Opens code-server's workbench in Debian's chromium with playwright-core. Shared by the extension-host
+ * test runner and the UI test. Chromium gets its own profile folder under test-results/.
+ */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export async function launchWorkbenchBrowser(outDir: string): Promise<{ context: BrowserContext; page: Page }> {
+  mkdirSync(outDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(outDir, 'chrome-profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+/** Seconds since start, for log lines that show where the time goes. */
+export function stopwatch(): (label: string) => void {
+  const t0 = Date.now();
+  return (label) => console.log(`[+${((Date.now() - t0) / 1000).toFixed(1)}s] ${label}`);
+}
+
+/** `vscode-remote://host:port/abs/path`: how the browser workbench names a path on the server. */
+export function remoteUri(baseUrl: string, absPath: string): string {
+  return `vscode-remote://${new URL(baseUrl).host}${absPath}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Entry of the extension-host test bundle (`out/test/index.js`, built by scripts/build.mjs). VS Code's
+ * test runner (code-server's payload here, @vscode/test-electron on desktop) loads it inside the
+ * extension host and awaits `run()`; a rejection is a failed run.
+ *
+ * The suites are functions that call mocha's tdd globals, registered after mocha has defined them
+ * (the bundle cannot `require` test files one by one).
+ */
+import Mocha from 'mocha';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerCommandSuite } from './suites/commands.suite';
+import { registerCustomEditorSuite } from './suites/customEditor.suite';
+import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, 'out/test/index.js', mocha);
+  registerCustomEditorSuite();
+  registerCommandSuite();
+  registerDiagnosticsSuite();
+  const failures: { title: string; error: string }[] = [];
+  let passed = 0;
+  await new Promise<void>((resolve) => {
+    const runner = mocha.run(() => resolve());
+    runner.on('pass', () => passed++);
+    runner.on('fail', (test, err: Error) => failures.push({ title: test.fullTitle(), error: err.stack ?? err.message }));
+  });
+  const summary = `${passed} passed, ${failures.length} failed`;
+  console.log(`[cnn-studio-test] extension host: ${summary}`);
+  for (const f of failures) console.log(`[cnn-studio-test] FAILED ${f.title}\n${f.error}`);
+  // The bundle lives in <repo>/out/test; the report goes to <repo>/test-results/vscode for CI artefacts.
+  const resultsDir = join(__dirname, '..', '..', 'test-results', 'vscode');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'exthost.json'), JSON.stringify({ passed, failed: failures.length, failures }, null, 2));
+  if (failures.length > 0) throw new Error(summary);
+}

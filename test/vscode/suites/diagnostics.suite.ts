@@ -1,0 +1,65 @@
+/** The Problems panel for model files, and the quick fixes offered there. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { closeAllEditors, extensionApi, scratchUri, smallModelText, waitFor, writeText } from './helpers';
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'CNN Studio');
+
+export function registerDiagnosticsSuite(): void {
+  suite('problems and quick fixes', () => {
+    teardown(closeAllEditors);
+
+    test('a node problem is reported on that node\'s "id" and its quick fix repairs the model', async () => {
+      await extensionApi();
+      const uri = scratchUri('noflatten');
+      // Dense straight after a Conv2D: shape inference asks for a Flatten.
+      const text = smallModelText((m) => {
+        m.nodes.splice(2, 1);
+        m.nodes[2]!.inputs = ['conv1'];
+      });
+      assert.ok(!text.includes('flatten1'), text);
+      await writeText(uri, text);
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const problem = await waitFor('a dense-on-4d problem', () => ours(uri).find((d) => d.code === 'dense-on-4d'));
+      assert.equal(document.getText(problem.range), '"id": "dense1"');
+      assert.match(problem.message, /Flatten/);
+
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => /Flatten/.test(a.title));
+      assert.ok(fix?.edit, `quick fixes: ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await waitFor('the problem to go away', () => !ours(uri).some((d) => d.code === 'dense-on-4d'));
+      assert.match(document.getText(), /"type": "Flatten"/);
+    });
+
+    test('a file that is not valid JSON gets one error at the syntax error', async () => {
+      await extensionApi();
+      const uri = scratchUri('syntax');
+      const text = '{\n  "format": "cnn-studio-model",\n  "nodes": [ oops ]\n}\n';
+      await writeText(uri, text);
+      const document = await vscode.workspace.openTextDocument(uri);
+      const problem = await waitFor('an invalid-json problem', () => ours(uri).find((d) => d.code === 'invalid-json'));
+      assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(problem.range.start.line, 2, `at ${JSON.stringify(problem.range)}`);
+      assert.equal(document.getText(), text);
+    });
+
+    test('problems follow edits of the text and disappear when the file is closed', async () => {
+      const api = await extensionApi();
+      const uri = scratchUri('follow');
+      await writeText(uri, smallModelText());
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      assert.equal((await api.testing.problemsOf(uri)).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0);
+      const at = document.getText().indexOf('"flatten1"', document.getText().indexOf('"dense1"'));
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(document.positionAt(at), document.positionAt(at + '"flatten1"'.length)), '"missing"');
+      await vscode.workspace.applyEdit(edit);
+      const problem = await waitFor('an unknown-input problem', () => ours(uri).find((d) => d.code === 'unknown-input'));
+      assert.equal(document.getText(problem.range), '"id": "dense1"');
+      await vscode.commands.executeCommand('undo');
+      await waitFor('the problem to go away after undo', () => !ours(uri).some((d) => d.code === 'unknown-input'));
+    });
+  });
+}
