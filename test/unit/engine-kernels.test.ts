@@ -237,3 +237,24 @@ test('nearest resize gradient is right for batch > 1 on wasm and on our fixed cp
     for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) < 1e-4, `${backend} element ${i}: ${got[i]} vs ${want[i]}`);
   }
 });
+
+test('BatchMatMul with transposed operands (Dense gradients) matches cpu, batched and broadcast too', async () => {
+  await ensureWasm();
+  const tf = getTf();
+  const cases: Array<[number[], number[], boolean, boolean]> = [
+    [[7, 5], [7, 3], true, false],
+    [[4, 6], [9, 6], false, true],
+    [[6, 4], [9, 6], true, true],
+    [[3, 7, 5], [3, 7, 2], true, false],
+    [[2, 4, 6], [1, 9, 6], false, true],
+    [[1, 6, 4], [5, 9, 6], true, true],
+  ];
+  for (const [as, bs, ta, tb] of cases) {
+    const d = await compareBackends(() => {
+      const a = tf.tensor(values(as.reduce((p, q) => p * q, 1), 21), as);
+      const b = tf.tensor(values(bs.reduce((p, q) => p * q, 1), 22), bs);
+      return tf.matMul(a, b, ta, tb);
+    });
+    assert.ok(closeEnough(d), `matMul ${as} x ${bs} tA=${ta} tB=${tb}: max err ${d.maxAbsErr}`);
+  }
+});

@@ -6,7 +6,8 @@
  *   added (missing in tfjs-backend-wasm 4.22):  Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter,
  *                                               DepthwiseConv2dNativeBackpropInput
  *   replaced (wrong):                           MaxPoolGrad (max <= 0 and ties went to the wrong element)
- *   replaced (slow):                            Conv2DBackpropInput, Sum over leading axes, Identity (copy)
+ *   replaced (slow):                            Conv2DBackpropInput, Sum over leading axes, Identity (copy),
+ *                                               BatchMatMul with transposed operands
  *   fused:                                      conv + bias + relu forward and backward while training
  */
 import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
@@ -17,6 +18,7 @@ import type {
   DepthwiseConv2dNativeBackpropInputAttrs,
 } from '@tensorflow/tfjs';
 import type { Tf } from '../tfNamespace';
+import { makeBatchMatMulKernel } from './batchMatMulTransposed';
 import { conv2dBackpropFilter } from './conv2dBackpropFilter';
 import { conv2dBackpropInput } from './conv2dBackpropInput';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwiseConv2dBackprop';
@@ -29,7 +31,7 @@ import { makeKit, type WasmKit } from './wasmKernelKit';
 /** wasm kernels our kernels call; captured before any is replaced. */
 const NATIVES_USED = ['BatchMatMul', 'Conv2D', 'PadV2', 'Reshape', 'Reverse', 'Slice', 'Sum', 'Transpose'];
 
-export const REPLACED_KERNELS = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity'] as const;
+export const REPLACED_KERNELS = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity', 'BatchMatMul'] as const;
 export const ADDED_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
 
 let registered = false;
@@ -73,6 +75,7 @@ export function registerTrainingKernels(tf: Tf): void {
   put('MaxPoolGrad', (args) => maxPoolGrad(kitFor(args.backend), input(args, 'dy'), input(args, 'input'), attrsOf<MaxPoolGradAttrs>(args)));
   put('Sum', makeSumKernel(kitFor, natives.get('Sum')!));
   put('Identity', identityKernel);
+  put('BatchMatMul', makeBatchMatMulKernel(kitFor, natives.get('BatchMatMul')!));
   enableFusedConvTraining(tf);
   registered = true;
 }

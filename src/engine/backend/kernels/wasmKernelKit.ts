@@ -44,6 +44,20 @@ export class WasmKit {
     return this.backend.makeOutput(shape, dtype);
   }
 
+  /**
+   * A float32 view of the WHOLE wasm heap, for `copyWithin` between tensors (a memmove with no view
+   * objects per call). Re-take it after any allocation: the heap can grow and detach old views.
+   */
+  heapF32(): Float32Array {
+    // HEAPU8 is the emscripten module's byte view of the heap (the typings omit it).
+    return new Float32Array((this.backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+  }
+
+  /** Where a float32 tensor starts in `heapF32()`. */
+  offsetF32(t: TensorInfo): number {
+    return this.backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
+  }
+
   /** A live float32 view of a tensor's heap memory (re-take it after any allocation: the heap can grow). */
   f32(t: TensorInfo): Float32Array {
     return this.backend.typedArrayFromHeap(t) as Float32Array;

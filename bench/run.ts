@@ -1,0 +1,27 @@
+/**
+ * `npm run bench [-- --backend wasm] [-- --json] [-- --no-images]`: training samples/s of the
+ * tutorial-cifar and mnist-small templates on each backend, peak memory and image-loading speed.
+ * The implementation is shared with `cnn-studio bench` (src/engine/bench/runBench.ts).
+ */
+import { BENCH_BACKENDS, DEFAULT_BENCH_OPTIONS, formatBenchReport, runBench, type BenchBackend } from '../src/engine/bench/runBench';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const json = argv.includes('--json');
+  const backendArg = argv.find((a, i) => argv[i - 1] === '--backend') ?? argv.find((a) => a.startsWith('--backend='))?.slice(10);
+  if (backendArg !== undefined && !BENCH_BACKENDS.includes(backendArg as BenchBackend)) {
+    throw new Error(`--backend must be one of ${BENCH_BACKENDS.join(', ')}, got '${backendArg}'`);
+  }
+  const report = await runBench({
+    ...DEFAULT_BENCH_OPTIONS,
+    backends: backendArg ? [backendArg as BenchBackend] : DEFAULT_BENCH_OPTIONS.backends,
+    images: !argv.includes('--no-images'),
+    onProgress: json ? undefined : (line) => process.stderr.write(line + '\n'),
+  });
+  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatBenchReport(report));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
