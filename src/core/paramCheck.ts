@@ -120,7 +120,6 @@ export function checkParams(node: ModelNode, spec: LayerSpec): ParamCheckResult 
   let ok = true;
   const raw: Readonly<Record<string, unknown>> =
     typeof node.params === 'object' && node.params !== null && !Array.isArray(node.params) ? node.params : {};
-  const what = `${spec.type} '${node.id}'`;
   for (const [name, p] of Object.entries(spec.params)) {
     const present = Object.prototype.hasOwnProperty.call(raw, name) && raw[name] !== undefined;
     if (!present) {
@@ -144,7 +143,7 @@ export function checkParams(node: ModelNode, spec: LayerSpec): ParamCheckResult 
       nodeId: node.id,
       code: 'bad-param',
       severity: 'error',
-      message: `${what}: ${name} ${bad.problem}${bad.suggestion !== undefined ? ` (e.g. ${show(bad.suggestion)})` : ''}.`,
+      message: `${spec.type} '${node.id}': ${name} ${bad.problem}${bad.suggestion !== undefined ? ` (e.g. ${show(bad.suggestion)})` : ''}.`,
       fixes,
     });
   }
@@ -161,7 +160,7 @@ export function checkParams(node: ModelNode, spec: LayerSpec): ParamCheckResult 
       nodeId: node.id,
       code: 'unknown-param',
       severity: 'warning',
-      message: `${what} has an unknown param '${name}', which is ignored: remove it.${hint}`,
+      message: `${spec.type} '${node.id}' has an unknown param '${name}', which is ignored: remove it.${hint}`,
     });
   }
   return { params: resolved, ok, diagnostics };
