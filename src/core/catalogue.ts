@@ -413,7 +413,7 @@ const specs: LayerSpec[] = [
     kerasName: 'Concatenate',
     category: 'merge',
     description: 'Joins tensors along an axis (channels by default).',
-    params: { axis: { kind: 'int', default: -1, min: -3, max: 3, help: 'Axis to join along, without the batch axis; -1 is channels.' } },
+    params: { axis: { kind: 'int', default: -1, min: -3, max: 3, help: 'Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.' } },
     minInputs: 2,
     maxInputs: Number.POSITIVE_INFINITY,
     keyParams: ['axis'],
