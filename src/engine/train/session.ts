@@ -28,6 +28,8 @@ export const CNN_STUDIO_VERSION = '0.1.0';
 export interface PreparedRun {
   readonly trainer: Trainer;
   readonly started: TrainingStarted;
+  /** The model as this run trains it (also in the run's model.cnn.json). */
+  readonly model: ModelFile;
   /** Restores Math.random once the run is over (see seededRandom.ts). */
   readonly release: () => void;
 }
@@ -228,7 +230,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     startEpoch: history.length,
     history,
   });
-  return { trainer, started: { runId, runDir, backend, dataset: dataset.summary }, release };
+  return { trainer, started: { runId, runDir, backend, dataset: dataset.summary }, model: runModel, release };
 }
 
 /** Runs the prepared training to its end and always releases the seeded Math.random. */

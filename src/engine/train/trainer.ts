@@ -107,6 +107,11 @@ export class Trainer {
     return this.record.status;
   }
 
+  /** The data and settings of this run (live feature maps take their samples from it). */
+  get context(): { readonly config: ResolvedConfig; readonly dataset: LoadedDataset } {
+    return { config: this.config, dataset: this.data };
+  }
+
   pause(): RunStatus {
     if (this.record.status === 'running') {
       this.paused = true;

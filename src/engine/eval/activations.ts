@@ -1,0 +1,164 @@
+/**
+ * What the network sees for one sample: every conv/pool layer's feature maps (each channel scaled to
+ * 0–255 on its own), the first Conv2D's filters, and a Grad-CAM heat map for the predicted class.
+ * Results are uint8 typed arrays so they travel cheaply to the dashboard.
+ */
+import type { LayersModel, SymbolicTensor, Tensor, Tensor4D } from '@tensorflow/tfjs';
+import type { ModelFile } from '../../core/format';
+import type { ActivationsResult, FeatureMapTiles, FilterTiles, GradCamMap } from '../../protocol/engine';
+import type { Tf } from '../backend/tfNamespace';
+import type { ImageShape } from '../data/dataset';
+import { topK } from './predict';
+
+const MAPPED_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'MaxPooling2D', 'AveragePooling2D']);
+const CONV_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
+
+export interface ActivationInput {
+  readonly pixels: Uint8Array;
+  readonly shape: ImageShape;
+  readonly scale: number;
+  readonly classNames: readonly string[];
+  readonly samplePath: string | null;
+  readonly trueClass: string | null;
+  readonly maxChannels?: number;
+}
+
+/** Scales each run of `size` values to 0–255 by its own min/max; returns the ranges too. */
+function toTiles(values: Float32Array, count: number, size: number, offsetOf: (t: number, i: number) => number): { data: Uint8Array; ranges: Float32Array } {
+  const data = new Uint8Array(count * size);
+  const ranges = new Float32Array(count * 2);
+  for (let t = 0; t < count; t++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < size; i++) {
+      const v = values[offsetOf(t, i)]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    ranges[2 * t] = lo;
+    ranges[2 * t + 1] = hi;
+    const span = hi - lo;
+    for (let i = 0; i < size; i++) data[t * size + i] = span > 0 ? Math.round(((values[offsetOf(t, i)]! - lo) / span) * 255) : 0;
+  }
+  return { data, ranges };
+}
+
+function featureMap(layerId: string, layerType: string, values: Float32Array, shape: readonly number[], maxChannels: number): FeatureMapTiles {
+  const [, h, w, c] = shape as [number, number, number, number];
+  const keep = Math.min(c, maxChannels);
+  // Tensor data is HWC; tiles are channel after channel.
+  const { data, ranges } = toTiles(values, keep, h * w, (ch, i) => i * c + ch);
+  return { layerId, layerType, shape: [h, w, keep], totalChannels: c, data, ranges };
+}
+
+function firstConvFilters(tf: Tf, model: LayersModel, modelFile: ModelFile): FilterTiles | null {
+  const node = modelFile.nodes.find((n) => n.type === 'Conv2D');
+  if (!node) return null;
+  const kernel = model.getLayer(node.id).getWeights()[0];
+  if (!kernel) return null;
+  const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
+  const colour = cin === 3 ? 3 : 1;
+  const values = tf.tidy(() => (colour === 3 ? kernel : kernel.mean(2, true))).dataSync() as Float32Array;
+  // values are [kh, kw, colour, cout]; each filter's tile is kh*kw*colour in HWC order.
+  const size = kh * kw * colour;
+  const { data } = toTiles(values, cout, size, (f, i) => i * cout + f);
+  return { layerId: node.id, shape: [kh, kw, colour, cout], data };
+}
+
+/**
+ * Grad-CAM (Selvaraju et al.): the class score's gradient w.r.t. the last conv layer's output, averaged
+ * per channel, weights that layer's channels; relu, upsample to the input, scale to 0–255. The part of
+ * the graph after the conv layer is re-run eagerly from the conv output so tfjs can differentiate it.
+ */
+function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor4D, classIndex: number, className: string, inputShape: ImageShape): GradCamMap | null {
+  const order = topoOrder(modelFile);
+  const convs = order.filter((id) => CONV_TYPES.has(nodeType(modelFile, id)) && (model.getLayer(id).output as SymbolicTensor).shape.length === 4);
+  const target = convs[convs.length - 1];
+  if (!target) return null;
+  const downstream = new Set<string>([target]);
+  for (const id of order) if (modelFile.nodes.find((n) => n.id === id)!.inputs.some((i) => downstream.has(i))) downstream.add(id);
+  const outputId = order.filter((id) => !modelFile.nodes.some((n) => n.inputs.includes(id)))[0]!;
+  // Values of nodes outside the downstream part that feed it (e.g. a residual shortcut), computed once.
+  const needed = [...new Set(modelFile.nodes.filter((n) => downstream.has(n.id) && n.id !== target).flatMap((n) => n.inputs).filter((i) => !downstream.has(i)))];
+  const probe = tf.model({ inputs: model.inputs, outputs: [target, ...needed].map((id) => model.getLayer(id).output as SymbolicTensor) });
+  const outs = probe.predict(input) as Tensor | Tensor[];
+  const [convOut, ...fixed] = Array.isArray(outs) ? outs : [outs];
+  const fixedById = new Map(needed.map((id, i) => [id, fixed[i]!]));
+  try {
+    const heat = tf.tidy(() => {
+      const score = (a: Tensor): Tensor => {
+        const values = new Map<string, Tensor>(fixedById);
+        values.set(target, a);
+        for (const id of order) {
+          if (!downstream.has(id) || id === target) continue;
+          const node = modelFile.nodes.find((n) => n.id === id)!;
+          const ins = node.inputs.map((i) => values.get(i)!);
+          values.set(id, model.getLayer(id).apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as Tensor);
+        }
+        const out = values.get(outputId)!;
+        // A single sigmoid unit is P(class 1); class 0's score is its complement.
+        if (out.shape[out.shape.length - 1] === 1) return classIndex === 1 ? out.sum() : tf.sub(1, out).sum();
+        // A one-hot mask rather than gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
+        return tf.mul(out, tf.oneHot([classIndex], out.shape[out.shape.length - 1]!)).sum();
+      };
+      const grads = tf.grad(score)(convOut!) as Tensor4D;
+      const weights = grads.mean([1, 2], true); // [1,1,1,k]
+      const cam = tf.relu(tf.mul(convOut!, weights).sum(-1, true)) as Tensor4D; // [1,h,w,1]
+      const up = tf.image.resizeBilinear(cam, [inputShape[0], inputShape[1]]);
+      const max = up.max();
+      return tf.div(up, tf.maximum(max, 1e-12)).mul(255).round().reshape([inputShape[0], inputShape[1]]);
+    });
+    const data = Uint8Array.from(heat.dataSync());
+    heat.dispose();
+    return { layerId: target, classIndex, className, shape: [inputShape[0], inputShape[1]], data };
+  } finally {
+    tf.dispose([convOut!, ...fixed]);
+  }
+}
+
+function nodeType(model: ModelFile, id: string): string {
+  return model.nodes.find((n) => n.id === id)?.type ?? '';
+}
+
+function topoOrder(model: ModelFile): string[] {
+  const done = new Set<string>();
+  const out: string[] = [];
+  const visit = (id: string): void => {
+    if (done.has(id)) return;
+    done.add(id);
+    const node = model.nodes.find((n) => n.id === id);
+    for (const i of node?.inputs ?? []) visit(i);
+    out.push(id);
+  };
+  for (const n of model.nodes) visit(n.id);
+  return out;
+}
+
+export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelFile, sample: ActivationInput): ActivationsResult {
+  const [h, w, c] = sample.shape;
+  const mapped = topoOrder(modelFile).filter((id) => MAPPED_TYPES.has(nodeType(modelFile, id)));
+  const input = tf.tidy(() => tf.tensor4d(Float32Array.from(sample.pixels, (v) => v * sample.scale), [1, h, w, c]));
+  try {
+    const probe = tf.model({ inputs: model.inputs, outputs: [...mapped.map((id) => model.getLayer(id).output as SymbolicTensor), ...(model.outputs as SymbolicTensor[])] });
+    const outs = probe.predict(input) as Tensor | Tensor[];
+    const list = Array.isArray(outs) ? outs : [outs];
+    const featureMaps = mapped.map((id, i) => featureMap(id, nodeType(modelFile, id), list[i]!.dataSync() as Float32Array, list[i]!.shape, sample.maxChannels ?? 64));
+    const outValues = list[list.length - 1]!.dataSync() as Float32Array;
+    tf.dispose(list);
+    const k = sample.classNames.length;
+    const probs = outValues.length === 1 && k === 2 ? Float32Array.of(1 - outValues[0]!, outValues[0]!) : outValues;
+    const prediction = topK(probs, 0, sample.classNames, k);
+    const best = sample.classNames.indexOf(prediction[0]!.className);
+    return {
+      input: { shape: [h, w, c], data: sample.pixels },
+      samplePath: sample.samplePath,
+      trueClass: sample.trueClass,
+      prediction,
+      featureMaps,
+      filters: firstConvFilters(tf, model, modelFile),
+      gradCam: gradCam(tf, model, modelFile, input, best, prediction[0]!.className, sample.shape),
+    };
+  } finally {
+    input.dispose();
+  }
+}

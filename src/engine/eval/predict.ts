@@ -1,0 +1,36 @@
+/** Top-k predictions for image files with a run's checkpoint. */
+import { resolve } from 'node:path';
+import type { ImagePrediction, PredictParams } from '../../protocol/engine';
+import type { Tf } from '../backend/tfNamespace';
+import { allIndices } from '../data/dataset';
+import { DatasetError } from '../data/errors';
+import { decodeImages } from '../data/imageFolder';
+import { predictProbabilities } from './probabilities';
+import { loadRunModel, openRun, pickCheckpoint } from './runModel';
+
+export function topK(probs: Float32Array, row: number, classNames: readonly string[], k: number): { className: string; probability: number }[] {
+  const n = classNames.length;
+  return classNames
+    .map((className, c) => ({ className, probability: probs[row * n + c]! }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, Math.max(1, Math.min(k, n)));
+}
+
+export async function predictImages(tf: Tf, params: PredictParams): Promise<ImagePrediction[]> {
+  if (params.imagePaths.length === 0) throw new DatasetError('No images given. Pass one or more PNG/JPEG/WebP files.');
+  const run = openRun(params.runDir);
+  const checkpoint = pickCheckpoint(run, params.checkpoint);
+  const paths = params.imagePaths.map((p) => resolve(p));
+  const { set, skipped } = await decodeImages(paths, new Array<number>(paths.length).fill(0), { shape: run.config.inputShape });
+  if (skipped.length) {
+    throw new DatasetError(`Cannot read ${skipped.map((s) => `'${s.path}' (${s.reason})`).join(', ')}. Pass PNG, JPEG or WebP images.`);
+  }
+  const model = loadRunModel(tf, run, checkpoint);
+  try {
+    const names = run.config.classNames;
+    const probs = await predictProbabilities(tf, model, { set, indices: allIndices(set.count) }, run.config.inputScale, names.length);
+    return paths.map((imagePath, i) => ({ imagePath, top: topK(probs, i, names, params.topK ?? 3) }));
+  } finally {
+    model.dispose();
+  }
+}
