@@ -167,6 +167,28 @@ function isLeftToAnalyzer(e: ErrorObject): boolean {
   return e.keyword === 'if'; // "must match then": the nested error is reported already
 }
 
+/** Copies only `keys` (warned-about unknown properties stay behind, as the warning says). */
+function pick(o: unknown, keys: readonly string[], nested: Readonly<Record<string, readonly string[]>> = {}): JsonObject {
+  const out: JsonObject = {};
+  if (!isJsonObject(o)) return out;
+  for (const k of keys) {
+    const v = own(o, k);
+    if (v === undefined) continue;
+    const sub = Object.prototype.hasOwnProperty.call(nested, k) ? nested[k] : undefined;
+    out[k] = sub ? pick(v, sub) : structuredClone(v);
+  }
+  return out;
+}
+
+const COMPILE_KEYS = ['optimizer', 'learningRate', 'loss', 'metrics'];
+const TRAINING_KEYS = ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'seed', 'earlyStopping', 'learningRateSchedule', 'augmentation'];
+const TRAINING_NESTED = {
+  earlyStopping: ['enabled', 'monitor', 'patience', 'restoreBestWeights'],
+  learningRateSchedule: ['kind', 'stepEpochs', 'factor', 'patience', 'minLearningRate'],
+  augmentation: ['horizontalFlip', 'translate', 'brightness'],
+};
+const DATASET_KEYS = ['kind', 'path', 'validationPath', 'imageSize', 'colorMode'];
+
 /** Builds the typed model from a document the schema accepted, taking only known keys. */
 function toModel(doc: JsonObject): ModelFile {
   const nodes = (own(doc, 'nodes') as JsonObject[]).map((n): ModelNode => {
@@ -186,13 +208,13 @@ function toModel(doc: JsonObject): ModelFile {
     formatVersion: CURRENT_FORMAT_VERSION,
     name: own(doc, 'name') as string,
     nodes,
-    compile: structuredClone(own(doc, 'compile')) as ModelFile['compile'],
-    training: structuredClone(own(doc, 'training')) as ModelFile['training'],
+    compile: pick(own(doc, 'compile'), COMPILE_KEYS) as unknown as ModelFile['compile'],
+    training: pick(own(doc, 'training'), TRAINING_KEYS, TRAINING_NESTED) as unknown as ModelFile['training'],
   };
   const description = own(doc, 'description');
   if (typeof description === 'string') model.description = description;
   const dataset = own(doc, 'dataset');
-  if (isJsonObject(dataset)) model.dataset = structuredClone(dataset) as unknown as ModelFile['dataset'];
+  if (isJsonObject(dataset)) model.dataset = pick(dataset, DATASET_KEYS) as unknown as ModelFile['dataset'];
   return model;
 }
 

@@ -101,6 +101,16 @@ export function buildModelSchema(): JsonSchema {
       },
     },
     additionalProperties: false,
+    // VS Code offers these when completing inside "nodes": one per layer type with its key params.
+    defaultSnippets: LAYER_TYPES.map((t) => {
+      const spec = LAYER_CATALOGUE.get(t)!;
+      const params = Object.fromEntries(spec.keyParams.map((k) => [k, spec.params[k]!.default]));
+      return {
+        label: t,
+        description: spec.description,
+        body: { id: `$1`, type: t, params, inputs: spec.maxInputs === 0 ? [] : ['$2'] },
+      };
+    }),
     allOf: LAYER_TYPES.map((t) => ({
       if: { properties: { type: { const: t } }, required: ['type'] },
       then: { properties: { params: layerParamsSchema(t) } },
@@ -236,7 +246,6 @@ export function buildModelSchema(): JsonSchema {
 
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://cnn-studio.dev/schema/cnn-model.schema.json',
     title: 'CNN Studio model',
     description: 'A convolutional neural network designed with CNN Studio.',
     type: 'object',

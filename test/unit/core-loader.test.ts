@@ -104,14 +104,21 @@ test('schema errors name the JSON path and the fix, and block loading', () => {
 test('unknown properties are warnings, dropped on save; param problems are left to analyzeModel', () => {
   const doc = structuredClone(minimal) as { nodes: Record<string, unknown>[] } & Record<string, unknown>;
   doc['colour'] = 'red';
+  doc['training'] = { epochs: 2, earlyStopping: { enabled: true, patienc: 9 } };
   doc.nodes[2]!['params'] = { units: -4, activation: 'nope', kernelSize: 3 };
   const r = parseModelText(JSON.stringify(doc));
   assert.ok(r.model);
   assert.deepEqual(
     r.diagnostics.map((d) => [d.code, d.severity]),
-    [['schema', 'warning']],
+    [
+      ['schema', 'warning'],
+      ['schema', 'warning'],
+    ],
   );
   assert.match(r.diagnostics[0]!.message, /Unknown property "colour" in the top level/);
+  assert.match(r.diagnostics[1]!.message, /Unknown property "patienc" in training\.earlyStopping/);
+  assert.ok(!serializeModel(r.model).includes('"patienc"'));
+  assert.equal(r.model.training.earlyStopping.enabled, true);
   assert.deepEqual(r.model.nodes[2]!.params, { units: -4, activation: 'nope', kernelSize: 3 });
   assert.ok(!serializeModel(r.model).includes('colour'));
 });
