@@ -24,6 +24,8 @@ export interface ChartSpec {
   readonly xFormat?: (v: number) => string;
   /** Charts with the same key move their hover cursor together. */
   readonly syncKey?: string;
+  /** The x axis counts whole things (epochs): ticks only at integers. */
+  readonly integerX?: boolean;
 }
 
 export class MetricChart {
@@ -107,7 +109,11 @@ export class MetricChart {
         x: { time: false },
         y: this.log ? { distr: 3 } : { auto: true },
       },
-      axes: [{ ...axis(this.spec.xFormat), label: this.spec.xLabel }, axis(this.spec.yFormat)],
+      axes: [
+        { ...axis(this.spec.xFormat), label: this.spec.xLabel, labelSize: 20, size: 36, ...(this.spec.integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}) },
+        // Wide enough for "100.0%" and "0.00123".
+        { ...axis(this.spec.yFormat), size: 58 },
+      ],
       series: [
         { label: this.spec.xLabel, value: (_u, v) => (v == null ? '–' : (this.spec.xFormat ?? fmtNum)(v)) },
         ...this.spec.series.map(

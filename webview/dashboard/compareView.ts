@@ -45,8 +45,8 @@ export class CompareView {
       this.charts.replaceChildren();
       const series = (fmt?: (v: number) => string): SeriesSpec[] =>
         runs.map((r, i) => ({ label: r.label, colour: (c) => c.palette[i % c.palette.length]!, width: 2, points: true, format: fmt }));
-      this.loss = new MetricChart(this.charts, { title: 'Validation loss', xLabel: 'epoch', series: series(), height: 200, syncKey: 'compare' }, 'No epochs in these runs.');
-      this.accuracy = new MetricChart(this.charts, { title: 'Validation accuracy', xLabel: 'epoch', series: series(fmtPercent), height: 200, yFormat: fmtPercent, syncKey: 'compare' }, 'No epochs in these runs.');
+      this.loss = new MetricChart(this.charts, { title: 'Validation loss', xLabel: 'epoch', series: series(), height: 200, syncKey: 'compare', integerX: true }, 'No epochs in these runs.');
+      this.accuracy = new MetricChart(this.charts, { title: 'Validation accuracy', xLabel: 'epoch', series: series(fmtPercent), height: 200, yFormat: fmtPercent, syncKey: 'compare', integerX: true }, 'No epochs in these runs.');
     }
     this.loss!.setData(compareSeries(runs, 'loss'));
     this.accuracy!.setData(compareSeries(runs, 'accuracy'));
