@@ -6,12 +6,22 @@ import { CliError, parseArgs, type CliCommand, type CliIo } from './command';
 import { newCommand } from './commands/new';
 import { summaryCommand } from './commands/summary';
 import { validateCommand } from './commands/validate';
+import { benchCommand } from './commands/bench';
+import { trainCommand } from './commands/train';
+import { evaluateCommand } from './commands/evaluate';
+import { predictCommand } from './commands/predict';
+import { makeDatasetCommand } from './commands/make-dataset';
 
 // Registered commands, in the order `--help` lists them. Add one import line and one entry per command.
 const COMMANDS: CliCommand[] = [
   newCommand,
   summaryCommand,
   validateCommand,
+  benchCommand,
+  trainCommand,
+  evaluateCommand,
+  predictCommand,
+  makeDatasetCommand,
 ];
 
 function helpText(): string {

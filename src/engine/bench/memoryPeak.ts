@@ -7,6 +7,9 @@ export class MemoryPeak {
   constructor(private readonly tf: Tf) {
     this.sample();
   }
+  noteTensorPeak(bytes: number): void {
+    this.peakTensorBytes = Math.max(this.peakTensorBytes, bytes);
+  }
   sample(): void {
     this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
     this.peakTensorBytes = Math.max(this.peakTensorBytes, this.tf.memory().numBytes);

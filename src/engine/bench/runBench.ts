@@ -116,7 +116,10 @@ export function formatBenchReport(r: BenchReport): string {
   lines.push(`CNN Studio bench — ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`);
   lines.push(`load average before ${load(r.machine.loadAverageBefore)}, after ${load(r.machine.loadAverageAfter)}`);
   lines.push('');
-  lines.push(`${'backend'.padEnd(12)}${'model'.padEnd(16)}${'samples/s'.padStart(11)}  ${'groups (samples/s)'.padEnd(40)}${'peak RSS'.padStart(10)}${'peak tensors'.padStart(14)}`);
+  lines.push(
+    `${'backend'.padEnd(12)}${'model'.padEnd(16)}${'samples/s'.padStart(11)}${'per CPU-s'.padStart(11)}  ${'groups (samples/s)'.padEnd(36)}` +
+      `${'peak RSS'.padStart(10)}${'peak tensors'.padStart(14)}`,
+  );
   for (const b of r.backends) {
     if (b.unavailable) {
       lines.push(`${b.backend.padEnd(12)}not available: ${b.unavailable}`);
@@ -125,11 +128,14 @@ export function formatBenchReport(r: BenchReport): string {
     const tag = b.info ? `${b.backend}${b.info.threads > 1 ? ` ×${b.info.threads}` : ''}` : b.backend;
     for (const m of b.models) {
       lines.push(
-        `${tag.padEnd(12)}${m.model.padEnd(16)}${m.samplesPerSec.toFixed(1).padStart(11)}  ${m.groups.map((g) => g.toFixed(0)).join(' ').padEnd(40)}` +
+        `${tag.padEnd(12)}${m.model.padEnd(16)}${m.samplesPerSec.toFixed(1).padStart(11)}${m.samplesPerCpuSec.toFixed(1).padStart(11)}  ` +
+          `${m.groups.map((g) => g.toFixed(0)).join(' ').padEnd(36)}` +
           `${mb(m.peakRssBytes).padStart(10)}${mb(m.peakTensorBytes).padStart(14)}`,
       );
     }
   }
+  lines.push('samples/s: median of the timed groups (wall clock); per CPU-s: samples per second of CPU time of this');
+  lines.push('process (steadier when other processes share the cores); peak RSS: whole process so far.');
   if (r.images.length) {
     lines.push('');
     lines.push('image-folder loading (read + decode + resize, the training loader):');
