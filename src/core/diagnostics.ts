@@ -17,6 +17,8 @@ export type DiagnosticCode =
   | 'schema'
   // graph structure
   | 'duplicate-id'
+  /** a node id tfjs cannot use as a layer name */
+  | 'invalid-id'
   | 'unknown-layer'
   | 'unknown-input'
   | 'cycle'

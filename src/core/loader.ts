@@ -164,6 +164,7 @@ function schemaMessage(e: ErrorObject, doc: unknown): string {
 function isLeftToAnalyzer(e: ErrorObject): boolean {
   if (/^\/nodes\/\d+\/params(\/|$)/.test(e.instancePath)) return e.keyword !== 'type' || e.instancePath.split('/').length > 4;
   if (/^\/nodes\/\d+\/type$/.test(e.instancePath) && e.keyword === 'enum') return true;
+  if (/^\/nodes\/\d+\/id$/.test(e.instancePath) && e.keyword === 'pattern') return true;
   return e.keyword === 'if'; // "must match then": the nested error is reported already
 }
 

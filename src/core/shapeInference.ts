@@ -12,6 +12,9 @@ import type { Diagnostic, QuickFix } from './diagnostics';
 import type { ModelFile, ModelNode } from './format';
 import { formatShape, inferLayer, product } from './layerShapes';
 import { checkParams, type ResolvedParams } from './paramCheck';
+import { NODE_ID_PATTERN } from './schema';
+
+const VALID_ID = new RegExp(NODE_ID_PATTERN);
 
 interface GraphNode {
   node: ModelNode;
@@ -215,6 +218,15 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
         message: `Two nodes have the id '${node.id}' (nodes ${prev.index + 1} and ${index + 1}): rename one; ids must be unique. The second one is ignored until then.`,
       });
       return;
+    }
+    if (!VALID_ID.test(node.id)) {
+      const suggestion = String(node.id).replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, '');
+      diagnostics.push({
+        nodeId: node.id,
+        code: 'invalid-id',
+        severity: 'error',
+        message: `The node id '${node.id}' cannot be a layer name: start with a letter, then use letters, digits, _ . or -${suggestion ? ` (e.g. '${suggestion}')` : ''}; rename it.`,
+      });
     }
     const spec = getLayerSpec(node.type);
     if (!spec) {

@@ -200,6 +200,14 @@ test('duplicate-id', () => {
   assert.match(d.message, /Two nodes have the id 'conv1' \(nodes 2 and 3\): rename one/);
 });
 
+test('invalid-id: a node id tfjs cannot use as a layer name loads, and is reported with a suggestion', () => {
+  const a = analyzeModel(model([['input', 'Input', { shape: [8, 8, 1] }], ['conv 1', 'Conv2D'], ...tail.map(([id, type, p]): Spec => [id, type, p, id === 'flatten' ? ['conv 1'] : undefined])]));
+  const d = only(a, 'invalid-id');
+  assert.equal(d.nodeId, 'conv 1');
+  assert.match(d.message, /The node id 'conv 1' cannot be a layer name: .* \(e\.g\. 'conv_1'\); rename it\./);
+  assert.deepEqual(a.nodes.get('output')!.outputShape, [10]);
+});
+
 test('unknown-layer suggests the right type and does not stop the rest', () => {
   const a = analyzeModel(
     model([
