@@ -1,0 +1,161 @@
+/**
+ * UI test in the real workbench: what a user does first, keyboard only after the command palette.
+ *   F1 → "CNN Studio: New Model from Template…" → tutorial-cifar → Enter (file name)
+ *   → the designer shows the TF tutorial CIFAR net with 124,810 params
+ *   → arrow keys to the first Dense layer, "A", type "Dropout", Enter → a Dropout between the Dense layers
+ *   → Ctrl+Z restores the model → Ctrl+Y brings the Dropout back → Ctrl+S saves it to disk.
+ * Screenshots of each step go to <outDir>/ui-*.png.
+ *
+ *   node --import tsx test/vscode/driver/designerUi.ts <baseUrl> <workspaceFolder> <outDir>
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { launchWorkbenchBrowser, stopwatch } from './browser';
+
+const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
+const log = stopwatch();
+let shot = 0;
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const file = join(outDir, `ui-${String(++shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  log(`screenshot ${file}`);
+}
+
+/** Runs a palette command; right after load the palette may not list the extension's commands yet. */
+async function runFromPalette(page: Page, title: string): Promise<void> {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 2_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 15) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
+function designer(page: Page): FrameLocator {
+  // <iframe class="webview ready"> (VS Code's host page) → <iframe id="active-frame"> (our HTML)
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+async function summaryText(frame: FrameLocator): Promise<string> {
+  return (await frame.locator('.summary-bar').innerText()).replace(/\s+/g, ' ');
+}
+
+async function expectSummary(frame: FrameLocator, what: string, predicate: (s: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    last = await summaryText(frame).catch(() => '');
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: the summary bar shows "${last}"`);
+}
+
+async function nodeIds(frame: FrameLocator): Promise<string[]> {
+  return frame.locator('g.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+}
+
+async function selectedNode(frame: FrameLocator): Promise<{ id: string; type: string } | null> {
+  const sel = frame.locator('g.node[aria-selected="true"]');
+  if ((await sel.count()) !== 1) return null;
+  return { id: (await sel.getAttribute('data-id')) ?? '', type: (await sel.getAttribute('data-type')) ?? '' };
+}
+
+async function main(): Promise<void> {
+  const { context, page } = await launchWorkbenchBrowser(outDir);
+  page.on('pageerror', (e) => log(`[page error] ${e.message}`));
+  try {
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+    log('workbench loaded');
+
+    await runFromPalette(page, 'CNN Studio: New Model from Template');
+    const templateRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tutorial-cifar' }).first();
+    await page.locator('.quick-input-widget input').fill('tutorial-cifar');
+    await templateRow.waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    // The file name box, pre-filled with tutorial-cifar.cnn.json in the workspace folder.
+    const nameInput = page.locator('.quick-input-widget input');
+    await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith('.cnn.json'), undefined, { timeout: 10_000 });
+    const fileName = await nameInput.inputValue();
+    await page.keyboard.press('Enter');
+    log(`creating ${fileName}`);
+    const file = join(workspace, fileName);
+
+    const frame = designer(page);
+    const initial = await expectSummary(frame, 'the designer shows the CIFAR tutorial net', (s) => s.includes('124,810'), 30_000);
+    log(`designer: ${initial}`);
+    if (!existsSync(file)) throw new Error(`${file} was not written`);
+    await screenshot(page, 'designer-opened');
+    const before = await nodeIds(frame);
+
+    // Keyboard only from here. The designer has focus after opening; arrows walk the graph.
+    await frame.locator('svg').first().waitFor();
+    let target: { id: string; type: string } | null = null;
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('ArrowDown');
+      target = await selectedNode(frame);
+      if (target?.type === 'Dense') break;
+    }
+    if (target?.type !== 'Dense') throw new Error(`arrow keys did not reach a Dense layer (selected: ${JSON.stringify(target)})`);
+    log(`selected ${target.id} with the keyboard`);
+    await page.keyboard.press('a');
+    const pickInput = frame.locator('.quick-pick-input');
+    await pickInput.waitFor({ state: 'visible', timeout: 5_000 });
+    await page.keyboard.type('Dropout');
+    await screenshot(page, 'add-layer-picker');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => true);
+    const afterInsert = await expectSummary(frame, 'the layer count grows by one', (s) => s.includes(`Layers ${before.length + 1}`));
+    const withDropout = await nodeIds(frame);
+    const added = withDropout.filter((id) => !before.includes(id));
+    if (added.length !== 1 || !/dropout/i.test(added[0]!)) throw new Error(`expected one new Dropout layer, got ${JSON.stringify(added)}`);
+    log(`inserted ${added[0]}: ${afterInsert}`);
+    if (!afterInsert.includes('124,810')) throw new Error('a Dropout adds no parameters, yet the total changed');
+    await screenshot(page, 'dropout-inserted');
+
+    await page.keyboard.press('Control+Z');
+    await expectSummary(frame, 'undo removes the Dropout', (s) => s.includes(`Layers ${before.length}`));
+    if ((await nodeIds(frame)).some((id) => id === added[0])) throw new Error('undo did not remove the Dropout');
+    log('Ctrl+Z restored the model');
+    await screenshot(page, 'after-undo');
+
+    await page.keyboard.press('Control+Y');
+    await expectSummary(frame, 'redo brings the Dropout back', (s) => s.includes(`Layers ${before.length + 1}`));
+    await page.keyboard.press('Control+S');
+    const until = Date.now() + 10_000;
+    while (!readFileSync(file, 'utf8').includes(`"${added[0]}"`)) {
+      if (Date.now() > until) throw new Error('Ctrl+S did not write the Dropout to disk');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    log(`Ctrl+Y and Ctrl+S: ${fileName} on disk has ${added[0]}`);
+    await screenshot(page, 'saved');
+  } catch (err) {
+    await screenshot(page, 'failed').catch(() => undefined);
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+main().then(
+  () => {
+    console.log('UI test passed');
+    process.exit(0);
+  },
+  (err: unknown) => {
+    console.error('UI test FAILED:', err);
+    process.exit(1);
+  },
+);
