@@ -2,11 +2,14 @@
 // template and on 200 seeded random graphs with branches (Add, Concatenate), so the designer's numbers
 // are the numbers training will see.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFile, ModelNode, LayerParams } from '../../src/core/format';
 import { DEFAULT_COMPILE, DEFAULT_TRAINING } from '../../src/core/format';
 import type { Shape } from '../../src/core/analysis';
+import { parseModelText } from '../../src/core/loader';
 import { analyzeModel } from '../../src/core/shapeInference';
 import { createModelFromTemplate, TEMPLATES } from '../../src/core/templates';
 import { buildTfModel } from '../../src/engine/model/buildTfModel';
@@ -72,6 +75,17 @@ test('SpatialDropout2D is a Dropout whose mask is shared over height and width',
     }
   }
   tf.dispose([x, y]);
+  built.dispose();
+});
+
+test('fixture reshape-infer: a Reshape with -1 followed by Conv2D and Dense builds and runs', () => {
+  const { model } = parseModelText(readFileSync(join(__dirname, '..', 'fixtures', 'models', 'reshape-infer.cnn.json'), 'utf8'));
+  assert.ok(model);
+  compareWithTfjs(model, 'reshape-infer');
+  const built = buildTfModel(tf, model);
+  const y = built.predict(tf.ones([2, 64])) as tf.Tensor;
+  assert.deepEqual(y.shape, [2, 3]);
+  tf.dispose(y);
   built.dispose();
 });
 
