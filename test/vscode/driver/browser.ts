@@ -1,29 +1,21 @@
 /**
  * Opens code-server's workbench in Debian's chromium with playwright-core. Shared by the extension-host
- * test runner and the UI test. Chromium gets its own profile folder under test-results/.
+ * test runner and the UI test (same chromium and flags as the webview tests). Chromium gets its own
+ * profile folder under test-results/.
  */
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../webview/harness/browser';
 
 export async function launchWorkbenchBrowser(outDir: string): Promise<{ context: BrowserContext; page: Page }> {
   mkdirSync(outDir, { recursive: true });
   const context = await chromium.launchPersistentContext(mkdtempSync(join(outDir, 'chrome-profile-')), {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    // The workbench is heavy: without this, /dev/shm (small in containers) runs out.
+    args: [...CHROMIUM_ARGS, '--disable-dev-shm-usage'],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };

@@ -87,8 +87,11 @@ async function main(): Promise<void> {
     await page.keyboard.press('Enter');
     // The file name box, pre-filled with tutorial-cifar.cnn.json in the workspace folder.
     const nameInput = page.locator('.quick-input-widget input');
-    await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith('.cnn.json'), undefined, { timeout: 10_000 });
-    const fileName = await nameInput.inputValue();
+    let fileName = '';
+    for (const until = Date.now() + 10_000; !fileName.endsWith('.cnn.json'); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > until) throw new Error(`no file name box after picking the template (input shows "${fileName}")`);
+      fileName = await nameInput.inputValue().catch(() => '');
+    }
     await page.keyboard.press('Enter');
     log(`creating ${fileName}`);
     const file = join(workspace, fileName);
@@ -116,7 +119,6 @@ async function main(): Promise<void> {
     await page.keyboard.type('Dropout');
     await screenshot(page, 'add-layer-picker');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => true);
     const afterInsert = await expectSummary(frame, 'the layer count grows by one', (s) => s.includes(`Layers ${before.length + 1}`));
     const withDropout = await nodeIds(frame);
     const added = withDropout.filter((id) => !before.includes(id));
