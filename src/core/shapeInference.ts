@@ -22,6 +22,8 @@ interface GraphNode {
   spec: LayerSpec | undefined;
   /** Input ids that exist (unknown ones are reported and left out). */
   inputs: string[];
+  /** How many inputs the file lists, unknown ones included. */
+  listedInputs: number;
   consumers: string[];
 }
 
@@ -39,8 +41,18 @@ function emptyAnalysis(node: ModelNode): NodeAnalysis {
   };
 }
 
+/** Text for any value in a message, even one whose toString is broken (`{"toString": 1}`). */
+function safeText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
+}
+
 function suggestType(type: string): string {
-  const lower = String(type).toLowerCase();
+  const lower = safeText(type).toLowerCase();
   const close = LAYER_TYPES.find((t) => t.toLowerCase() === lower || t.toLowerCase().startsWith(lower) || lower.startsWith(t.toLowerCase()));
   return close ? ` Did you mean '${close}'?` : '';
 }
@@ -209,6 +221,17 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
 
   // 1. Ids and types.
   modelNodes.forEach((node, index) => {
+    // The designer may hand over a model mid-edit; a hole in the list is skipped, not fatal.
+    if (typeof node !== 'object' || node === null) return;
+    if (typeof node.id !== 'string') {
+      diagnostics.push({
+        nodeId: null,
+        code: 'invalid-id',
+        severity: 'error',
+        message: `Node ${index + 1} has no text id (it is ${safeText(node.id)}): give it an id such as "layer${index + 1}"; it is ignored until then.`,
+      });
+      return;
+    }
     const prev = graph.get(node.id);
     if (prev) {
       diagnostics.push({
@@ -234,15 +257,16 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
         nodeId: node.id,
         code: 'unknown-layer',
         severity: 'error',
-        message: `Node '${node.id}' has the unknown layer type '${String(node.type)}': use one of ${LAYER_TYPES.join(', ')}.${suggestType(node.type)}`,
+        message: `Node '${node.id}' has the unknown layer type '${safeText(node.type)}': use one of ${LAYER_TYPES.join(', ')}.${suggestType(node.type)}`,
       });
     }
-    graph.set(node.id, { node, index, spec, inputs: [], consumers: [] });
+    graph.set(node.id, { node, index, spec, inputs: [], listedInputs: 0, consumers: [] });
   });
 
   // 2. Edges.
   for (const g of graph.values()) {
     const raw = Array.isArray(g.node.inputs) ? g.node.inputs : [];
+    g.listedInputs = raw.length;
     for (const inputId of raw) {
       const src = graph.get(inputId);
       if (!src) {
@@ -250,7 +274,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
           nodeId: g.node.id,
           code: 'unknown-input',
           severity: 'error',
-          message: `Node '${g.node.id}' reads from '${String(inputId)}', but no node has that id: connect it to an existing node or remove the input.`,
+          message: `Node '${g.node.id}' reads from '${safeText(inputId)}', but no node has that id: connect it to an existing node or remove the input.`,
         });
         continue;
       }
@@ -304,7 +328,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
       }
       continue;
     }
-    if (g.inputs.length > 0 || !g.spec || (Array.isArray(g.node.inputs) && g.node.inputs.length > 0)) continue;
+    if (g.listedInputs > 0 || !g.spec) continue;
     if (g.consumers.length === 0) {
       isolated.add(id);
       diagnostics.push({
@@ -386,7 +410,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
     const params = resolved.get(id);
     if (!g.spec || !params) continue;
     if (g.inputs.length < g.spec.minInputs || g.inputs.length > g.spec.maxInputs) continue;
-    if (g.node.inputs.length !== g.inputs.length) continue; // an unknown input: reported above
+    if (g.listedInputs !== g.inputs.length) continue; // an unknown input: reported above
     const shapes = a.inputShapes;
     if (shapes.some((s) => s === null)) continue; // an earlier node is broken; its diagnostic says why
     const result = inferLayer({ id, type: g.spec.type, inputIds: g.inputs, params }, shapes as Shape[]);

@@ -6,7 +6,7 @@
 import type { ModelAnalysis, Shape } from './analysis';
 import { getLayerSpec } from './catalogue';
 import type { DiagnosticCode, Severity } from './diagnostics';
-import type { ModelFile } from './format';
+import type { ModelFile, ModelNode } from './format';
 
 const LINE_LENGTH = 98;
 /** Keras' column stops for functional models: [0.3, 0.6, 0.7, 1.0] of the line length. */
@@ -59,22 +59,32 @@ export function formatCount(n: number): string {
 }
 
 /** Node ids in summary order: the analysis' topological order, then any node it could not place. */
-function summaryOrder(model: ModelFile, analysis: ModelAnalysis): string[] {
+function summaryOrder(analysis: ModelAnalysis): string[] {
   const ordered = new Set(analysis.order);
-  return [...analysis.order, ...model.nodes.map((n) => n.id).filter((id) => !ordered.has(id) && analysis.nodes.has(id))];
+  return [...analysis.order, ...[...analysis.nodes.keys()].filter((id) => !ordered.has(id))];
+}
+
+/** The first node with each id (later duplicates are reported by the analysis and left out). */
+function nodesById(model: ModelFile): Map<string, ModelNode> {
+  const byId = new Map<string, ModelNode>();
+  for (const n of Array.isArray(model.nodes) ? model.nodes : []) {
+    if (typeof n === 'object' && n !== null && typeof n.id === 'string' && !byId.has(n.id)) byId.set(n.id, n);
+  }
+  return byId;
 }
 
 export function formatSummary(model: ModelFile, analysis: ModelAnalysis): string {
   const out: string[] = [`Model: "${model.name}"`, '_'.repeat(LINE_LENGTH)];
   printRow(['Layer (type)', 'Output Shape', 'Param #', 'Connected to'], out);
   out.push('='.repeat(LINE_LENGTH));
-  const byId = new Map(model.nodes.map((n) => [n.id, n]));
-  const ids = summaryOrder(model, analysis);
+  const byId = nodesById(model);
+  const ids = summaryOrder(analysis);
   ids.forEach((id, i) => {
     const node = byId.get(id)!;
     const a = analysis.nodes.get(id)!;
-    const className = getLayerSpec(node.type)?.kerasName ?? node.type;
-    const connected = `[${node.inputs.map((input) => `'${input}[0][0]'`).join(', ')}]`;
+    const className = getLayerSpec(node.type)?.kerasName ?? (typeof node.type === 'string' ? node.type : '?');
+    const inputs = Array.isArray(node.inputs) ? node.inputs.filter((i): i is string => typeof i === 'string') : [];
+    const connected = `[${inputs.map((input) => `'${input}[0][0]'`).join(', ')}]`;
     printRow([`${id} (${className})`, kerasShape(a.outputShape, node.type === 'Input'), String(a.params), connected], out);
     if (i < ids.length - 1) out.push('');
   });
@@ -96,9 +106,10 @@ export interface SummaryJson {
   diagnostics: { nodeId: string | null; code: DiagnosticCode; severity: Severity; message: string }[];
 }
 
-export function summaryJson(model: ModelFile, analysis: ModelAnalysis): SummaryJson {
+/** `_model` keeps the signature parallel to formatSummary; everything needed is in the analysis. */
+export function summaryJson(_model: ModelFile, analysis: ModelAnalysis): SummaryJson {
   return {
-    nodes: summaryOrder(model, analysis).map((id) => {
+    nodes: summaryOrder(analysis).map((id) => {
       const a = analysis.nodes.get(id)!;
       return {
         id,

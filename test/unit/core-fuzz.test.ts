@@ -164,3 +164,25 @@ test('random JSON documents and extreme inputs never make the loader throw', () 
   for (const [i, text] of extremes.entries()) exercise(text, `extreme ${i}`);
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined, 'Object.prototype was not polluted');
 });
+
+test('analyzeModel never throws on in-memory models mid-edit (holes, wrong types, no settings)', () => {
+  for (let i = 0; i < 400; i++) {
+    const m = createModelFromTemplate(pick(TEMPLATES).id) as unknown as { nodes: unknown[]; [k: string]: unknown };
+    for (let k = 1 + int(4); k > 0; k--) {
+      const node = m.nodes[int(m.nodes.length)] as Record<string, unknown>;
+      const field = pick(['id', 'type', 'params', 'inputs', 'position']);
+      if (int(10) === 0) m.nodes[int(m.nodes.length)] = pick([null, 5, 'x', []]);
+      else if (node && typeof node === 'object') node[field] = randomValue();
+    }
+    if (int(5) === 0) delete m['compile'];
+    if (int(5) === 0) m['dataset'] = randomValue();
+    const model = m as unknown as Parameters<typeof analyzeModel>[0];
+    try {
+      const a = analyzeModel(model, { numClasses: 1 + int(12) });
+      formatSummary(model, a);
+      summaryJson(model, a);
+    } catch (err) {
+      throw new Error(`in-memory model ${i}: ${err instanceof Error ? err.stack : String(err)}\n${JSON.stringify(m).slice(0, 1500)}`);
+    }
+  }
+});
