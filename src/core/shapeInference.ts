@@ -428,7 +428,10 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
     .filter((g) => g.consumers.length === 0 && !isolated.has(g.node.id) && g.spec?.type !== 'Input')
     .sort((a, b) => order.indexOf(a.node.id) - order.indexOf(b.node.id))
     .map((g) => g.node.id);
-  if (outputIds.length > 1) {
+  // A dangling reference (mid-edit) leaves its upstream node without a consumer; that is one problem,
+  // already reported as unknown-input, not also an extra output.
+  const danglingEdges = diagnostics.some((d) => d.code === 'unknown-input');
+  if (outputIds.length > 1 && !danglingEdges) {
     const main = outputIds[outputIds.length - 1]!;
     for (const id of outputIds.slice(0, -1)) {
       diagnostics.push({

@@ -229,6 +229,7 @@ test('unknown-input', () => {
   const d = only(a, 'unknown-input');
   assert.equal(d.nodeId, 'flatten');
   assert.match(d.message, /reads from 'conv9', but no node has that id/);
+  assert.ok(!a.diagnostics.some((x) => x.code === 'multiple-outputs'), "conv1's lost consumer is the same problem, not an extra output");
 });
 
 test('cycle: every node on it is reported and left out of the order', () => {
