@@ -69,7 +69,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 /** Flags that never take a value, so `--json file` keeps `file` positional. */
-const BOOLEAN_FLAGS = new Set(['json', 'verbose', 'help', 'force', 'no-progress', 'continue', 'resume']);
+const BOOLEAN_FLAGS = new Set(['json', 'verbose', 'help', 'force', 'no-progress', 'continue', 'resume', 'no-weights']);
 
 export function flagString(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);

@@ -11,6 +11,8 @@ import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
 import { predictCommand } from './commands/predict';
 import { makeDatasetCommand } from './commands/make-dataset';
+import { exportCommand } from './commands/export';
+import { importCommand } from './commands/import';
 
 // Registered commands, in the order `--help` lists them. Add one import line and one entry per command.
 const COMMANDS: CliCommand[] = [
@@ -22,6 +24,8 @@ const COMMANDS: CliCommand[] = [
   evaluateCommand,
   predictCommand,
   makeDatasetCommand,
+  exportCommand,
+  importCommand,
 ];
 
 function helpText(): string {

@@ -1,0 +1,133 @@
+/**
+ * `cnn-studio export <model|runDir> --to keras|pytorch|tfjs|keras-json|notebook [--out PATH]`: code and
+ * model files for other tools. Code formats work from a model file or a run (its snapshot); TF.js needs
+ * a run, since it carries trained weights.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { generateKerasScript } from '../../core/codegen/keras';
+import { generateKerasJsonText } from '../../core/codegen/kerasJson';
+import { generateNotebookText } from '../../core/codegen/notebook';
+import { type CodegenOptions, safeModelName } from '../../core/codegen/options';
+import { generatePytorchScript } from '../../core/codegen/pytorch';
+import type { ModelFile } from '../../core/format';
+import { getTf, initBackend } from '../../engine/backend/selectBackend';
+import { type CheckpointChoice, exportRunToTfjs, isRunFolder, readRunSnapshot, tfjsOutputFolder } from '../../engine/export/tfjsExport';
+import { RUN_FILES } from '../../engine/runs/runStore';
+import { CliError, flagString, requirePositional, type CliCommand } from '../command';
+import { countText, formatDiagnostic, readModelFile } from '../modelFileIo';
+
+const USAGE = 'export <model.cnn.json|runDir> --to keras|pytorch|tfjs|keras-json|notebook [--out PATH] [--checkpoint best|last]';
+export const EXPORT_FORMATS = ['keras', 'pytorch', 'tfjs', 'keras-json', 'notebook'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Where an export goes when `--out` is not given (in the current folder). */
+export function defaultExportPath(format: ExportFormat, modelName: string): string {
+  const base = safeModelName(modelName);
+  switch (format) {
+    case 'keras':
+      return `${base}_keras.py`;
+    case 'pytorch':
+      return `${base}_pytorch.py`;
+    case 'notebook':
+      return `${base}.ipynb`;
+    case 'keras-json':
+      return `${base}.keras.json`;
+    case 'tfjs':
+      return `${base}_tfjs`;
+  }
+}
+
+/** The folder a model's relative dataset path is relative to: the model file's, or for a run the trained model file's. */
+function datasetBase(source: string, isRun: boolean): string {
+  if (!isRun) return dirname(resolve(source));
+  try {
+    const config = JSON.parse(readFileSync(join(source, RUN_FILES.config), 'utf8')) as { modelPath?: string };
+    if (typeof config.modelPath === 'string') return dirname(config.modelPath);
+  } catch {
+    // no config.json: fall back to the run folder
+  }
+  return resolve(source);
+}
+
+/** Code generators write the dataset path relative to where the script is saved, so it runs from there. */
+export function codegenOptionsFor(model: ModelFile, modelBase: string, outPath: string): CodegenOptions {
+  const options: CodegenOptions = { scriptName: outPath.split(/[\\/]/).pop() };
+  const rebase = (p: string): string => (isAbsolute(p) ? p : relative(dirname(resolve(outPath)), resolve(modelBase, p)) || '.');
+  if (model.dataset) {
+    options.datasetPath = rebase(model.dataset.path);
+    if (model.dataset.validationPath) options.validationPath = rebase(model.dataset.validationPath);
+  }
+  return options;
+}
+
+/** The text of a code/model-file export. */
+export function exportText(format: Exclude<ExportFormat, 'tfjs'>, model: ModelFile, options: CodegenOptions): string {
+  switch (format) {
+    case 'keras':
+      return generateKerasScript(model, options);
+    case 'pytorch':
+      return generatePytorchScript(model, options);
+    case 'notebook':
+      return generateNotebookText(model, options);
+    case 'keras-json':
+      return generateKerasJsonText(model);
+  }
+}
+
+function parseFormat(value: string | undefined): ExportFormat {
+  if (value === undefined) throw new CliError(`Say which format with --to ${EXPORT_FORMATS.join('|')}. Usage: cnn-studio ${USAGE}`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(value)) throw new CliError(`--to must be one of ${EXPORT_FORMATS.join(', ')}; got '${value}'.`);
+  return value as ExportFormat;
+}
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  usage: USAGE,
+  description: 'Export as a Keras or PyTorch script, a notebook, Keras JSON, or (from a run) a TF.js model.',
+  async run(args, io) {
+    const source = requirePositional(args, 0, 'model file or run folder', USAGE);
+    const format = parseFormat(flagString(args, 'to'));
+    const checkpoint = flagString(args, 'checkpoint');
+    if (checkpoint !== undefined && checkpoint !== 'best' && checkpoint !== 'last') throw new CliError(`--checkpoint must be best or last; got '${checkpoint}'.`);
+    const isRun = isRunFolder(source);
+    if (!isRun && !existsSync(source)) throw new CliError(`'${source}' does not exist. Pass a .cnn.json model file or a run folder (.cnn-studio/runs/<model>/<run-id>/).`);
+
+    if (format === 'tfjs') {
+      if (!isRun) {
+        throw new CliError(`A TF.js model needs trained weights, and '${source}' is a model file: train it first (cnn-studio train ${source}), or pass a run folder (.cnn-studio/runs/<model>/<run-id>/).`);
+      }
+      const out = tfjsOutputFolder(flagString(args, 'out') ?? defaultExportPath('tfjs', readRunSnapshot(source).name));
+      await initBackend('cpu');
+      const result = await exportRunToTfjs(getTf(), source, out, checkpoint as CheckpointChoice | undefined);
+      io.stdout(`Wrote ${result.modelJsonPath} and ${result.weightsPath} (${(result.weightBytes / 1024).toFixed(1)} KB, the run's ${result.checkpoint} weights).\n`);
+      io.stdout(`Load it with: await tf.loadLayersModel('path/to/model.json')\n`);
+      return 0;
+    }
+
+    let model: ModelFile;
+    if (isRun) {
+      model = readRunSnapshot(source);
+    } else {
+      const loaded = readModelFile(source);
+      if (!loaded.model) {
+        for (const d of loaded.diagnostics) io.stderr(formatDiagnostic(source, d) + '\n');
+        io.stderr(`${source}: cannot export: ${countText(loaded.diagnostics)}. Fix the file first ('cnn-studio validate ${source}').\n`);
+        return 1;
+      }
+      model = loaded.model;
+    }
+    const out = flagString(args, 'out') ?? defaultExportPath(format, model.name);
+    const text = exportText(format, model, codegenOptionsFor(model, datasetBase(source, isRun), out));
+    mkdirSync(dirname(resolve(out)), { recursive: true });
+    writeFileSync(out, text);
+    const how: Record<Exclude<ExportFormat, 'tfjs'>, string> = {
+      keras: `Run it with: python3 ${out}`,
+      pytorch: `Run it with: python3 ${out}   (or torchrun --nproc_per_node 2 ${out})`,
+      notebook: 'Open it in VS Code or Jupyter.',
+      'keras-json': 'Load it with: tf.keras.models.model_from_json(open(path).read())',
+    };
+    io.stdout(`Wrote ${out}. ${how[format]}\n`);
+    return 0;
+  },
+};

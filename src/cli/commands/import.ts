@@ -1,0 +1,50 @@
+/**
+ * `cnn-studio import <file> [--out model.cnn.json]`: a Keras JSON (`model.to_json()`, Keras 2 or 3) or a
+ * TF.js `model.json` becomes a CNN Studio model file; the report says what was changed or dropped.
+ * A TF.js model.json's weights, when its weight files are next to it, come along as a run.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { formatImportReport, importKerasText } from '../../core/import/kerasImport';
+import { serializeModel } from '../../core/loader';
+import { analyzeModel } from '../../core/shapeInference';
+import { getTf, initBackend } from '../../engine/backend/selectBackend';
+import { runFromImportedWeights } from '../../engine/export/importedRun';
+import { CliError, flagBool, flagString, requirePositional, type CliCommand } from '../command';
+import { formatDiagnostic } from '../modelFileIo';
+
+const USAGE = 'import <keras.json|model.json> [--out model.cnn.json] [--name NAME] [--no-weights] [--force]';
+
+/** `model.json` → `model.cnn.json`, `net.keras.json` → `net.cnn.json`, next to the input. */
+export function defaultImportPath(file: string): string {
+  const name = basename(file).replace(/(\.keras)?\.json$/i, '');
+  return join(dirname(file), `${name || 'imported'}.cnn.json`);
+}
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  usage: USAGE,
+  description: 'Import a Keras JSON or TF.js model.json as a .cnn.json model (and its weights as a run).',
+  async run(args, io) {
+    const file = requirePositional(args, 0, 'Keras JSON or TF.js model.json file', USAGE);
+    if (!existsSync(file)) throw new CliError(`'${file}' does not exist. Pass the JSON written by Keras' model.to_json() or a TF.js model.json.`);
+    const out = flagString(args, 'out') ?? defaultImportPath(file);
+    if (existsSync(out) && !flagBool(args, 'force')) throw new CliError(`'${out}' already exists. Pass --force to replace it, or --out another path.`);
+    const result = importKerasText(readFileSync(file, 'utf8'), flagString(args, 'name'));
+    mkdirSync(dirname(resolve(out)), { recursive: true });
+    writeFileSync(out, serializeModel(result.model));
+    io.stdout(`${formatImportReport(result)}\n`);
+    const analysis = analyzeModel(result.model);
+    const problems = analysis.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of problems) io.stderr(formatDiagnostic(out, d) + '\n');
+    io.stdout(`Wrote ${out}: ${result.model.nodes.length} layers, ${analysis.totals.params.toLocaleString('en-US')} parameters${problems.length ? `, ${problems.length} problem(s) to fix in the designer` : ''}.\n`);
+
+    if (result.weightsManifest && !args.flags.has('no-weights')) {
+      await initBackend('cpu');
+      const outcome = await runFromImportedWeights(getTf(), result.model, resolve(file), result.weightsManifest, dirname(resolve(out)));
+      if (outcome.kind === 'run') io.stdout(`Weights: ${outcome.weights} tensors saved as the run ${outcome.runDir}\n`);
+      else io.stdout(`Weights: not imported: ${outcome.reason}.\n`);
+    }
+    return 0;
+  },
+};

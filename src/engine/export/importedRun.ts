@@ -1,0 +1,84 @@
+/**
+ * Brings the weights of an imported TF.js model.json along: they are loaded into the imported model
+ * (built with our builder, so they provably fit) and saved as a run, so the designer, `evaluate` and
+ * `predict` can use them at once. The run has no epochs; its record says where the weights came from.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ModelFile } from '../../core/format';
+import { serializeModel } from '../../core/loader';
+import type { Tf } from '../backend/tfNamespace';
+import { buildTfModel } from '../model/buildTfModel';
+import { saveCheckpoint } from '../runs/checkpoints';
+import { ensureDir, newRunDir, RUN_FILES, writeRunRecord } from '../runs/runStore';
+import { CNN_STUDIO_VERSION } from '../train/session';
+
+interface ManifestGroup {
+  paths: string[];
+  weights: { name: string; shape: number[]; dtype: string }[];
+}
+
+export type ImportedWeightsOutcome = { kind: 'run'; runDir: string; weights: number } | { kind: 'skipped'; reason: string };
+
+function isGroup(v: unknown): v is ManifestGroup {
+  return typeof v === 'object' && v !== null && Array.isArray((v as ManifestGroup).paths) && Array.isArray((v as ManifestGroup).weights);
+}
+
+/**
+ * Loads the weights listed in `manifest` (paths relative to `modelJsonPath`) into `model` and saves them
+ * as a run under `runsRoot`. Never throws for weights that do not fit: it says why they were skipped.
+ */
+export async function runFromImportedWeights(tf: Tf, model: ModelFile, modelJsonPath: string, manifest: readonly unknown[], runsRoot: string): Promise<ImportedWeightsOutcome> {
+  const groups = manifest.filter(isGroup);
+  if (groups.length === 0) return { kind: 'skipped', reason: 'the weights manifest is empty' };
+  const files = groups.flatMap((g) => g.paths.map((p) => join(dirname(modelJsonPath), p)));
+  const missing = files.filter((f) => !existsSync(f));
+  if (missing.length > 0) return { kind: 'skipped', reason: `weight file ${missing.map((m) => `'${m}'`).join(', ')} is missing: put it next to the model.json to import the weights too` };
+  const buffer = Buffer.concat(files.map((f) => readFileSync(f)));
+  const specs = groups.flatMap((g) => g.weights) as Parameters<Tf['io']['decodeWeights']>[1];
+  let named: Record<string, import('@tensorflow/tfjs').Tensor>;
+  try {
+    named = tf.io.decodeWeights(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length), specs);
+  } catch (err) {
+    return { kind: 'skipped', reason: `the weight files do not match their manifest (${err instanceof Error ? err.message : String(err)})` };
+  }
+  const built = buildTfModel(tf, model);
+  try {
+    const needed = built.weights.map((w) => w.originalName);
+    const absent = needed.filter((n) => !(n in named));
+    if (absent.length > 0) return { kind: 'skipped', reason: `the file has no weights for ${absent.slice(0, 4).join(', ')}${absent.length > 4 ? ` and ${absent.length - 4} more` : ''} (layers were changed on import)` };
+    try {
+      built.loadWeights(named, false);
+    } catch (err) {
+      return { kind: 'skipped', reason: `the weights do not fit the imported model (${err instanceof Error ? err.message : String(err)})` };
+    }
+    const { runId, runDir } = newRunDir(runsRoot, model.name);
+    ensureDir(runDir);
+    writeFileSync(join(runDir, RUN_FILES.model), serializeModel(model));
+    await saveCheckpoint(tf, built, join(runDir, RUN_FILES.last));
+    await saveCheckpoint(tf, built, join(runDir, RUN_FILES.best));
+    const now = new Date().toISOString();
+    writeRunRecord(runDir, {
+      runId,
+      modelName: model.name,
+      status: 'finished',
+      pid: process.pid,
+      backend: { name: tf.getBackend(), tfjsVersion: tf.version_core, threads: 1, simd: false },
+      versions: { cnnStudio: CNN_STUDIO_VERSION, tfjs: tf.version_core, node: process.versions.node },
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: now,
+      trainingSeconds: 0,
+      epochsCompleted: 0,
+      epochsPlanned: 0,
+      bestEpoch: null,
+      bestValAccuracy: null,
+      bestValLoss: null,
+      message: `Weights imported from ${modelJsonPath}`,
+    });
+    return { kind: 'run', runDir, weights: needed.length };
+  } finally {
+    tf.dispose(Object.values(named));
+    built.dispose();
+  }
+}
