@@ -46,11 +46,12 @@ export interface TrainingOutcome {
 
 /** The loss stopped being a number; the message says what to try. */
 export class NanLossError extends EngineUserError {
-  constructor(epoch: number, batch: number, learningRate: number) {
+  /** `where` is e.g. "at epoch 3, batch 7" or "in validation after epoch 3". */
+  constructor(where: string, learningRate: number) {
     super(
       'nan-loss',
-      `The loss became NaN/Infinity at epoch ${epoch}, batch ${batch}; training stopped. Lower the learning rate ` +
-        `(it is ${learningRate}; try ${learningRate / 10}), check the data for extreme values, or add BatchNormalization.`,
+      `The loss became NaN/Infinity ${where}; training stopped. Lower the learning rate ` +
+        `(it is ${learningRate}; try ${Number((learningRate / 10).toPrecision(2))}), check the data for extreme values, or add BatchNormalization.`,
     );
   }
 }
@@ -277,7 +278,7 @@ export class Trainer {
       } finally {
         tf.dispose([xs, ys]);
       }
-      if (!Number.isFinite(loss)) throw new NanLossError(epoch, b + 1, lr);
+      if (!Number.isFinite(loss)) throw new NanLossError(`at epoch ${epoch}, batch ${b + 1}`, lr);
       lossSum += loss * count;
       accSum += acc * count;
       seen += count;
@@ -320,6 +321,9 @@ export class Trainer {
       this.progress('validating', `Validating epoch ${epoch}`, null);
       const probs = await predictProbabilities(this.tf, this.model, data.validation, config.inputScale, this.numClasses);
       const r = lossAndAccuracy(probs, data.validation, this.numClasses, config.loss);
+      // tfjs clips probabilities inside its training loss, so diverged (NaN) weights can still report a
+      // finite training loss; the validation loss computed here from the raw outputs does not hide it.
+      if (!Number.isFinite(r.loss)) throw new NanLossError(`in validation after epoch ${epoch}`, lr);
       valLoss = r.loss;
       valAccuracy = r.accuracy;
     }
