@@ -289,7 +289,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
         nodeId: g.node.id,
         code: 'extra-input',
         severity: 'error',
-        message: `The Input '${g.node.id}' cannot read from other nodes (it reads from ${raw.map((i) => `'${i}'`).join(', ')}): remove its inputs.`,
+        message: `The Input '${g.node.id}' cannot read from other nodes (it reads from ${raw.map((i) => `'${safeText(i)}'`).join(', ')}): remove its inputs.`,
       });
     } else if (n > spec.maxInputs) {
       diagnostics.push({
