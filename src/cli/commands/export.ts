@@ -4,12 +4,8 @@
  * a run, since it carries trained weights.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { generateKerasScript } from '../../core/codegen/keras';
-import { generateKerasJsonText } from '../../core/codegen/kerasJson';
-import { generateNotebookText } from '../../core/codegen/notebook';
-import { type CodegenOptions, safeModelName } from '../../core/codegen/options';
-import { generatePytorchScript } from '../../core/codegen/pytorch';
+import { dirname, join, resolve } from 'node:path';
+import { codegenOptionsFor, defaultExportPath, EXPORT_FORMATS, type ExportFormat, exportText } from '../../core/codegen/exportFormats';
 import type { ModelFile } from '../../core/format';
 import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { type CheckpointChoice, exportRunToTfjs, isRunFolder, readRunSnapshot, tfjsOutputFolder } from '../../engine/export/tfjsExport';
@@ -18,26 +14,6 @@ import { CliError, flagString, requirePositional, type CliCommand } from '../com
 import { countText, formatDiagnostic, readModelFile } from '../modelFileIo';
 
 const USAGE = 'export <model.cnn.json|runDir> --to keras|pytorch|tfjs|keras-json|notebook [--out PATH] [--checkpoint best|last]';
-export const EXPORT_FORMATS = ['keras', 'pytorch', 'tfjs', 'keras-json', 'notebook'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-/** Where an export goes when `--out` is not given (in the current folder). */
-export function defaultExportPath(format: ExportFormat, modelName: string): string {
-  const base = safeModelName(modelName);
-  switch (format) {
-    case 'keras':
-      return `${base}_keras.py`;
-    case 'pytorch':
-      return `${base}_pytorch.py`;
-    case 'notebook':
-      return `${base}.ipynb`;
-    case 'keras-json':
-      return `${base}.keras.json`;
-    case 'tfjs':
-      return `${base}_tfjs`;
-  }
-}
-
 /** The folder a model's relative dataset path is relative to: the model file's, or for a run the trained model file's. */
 function datasetBase(source: string, isRun: boolean): string {
   if (!isRun) return dirname(resolve(source));
@@ -48,31 +24,6 @@ function datasetBase(source: string, isRun: boolean): string {
     // no config.json: fall back to the run folder
   }
   return resolve(source);
-}
-
-/** Code generators write the dataset path relative to where the script is saved, so it runs from there. */
-export function codegenOptionsFor(model: ModelFile, modelBase: string, outPath: string): CodegenOptions {
-  const options: CodegenOptions = { scriptName: outPath.split(/[\\/]/).pop() };
-  const rebase = (p: string): string => (isAbsolute(p) ? p : relative(dirname(resolve(outPath)), resolve(modelBase, p)) || '.');
-  if (model.dataset) {
-    options.datasetPath = rebase(model.dataset.path);
-    if (model.dataset.validationPath) options.validationPath = rebase(model.dataset.validationPath);
-  }
-  return options;
-}
-
-/** The text of a code/model-file export. */
-export function exportText(format: Exclude<ExportFormat, 'tfjs'>, model: ModelFile, options: CodegenOptions): string {
-  switch (format) {
-    case 'keras':
-      return generateKerasScript(model, options);
-    case 'pytorch':
-      return generatePytorchScript(model, options);
-    case 'notebook':
-      return generateNotebookText(model, options);
-    case 'keras-json':
-      return generateKerasJsonText(model);
-  }
 }
 
 function parseFormat(value: string | undefined): ExportFormat {

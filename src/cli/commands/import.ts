@@ -4,7 +4,8 @@
  * A TF.js model.json's weights, when its weight files are next to it, come along as a run.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { defaultImportPath } from '../../core/import/importPath';
 import { formatImportReport, importKerasText } from '../../core/import/kerasImport';
 import { serializeModel } from '../../core/loader';
 import { analyzeModel } from '../../core/shapeInference';
@@ -14,12 +15,6 @@ import { CliError, flagBool, flagString, requirePositional, type CliCommand } fr
 import { formatDiagnostic } from '../modelFileIo';
 
 const USAGE = 'import <keras.json|model.json> [--out model.cnn.json] [--name NAME] [--no-weights] [--force]';
-
-/** `model.json` → `model.cnn.json`, `net.keras.json` → `net.cnn.json`, next to the input. */
-export function defaultImportPath(file: string): string {
-  const name = basename(file).replace(/(\.keras)?\.json$/i, '');
-  return join(dirname(file), `${name || 'imported'}.cnn.json`);
-}
 
 export const importCommand: CliCommand = {
   name: 'import',

@@ -1,0 +1,56 @@
+/**
+ * The export formats and how an export is produced from a model file: shared by the CLI's `export`
+ * command and VS Code's "CNN Studio: Export…" (TF.js, which needs weights, is done by the engine).
+ */
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { ModelFile } from '../format';
+import { generateKerasScript } from './keras';
+import { generateKerasJsonText } from './kerasJson';
+import { generateNotebookText } from './notebook';
+import { type CodegenOptions, safeModelName } from './options';
+import { generatePytorchScript } from './pytorch';
+
+export const EXPORT_FORMATS = ['keras', 'pytorch', 'tfjs', 'keras-json', 'notebook'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Where an export goes when `--out` is not given (in the current folder). */
+export function defaultExportPath(format: ExportFormat, modelName: string): string {
+  const base = safeModelName(modelName);
+  switch (format) {
+    case 'keras':
+      return `${base}_keras.py`;
+    case 'pytorch':
+      return `${base}_pytorch.py`;
+    case 'notebook':
+      return `${base}.ipynb`;
+    case 'keras-json':
+      return `${base}.keras.json`;
+    case 'tfjs':
+      return `${base}_tfjs`;
+  }
+}
+
+/** Code generators write the dataset path relative to where the script is saved, so it runs from there. */
+export function codegenOptionsFor(model: ModelFile, modelBase: string, outPath: string): CodegenOptions {
+  const options: CodegenOptions = { scriptName: outPath.split(/[\\/]/).pop() };
+  const rebase = (p: string): string => (isAbsolute(p) ? p : relative(dirname(resolve(outPath)), resolve(modelBase, p)) || '.');
+  if (model.dataset) {
+    options.datasetPath = rebase(model.dataset.path);
+    if (model.dataset.validationPath) options.validationPath = rebase(model.dataset.validationPath);
+  }
+  return options;
+}
+
+/** The text of a code/model-file export. */
+export function exportText(format: Exclude<ExportFormat, 'tfjs'>, model: ModelFile, options: CodegenOptions): string {
+  switch (format) {
+    case 'keras':
+      return generateKerasScript(model, options);
+    case 'pytorch':
+      return generatePytorchScript(model, options);
+    case 'notebook':
+      return generateNotebookText(model, options);
+    case 'keras-json':
+      return generateKerasJsonText(model);
+  }
+}

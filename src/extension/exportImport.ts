@@ -1,0 +1,176 @@
+/**
+ * "CNN Studio: Export…" and "CNN Studio: Import…".
+ *
+ * Export works on the active model (designer or text editor), a model file from the explorer, or a run
+ * from the CNN Studio tree (a run folder URI). Code formats are generated here (pure core code, with the
+ * document's current text, so unsaved edits are included); TF.js needs a run's weights and tfjs, so it is
+ * done by the CLI in a child process, like the import (which may bring TF.js weights along as a run).
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText } from '../core/codegen/exportFormats';
+import type { ModelFile } from '../core/format';
+import { defaultImportPath } from '../core/import/importPath';
+import { parseModelText } from '../core/loader';
+import { runCliCommand } from './training/cliProcess';
+import { TRAINING_COMMANDS } from './training/commandIds';
+import { isUserFacing, UserFacingError } from './userFacingError';
+
+const DESIGNER_VIEW_TYPE = 'cnnStudio.designer';
+
+interface FormatPick extends vscode.QuickPickItem {
+  format: ExportFormat;
+}
+
+const FORMAT_PICKS: readonly FormatPick[] = [
+  { format: 'keras', label: 'Keras script (.py)', detail: 'A runnable TensorFlow/Keras training script; uses several GPUs or workers through tf.distribute.' },
+  { format: 'pytorch', label: 'PyTorch script (.py)', detail: 'The same network as an nn.Module with a training loop; runs under torchrun with DistributedDataParallel.' },
+  { format: 'notebook', label: 'Jupyter notebook (.ipynb)', detail: 'The Keras code in cells (data, model, compile, fit, evaluate) with explanations.' },
+  { format: 'keras-json', label: 'Keras JSON (.json)', detail: 'The architecture as model.to_json() writes it; load with tf.keras.models.model_from_json.' },
+  { format: 'tfjs', label: 'TF.js model (model.json + weights.bin)', detail: "A trained run's weights for tf.loadLayersModel in the browser or Node." },
+];
+
+/** What the export command was invoked on. */
+type ExportSource = { kind: 'model'; uri: vscode.Uri } | { kind: 'run'; uri: vscode.Uri };
+
+function isRunFolder(path: string): boolean {
+  return existsSync(join(path, 'model.cnn.json')) && existsSync(join(path, 'run.json')) && statSync(path).isDirectory();
+}
+
+function uriOf(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (arg && typeof arg === 'object') {
+    for (const key of ['uri', 'resourceUri'] as const) {
+      const v = (arg as Record<string, unknown>)[key];
+      if (v instanceof vscode.Uri) return v;
+    }
+  }
+  return undefined;
+}
+
+/** The argument (a URI or a tree item), else the active designer or text editor's model. */
+function exportSource(arg: unknown): ExportSource {
+  const given = uriOf(arg);
+  if (given) {
+    if (given.scheme === 'file' && isRunFolder(given.fsPath)) return { kind: 'run', uri: given };
+    if (given.path.endsWith('.cnn.json')) return { kind: 'model', uri: given };
+  }
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (tab instanceof vscode.TabInputCustom && tab.viewType === DESIGNER_VIEW_TYPE) return { kind: 'model', uri: tab.uri };
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.uri.path.endsWith('.cnn.json')) return { kind: 'model', uri: editor.document.uri };
+  throw new UserFacingError('Open a CNN Studio model (*.cnn.json) or pick a run in the CNN Studio view, then run "CNN Studio: Export…" again.');
+}
+
+async function readModel(source: ExportSource): Promise<ModelFile> {
+  const uri = source.kind === 'run' ? vscode.Uri.joinPath(source.uri, 'model.cnn.json') : source.uri;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const { model, diagnostics } = parseModelText(doc.getText());
+  if (!model) throw new UserFacingError(`${vscode.workspace.asRelativePath(uri)} cannot be exported: ${diagnostics[0]?.message ?? 'it is not a valid model file'}`);
+  return model;
+}
+
+async function exportCommand(extensionPath: string, arg: unknown): Promise<vscode.Uri | undefined> {
+  const source = exportSource(arg);
+  const picks = FORMAT_PICKS.map((p) =>
+    p.format === 'tfjs' && source.kind === 'model' ? { ...p, description: 'needs trained weights: pick a run in the CNN Studio view' } : p,
+  );
+  const picked = await vscode.window.showQuickPick(picks, { title: 'CNN Studio: Export', placeHolder: 'Export as…', matchOnDetail: true });
+  if (!picked) return undefined;
+  if (picked.format === 'tfjs' && source.kind === 'model') {
+    throw new UserFacingError('A TF.js model needs trained weights: train the model first, or run Export on a run folder in the CNN Studio view.', {
+      title: 'Train Model',
+      run: () => vscode.commands.executeCommand(TRAINING_COMMANDS.train, source.uri),
+    });
+  }
+  const model = await readModel(source);
+  const baseFolder = source.kind === 'run' ? source.uri.fsPath : dirname(source.uri.fsPath);
+  const suggestion = picked.format === 'tfjs' ? join(defaultExportPath('tfjs', model.name), 'model.json') : defaultExportPath(picked.format, model.name);
+  const defaultFolder = source.kind === 'run' ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? baseFolder : baseFolder;
+  const target = await vscode.window.showSaveDialog({
+    title: `Export ${model.name} as ${picked.label}`,
+    defaultUri: vscode.Uri.file(join(defaultFolder, suggestion)),
+    filters: picked.format === 'notebook' ? { Notebook: ['ipynb'] } : picked.format === 'keras' || picked.format === 'pytorch' ? { Python: ['py'] } : { JSON: ['json'] },
+  });
+  if (!target) return undefined;
+
+  if (picked.format === 'tfjs') {
+    const outDir = dirname(target.fsPath);
+    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting the TF.js model…' }, () =>
+      runCliCommand(extensionPath, ['export', source.uri.fsPath, '--to', 'tfjs', '--out', outDir]),
+    );
+    const modelJson = vscode.Uri.file(join(outDir, 'model.json'));
+    await vscode.window.showTextDocument(modelJson, { preview: false });
+    void vscode.window.showInformationMessage(out.trim().split('\n')[0] ?? `Exported to ${outDir}`);
+    return modelJson;
+  }
+  // The model's dataset path is relative to the model file (for a run: to the run's folder, the best we know here).
+  const text = exportText(picked.format, model, codegenOptionsFor(model, baseFolder, target.fsPath));
+  mkdirSync(dirname(target.fsPath), { recursive: true });
+  writeFileSync(target.fsPath, text);
+  if (picked.format === 'notebook') await vscode.commands.executeCommand('vscode.open', target);
+  else await vscode.window.showTextDocument(target, { preview: false });
+  return target;
+}
+
+async function importCommand(extensionPath: string, output: vscode.OutputChannel, arg: unknown): Promise<vscode.Uri | undefined> {
+  let file = uriOf(arg);
+  if (!file) {
+    const picked = await vscode.window.showOpenDialog({
+      title: 'CNN Studio: Import a Keras JSON or TF.js model.json',
+      canSelectMany: false,
+      filters: { 'Keras JSON / TF.js model.json': ['json'] },
+    });
+    file = picked?.[0];
+  }
+  if (!file) return undefined;
+  const out = defaultImportPath(file.fsPath);
+  if (existsSync(out)) {
+    const replace = 'Replace';
+    const answer = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(out)} already exists. Replace it with the imported model?`, { modal: true }, replace);
+    if (answer !== replace) return undefined;
+  }
+  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Importing ${vscode.workspace.asRelativePath(file)}…` }, () =>
+    runCliCommand(extensionPath, ['import', file.fsPath, '--out', out, '--force']),
+  );
+  output.appendLine(`Import of ${file.fsPath}:`);
+  output.appendLine(report.trimEnd());
+  output.appendLine('');
+  const outUri = vscode.Uri.file(out);
+  await vscode.commands.executeCommand('vscode.openWith', outUri, DESIGNER_VIEW_TYPE);
+  const warnings = report.split('\n').filter((l) => l.startsWith('warning:')).length;
+  const showReport = 'Show Report';
+  void vscode.window
+    .showInformationMessage(`Imported ${vscode.workspace.asRelativePath(out)}${warnings ? ` with ${warnings} change${warnings === 1 ? '' : 's'} to review` : ''}.`, showReport)
+    .then((a) => (a === showReport ? output.show(true) : undefined));
+  return outUri;
+}
+
+/** A command whose errors become messages (user-facing ones as they are). */
+function command(id: string, run: (arg: unknown) => Promise<unknown>, output: vscode.OutputChannel): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (arg: unknown) => {
+    try {
+      return await run(arg);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      output.appendLine(`${id}: ${err instanceof Error && err.stack && !isUserFacing(err) ? err.stack : message}`);
+      const action = err instanceof UserFacingError ? err.action : undefined;
+      void vscode.window.showErrorMessage(isUserFacing(err) ? message : `CNN Studio: ${id} failed unexpectedly: ${message}`, ...(action ? [action.title] : [])).then((a) => {
+        if (action && a === action.title) return action.run();
+        return undefined;
+      });
+      return undefined;
+    }
+  });
+}
+
+export function registerExportImportCommands(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('CNN Studio: Import/Export');
+  const extensionPath = context.extensionUri.fsPath;
+  context.subscriptions.push(
+    output,
+    command('cnnStudio.export', (arg) => exportCommand(extensionPath, arg), output),
+    command('cnnStudio.import', (arg) => importCommand(extensionPath, output, arg), output),
+  );
+}
