@@ -311,6 +311,7 @@ export class DesignerApp {
     }
     this.inspector.render({
       model: d.model,
+      snapshotModel: this.snapshot?.content.kind === 'model' ? this.snapshot.content.model : d.model,
       selection: [...this.selection],
       nodeAnalysis: d.nodeAnalysis,
       totals: d.totals,
@@ -366,7 +367,7 @@ export class DesignerApp {
     this.cameraRestored = true;
     const saved = this.savedState;
     if (saved && saved.camera && saved.documentUri === this.snapshot?.documentUri) this.canvas.setCamera(saved.camera);
-    else this.canvas.fitToView();
+    else this.canvas.fitToView(0.8);
   }
 
   private scheduleSave(): void {

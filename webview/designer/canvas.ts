@@ -13,7 +13,7 @@ import { formatCompact, formatCount, formatShape } from '../common/format';
 import { categoryClass } from './categoryStyle';
 import { edgeKey, type GraphIndex } from './graph';
 import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout, type NodeBox, type Point } from './layout';
-import { paramToLabel } from './paramText';
+import { keyParamLabel } from './paramText';
 import { MAX_ZOOM, MIN_ZOOM, type Camera } from './viewState';
 
 export const LAYER_DRAG_MIME = 'application/x-cnn-studio-layer';
@@ -81,18 +81,12 @@ export class GraphCanvas {
       'aria-label': 'Model graph. Arrow keys move between layers, Enter edits the selected layer, A adds a layer after it, Delete removes it.',
       tabindex: 0,
     });
-    const defs = s(
-      'defs',
-      {},
-      s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' })),
-      s('marker', { id: 'arrow-selected', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head selected' })),
-    );
     this.viewport = s('g', { class: 'viewport' });
     this.edgeLayer = s('g', { class: 'edges' });
     this.nodeLayer = s('g', { class: 'nodes' });
     this.overlay = s('g', { class: 'overlay' });
     this.viewport.append(this.edgeLayer, this.nodeLayer, this.overlay);
-    this.svg.append(defs, this.viewport);
+    this.svg.append(this.viewport);
     this.element.append(this.svg);
     this.wireEvents();
   }
@@ -121,8 +115,11 @@ export class GraphCanvas {
     this.setCamera({ zoom, panX: p.x - (p.x - this.camera.panX) * k, panY: p.y - (p.y - this.camera.panY) * k });
   }
 
-  /** Zooms and pans so the whole graph is visible (never zooming in past 100%). */
-  fitToView(): void {
+  /**
+   * Zooms and pans so the whole graph is visible (never zooming in past 100%). With `minZoom`, a tall
+   * graph stays readable instead: it is centred horizontally and shown from the top.
+   */
+  fitToView(minZoom = MIN_ZOOM): void {
     if (!this.data) return;
     const b = this.data.layout.bounds;
     const rect = this.svg.getBoundingClientRect();
@@ -132,7 +129,7 @@ export class GraphCanvas {
     }
     const pad = 32;
     const zoom = Math.min(1, (rect.width - 2 * pad) / b.width, (rect.height - 2 * pad) / b.height);
-    const z = Math.max(MIN_ZOOM, zoom);
+    const z = Math.max(minZoom, zoom);
     this.setCamera({ zoom: z, panX: (rect.width - b.width * z) / 2 - b.x * z, panY: Math.max(pad, (rect.height - b.height * z) / 2) - b.y * z });
   }
 
@@ -195,7 +192,7 @@ export class GraphCanvas {
       ? spec.keyParams
           .map((name) => {
             const ps = spec.params[name];
-            return ps ? paramToLabel(ps, paramOrDefault(spec, node.params, name)) : '';
+            return ps ? keyParamLabel(name, ps, paramOrDefault(spec, node.params, name)) : null;
           })
           .filter(Boolean)
           .join(' · ')
@@ -224,12 +221,16 @@ export class GraphCanvas {
       tabindex: data.focusedId === node.id ? 0 : -1,
     });
     const clipped = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+    // Type (13px bold, ~7.6px a character) and id (11.5px mono, ~6.9px) share the first line.
+    const room = box.width - 26 - (worst ? 18 : 0);
+    const idChars = Math.min(node.id.length, Math.max(6, Math.floor((room - Math.min(node.type.length, 12) * 7.6 - 10) / 6.9)));
+    const typeChars = Math.max(6, Math.floor((room - Math.min(node.id.length, idChars) * 6.9 - 10) / 7.6));
 
     g.append(
       s('rect', { class: 'node-body', width: box.width, height: box.height, rx: 6, ry: 6 }),
       s('rect', { class: 'node-stripe', width: 4, height: box.height - 12, x: 0, y: 6, rx: 2 }),
-      s('text', { class: 'node-type', x: 14, y: 21 }, clipped(node.type, 22)),
-      s('text', { class: 'node-id', x: box.width - (worst ? 30 : 12), y: 21, 'text-anchor': 'end' }, clipped(node.id, worst ? 11 : 13)),
+      s('text', { class: 'node-type', x: 14, y: 21 }, clipped(node.type, typeChars)),
+      s('text', { class: 'node-id', x: box.width - (worst ? 30 : 12), y: 21, 'text-anchor': 'end' }, clipped(node.id, idChars)),
       s('text', { class: 'node-params', x: 14, y: 41 }, clipped(keyText || '\u00a0', 31)),
       s('line', { class: 'node-divider', x1: 10, x2: box.width - 10, y1: 51, y2: 51 }),
       s('text', { class: 'node-shape', x: 14, y: 66 }, analysis ? `→ ${shapeText}` : ''),
@@ -285,7 +286,7 @@ export class GraphCanvas {
     const g = s('g', { class: `edge${selected ? ' selected' : ''}`, 'data-from': from, 'data-to': to });
     g.append(
       s('path', { class: 'edge-hit', d }),
-      s('path', { class: 'edge-line', d, 'marker-end': selected ? 'url(#arrow-selected)' : 'url(#arrow)' }),
+      s('path', { class: 'edge-line', d }),
     );
     if (shape) {
       const w = label.length * 6.4 + 10;

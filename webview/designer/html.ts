@@ -25,7 +25,8 @@ export function designerHtml(opts: DesignerHtmlOptions): string {
   const csp = [
     "default-src 'none'",
     `img-src ${opts.cspSource} data:`,
-    // The toolkit's web components use constructable stylesheets; our own CSS is a file.
+    // Our CSS is a file; the toolkit's components use constructable stylesheets, and the one <style>
+    // element FAST creates takes the nonce from <meta property="csp-nonce">.
     `style-src ${opts.cspSource} 'nonce-${nonce}'`,
     `font-src ${opts.cspSource}`,
     `script-src 'nonce-${nonce}'`,
@@ -37,6 +38,7 @@ export function designerHtml(opts: DesignerHtmlOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta property="csp-nonce" content="${nonce}">
 <link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(opts.styleUri)}">
 <title>${title}</title>
 </head>

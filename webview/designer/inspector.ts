@@ -26,7 +26,10 @@ export interface InspectorCallbacks {
 }
 
 export interface InspectorData {
+  /** What is shown: the document's model, with a value being typed applied. */
   readonly model: ModelFile;
+  /** The document's model as in the last snapshot. */
+  readonly snapshotModel: ModelFile;
   readonly selection: readonly string[];
   readonly nodeAnalysis: ReadonlyMap<string, NodeAnalysis>;
   readonly totals: ModelTotals | null;
@@ -42,6 +45,9 @@ export class Inspector {
   /** What the form was built for; a snapshot for the same layer updates values in place (keeps focus and caret). */
   private builtFor = '';
   private data: InspectorData | null = null;
+  /** The last value sent per param and the model it was sent against: Enter then blur sends once. */
+  private readonly sentFor = new Map<string, string>();
+  private sentModel: ModelFile | null = null;
 
   constructor(private readonly callbacks: InspectorCallbacks) {
     this.body = h('div', { class: 'inspector-body' });
@@ -182,13 +188,20 @@ export class Inspector {
     const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
     const current = (): ParamValue => paramOrDefault(spec, this.currentNode(node.id)?.params ?? {}, name);
     const commit = (value: ParamValue): void => {
-      const live = this.currentNode(node.id);
+      const live = this.currentSnapshotNode(node.id);
       if (!live) return;
-      this.callbacks.preview(null);
       // A value equal to the default is removed from the file, so the file keeps only what differs.
       const stored = sameParamValue(ps.default as ParamValue, value) ? undefined : value;
       const has = Object.prototype.hasOwnProperty.call(live.params, name);
-      if (stored === undefined ? !has : has && sameParamValue(live.params[name], stored)) return; // nothing changes
+      if (stored === undefined ? !has : has && sameParamValue(live.params[name], stored)) {
+        this.callbacks.preview(null); // nothing changes
+        return;
+      }
+      const key = `${node.id}|${JSON.stringify(stored ?? null)}`;
+      if (this.sentFor.get(name) === key && this.sentModel === this.data!.snapshotModel) return; // already on its way
+      this.sentFor.set(name, key);
+      this.sentModel = this.data!.snapshotModel;
+      // The preview stays until the snapshot with this edit arrives, so the graph does not flicker back.
       this.callbacks.edit({ kind: 'setParam', id: node.id, param: name, value: stored });
     };
 
@@ -210,14 +223,18 @@ export class Inspector {
       showError(control, error, parsed.ok ? null : parsed.message);
       this.callbacks.preview(parsed.ok ? { kind: 'setParam', id: node.id, param: name, value: parsed.value } : null);
     });
-    control.addEventListener('change', () => {
+    const commitText = (): void => {
       const parsed = parseParamText(ps, control.value);
       showError(control, error, parsed.ok ? null : parsed.message);
       if (parsed.ok) commit(parsed.value);
       else this.callbacks.preview(null);
-    });
+    };
+    // Enter commits right away; leaving the field (change) commits too. Sending the same value twice
+    // before the snapshot arrives is prevented in commit().
+    control.addEventListener('change', commitText);
     control.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
+      if (e.key === 'Enter') commitText();
+      else if (e.key === 'Escape') {
         control.value = paramToText(ps, current());
         showError(control, error, null);
         this.callbacks.preview(null);
@@ -228,6 +245,11 @@ export class Inspector {
 
   private currentNode(id: string): ModelNode | undefined {
     return this.data?.model.nodes.find((n) => n.id === id);
+  }
+
+  /** The node as the document has it (without a value being previewed). */
+  private currentSnapshotNode(id: string): ModelNode | undefined {
+    return this.data?.snapshotModel.nodes.find((n) => n.id === id);
   }
 
   /** Puts the snapshot's values into the fields, except a field being typed in that already means the same. */
@@ -242,11 +264,7 @@ export class Inspector {
         const value = paramOrDefault(spec, node.params, name);
         if (ps.kind === 'bool') field.checked = value === true;
         else if (ps.kind === 'enum') field.value = String(value);
-        else {
-          const focused = field.matches(':focus-within');
-          const typed = parseParamText(ps, field.value);
-          if (!(focused && typed.ok && sameParamValue(typed.value, value))) field.value = paramToText(ps, value);
-        }
+        else if (!field.matches(':focus-within')) field.value = paramToText(ps, value); // never under the user's cursor
         field.classList.toggle('is-default', !Object.prototype.hasOwnProperty.call(node.params, name));
       }
     }

@@ -15,7 +15,44 @@ export function paramToText(spec: ParamSpec, value: ParamValue): string {
   return String(value);
 }
 
-/** Short text for a param on a graph node, e.g. `3×3`, `0.5`, `relu`. */
+/**
+ * A key param as shown on a graph node, e.g. `32 filters`, `3×3`, `stride 2×2`, `relu`; `null` when it
+ * says nothing worth the space (a default stride of 1).
+ */
+export function keyParamLabel(name: string, spec: ParamSpec, value: ParamValue): string | null {
+  const text = paramToLabel(spec, value);
+  const isDefault = sameParamValue(value, spec.default as ParamValue);
+  switch (name) {
+    case 'filters':
+      return `${text} filters`;
+    case 'units':
+      return `${text} units`;
+    case 'strides':
+      return isDefault || value === null ? null : `stride ${text}`;
+    case 'depthMultiplier':
+      return isDefault ? null : `×${text} depth`;
+    case 'rate':
+      return `rate ${text}`;
+    case 'alpha':
+      return `α ${text}`;
+    case 'axis':
+      return `axis ${text}`;
+    case 'scale':
+      return `× ${text}`;
+    case 'padding':
+      return spec.kind === 'pair2' ? `pad ${text}` : text;
+    case 'cropping':
+      return `crop ${text}`;
+    case 'size':
+      return `×${text}`;
+    case 'targetShape':
+      return `→ ${text}`;
+    default:
+      return text;
+  }
+}
+
+/** Short text for a param value, e.g. `3×3`, `0.5`, `relu`. */
 export function paramToLabel(spec: ParamSpec, value: ParamValue): string {
   if (value === null) return spec.kind === 'pair' ? 'auto' : '–';
   if (spec.kind === 'pair' && Array.isArray(value)) return value.join('×');
