@@ -1,5 +1,5 @@
 /**
- * The training loop: our own loop over `model.trainOnBatch`, so a stop request is honoured between two
+ * The training loop: our own loop over `optimizer.minimize` (see trainStep.ts), so a stop request is honoured between two
  * batches, pause/resume need no tfjs support, batches are normalised and augmented from uint8 on the
  * fly, and every epoch is validated, logged to metrics.jsonl and checkpointed before the next starts.
  */
@@ -17,6 +17,7 @@ import { appendEpochMetrics, RUN_FILES, writeRunRecord } from '../runs/runStore'
 import type { ResolvedConfig } from './config';
 import { makeOptimizer, setLearningRate } from './optimizer';
 import { BestTracker, LearningRateScheduler } from './schedules';
+import { makeTrainStep, type TargetKind, type TrainStep } from './trainStep';
 
 export interface TrainerInit {
   readonly tf: Tf;
@@ -64,6 +65,7 @@ export class Trainer {
   private readonly config: ResolvedConfig;
   private readonly data: LoadedDataset;
   private readonly optimizer: Optimizer;
+  private readonly step: TrainStep;
   private readonly binaryOutput: boolean;
   private readonly numClasses: number;
   private record: RunRecord;
@@ -86,14 +88,10 @@ export class Trainer {
     const outShape = this.model.outputs[0]!.shape;
     this.binaryOutput = outShape[outShape.length - 1] === 1;
     this.optimizer = makeOptimizer(this.tf, this.config.optimizer, this.config.learningRate);
-    const tf = this.tf;
     // Labels are fed one-hot (or as one 0/1 column for a single sigmoid unit): sparse categorical
     // cross-entropy on integer labels is the same number as categorical cross-entropy on one-hot ones.
-    this.model.compile({
-      optimizer: this.optimizer,
-      loss: this.config.loss === 'meanSquaredError' ? 'meanSquaredError' : this.binaryOutput ? 'binaryCrossentropy' : 'categoricalCrossentropy',
-      metrics: [this.binaryOutput ? tf.metrics.binaryAccuracy : tf.metrics.categoricalAccuracy],
-    });
+    const kind: TargetKind = this.config.loss === 'meanSquaredError' ? 'meanSquaredError' : this.binaryOutput ? 'binary' : 'categorical';
+    this.step = makeTrainStep(this.tf, this.model, this.optimizer, kind);
   }
 
   get runId(): string {
@@ -272,9 +270,7 @@ export class Trainer {
       let loss: number;
       let acc: number;
       try {
-        const out = (await this.model.trainOnBatch(xs, ys)) as number[];
-        loss = out[0]!;
-        acc = out[1]!;
+        ({ loss, accuracy: acc } = await this.step(xs, ys));
       } finally {
         tf.dispose([xs, ys]);
       }
