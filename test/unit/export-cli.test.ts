@@ -5,6 +5,7 @@
  * weights come along as a run that predicts like the original.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,9 @@ import type { CliIo } from '../../src/cli/command';
 import { generateKerasScript } from '../../src/core/codegen/keras';
 import { generateNotebook } from '../../src/core/codegen/notebook';
 import { parseModelText, serializeModel } from '../../src/core/loader';
-import { createModelFromTemplate } from '../../src/core/templates';
+import { generatePytorchScript } from '../../src/core/codegen/pytorch';
+import { TEMPLATES, createModelFromTemplate } from '../../src/core/templates';
+import { coverageModels } from './export-coverage.helpers';
 import { buildTfModel } from '../../src/engine/model/buildTfModel';
 import { loadCheckpoint, saveCheckpoint } from '../../src/engine/runs/checkpoints';
 import { readRunRecord, RUN_FILES } from '../../src/engine/runs/runStore';
@@ -142,5 +145,27 @@ describe('Keras script', () => {
     assert.doesNotMatch(res, /keras\.Sequential\(\n/);
     assert.match(res, /layers\.Add\(name="block1_add"\)\(\[/);
     assert.match(res, /return keras\.Model\(inputs=input_, outputs=output, name=/);
+  });
+});
+
+describe('generated Python', () => {
+  const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['--version']).status === 0) ?? null;
+  it('parses (Keras script, PyTorch script and notebook cells) for every template and coverage model', { skip: python === null && !process.env['CI'] ? 'no python3' : false }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnn-py-syntax-'));
+    try {
+      const files: string[] = [];
+      [...TEMPLATES.map((t) => createModelFromTemplate(t.id)), ...coverageModels()].forEach((m, k) => {
+        const nb = generateNotebook(m).cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join('')).join('\n\n');
+        for (const [suffix, text] of [['keras', generateKerasScript(m)], ['pytorch', generatePytorchScript(m)], ['notebook', nb]] as const) {
+          const f = join(dir, `m${k}_${suffix}.py`);
+          writeFileSync(f, text);
+          files.push(f);
+        }
+      });
+      const r = spawnSync(python!, ['-c', 'import ast, sys\nfor f in sys.argv[1:]:\n    ast.parse(open(f).read(), f)', ...files], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,7 +15,9 @@ import assert from 'node:assert/strict';
 import { generatePytorchScript } from '../../src/core/codegen/pytorch';
 import { analyzeModel } from '../../src/core/shapeInference';
 import { TEMPLATES, createModelFromTemplate } from '../../src/core/templates';
-import { coverageModels } from './export-coverage.helpers';
+import { chain, coverageModels } from './export-coverage.helpers';
+
+const chainModel = (shape: number[]) => chain('csv-model', shape, [['Conv2D', { filters: 2 }]]);
 
 const HELPER = join(__dirname, '../fixtures/keras/torch_check.py');
 
@@ -54,6 +56,46 @@ describe('PyTorch export', { skip }, () => {
       assert.equal(out[k]!.params, a.totals.params, `${m.name}: parameter count`);
       assert.deepEqual(out[k]!.outputShape, outShape, `${m.name}: output shape`);
     });
+  });
+
+  it("reads CIFAR-10 binary batches and CSV files with the script's own loaders, as the engine does", () => {
+    // CIFAR-10: 2 training batches of 6 records and a test batch of 4 (1 label byte + 3072 pixel bytes).
+    const cifar = join(dir, 'cifar', 'cifar-10-batches-bin');
+    mkdirSync(cifar, { recursive: true });
+    const batch = (file: string, n: number): void => {
+      const buf = Buffer.alloc(n * 3073);
+      for (let i = 0; i < n; i++) {
+        buf[i * 3073] = i % 10;
+        for (let p = 1; p < 3073; p++) buf[i * 3073 + p] = (i * 31 + p) % 256;
+      }
+      writeFileSync(join(cifar, file), buf);
+    };
+    batch('data_batch_1.bin', 6);
+    batch('data_batch_2.bin', 6);
+    batch('test_batch.bin', 4);
+    writeFileSync(join(cifar, 'batches.meta.txt'), 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n');
+    const cifarModel = createModelFromTemplate('tutorial-cifar');
+    cifarModel.dataset = { kind: 'cifar10', path: join(dir, 'cifar'), imageSize: [32, 32], colorMode: 'rgb' };
+    // CSV: a header, labels 'cat'/'dog', 4x4 grayscale pixels in 0-255; 10 rows, 20% held out per class.
+    const rows = ['label,' + Array.from({ length: 16 }, (_, i) => `p${i}`).join(',')];
+    for (let r = 0; r < 10; r++) rows.push(`${r % 2 ? 'dog' : 'cat'},` + Array.from({ length: 16 }, (_, i) => String((r * 16 + i) % 256)).join(','));
+    writeFileSync(join(dir, 'pets.csv'), rows.join('\n') + '\n');
+    const csvModel = chainModel([4, 4, 1]);
+    csvModel.dataset = { kind: 'csv', path: join(dir, 'pets.csv'), imageSize: [4, 4], colorMode: 'grayscale' };
+    const items = [cifarModel, csvModel].map((m, k) => {
+      const file = join(dir, `data_${k}.py`);
+      writeFileSync(file, generatePytorchScript(m));
+      return { file, input: m.nodes[0]!.params['shape'], data: m.dataset!.path };
+    });
+    const out = JSON.parse(execFileSync(python!, [HELPER, JSON.stringify(items)], { encoding: 'utf8' })) as { data: { train: number[]; val: number[]; classes: string[]; max: number; labels: number[] } }[];
+    assert.deepEqual(out[0]!.data.train, [12, 32, 32, 3], 'both training batches, channels-last');
+    assert.deepEqual(out[0]!.data.val, [4, 32, 32, 3], 'test_batch.bin is the validation set');
+    assert.equal(out[0]!.data.classes[3], 'cat');
+    assert.ok(out[0]!.data.max <= 1 && out[0]!.data.max > 0.9, 'pixels scaled to [0, 1]');
+    assert.deepEqual(out[1]!.data.train, [8, 4, 4, 1]);
+    assert.deepEqual(out[1]!.data.val, [2, 4, 4, 1], 'a stratified 20% split: one per class');
+    assert.deepEqual(out[1]!.data.classes, ['cat', 'dog']);
+    assert.deepEqual(out[1]!.data.labels, [0, 1]);
   });
 
   it('trains under torchrun with 2 processes (gloo) and both end with identical weights', () => {
