@@ -10,22 +10,32 @@ import { newModelFromTemplate } from './commands/newModelFromTemplate';
 import { openAsText, openDesigner } from './commands/openEditors';
 import { showSummary } from './commands/showSummary';
 import { deleteTreeEntry, revealInExplorer } from './commands/treeCommands';
+import { useFolderAsDataset } from './commands/useFolderAsDataset';
 import { validateModel } from './commands/validateModel';
 import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
 import { ModelQuickFixProvider } from './diagnostics/quickFixProvider';
 import { DesignerEditorProvider } from './editor/designerEditorProvider';
 import type { DesignerSessionProbe } from './editor/designerSession';
 import { registerFailableCommand } from './failableCommand';
+import { registerExportImportCommands } from './exportImport';
 import { MODEL_FILE_GLOB } from './model/modelFiles';
 import { OutputLog } from './outputLog';
+import { ActiveModelTracker } from './sidebar/activeModel';
+import { SIDEBAR_VIEW_ID, SidebarViewProvider, type TrainingStatusSource } from './sidebar/sidebarViewProvider';
 import { MODELS_VIEW_ID, ModelsTreeProvider } from './tree/modelsTreeProvider';
+import type { SidebarStateMessage } from '../protocol/sidebar';
 
 /** What `activate` returns: `vscode.extensions.getExtension('cnn-studio.cnn-studio').exports`. */
 export interface CnnStudioApi {
   /** Adds a button to every designer's toolbar (training, export…); dispose to remove it. */
   registerDesignerCommand(info: DesignerCommandInfo): vscode.Disposable;
+  /** Shows Train / Pause / Stop and the run status in the side bar; dispose to hide them. */
+  setTrainingStatusSource(source: TrainingStatusSource): vscode.Disposable;
   /** For extension-host tests: the open designers and the messages they exchange with their webviews. */
   readonly testing: {
+    /** The side bar's last state, and its message handler (as if the view had posted). */
+    sidebarState(): SidebarStateMessage | undefined;
+    sidebarReceive(raw: unknown): Promise<void>;
     designersOf(uri: vscode.Uri): readonly DesignerSessionProbe[];
     waitForDesigner(uri: vscode.Uri, timeoutMs?: number): Promise<DesignerSessionProbe>;
     /** The Problems entries CNN Studio has for a document right now (recomputed). */
@@ -39,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
   const designers = new DesignerEditorProvider(context.extensionUri, log, () => toolbarCommands);
   const diagnostics = new ModelDiagnostics(log);
   const tree = new ModelsTreeProvider();
+  const activeModel = new ActiveModelTracker();
+  const sidebar = new SidebarViewProvider(context.extensionUri, activeModel, designers, log);
 
   const command = (id: string, handler: (...args: never[]) => unknown) => registerFailableCommand(id, handler, log);
   context.subscriptions.push(
@@ -46,7 +58,10 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
     designers,
     diagnostics,
     tree,
+    activeModel,
+    sidebar,
     DesignerEditorProvider.register(designers),
+    vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, sidebar),
     vscode.languages.registerCodeActionsProvider({ pattern: MODEL_FILE_GLOB }, new ModelQuickFixProvider(diagnostics), ModelQuickFixProvider.metadata),
     vscode.window.createTreeView(MODELS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     command('cnnStudio.newModelFromTemplate', (arg: unknown) => newModelFromTemplate(arg)),
@@ -55,10 +70,13 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
     command('cnnStudio.openDesigner', (arg: unknown) => openDesigner(arg, designers)),
     command('cnnStudio.openAsText', (arg: unknown) => openAsText(arg, designers)),
     command('cnnStudio.addLayer', (arg: unknown) => addLayer(arg, designers)),
+    command('cnnStudio.useFolderAsDataset', (folder: unknown, model: unknown) => useFolderAsDataset(folder, model, designers)),
     command('cnnStudio.models.refresh', () => tree.refresh()),
     command('cnnStudio.models.revealInExplorer', (item: unknown) => revealInExplorer(item)),
     command('cnnStudio.models.delete', (item: unknown, confirm?: unknown) => deleteTreeEntry(item, tree, confirm !== false)),
   );
+
+  registerExportImportCommands(context);
 
   return {
     registerDesignerCommand(info) {
@@ -68,7 +86,10 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
         if (at >= 0) toolbarCommands.splice(at, 1);
       });
     },
+    setTrainingStatusSource: (source) => sidebar.setTrainingSource(source),
     testing: {
+      sidebarState: () => sidebar.lastState,
+      sidebarReceive: (raw) => sidebar.receive(raw),
       designersOf: (uri) => designers.sessionsFor(uri),
       waitForDesigner: (uri, timeoutMs) => designers.waitForSession(uri, timeoutMs),
       problemsOf: async (uri) => diagnostics.refresh(await vscode.workspace.openTextDocument(uri)),

@@ -10,6 +10,7 @@ import { describeRun, parseRunRecord, runBelongsTo } from '../../src/extension/t
 import { applyModelEdit } from '../../src/core/applyModelEdit';
 import { parseModelText, serializeModel } from '../../src/core/loader';
 import { createModelFromTemplate } from '../../src/core/templates';
+import type { ModelEdit } from '../../src/core/modelEdit';
 
 test('minimalReplacements reproduces the new text and touches only what changed', () => {
   const cases: [string, string][] = [
@@ -56,11 +57,11 @@ test('inserting a layer between two Dense layers is two small replacements of th
   const text = serializeModel(createModelFromTemplate('tutorial-cifar', 'cifar'));
   const dense = parseModelText(text).model!.nodes.filter((n) => n.type === 'Dense');
   assert.ok(dense.length >= 2);
-  const edit = {
+  const edit: ModelEdit = {
     kind: 'addNode',
     node: { id: 'dropout1', type: 'Dropout', params: { rate: 0.5 }, inputs: [] },
     insertOnEdge: { from: dense[0]!.id, to: dense[1]!.id },
-  } as const;
+  };
   const r = modelEditToReplacements(text, edit);
   const after = applyReplacements(text, r);
   assert.equal(after, serializeModel(applyModelEdit(parseModelText(text).model!, edit)));

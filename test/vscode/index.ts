@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { registerCommandSuite } from './suites/commands.suite';
 import { registerCustomEditorSuite } from './suites/customEditor.suite';
 import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
+import { registerSidebarSuite } from './suites/sidebar.suite';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
@@ -19,6 +20,7 @@ export async function run(): Promise<void> {
   registerCustomEditorSuite();
   registerCommandSuite();
   registerDiagnosticsSuite();
+  registerSidebarSuite();
   const failures: { title: string; error: string }[] = [];
   let passed = 0;
   await new Promise<void>((resolve) => {

@@ -61,6 +61,20 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
     return [...this.sessions].filter((s) => s.documentUri === key);
   }
 
+  /**
+   * Shows a layer in the model's designer: opens the designer if needed, then selects and scrolls to
+   * the node (the side bar's outline, the dashboard's layer picks).
+   */
+  async revealNode(uri: vscode.Uri, nodeId: string): Promise<void> {
+    const open = this.sessionsFor(uri);
+    if (open.length === 0) await vscode.commands.executeCommand('vscode.openWith', uri, DESIGNER_VIEW_TYPE);
+    const session = open[0] ?? (await this.waitForSession(uri));
+    session.reveal();
+    // A designer that has just opened takes the node once its page is ready.
+    await session.nextSnapshot(undefined, 15_000).catch(() => undefined);
+    session.revealNode(nodeId);
+  }
+
   /** The document of the designer the user is looking at, if a designer is the active editor. */
   activeDocumentUri(): vscode.Uri | undefined {
     for (const s of this.sessions) if (s.isActive()) return s.document.uri;

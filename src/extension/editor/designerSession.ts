@@ -170,6 +170,11 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
     this.post(snapshot);
   }
 
+  /** Brings the designer's tab to the front. */
+  reveal(): void {
+    this.panel.reveal(this.panel.viewColumn, false);
+  }
+
   isActive(): boolean {
     return this.panel.active;
   }

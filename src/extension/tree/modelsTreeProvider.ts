@@ -19,7 +19,9 @@ export class ModelItem extends vscode.TreeItem {
     super(modelBaseName(uri.path), runs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.resourceUri = uri;
     this.contextValue = 'cnnStudio.model';
-    this.description = vscode.workspace.asRelativePath(vscode.Uri.joinPath(uri, '..'), false);
+    // The folder inside the workspace ("" at its root), not an absolute path.
+    const relative = vscode.workspace.asRelativePath(uri, false);
+    this.description = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
     this.tooltip = `${uri.fsPath}\n${runs.length} run(s)`;
     this.iconPath = new vscode.ThemeIcon('symbol-class');
     this.command = { title: 'Open Designer', command: 'vscode.openWith', arguments: [uri, 'cnnStudio.designer'] };

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { launchWorkbenchBrowser, stopwatch } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
@@ -42,16 +42,27 @@ async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-function designer(page: Page): FrameLocator {
-  // <iframe class="webview ready"> (VS Code's host page) → <iframe id="active-frame"> (our HTML)
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+/**
+ * The frame of a webview whose page contains `selector`. Webviews are nested iframes
+ * (<iframe class="webview"> → <iframe id="active-frame">); several can be open (designer, side bar).
+ */
+async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    if (Date.now() > until) throw new Error(`no webview shows ${selector}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
-async function summaryText(frame: FrameLocator): Promise<string> {
+async function summaryText(frame: Frame): Promise<string> {
   return (await frame.locator('.summary-bar').innerText()).replace(/\s+/g, ' ');
 }
 
-async function expectSummary(frame: FrameLocator, what: string, predicate: (s: string) => boolean, timeoutMs = 15_000): Promise<string> {
+async function expectSummary(frame: Frame, what: string, predicate: (s: string) => boolean, timeoutMs = 15_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {
@@ -62,11 +73,11 @@ async function expectSummary(frame: FrameLocator, what: string, predicate: (s: s
   throw new Error(`${what}: the summary bar shows "${last}"`);
 }
 
-async function nodeIds(frame: FrameLocator): Promise<string[]> {
+async function nodeIds(frame: Frame): Promise<string[]> {
   return frame.locator('g.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
 }
 
-async function selectedNode(frame: FrameLocator): Promise<{ id: string; type: string } | null> {
+async function selectedNode(frame: Frame): Promise<{ id: string; type: string } | null> {
   const sel = frame.locator('g.node[aria-selected="true"]');
   if ((await sel.count()) !== 1) return null;
   return { id: (await sel.getAttribute('data-id')) ?? '', type: (await sel.getAttribute('data-type')) ?? '' };
@@ -96,7 +107,7 @@ async function main(): Promise<void> {
     log(`creating ${fileName}`);
     const file = join(workspace, fileName);
 
-    const frame = designer(page);
+    const frame = await webviewFrame(page, '.summary-bar');
     const initial = await expectSummary(frame, 'the designer shows the CIFAR tutorial net', (s) => s.includes('124,810'), 30_000);
     log(`designer: ${initial}`);
     if (!existsSync(file)) throw new Error(`${file} was not written`);
@@ -143,6 +154,15 @@ async function main(): Promise<void> {
     }
     log(`Ctrl+Y and Ctrl+S: ${fileName} on disk has ${added[0]}`);
     await screenshot(page, 'saved');
+
+    // The CNN Studio side bar follows the active model: its outline lists the new layer.
+    await page.locator('.activitybar .action-item a[aria-label^="CNN Studio"]').first().click();
+    const sidebar = await webviewFrame(page, '.sidebar .outline');
+    await sidebar.locator('.outline li', { hasText: added[0]! }).waitFor({ timeout: 15_000 });
+    const sidebarText = (await sidebar.locator('.sidebar').innerText()).replace(/\s+/g, ' ');
+    if (!sidebarText.includes('124,810 params')) throw new Error(`the side bar does not show the model's params: ${sidebarText.slice(0, 300)}`);
+    log('the side bar lists the model with the Dropout');
+    await screenshot(page, 'sidebar');
   } catch (err) {
     await screenshot(page, 'failed').catch(() => undefined);
     throw err;

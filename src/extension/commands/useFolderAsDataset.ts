@@ -1,0 +1,53 @@
+/**
+ * "Use Folder as Dataset" (explorer context menu on a folder, and the side bar's "Choose Folder…"):
+ * points a model's `dataset` at an image folder (one sub-folder per class). Image size and colour mode
+ * come from the model's Input layer, so the data fits the network as designed. One undo step.
+ */
+import * as vscode from 'vscode';
+import { parseModelText } from '../../core/loader';
+import type { DatasetReference } from '../../core/format';
+import { imageFolderDataset } from '../model/datasetFolder';
+import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
+import { applyModelEditToDocument } from '../model/documentEdit';
+import { isModelUri, MODEL_FILE_GLOB, resolveModelUri } from '../model/modelFiles';
+import { UserFacingError } from '../userFacingError';
+
+/** Sets the dataset of a model document to `folder`. Returns the new dataset entry. */
+export async function setDatasetFolder(document: vscode.TextDocument, folder: vscode.Uri): Promise<DatasetReference> {
+  const { model } = parseModelText(document.getText());
+  if (!model) throw new UserFacingError('The model has problems that stop it from loading: fix them (see the Problems panel), then choose the dataset again.');
+  const input = model.nodes.find((n) => n.type === 'Input');
+  const shape = input && Array.isArray(input.params['shape']) ? (input.params['shape'] as number[]) : undefined;
+  const dataset = imageFolderDataset(document.uri.path, folder.path, shape);
+  await applyModelEditToDocument(document, { kind: 'setSetting', path: ['dataset'], value: dataset });
+  return dataset;
+}
+
+export async function useFolderAsDataset(folderArg: unknown, modelArg: unknown, designers: DesignerEditorProvider): Promise<DatasetReference | undefined> {
+  let folder = folderArg instanceof vscode.Uri ? folderArg : undefined;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use as Dataset', title: 'Image folder with one sub-folder per class' });
+    folder = picked?.[0];
+    if (!folder) return undefined;
+  }
+  const modelUri = modelArg instanceof vscode.Uri ? modelArg : await activeOrPickedModel(designers);
+  if (!modelUri) return undefined;
+  const document = await vscode.workspace.openTextDocument(modelUri);
+  const dataset = await setDatasetFolder(document, folder);
+  void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(modelUri)} now trains on ${dataset.path} (${dataset.imageSize.join('×')}, ${dataset.colorMode}). Save the model to keep it.`);
+  return dataset;
+}
+
+async function activeOrPickedModel(designers: DesignerEditorProvider): Promise<vscode.Uri | undefined> {
+  try {
+    return resolveModelUri(undefined, designers);
+  } catch {
+    const models = (await vscode.workspace.findFiles(MODEL_FILE_GLOB, '**/node_modules/**')).filter(isModelUri);
+    if (models.length === 0) throw new UserFacingError('There is no model to use the folder with: create one with "CNN Studio: New Model from Template…" first.');
+    const picked = await vscode.window.showQuickPick(
+      models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+      { title: 'Use Folder as Dataset', placeHolder: 'Which model should train on this folder?' },
+    );
+    return picked?.uri;
+  }
+}

@@ -1,0 +1,20 @@
+/** A model's `dataset` entry for an image folder. Pure (no vscode). */
+import type { DatasetReference } from '../../core/format';
+
+/** The dataset entry for an image folder, relative to the model's folder when it is inside the same tree. */
+export function imageFolderDataset(modelPath: string, folderPath: string, inputShape: readonly number[] | undefined): DatasetReference {
+  const modelDir = modelPath.slice(0, modelPath.lastIndexOf('/'));
+  let path = folderPath;
+  if (folderPath === modelDir) path = '.';
+  else if (folderPath.startsWith(`${modelDir}/`)) path = folderPath.slice(modelDir.length + 1);
+  else {
+    // Walk up from the model's folder while the folder is below a common ancestor: ../data/cats
+    const a = modelDir.split('/');
+    const b = folderPath.split('/');
+    let common = 0;
+    while (common < a.length && common < b.length && a[common] === b[common]) common++;
+    if (common > 1) path = [...Array(a.length - common).fill('..'), ...b.slice(common)].join('/');
+  }
+  const [height, width, channels] = inputShape && inputShape.length === 3 ? inputShape : [28, 28, 1];
+  return { kind: 'imageFolder', path, imageSize: [height!, width!], colorMode: channels === 1 ? 'grayscale' : 'rgb' };
+}

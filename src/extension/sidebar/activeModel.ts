@@ -1,0 +1,55 @@
+/**
+ * Which model the side bar is about: the model in the active editor tab (designer or text), else the
+ * last such model while a tab of it is still open.
+ */
+import * as vscode from 'vscode';
+import { DESIGNER_VIEW_TYPE } from '../editor/designerEditorProvider';
+import { isModelUri } from '../model/modelFiles';
+
+function modelUriOfTab(tab: vscode.Tab | undefined): vscode.Uri | undefined {
+  const input = tab?.input;
+  if (input instanceof vscode.TabInputCustom && input.viewType === DESIGNER_VIEW_TYPE) return input.uri;
+  if (input instanceof vscode.TabInputText && isModelUri(input.uri)) return input.uri;
+  return undefined;
+}
+
+function isOpenInSomeTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => modelUriOfTab(t)?.toString() === key));
+}
+
+export class ActiveModelTracker implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
+  readonly onDidChange = this.changed.event;
+  private uri: vscode.Uri | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor() {
+    this.uri = this.compute();
+    this.disposables.push(
+      vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
+      vscode.window.tabGroups.onDidChangeTabGroups(() => this.update()),
+    );
+  }
+
+  get current(): vscode.Uri | undefined {
+    return this.uri;
+  }
+
+  private compute(): vscode.Uri | undefined {
+    const active = modelUriOfTab(vscode.window.tabGroups.activeTabGroup.activeTab);
+    if (active) return active;
+    return this.uri && isOpenInSomeTab(this.uri) ? this.uri : undefined;
+  }
+
+  private update(): void {
+    const next = this.compute();
+    if (next?.toString() === this.uri?.toString()) return;
+    this.uri = next;
+    this.changed.fire(next);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The "CNN Studio" side bar view (a webview view): the active model's layers, a layer palette, the
+ * dataset and training settings, and Train / Pause / Stop when training is available. The page is
+ * `dist/webview/sidebar.js`; this file answers its intents with model edits (one undo step each) and
+ * commands, and sends it the state whenever the model, its text or the training status change.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { applyModelEdit } from '../../core/applyModelEdit';
+import { parseModelText } from '../../core/loader';
+import { SIDEBAR_SETTINGS, checkSettingValue, parseSidebarMessage, type SidebarStateMessage, type SidebarToHost, type SidebarTrainingInfo } from '../../protocol/sidebar';
+import { sidebarHtml } from '../../../webview/sidebar/html';
+import { setDatasetFolder } from '../commands/useFolderAsDataset';
+import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
+import { applyModelEditToDocument } from '../model/documentEdit';
+import { readModelText } from '../model/modelText';
+import type { OutputLog } from '../outputLog';
+import { reportCommandError } from '../failableCommand';
+import type { ActiveModelTracker } from './activeModel';
+
+export const SIDEBAR_VIEW_ID = 'cnnStudio.sidebar';
+
+/** Where the side bar gets the training state from (the training feature provides it). */
+export interface TrainingStatusSource {
+  current(): SidebarTrainingInfo;
+  readonly onDidChange: vscode.Event<void>;
+  /** Command ids to run for the buttons. */
+  readonly commands: { readonly train: string; readonly pause: string; readonly resume: string; readonly stop: string };
+}
+
+export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private training: TrainingStatusSource | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  /** The last state posted, for tests. */
+  lastState: SidebarStateMessage | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly activeModel: ActiveModelTracker,
+    private readonly designers: DesignerEditorProvider,
+    private readonly log: OutputLog,
+  ) {
+    this.disposables.push(
+      activeModel.onDidChange(() => this.schedule()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === activeModel.current?.toString()) this.schedule();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
+    );
+  }
+
+  /** Called by the training feature once it exists; Train / Pause / Stop appear then. */
+  setTrainingSource(source: TrainingStatusSource): vscode.Disposable {
+    this.training = source;
+    const sub = source.onDidChange(() => this.schedule());
+    this.schedule();
+    return new vscode.Disposable(() => {
+      sub.dispose();
+      if (this.training === source) this.training = undefined;
+      this.schedule();
+    });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [root] };
+    view.webview.html = sidebarHtml({
+      cspSource: view.webview.cspSource,
+      nonce: randomBytes(18).toString('base64url'),
+      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.js')).toString(),
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.css')).toString(),
+    });
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
+      view.onDidChangeVisibility(() => view.visible && this.schedule()),
+      view.onDidDispose(() => (this.view = undefined)),
+    );
+  }
+
+  private schedule(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.postState();
+    }, 60);
+  }
+
+  private async postState(): Promise<void> {
+    if (!this.view) return;
+    const uri = this.activeModel.current;
+    let model: SidebarStateMessage['model'] = null;
+    if (uri) {
+      const document = await vscode.workspace.openTextDocument(uri);
+      model = { documentUri: uri.toString(), fileName: vscode.workspace.asRelativePath(uri), version: document.version, content: readModelText(document.getText()) };
+    }
+    const trusted = vscode.workspace.isTrusted;
+    const state: SidebarStateMessage = {
+      type: 'state',
+      model,
+      training: trusted && this.training ? this.training.current() : null,
+      ...(trusted ? {} : { trainingNote: 'Training is disabled because this folder is not trusted. Designing and validating still work.' }),
+    };
+    this.lastState = state;
+    void this.view.webview.postMessage(state);
+  }
+
+  async receive(raw: unknown): Promise<void> {
+    const message = parseSidebarMessage(raw);
+    if (!message) return;
+    try {
+      await this.handle(message);
+    } catch (err) {
+      reportCommandError(`side bar ${message.type}`, err, this.log);
+      this.schedule();
+    }
+  }
+
+  private async handle(message: SidebarToHost): Promise<void> {
+    const uriOf = (documentUri: string) => vscode.Uri.parse(documentUri, true);
+    switch (message.type) {
+      case 'ready':
+        await this.postState();
+        return;
+      case 'addLayer':
+        await vscode.commands.executeCommand('cnnStudio.addLayer', { uri: uriOf(message.documentUri), layerType: message.layerType });
+        return;
+      case 'revealNode':
+        await this.designers.revealNode(uriOf(message.documentUri), message.nodeId);
+        return;
+      case 'setSetting': {
+        const document = await vscode.workspace.openTextDocument(uriOf(message.documentUri));
+        const problem = checkSettingValue(message.setting, message.value);
+        if (problem) throw new Error(problem);
+        if (document.version !== message.baseVersion) {
+          this.schedule(); // the model changed meanwhile: show the current values instead
+          return;
+        }
+        const { model } = parseModelText(document.getText());
+        if (!model) return;
+        const edit = { kind: 'setSetting', path: SIDEBAR_SETTINGS[message.setting].path, value: message.value } as const;
+        applyModelEdit(model, edit); // throws a user-facing error if it cannot apply
+        await applyModelEditToDocument(document, edit);
+        return;
+      }
+      case 'chooseDataset': {
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as Dataset', title: 'Image folder with one sub-folder per class' });
+        if (!picked?.[0]) return;
+        await setDatasetFolder(await vscode.workspace.openTextDocument(uriOf(message.documentUri)), picked[0]);
+        return;
+      }
+      case 'command': {
+        const uri = message.documentUri ? uriOf(message.documentUri) : undefined;
+        switch (message.command) {
+          case 'newModel':
+            await vscode.commands.executeCommand('cnnStudio.newModelFromTemplate');
+            return;
+          case 'openDesigner':
+            await vscode.commands.executeCommand('cnnStudio.openDesigner', uri);
+            return;
+          case 'openAsText':
+            await vscode.commands.executeCommand('cnnStudio.openAsText', uri);
+            return;
+          default: {
+            if (!this.training) return; // no buttons are shown without a training source
+            await vscode.commands.executeCommand(this.training.commands[message.command], uri);
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Messages between the CNN Studio side bar view (`webview/sidebar/`) and the extension host
+ * (`src/extension/sidebar/`). The side bar shows the model of the active editor (designer or text):
+ * its layers, a palette to add more, the dataset and the training settings, and, when training is
+ * available, Train / Pause / Stop with the current run's status.
+ *
+ * The host sends the whole state (small) whenever it changes; the view sends intents. Settings edits
+ * carry the document version they were made against, like the designer's edits, and are applied as
+ * one undo step of the model document.
+ *
+ * Types plus a runtime validator only (no vscode, no DOM).
+ */
+import type { DesignerContent } from './designer';
+
+export interface SidebarModelInfo {
+  /** `document.uri.toString()`. */
+  readonly documentUri: string;
+  readonly fileName: string;
+  readonly version: number;
+  readonly content: DesignerContent;
+}
+
+export type SidebarTrainingState = 'idle' | 'running' | 'paused';
+
+export interface SidebarTrainingInfo {
+  readonly state: SidebarTrainingState;
+  /** One line about the current or last run, e.g. "Epoch 3/10 · loss 0.52 · val acc 81.0%". */
+  readonly status: string;
+}
+
+export interface SidebarStateMessage {
+  readonly type: 'state';
+  /** The active model, or null when no model editor is open. */
+  readonly model: SidebarModelInfo | null;
+  /** Null when training is not offered here; `trainingNote` then says why (e.g. an untrusted folder). */
+  readonly training: SidebarTrainingInfo | null;
+  readonly trainingNote?: string;
+}
+
+export type HostToSidebar = SidebarStateMessage;
+
+/** Settings the side bar edits (numbers only). */
+export const SIDEBAR_SETTINGS = {
+  epochs: { path: ['training', 'epochs'], label: 'Epochs', min: 1, max: 100_000, integer: true },
+  batchSize: { path: ['training', 'batchSize'], label: 'Batch size', min: 1, max: 65_536, integer: true },
+  learningRate: { path: ['compile', 'learningRate'], label: 'Learning rate', min: 1e-8, max: 10, integer: false },
+} as const;
+export type SidebarSettingName = keyof typeof SIDEBAR_SETTINGS;
+
+export type SidebarCommand = 'newModel' | 'openDesigner' | 'openAsText' | 'train' | 'pause' | 'resume' | 'stop';
+const COMMANDS: readonly SidebarCommand[] = ['newModel', 'openDesigner', 'openAsText', 'train', 'pause', 'resume', 'stop'];
+
+export type SidebarToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'addLayer'; readonly documentUri: string; readonly layerType: string }
+  | { readonly type: 'revealNode'; readonly documentUri: string; readonly nodeId: string }
+  | { readonly type: 'setSetting'; readonly documentUri: string; readonly baseVersion: number; readonly setting: SidebarSettingName; readonly value: number }
+  | { readonly type: 'chooseDataset'; readonly documentUri: string }
+  | { readonly type: 'command'; readonly command: SidebarCommand; readonly documentUri?: string };
+
+/** Why a setting value is not acceptable, or null when it is. */
+export function checkSettingValue(setting: SidebarSettingName, value: number): string | null {
+  const spec = SIDEBAR_SETTINGS[setting];
+  if (!Number.isFinite(value)) return `${spec.label} must be a number.`;
+  if (spec.integer && !Number.isInteger(value)) return `${spec.label} must be a whole number.`;
+  if (value < spec.min || value > spec.max) return `${spec.label} must be between ${spec.min} and ${spec.max}.`;
+  return null;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
+
+/** Validates a message from the side bar; anything malformed gives null and is ignored. */
+export function parseSidebarMessage(raw: unknown): SidebarToHost | null {
+  if (!isObj(raw) || typeof raw.type !== 'string') return null;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'addLayer':
+      return isStr(raw.documentUri) && isStr(raw.layerType) ? { type: 'addLayer', documentUri: raw.documentUri, layerType: raw.layerType } : null;
+    case 'revealNode':
+      return isStr(raw.documentUri) && isStr(raw.nodeId) ? { type: 'revealNode', documentUri: raw.documentUri, nodeId: raw.nodeId } : null;
+    case 'setSetting': {
+      const setting = raw.setting;
+      if (!isStr(raw.documentUri) || !Number.isInteger(raw.baseVersion) || typeof raw.value !== 'number') return null;
+      if (typeof setting !== 'string' || !Object.prototype.hasOwnProperty.call(SIDEBAR_SETTINGS, setting)) return null;
+      return { type: 'setSetting', documentUri: raw.documentUri, baseVersion: raw.baseVersion as number, setting: setting as SidebarSettingName, value: raw.value };
+    }
+    case 'chooseDataset':
+      return isStr(raw.documentUri) ? { type: 'chooseDataset', documentUri: raw.documentUri } : null;
+    case 'command': {
+      const command = raw.command as SidebarCommand;
+      if (!COMMANDS.includes(command)) return null;
+      if (raw.documentUri !== undefined && !isStr(raw.documentUri)) return null;
+      return raw.documentUri === undefined ? { type: 'command', command } : { type: 'command', command, documentUri: raw.documentUri as string };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The view's check of the host's message (the envelope; the model comes from the host's loader). */
+export function parseSidebarHostMessage(raw: unknown): HostToSidebar | null {
+  if (!isObj(raw) || raw.type !== 'state') return null;
+  if (raw.model !== null && !(isObj(raw.model) && isStr(raw.model.documentUri) && isObj(raw.model.content))) return null;
+  if (raw.training !== null && !(isObj(raw.training) && typeof raw.training.state === 'string')) return null;
+  return raw as unknown as SidebarStateMessage;
+}
