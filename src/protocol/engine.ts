@@ -319,9 +319,11 @@ export interface BatchMetricsEvent {
   /** 1-based batch within the epoch. */
   readonly batch: number;
   readonly batchesPerEpoch: number;
+  /** Mean over this epoch's batches so far (as Keras' progress bar shows it), not the last batch alone. */
   readonly loss: number;
   readonly accuracy: number;
   readonly learningRate: number;
+  /** Training samples per second so far in this epoch (pauses excluded). */
   readonly samplesPerSec: number;
 }
 
