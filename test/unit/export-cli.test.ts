@@ -62,6 +62,7 @@ describe('export and import commands', () => {
 
   it('exports a run as TF.js, then imports that model.json with its weights as a run predicting the same', async () => {
     const model = createModelFromTemplate('mobilenet-mini');
+    model.compile = { optimizer: 'rmsprop', learningRate: 0.0123, loss: 'categoricalCrossentropy', metrics: ['accuracy'] };
     const runDir = join(dir, '.cnn-studio', 'runs', 'm', 'r1');
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, RUN_FILES.model), serializeModel(model));
@@ -77,6 +78,7 @@ describe('export and import commands', () => {
     assert.ok(runMatch, imported.out);
     assert.equal(readRunRecord(runMatch[1]!).status, 'finished');
     const { model: back } = parseModelText(readFileSync(join(dir, 'imp', 'mobile.cnn.json'), 'utf8'));
+    assert.deepEqual(back!.compile, model.compile, 'compile settings travel in trainingConfig');
     const rebuilt = buildTfModel(tf, back!);
     loadCheckpoint(tf, rebuilt, join(runMatch[1]!, RUN_FILES.best));
     const x = tf.randomUniform([2, 64, 64, 3], 0, 1, 'float32', 5);

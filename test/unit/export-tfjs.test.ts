@@ -25,11 +25,12 @@ import { coverageModels } from './export-coverage.helpers';
 function fileHandler(modelJsonPath: string): tf.io.IOHandler {
   return {
     load: async () => {
-      const json = JSON.parse(readFileSync(modelJsonPath, 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; format: string };
+      const json = JSON.parse(readFileSync(modelJsonPath, 'utf8')) as { modelTopology: object; trainingConfig?: tf.io.TrainingConfig; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; format: string };
       const buffers = json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(modelJsonPath), p))));
       const all = Buffer.concat(buffers);
       return {
         modelTopology: json.modelTopology,
+        ...(json.trainingConfig ? { trainingConfig: json.trainingConfig } : {}),
         format: json.format,
         weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
         weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.length),
@@ -48,6 +49,9 @@ async function comparePredictions(runDir: string, snapshot: ModelFile, outDir: s
   const text = readFileSync(exported.modelJsonPath, 'utf8');
   assert.doesNotMatch(text, /SpatialDropout2D/, 'no class stock tfjs lacks');
   const loaded = await tf.loadLayersModel(fileHandler(exported.modelJsonPath));
+  // The training config comes along: stock tfjs compiles the model with our optimizer and learning rate.
+  assert.ok(loaded.optimizer, `${snapshot.name}: compiled on load`);
+  assert.equal((loaded.optimizer.getConfig() as { learningRate: number }).learningRate, snapshot.compile.learningRate);
   const ours = buildTfModel(tf, snapshot);
   loadCheckpoint(tf, ours, join(runDir, exported.checkpoint));
   const x = tf.randomUniform([3, ...inputShape(snapshot)], 0, 1, 'float32', 11);
@@ -86,7 +90,9 @@ describe('TF.js export', () => {
   });
 
   it('exports every template and coverage model saved in the runs format with identical predictions', async () => {
-    for (const model of [...TEMPLATES.map((t) => createModelFromTemplate(t.id)), ...coverageModels()]) {
+    const optimizers = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'adadelta'] as const;
+    for (const [k, model] of [...TEMPLATES.map((t) => createModelFromTemplate(t.id)), ...coverageModels()].entries()) {
+      model.compile = { ...model.compile, optimizer: optimizers[k % optimizers.length]!, learningRate: 0.01 + k / 1000 };
       const runDir = join(dir, 'runs', model.name);
       mkdirSync(runDir, { recursive: true });
       writeFileSync(join(runDir, RUN_FILES.model), serializeModel(model));

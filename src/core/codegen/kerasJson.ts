@@ -4,7 +4,7 @@
  * = node ids, snake_case configs with Keras' initializer defaults. Load it with
  * `tf.keras.models.model_from_json(text)` or tfjs' `tf.models.modelFromJSON({ modelTopology })`.
  */
-import type { ModelFile, ModelNode } from '../format';
+import type { LossName, ModelFile, ModelNode, OptimizerName } from '../format';
 import { CodegenError, boolParam, isChain, numberParam, pair2Param, pairParam, resolvedParams, shapeParam, stringParam, topologicalOrder } from './graph';
 import { kerasActivationName } from './kerasLayers';
 import { safeModelName } from './options';
@@ -156,6 +156,50 @@ export function toKerasJson(model: ModelFile, options: KerasJsonOptions = {}): J
     keras_version: '2.15.0',
     backend: 'tensorflow',
   };
+}
+
+const KERAS_OPTIMIZER_CLASSES: Record<OptimizerName, string> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop', adagrad: 'Adagrad', adamax: 'Adamax', adadelta: 'Adadelta' };
+const LOSS_SNAKE: Record<LossName, string> = {
+  sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  categoricalCrossentropy: 'categorical_crossentropy',
+  binaryCrossentropy: 'binary_crossentropy',
+  meanSquaredError: 'mean_squared_error',
+};
+
+/**
+ * The compile settings as Keras' `training_config` (TF.js model.json's `trainingConfig`): loss, metrics and
+ * optimizer with its learning rate. TF.js names RMSprop `RMSProp`.
+ */
+export function kerasTrainingConfig(model: ModelFile, options: KerasJsonOptions = {}): JsonObject {
+  const c = model.compile;
+  const className = options.flavour === 'tfjs' && c.optimizer === 'rmsprop' ? 'RMSProp' : KERAS_OPTIMIZER_CLASSES[c.optimizer];
+  return {
+    loss: LOSS_SNAKE[c.loss],
+    metrics: [...c.metrics],
+    optimizer_config: { class_name: className, config: { learning_rate: c.learningRate, ...optimizerDefaults(c.optimizer, options.flavour ?? 'keras') } },
+  };
+}
+
+/**
+ * The optimizer's other settings, spelled out: tfjs' `fromConfig` passes each one positionally (a missing
+ * beta1 breaks Adam), and writing them documents that both sides use the same (Keras = tfjs) defaults.
+ */
+function optimizerDefaults(name: OptimizerName, flavour: 'keras' | 'tfjs'): JsonObject {
+  const tfjs = flavour === 'tfjs';
+  switch (name) {
+    case 'adam':
+      return tfjs ? { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } : { beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 };
+    case 'adamax':
+      return tfjs ? { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decay: 0 } : { beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 };
+    case 'rmsprop':
+      return tfjs ? { decay: 0.9, momentum: 0, epsilon: 1e-7, centered: false } : { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false };
+    case 'adagrad':
+      return { initial_accumulator_value: 0.1, ...(tfjs ? {} : { epsilon: 1e-7 }) };
+    case 'adadelta':
+      return { rho: 0.95, epsilon: 1e-7 };
+    case 'sgd':
+      return tfjs ? {} : { momentum: 0, nesterov: false };
+  }
 }
 
 export function generateKerasJsonText(model: ModelFile, options: KerasJsonOptions = {}): string {

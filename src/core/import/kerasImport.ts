@@ -9,7 +9,7 @@
  * is a line of the report. Positions are left out so the designer lays the graph out.
  */
 import { ACTIVATIONS, getLayerSpec } from '../catalogue';
-import { DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
+import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
 
 export type ImportSeverity = 'info' | 'warning';
 
@@ -449,6 +449,45 @@ function weightShapesOf(manifest: unknown[] | null): Map<string, number[]> {
   return shapes;
 }
 
+const OPTIMIZERS: Record<string, CompileSettings['optimizer']> = { adam: 'adam', sgd: 'sgd', rmsprop: 'rmsprop', adagrad: 'adagrad', adamax: 'adamax', adadelta: 'adadelta' };
+const LOSSES: Record<string, CompileSettings['loss']> = {
+  sparsecategoricalcrossentropy: 'sparseCategoricalCrossentropy',
+  categoricalcrossentropy: 'categoricalCrossentropy',
+  binarycrossentropy: 'binaryCrossentropy',
+  meansquarederror: 'meanSquaredError',
+  mse: 'meanSquaredError',
+};
+
+/** Compile settings from a `training_config` / `trainingConfig` (TF.js model.json, Keras H5 conversions). */
+function compileFrom(r: Reader, json: Json): CompileSettings {
+  const compile: CompileSettings = structuredClone(DEFAULT_COMPILE);
+  const topo = isObj(json) && isObj(json['modelTopology']) ? json['modelTopology'] : null;
+  const tc = isObj(json) ? (json['trainingConfig'] ?? json['training_config'] ?? topo?.['training_config'] ?? topo?.['trainingConfig']) : undefined;
+  if (!isObj(tc)) {
+    r.note('info', "The file has no training configuration: compile settings are CNN Studio's defaults (adam, 0.001, sparse categorical cross-entropy).");
+    return compile;
+  }
+  const lossValue = tc['loss'];
+  const lossName = typeof lossValue === 'string' ? lossValue : isObj(lossValue) ? className(lossValue) : '';
+  const loss = LOSSES[lossName.replace(/_/g, '').toLowerCase()];
+  if (loss) compile.loss = loss;
+  else if (lossName) r.note('warning', `Loss '${lossName}' is not supported; sparse categorical cross-entropy is used.`);
+  const opt = get(tc, 'optimizer_config');
+  if (isObj(opt)) {
+    const name = className(opt).toLowerCase();
+    const optimizer = OPTIMIZERS[name];
+    if (optimizer) compile.optimizer = optimizer;
+    else r.note('warning', `Optimizer '${className(opt)}' is not supported; adam is used.`);
+    const cfg = configOf(opt);
+    const lr = get(cfg, 'learning_rate') ?? cfg['lr'];
+    if (typeof lr === 'number' && lr > 0) compile.learningRate = lr;
+  }
+  const metrics = tc['metrics'];
+  const list = Array.isArray(metrics) ? metrics : isObj(metrics) ? Object.values(metrics) : [];
+  compile.metrics = list.some((m) => typeof m === 'string' && /^(acc|accuracy|sparse_categorical_accuracy|categorical_accuracy)$/i.test(m)) ? ['accuracy'] : [];
+  return compile;
+}
+
 /** Finds the model config inside whatever JSON was given. */
 function locateModelConfig(json: Json): { config: Obj; source: KerasImportResult['source']; weightsManifest: unknown[] | null } {
   if (!isObj(json)) throw new KerasImportError('The file is not a JSON object. Expected Keras JSON (model.to_json()), a Keras 3 config.json or a TF.js model.json.');
@@ -522,14 +561,15 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
   if (nodes.filter((n) => n.type === 'Input').length === 0) throw new KerasImportError('The model has no input layer after import. Save the Keras model with an Input layer and import again.');
 
   const modelName = name ?? (typeof modelCfg['name'] === 'string' && modelCfg['name'] !== '' ? modelCfg['name'] : 'imported');
-  r.note('info', `Imported ${nodes.length} layers from ${source === 'tfjs-model-json' ? 'a TF.js model.json' : source === 'keras3-config' ? 'a Keras 3 config' : 'Keras JSON'} (${cls}). Compile and training settings are CNN Studio's defaults: check them in the designer.`);
+  r.note('info', `Imported ${nodes.length} layers from ${source === 'tfjs-model-json' ? 'a TF.js model.json' : source === 'keras3-config' ? 'a Keras 3 config' : 'Keras JSON'} (${cls}). Training settings (epochs, batch size…) are CNN Studio's defaults: check them in the designer.`);
+  const compile = compileFrom(r, json);
   const model: ModelFile = {
     format: 'cnn-studio-model',
     formatVersion: 1,
     name: modelName,
     description: `Imported from a Keras ${cls} model.`,
     nodes,
-    compile: structuredClone(DEFAULT_COMPILE),
+    compile,
     training: structuredClone(DEFAULT_TRAINING),
   };
   return { model, notes: r.notes, source, weightsManifest };

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
-import { toKerasJson } from '../../core/codegen/kerasJson';
+import { kerasTrainingConfig, toKerasJson } from '../../core/codegen/kerasJson';
 import type { ModelFile } from '../../core/format';
 import { parseModelText } from '../../core/loader';
 import type { Tf } from '../backend/tfNamespace';
@@ -83,6 +83,8 @@ export async function saveTfjsLayersModel(tf: Tf, model: LayersModel, snapshot: 
         generatedBy: `CNN Studio (TensorFlow.js tfjs-layers v${tf.version_layers})`,
         convertedBy: null,
         modelTopology: toKerasJson(snapshot, { flavour: 'tfjs' }),
+        // tfjs compiles the loaded model with these (so it can be fine-tuned at once); Keras ignores them.
+        trainingConfig: kerasTrainingConfig(snapshot, { flavour: 'tfjs' }),
         weightsManifest: [{ paths: [`./${TFJS_WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
       };
       writeFileSync(weightsPath, buffer);
