@@ -36,7 +36,23 @@ function initScript(vars: Record<string, string>, bodyClass: string): string {
       // VS Code clones messages on the way to the extension host.
       return { postMessage: (m) => window.__posted.push(structuredClone(m)), getState: () => undefined, setState: () => undefined };
     };
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));
+    // Host messages arrive as a 'message' event on window, as in VS Code; fixtures store typed arrays
+    // as { $u8: base64 }.
+    const revive = (v) => {
+      if (Array.isArray(v)) return v.map(revive);
+      if (v && typeof v === 'object') {
+        if (typeof v.$u8 === 'string') {
+          const bin = atob(v.$u8);
+          const out = new Uint8Array(bin.length);
+          for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+          return out;
+        }
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+      }
+      return v;
+    };
+    window.__deliver = (msgs) => { for (const m of msgs) window.postMessage(revive(m), '*'); };
     const vars = ${JSON.stringify(vars)};
     // As in VS Code, the variables must be on <html> before the page's script reads them; <html> does not
     // exist yet when this runs, so wait for it.
@@ -63,7 +79,7 @@ export async function openDashboard(browser: Browser, server: StaticServer, them
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.goto(server.origin + setDashboardPage(server));
-  await page.waitForFunction('window.__posted.some((m) => m.type === "ready")');
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__posted.some((m) => m.type === 'ready'));
   return { page, errors };
 }
 
@@ -72,36 +88,51 @@ export interface PostedMessage {
   readonly [k: string]: unknown;
 }
 
+export interface DashboardStats {
+  readonly draws: number;
+  readonly busyMs: number;
+  readonly messages: number;
+  readonly messageMs: number;
+  readonly dropped: number;
+  /** Something was delivered but is not drawn yet. */
+  readonly pending: boolean;
+}
+
+/** The page's globals the harness reads. Page functions are passed as functions (CDP callFunctionOn), not
+ * strings: string evaluation goes through `eval`, which the page's CSP rightly refuses. */
+interface PageGlobals {
+  __posted: PostedMessage[];
+  __csp: string[];
+  dashboardStats(): DashboardStats;
+  /** Defined by the init script (named functions cannot be passed in: tsx adds `__name` helpers). */
+  __deliver(messages: unknown[]): void;
+}
+
 /** What the page posted to the host so far. */
 export function posted(page: Page): Promise<PostedMessage[]> {
-  return page.evaluate('window.__posted') as Promise<PostedMessage[]>;
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__posted);
 }
 
 export function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate('window.__csp') as Promise<string[]>;
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__csp);
 }
 
-const REVIVE = `(msgs) => {
-  const revive = (v) => {
-    if (Array.isArray(v)) return v.map(revive);
-    if (v && typeof v === 'object') {
-      if (typeof v.$u8 === 'string') {
-        const bin = atob(v.$u8);
-        const out = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-        return out;
-      }
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
-    }
-    return v;
-  };
-  for (const m of msgs) window.postMessage(revive(m), '*');
-}`;
+export function dashboardStats(page: Page): Promise<DashboardStats> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).dashboardStats());
+}
+
+/** Waits until the page has drawn everything delivered (draws are coalesced, at most 4 per second). */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).dashboardStats().pending, undefined, { timeout: 5000 });
+}
 
 /**
  * Delivers host messages like VS Code does (a `message` event on window). Fixture messages carry typed
  * arrays as `{ "$u8": base64 }`; they become Uint8Arrays inside the page.
  */
 export async function deliver(page: Page, messages: readonly unknown[]): Promise<void> {
-  await page.evaluate(`(${REVIVE})(${JSON.stringify(messages)})`);
+  const before = (await dashboardStats(page)).messages;
+  await page.evaluate((msgs) => (globalThis as unknown as PageGlobals).__deliver(msgs), messages as unknown[]);
+  // Message events are dispatched after evaluate returns: wait until the page has taken them all.
+  await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).dashboardStats().messages >= n, before + messages.length, { timeout: 5000 });
 }

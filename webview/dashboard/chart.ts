@@ -138,7 +138,8 @@ export function fmtNum(v: number): string {
   const a = Math.abs(v);
   if (a >= 1000) return v.toFixed(0);
   if (a >= 1) return v.toFixed(3).replace(/\.?0+$/, '');
-  if (a >= 0.001) return v.toPrecision(3);
+  // 0.00300 → "0.003": trailing zeros say nothing here.
+  if (a >= 0.001) return String(Number(v.toPrecision(3)));
   return v.toExponential(2);
 }
 

@@ -59,7 +59,7 @@ export class CompareView {
     const headRow = el('tr', {}, [el('th', { text: 'Setting', attrs: { scope: 'col' } }), ...runs.map((r) => el('th', { text: r.label, attrs: { scope: 'col' } }))]);
     const rows = diff.map((k) => el('tr', { attrs: { 'data-setting': k } }, [el('th', { text: k, attrs: { scope: 'row' } }), ...runs.map((r) => el('td', { text: r.settings[k] ?? '—' }))]));
     const results = [
-      el('tr', { className: 'result' }, [el('th', { text: 'epochs', attrs: { scope: 'row' } }), ...runs.map((r) => el('td', { text: String(r.epochs.length) }))]),
+      el('tr', { className: 'result' }, [el('th', { text: 'epochs done', attrs: { scope: 'row' } }), ...runs.map((r) => el('td', { text: String(r.epochs.length) }))]),
       el('tr', { className: 'result' }, [el('th', { text: 'best accuracy', attrs: { scope: 'row' } }), ...runs.map((_r, i) => el('td', { text: bestAcc(i) }))]),
     ];
     const note = diff.length === 0 ? [el('p', { className: 'hint', text: 'These runs used the same settings.' })] : [];

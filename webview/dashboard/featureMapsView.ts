@@ -137,7 +137,7 @@ export class FeatureMapsView {
     for (const layer of snap.layers) {
       if (this.selectedLayer !== ALL && layer.layerId !== this.selectedLayer) continue;
       const c = el('canvas', { className: 'pixelated', attrs: { 'data-role': 'feature-map', 'data-layer': layer.layerId, 'aria-label': `Feature maps of ${layer.layerId}` } });
-      drawChannelGrid(c, layer.shape, layer.tiles, this.selectedLayer === ALL ? 40 : 72);
+      drawChannelGrid(c, layer.shape, layer.tiles, this.selectedLayer === ALL ? 52 : 80);
       const [h, w, ch] = layer.shape;
       const more = layer.totalChannels > ch ? ` (first ${ch} of ${layer.totalChannels} channels)` : ` (${ch} channels)`;
       col.append(el('figure', { className: 'fm-layer' }, [el('figcaption', { text: `${layer.layerId} · ${layer.type} · ${h}×${w}${more}` }), c]));

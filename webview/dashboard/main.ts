@@ -56,6 +56,7 @@ const scheduler = new RedrawScheduler(draw, 250);
   messages,
   messageMs,
   dropped: state.dropped,
+  pending: scheduler.isPending || dirty.size > 0,
 });
 let messages = 0;
 let messageMs = 0;

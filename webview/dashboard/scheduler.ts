@@ -20,6 +20,11 @@ export class RedrawScheduler {
     });
   }
 
+  /** A draw is requested and not done yet. */
+  get isPending(): boolean {
+    return this.pending;
+  }
+
   request(): void {
     if (this.pending) return;
     this.pending = true;

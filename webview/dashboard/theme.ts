@@ -41,7 +41,7 @@ export function chartColours(): ChartColours {
     foreground: fg,
     grid: faded(fg, 15),
     train: blue,
-    trainFaint: faded(blue, 30),
+    trainFaint: faded(blue, 45),
     validation: orange,
     extra: green,
     palette: [blue, orange, green, purple, red, yellow],

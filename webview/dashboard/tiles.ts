@@ -63,7 +63,7 @@ export function drawChannelGrid(canvas: HTMLCanvasElement, shape: readonly [numb
 /** Filters `[kh, kw, ch, count]` in HWC per filter; ch 3 in colour, otherwise grey. */
 export function drawFilters(canvas: HTMLCanvasElement, shape: readonly [number, number, number, number], data: Uint8Array): void {
   const [kh, kw, ch, count] = shape;
-  const z = zoomFor(Math.max(kh, kw), 28);
+  const z = zoomFor(Math.max(kh, kw), 36);
   const tw = kw * z;
   const th = kh * z;
   const g = startGrid(canvas, count, 8, tw, th);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { registerFailableCommand } from '../failableCommand';
 import type { OutputLog } from '../outputLog';
 import { TRAINING_COMMANDS } from './commandIds';
+import { EngineHost } from './engineHost';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardProbe } from './dashboardPanel';
 import { TrainingStatusBar } from './statusBar';
 import { TrainingController } from './trainingController';
@@ -19,8 +20,8 @@ export type { TrainingEngine } from './trainingEngine';
 
 export interface TrainingServices {
   readonly log: OutputLog;
-  /** The engine to train with (started on first use). */
-  readonly engine: () => Promise<TrainingEngine>;
+  /** The engine to train with; default: the engine process (dist/engine.js), forked on first use. */
+  readonly engine?: TrainingEngine;
   /** The model shown in the active designer (Train with no argument trains it). */
   readonly activeDesignerUri?: () => vscode.Uri | undefined;
   /** Selects a layer in the model's open designer(s) when it is picked in the dashboard. */
@@ -36,7 +37,9 @@ export interface TrainingFeatures {
 }
 
 export function registerTrainingFeatures(context: vscode.ExtensionContext, services: TrainingServices): TrainingFeatures {
-  const session = new TrainingSession(services.engine);
+  const engineHost = services.engine ? null : new EngineHost(context.extensionUri.fsPath);
+  const engine: TrainingEngine = services.engine ?? engineHost!;
+  const session = new TrainingSession(async () => engine);
   const panel = new DashboardPanel(context.extensionUri, services.log);
   const statusBar = new TrainingStatusBar();
   const progress = new TrainingProgress();
@@ -56,6 +59,8 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
   context.subscriptions.push(
     panel,
     statusBar,
+    { dispose: () => void engineHost?.dispose() },
+    { dispose: () => void engineHost?.dispose() },
     { dispose: () => progress.end() },
     { dispose: () => session.dispose() },
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {

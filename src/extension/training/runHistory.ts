@@ -48,15 +48,16 @@ export class RunHistory {
     return this.batches[this.batches.length - 1];
   }
 
+  /** A snapshot: copies of the lists, so later growth of the history cannot leak into a message not yet sent. */
   hydrate(): HydrateMessage {
     return {
       type: 'hydrate',
       run: this.info,
-      batches: this.batches,
-      epochs: this.epochs,
-      featureMaps: this.featureMaps,
+      batches: [...this.batches],
+      epochs: [...this.epochs],
+      featureMaps: [...this.featureMaps],
       evaluation: this.evaluation,
-      thumbnails: this.thumbnails,
+      thumbnails: [...this.thumbnails],
     };
   }
 

@@ -152,7 +152,7 @@ export class TrainingController {
     this.compareSelection = dirs;
     const runs = dirs.map((d) => compareRunFrom(d));
     this.d.panel.show(false);
-    this.d.panel.post({ type: 'runsForCompare', runs });
+    this.d.session.compare(runs);
   }
 
   async exportCsv(arg?: unknown): Promise<void> {
@@ -186,10 +186,8 @@ export class TrainingController {
       imagePath = picked?.[0]?.fsPath;
     }
     if (!imagePath) return;
-    const prediction = await this.d.session.predict(runDir, imagePath);
-    const shown = this.d.session.shown && this.d.session.shown.info.runDir === runDir ? this.d.session.shown : this.d.session.openRun(runDir);
     this.d.panel.show(true);
-    this.d.panel.post({ type: 'prediction', runId: shown.runId, imagePath, top: prediction.top, image: readPreviewImage(imagePath) });
+    await this.d.session.predict(runDir, imagePath, readPreviewImage);
   }
 
   showLayer(layerId: unknown): void {

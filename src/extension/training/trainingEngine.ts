@@ -6,6 +6,6 @@
 import type { EngineClientEvent, EngineMethod, EngineParams, EngineResult } from '../../protocol/engine';
 
 export interface TrainingEngine {
-  call<M extends EngineMethod>(method: M, params: EngineParams<M>): Promise<Awaited<EngineResult<M>>>;
+  call<M extends EngineMethod>(method: M, params: EngineParams<M>): Promise<EngineResult<M>>;
   onEvent(listener: (event: EngineClientEvent) => void): () => void;
 }

@@ -6,7 +6,15 @@
  */
 import { existsSync } from 'node:fs';
 import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, StartTrainingParams } from '../../protocol/engine';
-import type { DashboardHostMessage, SampleChoice, SampleThumbnail } from '../../protocol/dashboard';
+import type {
+  CompareRun,
+  DashboardHostMessage,
+  PredictionMessage,
+  PreviewImage,
+  RunsForCompareMessage,
+  SampleChoice,
+  SampleThumbnail,
+} from '../../protocol/dashboard';
 import { describeBackend, emptyRunInfo, RunHistory, snapshotFromActivations } from './runHistory';
 import { historyFromRunFolder, readRunFolder } from './runFiles';
 import type { TrainingEngine } from './trainingEngine';
@@ -32,7 +40,9 @@ export class TrainingSession {
   captureFeatureMaps = false;
   private sampleIndex = 0;
   private samplePath: string | null = null;
-  private capturing = false;
+  private captureDone: Promise<void> | null = null;
+  private prediction: PredictionMessage | null = null;
+  private comparison: RunsForCompareMessage | null = null;
   private readonly listeners = new Set<SessionListener>();
   private unsubscribe: (() => void) | null = null;
   private engine: TrainingEngine | null = null;
@@ -118,6 +128,14 @@ export class TrainingSession {
       ? this.shown.hydrate()
       : { type: 'hydrate', run: null, batches: [], epochs: [], featureMaps: [], evaluation: null, thumbnails: [] };
     this.toDashboard(message);
+    if (this.prediction && this.prediction.runId === this.shown?.runId) this.toDashboard(this.prediction);
+    if (this.comparison) this.toDashboard(this.comparison);
+  }
+
+  /** Overlays these runs in the dashboard (kept, so a reopened dashboard shows them again). */
+  compare(runs: readonly CompareRun[]): void {
+    this.comparison = { type: 'runsForCompare', runs };
+    this.toDashboard(this.comparison);
   }
 
   async evaluate(runDir: string, readThumbnail: (path: string) => SampleThumbnail['image'] | null): Promise<EvaluationReport> {
@@ -132,10 +150,19 @@ export class TrainingSession {
     return report;
   }
 
-  async predict(runDir: string, imagePath: string): Promise<ImagePrediction> {
+  /** Top classes of an image, shown in the dashboard with the image itself. */
+  async predict(runDir: string, imagePath: string, readImage: (path: string) => PreviewImage | null): Promise<ImagePrediction> {
     const [prediction] = await (await this.connect()).call('predict', { runDir, imagePaths: [imagePath], topK: 5 });
     if (!prediction) throw new Error('The engine returned no prediction.');
+    const target = this.shown && this.shown.info.runDir === runDir ? this.shown : this.openRun(runDir);
+    this.prediction = { type: 'prediction', runId: target.runId, imagePath, top: prediction.top, image: readImage(imagePath) };
+    this.toDashboard(this.prediction);
     return prediction;
+  }
+
+  /** Resolves when no feature-map capture is in flight (scripts and tests wait for the last epoch's maps). */
+  async whenIdle(): Promise<void> {
+    while (this.captureDone) await this.captureDone;
   }
 
   /** Feature maps of another sample: the shown run's latest state (live model or its last checkpoint). */
@@ -160,18 +187,27 @@ export class TrainingSession {
     await this.capture(h, target, epoch);
   }
 
-  private async capture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
-    if (this.capturing) return;
-    this.capturing = true;
+  private capture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
+    if (this.captureDone) return this.captureDone;
+    this.captureDone = this.doCapture(h, target, epoch).finally(() => {
+      this.captureDone = null;
+    });
+    return this.captureDone;
+  }
+
+  private async doCapture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
+    const engine = await this.connect();
+    const sample = this.samplePath !== null ? { imagePath: this.samplePath } : { datasetIndex: this.sampleIndex };
+    let a;
     try {
-      const engine = await this.connect();
-      const sample = this.samplePath !== null ? { imagePath: this.samplePath } : { datasetIndex: this.sampleIndex };
-      const a = await engine.call('activations', { target, sample, maxChannels: MAX_CHANNELS });
-      const message = h.addFeatureMaps(snapshotFromActivations(epoch, this.samplePath !== null ? null : this.sampleIndex, a));
-      if (h === this.shown) this.toDashboard(message);
-    } finally {
-      this.capturing = false;
+      a = await engine.call('activations', { target, sample, maxChannels: MAX_CHANNELS });
+    } catch (err) {
+      // The run ended between the epoch and this request: read the checkpoint it left instead.
+      if (target.kind !== 'live' || !existsSync(`${h.info.runDir}/last`)) throw err;
+      a = await engine.call('activations', { target: { kind: 'run', runDir: h.info.runDir, checkpoint: 'last' }, sample, maxChannels: MAX_CHANNELS });
     }
+    const message = h.addFeatureMaps(snapshotFromActivations(epoch, this.samplePath !== null ? null : this.sampleIndex, a));
+    if (h === this.shown) this.toDashboard(message);
   }
 
   private adoptLive(h: RunHistory): void {
