@@ -38,6 +38,8 @@ export interface CnnStudioApi {
     sidebarReceive(raw: unknown): Promise<void>;
     designersOf(uri: vscode.Uri): readonly DesignerSessionProbe[];
     waitForDesigner(uri: vscode.Uri, timeoutMs?: number): Promise<DesignerSessionProbe>;
+    /** What the Models tree lists now: each model file with its runs' ids. */
+    modelsTree(): Promise<{ readonly model: vscode.Uri; readonly runs: readonly string[] }[]>;
     /** The Problems entries CNN Studio has for a document right now (recomputed). */
     problemsOf(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
   };
@@ -92,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
       sidebarReceive: (raw) => sidebar.receive(raw),
       designersOf: (uri) => designers.sessionsFor(uri),
       waitForDesigner: (uri, timeoutMs) => designers.waitForSession(uri, timeoutMs),
+      modelsTree: async () =>
+        (await tree.getChildren()).flatMap((item) => (item.kind === 'model' ? [{ model: item.uri, runs: item.runs.map((r) => r.record.runId) }] : [])),
       problemsOf: async (uri) => diagnostics.refresh(await vscode.workspace.openTextDocument(uri)),
     },
   };

@@ -111,6 +111,7 @@ test('runs are matched to their model by folder or recorded name', () => {
   assert.ok(runBelongsTo(run, '/w/models/my-net.cnn.json', undefined));
   assert.ok(runBelongsTo(run, '/w/other.cnn.json', 'My Net'));
   assert.ok(!runBelongsTo(run, '/w/other.cnn.json', 'Other'));
+  assert.ok(runBelongsTo({ ...run, modelFolder: 'My-Net', record: { runId: 'r2' } }, '/w/x.cnn.json', 'My Net'), 'the engine\'s folder name for the model name');
   assert.equal(describeRun(record), 'finished · 3/3 epochs · best val acc 50.0%');
   assert.equal(parseRunRecord('{broken', '/x/runs/m/r9').runId, 'r9', 'an unreadable record still lists by folder name');
 });

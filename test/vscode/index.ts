@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { registerCommandSuite } from './suites/commands.suite';
 import { registerCustomEditorSuite } from './suites/customEditor.suite';
 import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
+import { registerModelsTreeSuite } from './suites/modelsTree.suite';
 import { registerSidebarSuite } from './suites/sidebar.suite';
 
 export async function run(): Promise<void> {
@@ -21,12 +22,19 @@ export async function run(): Promise<void> {
   registerCommandSuite();
   registerDiagnosticsSuite();
   registerSidebarSuite();
+  registerModelsTreeSuite();
   const failures: { title: string; error: string }[] = [];
   let passed = 0;
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
-    runner.on('pass', () => passed++);
-    runner.on('fail', (test, err: Error) => failures.push({ title: test.fullTitle(), error: err.stack ?? err.message }));
+    runner.on('pass', (test) => {
+      passed++;
+      console.log(`[cnn-studio-test] ok ${test.fullTitle()} (${test.duration ?? 0} ms)`);
+    });
+    runner.on('fail', (test, err: Error) => {
+      failures.push({ title: test.fullTitle(), error: err.stack ?? err.message });
+      console.log(`[cnn-studio-test] not ok ${test.fullTitle()}`);
+    });
   });
   const summary = `${passed} passed, ${failures.length} failed`;
   console.log(`[cnn-studio-test] extension host: ${summary}`);

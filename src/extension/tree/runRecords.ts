@@ -2,6 +2,7 @@
  * Runs on disk (`.cnn-studio/runs/<model>/<run-id>/run.json`) matched to the model file they belong
  * to. Pure (no vscode) so the matching rule is unit-tested.
  */
+import { modelFolderName } from '../../engine/runs/runStore';
 import type { RunRecord } from '../../protocol/engine';
 
 export interface FoundRun {
@@ -35,12 +36,9 @@ export function parseRunRecord(text: string, runDir: string): FoundRun['record']
 
 /** A run belongs to a model when its folder or recorded model name is the model's name or file name. */
 export function runBelongsTo(run: FoundRun, modelPath: string, modelName: string | undefined): boolean {
-  const names = new Set([modelBaseName(modelPath), ...(modelName ? [modelName, slug(modelName)] : [])]);
+  // The engine names the folder after the model's name (modelFolderName); older runs may use the file name.
+  const names = new Set([modelBaseName(modelPath), ...(modelName ? [modelName, modelFolderName(modelName)] : [])]);
   return names.has(run.modelFolder) || (run.record.modelName !== undefined && names.has(run.record.modelName));
-}
-
-function slug(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
 /** One line for the tree: status, epochs and the best validation accuracy. */
