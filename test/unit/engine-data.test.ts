@@ -119,6 +119,28 @@ describe('image folder', () => {
     }
   });
 
+  it('leaves palette, 16-bit and interlaced PNGs to sharp and still decodes them', async () => {
+    const base = sharp({ create: { width: 28, height: 28, channels: 3, background: { r: 30, g: 160, b: 90 } } });
+    const variants = {
+      palette: await base.clone().png({ palette: true }).toBuffer(),
+      sixteen: await base.clone().toColourspace('rgb16').png().toBuffer(),
+      interlaced: await base.clone().png({ progressive: true }).toBuffer(),
+    };
+    const files: string[] = [];
+    for (const [name, buf] of Object.entries(variants)) {
+      assert.equal(decodeSmallPng(buf, 28, 28, 3, new Uint8Array(28 * 28 * 3)), false, `${name} must not take the fast path`);
+      const path = join(root, `${name}.png`);
+      writeFileSync(path, buf);
+      files.push(path);
+    }
+    const { set, skipped } = await decodeImages(files, [0, 0, 0], { shape: [28, 28, 3] });
+    assert.deepEqual(skipped, []);
+    for (let i = 0; i < 3; i++) {
+      const px = [...set.pixels.subarray(i * 28 * 28 * 3, i * 28 * 28 * 3 + 3)];
+      assert.ok(Math.abs(px[0]! - 30) <= 2 && Math.abs(px[1]! - 160) <= 2 && Math.abs(px[2]! - 90) <= 2, `${files[i]}: ${px}`);
+    }
+  });
+
   it('reports an unreadable image by path and reason', async () => {
     const { set, skipped } = await decodeImages([join(root, 'shapes', 'circle', 'broken.png')], [0], { shape: [28, 28, 1] });
     assert.equal(set.count, 0);

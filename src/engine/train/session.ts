@@ -171,7 +171,6 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   if (!continuing && existsSync(join(runDir, RUN_FILES.record))) {
     throw new RunError(`'${runDir}' already holds a run. Choose another --out folder, or continue that run.`);
   }
-  ensureDir(runDir);
 
   const release = useSeededMathRandom(config.seed);
   let tfModel: LayersModel;
@@ -183,6 +182,8 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     release();
     throw err;
   }
+  // Only now, so a model that fails to build leaves no empty run folder behind.
+  ensureDir(runDir);
 
   const now = new Date().toISOString();
   const record: RunRecord = {
