@@ -35,7 +35,8 @@ export function joinSections(sections: readonly CodeSection[]): string {
     if (s.id === 'header' || s.id === 'imports') parts.push(s.code.trimEnd());
     else parts.push(`# ---- ${s.title} ${'-'.repeat(Math.max(3, 92 - s.title.length))}\n${s.code.trimEnd()}`);
   }
-  return parts.join('\n\n\n') + '\n';
+  // Inside a function one blank line is enough (optional pieces can leave two in a row).
+  return parts.join('\n\n\n').replace(/\n{3,}(?=[ \t]+\S)/g, '\n\n') + '\n';
 }
 
 /** The model's dataset, or a placeholder image folder sized from the Input layer when the file names none. */

@@ -201,7 +201,7 @@ function trainingSection(model: ModelFile): CodeSection {
   const es = t.earlyStopping;
   const loss = lossCode(model.compile.loss, lastActivationOf(model));
   const aug = augmentCode(model);
-  let scheduler = 'scheduler = None';
+  let scheduler = '';
   if (s.kind === 'step') scheduler = `# Step decay: x${s.factor} every ${s.stepEpochs} epochs.\nscheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=${pyNumber(s.stepEpochs)}, gamma=${pyFloat(s.factor)})`;
   else if (s.kind === 'cosine') scheduler = `# Cosine decay from LEARNING_RATE (first epoch) to ${s.minLearningRate} (last epoch).\nscheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, epochs - 1), eta_min=${pyFloat(s.minLearningRate)})`;
   else if (s.kind === 'reduceOnPlateau') {
@@ -268,9 +268,7 @@ def main():
     model = DistributedDataParallel(net, device_ids=[local_rank] if device.type == "cuda" else None) if distributed else net
     log(f"{sum(p.numel() for p in net.parameters()):,} parameters")
     optimizer = ${TORCH_OPTIMIZERS[model.compile.optimizer].replace('model.parameters()', 'model.parameters()')}
-${indent(scheduler, 4)}
-
-    best_value, best_state, wait = None, None, 0
+${scheduler ? `${indent(scheduler, 4)}\n` : ''}${es.enabled ? '    best_value, best_state, wait = None, None, 0\n' : ''}
     for epoch in range(1, epochs + 1):
         if sampler is not None:
             sampler.set_epoch(epoch)
@@ -293,8 +291,7 @@ ${indent(scheduler, 4)}
         val_loss, val_accuracy = metrics.tolist()
         lr = optimizer.param_groups[0]["lr"]
         log(f"epoch {epoch}/{epochs}: loss {total_loss / seen:.4f}, accuracy {correct / seen:.4f}, val_loss {val_loss:.4f}, val_accuracy {val_accuracy:.4f}, lr {lr:.6g}")
-${indent(s.kind === 'reduceOnPlateau' ? 'if scheduler is not None:\n    scheduler.step(val_loss if len(val_set) else total_loss / seen)' : 'if scheduler is not None:\n    scheduler.step()', 8)}
-${
+${s.kind === 'constant' ? '' : `${indent(s.kind === 'reduceOnPlateau' ? 'scheduler.step(val_loss if len(val_set) else total_loss / seen)' : 'scheduler.step()', 8)}\n`}${
   es.enabled
     ? indent(
         `# Early stopping on ${monitor} (patience ${es.patience}${es.restoreBestWeights ? ', keeping the best weights' : ''}).
@@ -308,7 +305,7 @@ elif len(val_set):
         break`,
         8,
       )
-    : '        pass  # early stopping is off in the model file'
+    : ''
 }
 ${es.enabled && es.restoreBestWeights ? '    if best_state is not None:\n        net.load_state_dict(best_state)\n' : ''}
     if rank == 0:
