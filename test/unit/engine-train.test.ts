@@ -232,12 +232,12 @@ describe('CLI: make-dataset, train --json, evaluate, predict, Ctrl+C', () => {
     assert.equal(await runCli(['predict', last.runDir, join(dir, 'm.cnn.json')], bad.io), 1);
     assert.match(bad.err.join(''), /Cannot read .*m\.cnn\.json/);
 
-    // Ctrl+C after the first batch: the run stops cleanly and is kept.
+    // Ctrl+C during training: the run stops cleanly and is kept. This model names its data itself
+    // (a path relative to the model file), so no --data.
+    writeFileSync(join(dir, 'own-data.cnn.json'), JSON.stringify({ ...model, name: 'own-data', dataset: { kind: 'imageFolder', path: 'data', imageSize: [20, 20], colorMode: 'grayscale' } }));
     const ctrl = new AbortController();
     const s = io(ctrl.signal);
-    const origOut = s.io.stdout;
-    s.io.stdout = (text: string) => origOut(text);
-    const stopping = runCli(['train', join(dir, 'm.cnn.json'), '--data', join(dir, 'data'), '--epochs', '50', '--batch-size', '4', '--backend', 'wasm', '--json'], s.io);
+    const stopping = runCli(['train', join(dir, 'own-data.cnn.json'), '--epochs', '50', '--batch-size', '4', '--backend', 'wasm', '--json'], s.io);
     setTimeout(() => ctrl.abort(), 1500);
     assert.equal(await stopping, 130);
     const summary = JSON.parse(s.out.join('').trim().split('\n').pop()!) as { runDir: string; status: string; epochs: number };
