@@ -11,7 +11,7 @@ import type { ResolvedConfig } from '../../engine/train/config';
 import { prepareTraining, runPrepared } from '../../engine/train/session';
 import { CliError, flagBool, flagInt, flagString, requirePositional, type CliCommand, type CliIo } from '../command';
 
-const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|wasm|cpu] [--out DIR] [--continue] [--json]';
+const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|wasm|cpu] [--out RUN_DIR] [--continue] [--json]';
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 export function backendFlag(value: string | undefined): BackendPreference | undefined {
