@@ -3,62 +3,13 @@
  * harness playing the extension host (real loader, real applyModelEdit). Needs `npm run build` first
  * (scripts/test.sh does it).
  */
-import { after, before, afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { analyzeModel } from '../../src/core/shapeInference';
-import type { ModelEdit } from '../../src/core/modelEdit';
-import { launchChromium } from './harness/browser';
-import { DesignerHarness, type DesignerHarnessOptions } from './harness/designerHost';
 import { modelText, templateText, twoBranchText } from './harness/designerFixtures';
-import { REPO_ROOT, startServer, type StaticServer } from './harness/server';
+import { lastEdit, nodeLocator as node, useDesignerSuite } from './harness/designerSuite';
 
-let browser: Browser;
-let server: StaticServer;
-const open: DesignerHarness[] = [];
-
-before(async () => {
-  assert.ok(existsSync(join(REPO_ROOT, 'dist/webview/designer.js')), 'dist/webview/designer.js is missing: run `npm run build` first');
-  browser = await launchChromium();
-  server = await startServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    assert.deepEqual(h.pageErrors, [], 'the page threw');
-    assert.deepEqual(h.consoleErrors, [], 'the page logged errors (CSP violations show up here)');
-    assert.ok(!h.received.includes(null), `the page posted a message the host rejects: ${JSON.stringify(h.received)}`);
-    await h.close();
-  }
-});
-
-async function openDesigner(text: string, opts: DesignerHarnessOptions = {}): Promise<DesignerHarness> {
-  // Tall enough that tutorial-cifar fits at the initial zoom: every layer can be clicked.
-  const h = await DesignerHarness.open(browser, server, text, { width: 1280, height: 1400, ...opts });
-  open.push(h);
-  return h;
-}
-
-async function openModel(text: string, opts: DesignerHarnessOptions = {}): Promise<DesignerHarness> {
-  const h = await openDesigner(text, opts);
-  await h.page.locator('g.node').first().waitFor();
-  return h;
-}
-
-const node = (h: DesignerHarness, id: string) => h.page.locator(`g.node[data-id="${id}"]`);
-
-function lastEdit(h: DesignerHarness): ModelEdit {
-  const edits = h.edits();
-  assert.ok(edits.length > 0, 'no edit was sent');
-  return edits[edits.length - 1]!.edit;
-}
+const { openDesigner, openModel } = useDesignerSuite();
 
 describe('designer webview', () => {
   test('shows tutorial-cifar with its 124,810 params, shapes on nodes and edges', async () => {

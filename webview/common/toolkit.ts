@@ -1,10 +1,12 @@
 /**
  * Registers the `@vscode/webview-ui-toolkit` components the webviews use (buttons, fields, dropdowns,
- * checkboxes, badges, dividers). Called once per page before any of them is created.
+ * checkboxes, dividers). Called once per page before any of them is created.
+ *
+ * Not `vscode-badge`: its template writes a `style` attribute, which a strict CSP (no
+ * 'unsafe-inline' styles) blocks and reports; use a styled <span> instead.
  */
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeCheckbox,
   vsCodeDivider,
@@ -19,7 +21,6 @@ export function registerToolkit(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(
-    vsCodeBadge(),
     vsCodeButton(),
     vsCodeCheckbox(),
     vsCodeDivider(),

@@ -330,7 +330,7 @@ export class DesignerApp {
       b.addEventListener('click', onClick);
       return b;
     };
-    const left = h('div', { class: 'toolbar-group' }, h('span', { class: 'model-name', title: name }, name), snap.readOnly ? h('vscode-badge', {}, 'read-only') : null);
+    const left = h('div', { class: 'toolbar-group' }, h('span', { class: 'model-name', title: name }, name), snap.readOnly ? h('span', { class: 'readonly-badge' }, 'read-only') : null);
     const right = h('div', { class: 'toolbar-group' });
     if (snap.content.kind === 'model') {
       if (!this.readOnly) right.append(button('Add Layer…', 'add-layer', 'Add a layer after the selection (A)', () => this.openPicker({ kind: 'after', id: this.focusedId }), '+ Add Layer…'));

@@ -51,6 +51,18 @@ export interface CanvasCallbacks {
 
 const DRAG_THRESHOLD = 4;
 
+/** Names too long for a node's first line, shortened the way people say them (the full name is in the tooltip). */
+const SHORT_TYPE_NAMES: Readonly<Record<string, string>> = {
+  BatchNormalization: 'BatchNorm',
+  GlobalAveragePooling2D: 'GlobalAvgPool2D',
+  GlobalMaxPooling2D: 'GlobalMaxPool2D',
+  AveragePooling2D: 'AvgPooling2D',
+  DepthwiseConv2D: 'DepthwiseConv',
+  SeparableConv2D: 'SeparableConv',
+  Conv2DTranspose: 'ConvTranspose',
+  SpatialDropout2D: 'SpatialDropout',
+};
+
 type Gesture =
   | { kind: 'none' }
   | { kind: 'pan'; startX: number; startY: number; panX: number; panY: number; moved: boolean }
@@ -221,15 +233,16 @@ export class GraphCanvas {
       tabindex: data.focusedId === node.id ? 0 : -1,
     });
     const clipped = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+    const typeName = SHORT_TYPE_NAMES[node.type] ?? node.type;
     // Type (13px bold, ~7.6px a character) and id (11.5px mono, ~6.9px) share the first line.
     const room = box.width - 26 - (worst ? 18 : 0);
-    const idChars = Math.min(node.id.length, Math.max(6, Math.floor((room - Math.min(node.type.length, 12) * 7.6 - 10) / 6.9)));
+    const idChars = Math.min(node.id.length, Math.max(6, Math.floor((room - Math.min(typeName.length, 12) * 7.6 - 10) / 6.9)));
     const typeChars = Math.max(6, Math.floor((room - Math.min(node.id.length, idChars) * 6.9 - 10) / 7.6));
 
     g.append(
       s('rect', { class: 'node-body', width: box.width, height: box.height, rx: 6, ry: 6 }),
       s('rect', { class: 'node-stripe', width: 4, height: box.height - 12, x: 0, y: 6, rx: 2 }),
-      s('text', { class: 'node-type', x: 14, y: 21 }, clipped(node.type, typeChars)),
+      s('text', { class: 'node-type', x: 14, y: 21 }, clipped(typeName, typeChars)),
       s('text', { class: 'node-id', x: box.width - (worst ? 30 : 12), y: 21, 'text-anchor': 'end' }, clipped(node.id, idChars)),
       s('text', { class: 'node-params', x: 14, y: 41 }, clipped(keyText || '\u00a0', 31)),
       s('line', { class: 'node-divider', x1: 10, x2: box.width - 10, y1: 51, y2: 51 }),
@@ -259,13 +272,20 @@ export class GraphCanvas {
     return g;
   }
 
-  private inputPortPoint(toId: string, index: number): Point {
+  private inputPortPoint(toId: string, fromId: string): Point {
     const box = this.boxOf(toId)!;
     const node = this.data!.graph.byId.get(toId)!;
     const spec = getLayerSpec(node.type);
     const maxInputs = spec?.maxInputs ?? 1;
     const count = Math.max(1, Math.min(node.inputs.length + (maxInputs > 1 ? 1 : 0), 8));
-    const i = Math.min(index, count - 1);
+    // Ports are handed out left to right in the order of the producers' positions, so edges into a
+    // merge do not cross (the input order itself is in the inspector and the file).
+    const centreX = (id: string): number => {
+      const b = this.boxOf(id);
+      return b ? b.x + b.width / 2 : 0;
+    };
+    const ordered = node.inputs.filter((i) => this.data!.graph.byId.has(i)).sort((a, b) => centreX(a) - centreX(b));
+    const i = Math.min(Math.max(0, ordered.indexOf(fromId)), count - 1);
     return { x: box.x + (box.width * (i + 1)) / (count + 1), y: box.y };
   }
 
@@ -273,9 +293,8 @@ export class GraphCanvas {
     const data = this.data!;
     const key = edgeKey(from, to);
     const src = this.boxOf(from)!;
-    const target = data.graph.byId.get(to)!;
     const p0 = { x: src.x + src.width / 2, y: src.y + src.height };
-    const p1 = this.inputPortPoint(to, target.inputs.indexOf(from));
+    const p1 = this.inputPortPoint(to, from);
     const routed = this.dragPositions.size === 0 ? data.layout.edgePoints.get(key) : undefined;
     const points = routed ? [p0, ...routed.slice(1, -1), p1] : null;
     const d = points ? smoothPath(points) : bezier(p0, p1);

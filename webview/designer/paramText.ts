@@ -31,6 +31,8 @@ export function keyParamLabel(name: string, spec: ParamSpec, value: ParamValue):
       return isDefault || value === null ? null : `stride ${text}`;
     case 'depthMultiplier':
       return isDefault ? null : `×${text} depth`;
+    case 'activation':
+      return value === 'linear' ? null : text; // linear = no activation: nothing to show
     case 'rate':
       return `rate ${text}`;
     case 'alpha':
