@@ -178,6 +178,7 @@ function dataSection(model: ModelFile, options: CodegenOptions, batchVar: string
       'NUM_CLASSES = len(class_names)',
       'print(f"{len(x_train)} training and {len(x_val)} validation samples, classes: {class_names}")',
       '',
+      '# The arrays are in memory already; shuffle() draws a new order every epoch.',
       `train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=SEED).batch(${batchVar})`,
       `val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(${batchVar}) if len(x_val) else None`,
     );
@@ -189,17 +190,24 @@ function dataSection(model: ModelFile, options: CodegenOptions, batchVar: string
   if (aug.horizontalFlip) augLayers.push('layers.RandomFlip("horizontal")');
   if (aug.translate > 0) augLayers.push(`layers.RandomTranslation(${pyFloat(aug.translate)}, ${pyFloat(aug.translate)}, fill_mode="constant")`);
   if (aug.brightness > 0) augLayers.push(`layers.RandomBrightness(${pyFloat(aug.brightness)}, value_range=(0.0, ${modelRescalesItself(model) ? '255.0' : '1.0'}))`);
-  lines.push('', '# Keep the decoded images in memory after the first epoch.', 'train_ds = train_ds.cache()');
+  if (dataset.kind === 'imageFolder') {
+    lines.push(
+      '',
+      '# As in the TensorFlow tutorial: keep the decoded images in memory after the first epoch, and reshuffle',
+      '# the (already batched) data every epoch, since the cache would otherwise replay the first order.',
+      'train_ds = train_ds.cache().shuffle(1000, seed=SEED)',
+    );
+  }
   if (augLayers.length > 0) {
     lines.push(
       '',
-      '# Augmentation (from the model file): random changes to the training images only, applied after the',
+      '# Augmentation (from the model file): random changes to the training images only, applied after any',
       '# cache so every epoch sees new variations. It is kept out of the model so the saved model is the same.',
       `augment = keras.Sequential([${augLayers.join(', ')}], name="augmentation")`,
       'train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)',
     );
   }
-  lines.push('train_ds = train_ds.prefetch(tf.data.AUTOTUNE)', 'if val_ds is not None:', '    val_ds = val_ds.cache().prefetch(tf.data.AUTOTUNE)');
+  lines.push('train_ds = train_ds.prefetch(tf.data.AUTOTUNE)', 'if val_ds is not None:', '    val_ds = val_ds.prefetch(tf.data.AUTOTUNE)');
   return { id: 'data', title: 'Data', explanation, code: lines.join('\n') };
 }
 
