@@ -13,7 +13,9 @@ import { TrainingStatusBar } from './statusBar';
 import { TrainingController } from './trainingController';
 import type { TrainingEngine } from './trainingEngine';
 import { TrainingProgress } from './trainingProgress';
-import { TrainingSession } from './trainingSession';
+import { TrainingSession, type TrainingState } from './trainingSession';
+import type { RunHistory } from './runHistory';
+import { endLine, progressLine } from './runStatusText';
 
 export { TRAINING_COMMANDS } from './commandIds';
 export type { TrainingEngine } from './trainingEngine';
@@ -28,10 +30,19 @@ export interface TrainingServices {
   readonly revealLayerInDesigner?: (modelUri: vscode.Uri, layerId: string) => void;
 }
 
-/** What tests (and the sidebar) can read. */
+/** The training state for the side bar (matches the sidebar's `TrainingStatusSource`). */
+export interface TrainingStatus {
+  current(): { readonly state: TrainingState; readonly status: string };
+  readonly onDidChange: vscode.Event<void>;
+  readonly commands: { readonly train: string; readonly pause: string; readonly resume: string; readonly stop: string };
+}
+
+/** What the composition root, the side bar and the tests use. */
 export interface TrainingFeatures {
   readonly session: TrainingSession;
   readonly dashboard: DashboardProbe;
+  /** Hand this to the side bar so its Train / Pause / Stop buttons follow the run. */
+  readonly status: TrainingStatus;
   /** The status bar item's text right now. */
   statusText(): string;
 }
@@ -79,5 +90,20 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     command(T.showLayerFeatureMaps, (layerId: unknown) => c.showLayer(layerId)),
     command(T.makeSampleDataset, () => c.makeSampleDataset()),
   );
-  return { session, dashboard: panel, statusText: () => statusBar.text };
+  const changed = new vscode.EventEmitter<void>();
+  let lastRun: RunHistory | null = null;
+  context.subscriptions.push(
+    changed,
+    { dispose: session.listen({ runChanged: (h) => ((lastRun = h), changed.fire()) }) },
+  );
+  const status: TrainingStatus = {
+    current: () => {
+      const live = session.live;
+      const h = live ?? lastRun;
+      return { state: session.state, status: h ? `${h.info.modelName}: ${live ? progressLine(h) : endLine(h)}` : 'No run yet.' };
+    },
+    onDidChange: changed.event,
+    commands: { train: T.train, pause: T.pause, resume: T.resume, stop: T.stop },
+  };
+  return { session, dashboard: panel, status, statusText: () => statusBar.text };
 }

@@ -1,0 +1,76 @@
+/** The host's training history and delta batching (pure parts of src/extension/training). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DashboardHostMessage } from '../../src/protocol/dashboard';
+import type { EngineClientEvent, EpochMetrics } from '../../src/protocol/engine';
+import { DeltaOutbox, type Timers } from '../../src/extension/training/deltaOutbox';
+import { emptyRunInfo, RunHistory } from '../../src/extension/training/runHistory';
+import { metricsCsv } from '../../src/extension/training/runFiles';
+import { etaSeconds, progressLine } from '../../src/extension/training/runStatusText';
+
+function manualTimers(): Timers & { fire(): void } {
+  let pending: (() => void) | null = null;
+  return {
+    setTimeout: (fn) => ((pending = fn), 1),
+    clearTimeout: () => (pending = null),
+    fire: () => {
+      const p = pending;
+      pending = null;
+      p?.();
+    },
+  };
+}
+
+const epoch = (n: number): EpochMetrics => ({ epoch: n, loss: 1 / n, accuracy: 0.5, valLoss: null, valAccuracy: null, learningRate: 0.01, samplesPerSec: 100, seconds: 2, etaSeconds: 1 });
+const batch = (e: number, b: number): EngineClientEvent => ({ type: 'batchMetrics', runId: 'r1', epoch: e, batch: b, batchesPerEpoch: 10, loss: 1, accuracy: 0.5, learningRate: 0.01, samplesPerSec: 320 });
+
+test('RunHistory keeps batches with global steps, ignores other runs, and hydrates with copies', () => {
+  const h = new RunHistory(emptyRunInfo({ runId: 'r1', runDir: '/runs/r1', modelName: 'm', epochsPlanned: 3, batchSize: 32 }));
+  assert.deepEqual(h.apply(batch(2, 3)).map((m) => m.type), ['batchMetrics']);
+  assert.equal(h.batches[0]!.step, 13);
+  assert.equal(h.info.batchesPerEpoch, 10);
+  assert.deepEqual(h.apply({ ...batch(1, 1), runId: 'other' } as EngineClientEvent), []);
+  const snap = h.hydrate();
+  h.apply(batch(2, 4));
+  assert.equal(snap.batches.length, 1, 'a hydrate taken earlier does not grow');
+  h.apply({ type: 'epochMetrics', runId: 'r1', epochs: 3, metrics: epoch(2), isBest: true });
+  h.apply({ type: 'epochMetrics', runId: 'r1', epochs: 3, metrics: { ...epoch(2), loss: 0.1 }, isBest: true });
+  assert.equal(h.epochs.length, 1, 'a resent epoch replaces the old one');
+  const end = h.apply({ type: 'runFinished', runId: 'r1', runDir: '/runs/r1', status: 'stopped', epochsCompleted: 2, bestEpoch: 2, bestValAccuracy: null, seconds: 4, message: 'Stopped by the user.' });
+  assert.deepEqual(end, [{ type: 'runStatus', runId: 'r1', status: 'stopped', message: 'Stopped by the user.', activity: null }]);
+});
+
+test('progress line and ETA come from the latest batch', () => {
+  const h = new RunHistory(emptyRunInfo({ runId: 'r1', runDir: '/r', modelName: 'm', epochsPlanned: 3, batchSize: 32 }));
+  assert.ok(Number.isNaN(etaSeconds(h)));
+  h.apply(batch(2, 5));
+  // 15 batches left × 32 samples / 320 samples/s.
+  assert.equal(etaSeconds(h), 1.5);
+  assert.equal(progressLine(h), 'epoch 2/3 · batch 5/10 · loss 1.000 · ETA 0:02');
+});
+
+test('DeltaOutbox merges batch and epoch deltas per interval and keeps order around other messages', () => {
+  const sent: DashboardHostMessage[] = [];
+  const timers = manualTimers();
+  const box = new DeltaOutbox((m) => sent.push(m), 250, timers);
+  const p = (step: number) => ({ step, epoch: 1, batch: step, loss: 1, accuracy: 0, learningRate: 0.1, samplesPerSec: 1 });
+  box.send({ type: 'batchMetrics', runId: 'r1', points: [p(1)], batchesPerEpoch: 10 });
+  box.send({ type: 'batchMetrics', runId: 'r1', points: [p(2)], batchesPerEpoch: 10 });
+  box.send({ type: 'epochMetrics', runId: 'r1', epochs: [epoch(1)] });
+  assert.equal(sent.length, 0, 'nothing before the interval');
+  timers.fire();
+  assert.deepEqual(sent.map((m) => m.type), ['batchMetrics', 'epochMetrics']);
+  assert.equal((sent[0] as { points: unknown[] }).points.length, 2);
+  box.send({ type: 'batchMetrics', runId: 'r1', points: [p(3)], batchesPerEpoch: 10 });
+  box.send({ type: 'runStatus', runId: 'r1', status: 'paused' });
+  assert.deepEqual(sent.slice(2).map((m) => m.type), ['batchMetrics', 'runStatus'], 'pending deltas go out before a status');
+  box.send({ type: 'batchMetrics', runId: 'r1', points: [p(4)], batchesPerEpoch: 10 });
+  box.clear();
+  timers.fire();
+  assert.equal(sent.length, 4, 'cleared deltas are not sent');
+});
+
+test('metrics CSV has one row per epoch and empty cells without validation', () => {
+  const csv = metricsCsv([epoch(1), { ...epoch(2), valLoss: 0.5, valAccuracy: 0.75 }]);
+  assert.equal(csv, 'epoch,loss,accuracy,valLoss,valAccuracy,learningRate,samplesPerSec,seconds\n1,1,0.5,,,0.01,100,2\n2,0.5,0.5,0.5,0.75,0.01,100,2\n');
+});
