@@ -55,11 +55,12 @@ after(() => rmSync(root, { recursive: true, force: true }));
 describe('training on generated shapes (wasm)', () => {
   let runDir: string;
 
-  it('reaches ≥ 90% validation accuracy and writes the whole run folder', async () => {
+  it('reaches ≥ 90% validation accuracy and writes the whole run folder', async (t) => {
     const { events, runDir: dir, outcome } = await train(shapesModel('shapes'));
     runDir = dir;
     assert.equal(outcome.status, 'finished', outcome.message);
     assert.ok(outcome.bestValAccuracy! >= 0.9, `best validation accuracy ${outcome.bestValAccuracy}`);
+    t.diagnostic(`shapes: best validation accuracy ${outcome.bestValAccuracy} at epoch ${outcome.bestEpoch}, ${outcome.seconds.toFixed(1)} s`);
     assert.ok(dir.startsWith(join(root, '.cnn-studio', 'runs', 'shapes')));
     for (const f of ['model.cnn.json', 'config.json', 'metrics.jsonl', 'run.json', 'best/model.json', 'best/weights.bin', 'last/model.json', 'last/weights.bin']) {
       assert.ok(existsSync(join(dir, f)), `${f} missing`);
