@@ -55,10 +55,14 @@ export function newRunDir(runsRoot: string, modelName: string, now = new Date())
 }
 
 /** Writes via a temporary file and a rename, so a kill mid-write never leaves half a JSON file. */
-export function writeJsonAtomic(path: string, value: unknown): void {
+export function writeTextAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(tmp, text);
   renameSync(tmp, path);
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 export function readJson<T>(path: string, what: string): T {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
-import { parseModelText } from '../../core/loader';
+import { parseModelText, serializeModel } from '../../core/loader';
 import type { DatasetReference, ModelFile } from '../../core/format';
 import { analyzeModel } from '../../core/shapeInference';
 import type { Diagnostic } from '../../core/diagnostics';
@@ -18,7 +18,7 @@ import type { LoadedDataset } from '../data/dataset';
 import { EngineUserError } from '../data/errors';
 import { buildTfModel } from '../model/buildTfModel';
 import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
-import { ensureDir, newRunDir, readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord } from '../runs/runStore';
+import { ensureDir, newRunDir, readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
 import { ConfigError, inputScaleFor, modelInputShape, resolveSettings, type ResolvedConfig } from './config';
 import { useSeededMathRandom } from './seededRandom';
 import { Trainer } from './trainer';
@@ -203,7 +203,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     bestValLoss: priorRecord?.bestValLoss ?? null,
     ...(continuing ? { continuedFrom: continuing } : {}),
   };
-  if (!continuing) writeJsonAtomic(join(runDir, RUN_FILES.model), runModel);
+  if (!continuing) writeTextAtomic(join(runDir, RUN_FILES.model), serializeModel(runModel));
   writeJsonAtomic(join(runDir, RUN_FILES.config), config);
   writeRunRecord(runDir, record);
 
