@@ -5,7 +5,7 @@ import { flagBool, flagInt, flagString, requirePositional, type CliCommand } fro
 import { checkpointFlag } from './evaluate';
 import { backendFlag } from './train';
 
-const USAGE = 'predict <runDir> <image...> [--top K] [--checkpoint best|last] [--backend B] [--json]';
+const USAGE = 'predict <runDir> <image or folder...> [--top K] [--checkpoint best|last] [--backend B] [--json]';
 
 export const predictCommand: CliCommand = {
   name: 'predict',

@@ -1,10 +1,11 @@
 /** Top-k predictions for image files with a run's checkpoint. */
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import type { ImagePrediction, PredictParams } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import { allIndices } from '../data/dataset';
 import { DatasetError } from '../data/errors';
-import { decodeImages } from '../data/imageFolder';
+import { decodeImages, IMAGE_EXTENSIONS } from '../data/imageFolder';
 import { predictProbabilities } from './probabilities';
 import { loadRunModel, openRun, pickCheckpoint } from './runModel';
 
@@ -20,7 +21,15 @@ export async function predictImages(tf: Tf, params: PredictParams): Promise<Imag
   if (params.imagePaths.length === 0) throw new DatasetError('No images given. Pass one or more PNG/JPEG/WebP files.');
   const run = openRun(params.runDir);
   const checkpoint = pickCheckpoint(run, params.checkpoint);
-  const paths = params.imagePaths.map((p) => resolve(p));
+  // A folder stands for the images directly inside it.
+  const paths = params.imagePaths.flatMap((p) => {
+    const abs = resolve(p);
+    if (!existsSync(abs)) throw new DatasetError(`'${abs}' does not exist. Pass image files (PNG/JPEG/WebP) or a folder of them.`);
+    if (!statSync(abs).isDirectory()) return [abs];
+    const inside = readdirSync(abs).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort().map((n) => join(abs, n));
+    if (inside.length === 0) throw new DatasetError(`The folder '${abs}' has no PNG/JPEG/WebP images directly inside it.`);
+    return inside;
+  });
   const { set, skipped } = await decodeImages(paths, new Array<number>(paths.length).fill(0), { shape: run.config.inputShape });
   if (skipped.length) {
     throw new DatasetError(`Cannot read ${skipped.map((s) => `'${s.path}' (${s.reason})`).join(', ')}. Pass PNG, JPEG or WebP images.`);
