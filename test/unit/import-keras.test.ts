@@ -115,6 +115,7 @@ describe('Keras JSON import and export', () => {
     assert.equal(model.nodes[1]!.params['useBias'], false);
     assert.equal(model.nodes[2]!.params['activation'] ?? 'relu', 'relu');
     assert.deepEqual(notes.filter((n) => n.severity === 'warning'), []);
+    assert.ok(notes.some((n) => n.layer === 'stem' && /kernel_initializer HeNormal is not kept/.test(n.message)), 'a non-default initializer is reported');
     const a = analyzeModel(model);
     assert.deepEqual(a.nodes.get('probs')!.outputShape, [5]);
     assert.equal(a.totals.params, 3 * 3 * 3 * 8 + (3 * 3 * 8 * 8 + 8) + (8 * 5 + 5));

@@ -293,6 +293,14 @@ function activationOf(r: Reader, v: Json, layer: string): string {
   return 'linear';
 }
 
+/** Keras' GlorotUniform, also as TF.js writes it (VarianceScaling, scale 1, fan_avg, uniform). */
+function isGlorotUniform(init: Obj): boolean {
+  const c = className(init);
+  if (c === 'GlorotUniform' || c === 'glorot_uniform') return true;
+  const cfg = configOf(init);
+  return c === 'VarianceScaling' && num(cfg['scale'], 1) === 1 && cfg['mode'] === 'fan_avg' && (cfg['distribution'] === 'uniform' || cfg['distribution'] === undefined);
+}
+
 /** Options we read but cannot represent; each non-default one becomes a note. */
 function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
   const cfg = raw.config;
@@ -318,6 +326,12 @@ function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
   if (raw.className === 'BatchNormalization') {
     const a = Array.isArray(axis) ? axis[0] : axis;
     if (a !== undefined && a !== -1 && a !== 3) r.note('warning', `BatchNormalization over axis ${JSON.stringify(axis)} is not supported; it normalises the channels (axis -1).`, raw.name);
+  }
+  for (const key of ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer']) {
+    const init = get(cfg, key);
+    if (isObj(init) && !isGlorotUniform(init)) {
+      r.note('info', `${key} ${className(init)} is not kept: CNN Studio initialises with Glorot uniform (this only matters when training from scratch).`, raw.name);
+    }
   }
   if (get(cfg, 'trainable') === false) r.note('info', 'The layer was frozen (trainable=false); CNN Studio trains every layer.', raw.name);
   if (raw.calls > 1) r.note('warning', `The layer is used ${raw.calls} times (shared weights); only its first use was imported.`, raw.name);
@@ -561,7 +575,7 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
   if (nodes.filter((n) => n.type === 'Input').length === 0) throw new KerasImportError('The model has no input layer after import. Save the Keras model with an Input layer and import again.');
 
   const modelName = name ?? (typeof modelCfg['name'] === 'string' && modelCfg['name'] !== '' ? modelCfg['name'] : 'imported');
-  r.note('info', `Imported ${nodes.length} layers from ${source === 'tfjs-model-json' ? 'a TF.js model.json' : source === 'keras3-config' ? 'a Keras 3 config' : 'Keras JSON'} (${cls}). Training settings (epochs, batch size…) are CNN Studio's defaults: check them in the designer.`);
+  r.note('info', `Imported ${nodes.length} layers from ${source === 'tfjs-model-json' ? 'a TF.js model.json' : source === 'keras3-config' ? 'Keras 3 JSON' : 'Keras JSON'} (${cls}). Training settings (epochs, batch size…) are CNN Studio's defaults: check them in the designer.`);
   const compile = compileFrom(r, json);
   const model: ModelFile = {
     format: 'cnn-studio-model',
