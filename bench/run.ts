@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --backend wasm] [-- --json] [-- --no-images]`: training samples/s of the
+ * `npm run bench [-- --backend wasm] [-- --threads 2] [-- --json] [-- --no-images]`: training samples/s of the
  * tutorial-cifar and mnist-small templates on each backend, peak memory and image-loading speed.
  * The implementation is shared with `cnn-studio bench` (src/engine/bench/runBench.ts).
  */
@@ -8,11 +8,17 @@ import { BENCH_BACKENDS, DEFAULT_BENCH_OPTIONS, formatBenchReport, runBench, typ
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const json = argv.includes('--json');
-  const backendArg = argv.find((a, i) => argv[i - 1] === '--backend') ?? argv.find((a) => a.startsWith('--backend='))?.slice(10);
+  const flagValue = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+  const backendArg = flagValue('backend');
   if (backendArg !== undefined && !BENCH_BACKENDS.includes(backendArg as BenchBackend)) {
     throw new Error(`--backend must be one of ${BENCH_BACKENDS.join(', ')}, got '${backendArg}'`);
   }
+  const threadsArg = flagValue('threads');
   const report = await runBench({
+    threads: threadsArg ? Number(threadsArg) : undefined,
     ...DEFAULT_BENCH_OPTIONS,
     backends: backendArg ? [backendArg as BenchBackend] : DEFAULT_BENCH_OPTIONS.backends,
     images: !argv.includes('--no-images'),

@@ -10,7 +10,7 @@ import {
   type BenchModel,
 } from '../../engine/bench/runBench';
 
-const USAGE = 'bench [--backend tensorflow|wasm|cpu] [--model ID] [--groups N] [--no-images] [--json]';
+const USAGE = 'bench [--backend tensorflow|wasm|cpu] [--model ID] [--threads N] [--groups N] [--no-images] [--json]';
 
 function pick<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
   if (value === undefined) return undefined;
@@ -31,6 +31,7 @@ export const benchCommand: CliCommand = {
       backends,
       models,
       groups: flagInt(args, 'groups') ?? DEFAULT_BENCH_OPTIONS.groups,
+      threads: flagInt(args, 'threads'),
       images: !flagBool(args, 'no-images'),
       signal: io.signal,
       onProgress: json ? undefined : (line) => io.stderr(line + '\n'),

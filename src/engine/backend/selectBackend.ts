@@ -28,6 +28,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { registerTrainingKernels } from './kernels';
 import { registerCpuResizeGradFixes } from './kernels/cpuResizeGradFixes';
+import { patchForWasmThreads, unrefWasmWorkers, type ThreadPatch } from './wasmThreads';
 import type { Tf } from './tfNamespace';
 
 export type { Tf } from './tfNamespace';
@@ -76,7 +77,15 @@ export function getBackendInfo(): BackendInfo | undefined {
   return activeInfo;
 }
 
-export async function initBackend(pref: BackendPreference): Promise<BackendInfo> {
+export interface BackendOptions {
+  /**
+   * wasm only: compute threads for XNNPACK (1 = the single-threaded SIMD build). More than 1 starts
+   * tfjs' threaded build, which tfjs does not support under Node; see wasmThreads.ts.
+   */
+  threads?: number;
+}
+
+export async function initBackend(pref: BackendPreference, options: BackendOptions = {}): Promise<BackendInfo> {
   if (!BACKEND_PREFERENCES.includes(pref)) {
     throw new BackendUnavailableError(pref, `Unknown backend '${String(pref)}': choose one of ${BACKEND_PREFERENCES.join(', ')}.`);
   }
@@ -102,7 +111,7 @@ export async function initBackend(pref: BackendPreference): Promise<BackendInfo>
     skipped.push(`tensorflow: @tensorflow/tfjs-node ${loaded.reason}`);
   }
   if (pref === 'wasm' || pref === 'auto') {
-    const started = await startWasm();
+    const started = await startWasm(options.threads ?? 1);
     if (started.ok) return activate(bundledTf, { ...started.info, fallbackReason: fallback(skipped) });
     if (pref === 'wasm') {
       throw new BackendUnavailableError(
@@ -156,13 +165,19 @@ function loadTfjsNode(): TfjsNodeLoad {
 
 type WasmStart = { ok: true; info: BackendInfo } | { ok: false; reason: string };
 
-async function startWasm(): Promise<WasmStart> {
+async function startWasm(threads: number): Promise<WasmStart> {
+  const dir = findWasmDir();
   if (!wasmPathsSet) {
-    const dir = findWasmDir();
     if (!dir) return { ok: false, reason: `${WASM_SIMD_BINARY} was found neither in ${wasmDirCandidates().join(' nor in ')}` };
     // The prefix is concatenated with the file name, so it needs the trailing separator.
     tfWasm.setWasmPaths(dir.endsWith('/') ? dir : dir + '/');
     wasmPathsSet = true;
+  }
+  let threadPatch: ThreadPatch | undefined;
+  if (threads > 1 && bundledTf.findBackend('wasm') === null && dir) {
+    bundledTf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    tfWasm.setThreadsCount(threads);
+    threadPatch = patchForWasmThreads(dir);
   }
   if (!kernelsRegistered) {
     // Before setBackend: the backend runs each kernel's setup when it initialises.
@@ -176,8 +191,12 @@ async function startWasm(): Promise<WasmStart> {
   } catch (err) {
     return { ok: false, reason: firstLine(err instanceof Error ? err.message : String((err as { message?: string })?.message ?? err)) };
   } finally {
+    threadPatch?.restore();
     removeListenersAddedSince(listenersBefore);
   }
+  if (threadPatch) unrefWasmWorkers((bundledTf.backend() as tfWasm.BackendWasm).wasm);
+  const threadProblem = threadPatch?.problem();
+  if (threadProblem) return { ok: false, reason: `wasm threads could not start: ${threadProblem}; use 1 thread` };
   const simd = Boolean(await bundledTf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { ok: true, info: { name: 'wasm', tfjsVersion: bundledTf.version_core, threads: tfWasm.getThreadsCount(), simd } };
 }

@@ -23,6 +23,8 @@ export interface BenchOptions {
   batchSize: number;
   /** Timed groups per model on fast backends (the median is reported). */
   groups: number;
+  /** wasm compute threads (see BackendOptions.threads). */
+  threads?: number;
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -76,7 +78,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const entry: BackendBench = { backend, models: [] };
     report.backends.push(entry);
     try {
-      entry.info = await initBackend(backend);
+      entry.info = await initBackend(backend, opts.threads !== undefined ? { threads: opts.threads } : {});
     } catch (err) {
       if (!(err instanceof BackendUnavailableError)) throw err;
       entry.unavailable = err.message;
