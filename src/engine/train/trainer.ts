@@ -188,7 +188,8 @@ export class Trainer {
         }
         if (this.stopRequested) break;
       }
-      if (this.stopRequested) {
+      // A stop that arrives while the last epoch is being saved leaves a complete run: call it finished.
+      if (this.stopRequested && this.history.length < config.epochs) {
         status = 'stopped';
         message = this.stopMessage;
       }
