@@ -61,3 +61,26 @@ for (const theme of ['dark', 'light'] as ThemeName[]) {
     });
   }
 }
+
+test('screenshots: Add Layer quick pick and a broken file (dark)', async () => {
+  const picker = await DesignerHarness.open(browser, server, templateText('tutorial-cifar'), { theme: 'dark', width: 1440, height: 900 });
+  try {
+    await picker.page.locator('g.node').first().waitFor();
+    await picker.send({ type: 'revealNode', documentUri: picker.documentUri, nodeId: 'dense1' });
+    await picker.page.keyboard.press('a');
+    await picker.page.keyboard.type('drop');
+    await picker.page.waitForTimeout(100);
+    await picker.page.screenshot({ path: join(outDir, 'designer-quick-pick-dark.png') });
+    assert.equal(await picker.page.locator('.quick-pick-item.active .quick-pick-name').innerText(), 'Dropout');
+  } finally {
+    await picker.close();
+  }
+  const broken = await DesignerHarness.open(browser, server, templateText('tutorial-cifar').replace('"conv1",', '"conv1"'), { theme: 'dark', width: 1440, height: 900 });
+  try {
+    await broken.page.locator('.invalid-view').waitFor();
+    await broken.page.waitForTimeout(100);
+    await broken.page.screenshot({ path: join(outDir, 'designer-invalid-dark.png') });
+  } finally {
+    await broken.close();
+  }
+});

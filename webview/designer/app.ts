@@ -159,9 +159,8 @@ export class DesignerApp {
         break;
       case 'editRejected':
         if (this.pendingVersion !== null && m.baseVersion === this.pendingVersion) this.clearPending();
-        this.queue = [];
+        this.queue = []; // they were made against a model that no longer is (the host sends a fresh snapshot)
         this.showToast(m.message);
-        this.conn.post({ type: 'requestSnapshot', documentUri: m.documentUri });
         break;
       case 'revealNode':
         this.selectAndReveal(m.nodeId);
@@ -173,7 +172,8 @@ export class DesignerApp {
     const first = this.snapshot === null;
     this.snapshot = m;
     this.preview = null;
-    if (this.pendingVersion !== null && m.version > this.pendingVersion) this.clearPending();
+    // The host answers every edit with exactly one snapshot (the same version when nothing changed).
+    if (this.pendingVersion !== null && m.version >= this.pendingVersion) this.clearPending();
     this.canvas.resetDrag();
     this.derive();
     if (this.derived) {

@@ -280,6 +280,7 @@ export class Inspector {
           ? statsTable([
               ['Output', formatShape(a.outputShape)],
               ['Input', a.inputShapes.length ? a.inputShapes.map(formatShape).join(' + ') : '—'],
+              ...(node.inputs.length > 1 ? [['Inputs from', node.inputs.join(', ')] as const] : []),
               ['Parameters', a.nonTrainableParams ? `${formatCount(a.params)} (${formatCount(a.nonTrainableParams)} non-trainable)` : formatCount(a.params)],
               ['Multiply-adds', formatCompact(a.flops)],
               ['Activation memory', formatBytes(a.activationBytes)],
