@@ -5,6 +5,9 @@
  * from the CNN Studio tree (a run folder URI). Code formats are generated here (pure core code, with the
  * document's current text, so unsaved edits are included); TF.js needs a run's weights and tfjs, so it is
  * done by the CLI in a child process, like the import (which may bring TF.js weights along as a run).
+ *
+ * Both take an optional options object as second argument (format/target, out) so tests and other
+ * commands can run them without prompts; they return the written file's URI.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,6 +33,26 @@ const FORMAT_PICKS: readonly FormatPick[] = [
   { format: 'keras-json', label: 'Keras JSON (.json)', detail: 'The architecture as model.to_json() writes it; load with tf.keras.models.model_from_json.' },
   { format: 'tfjs', label: 'TF.js model (model.json + weights.bin)', detail: "A trained run's weights for tf.loadLayersModel in the browser or Node." },
 ];
+
+/** Optional second argument, for callers that know what they want (tests, other commands): no prompts. */
+export interface ExportCommandOptions {
+  format?: ExportFormat;
+  target?: vscode.Uri;
+  /** Open the exported file afterwards (default true). */
+  open?: boolean;
+}
+
+export interface ImportCommandOptions {
+  /** Where the .cnn.json goes (default: next to the file); replaced without asking. */
+  out?: vscode.Uri;
+  /** Open it in the designer afterwards (default true). */
+  open?: boolean;
+}
+
+function optionsArg<T extends object>(v: unknown): T {
+  // Tree menus pass the selection (an array) as the second argument: only a plain object is options.
+  return v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof vscode.Uri) ? (v as T) : ({} as T);
+}
 
 /** What the export command was invoked on. */
 type ExportSource = { kind: 'model'; uri: vscode.Uri } | { kind: 'run'; uri: vscode.Uri };
@@ -71,13 +94,19 @@ async function readModel(source: ExportSource): Promise<ModelFile> {
   return model;
 }
 
-async function exportCommand(extensionPath: string, arg: unknown): Promise<vscode.Uri | undefined> {
+async function exportCommand(extensionPath: string, arg: unknown, options: ExportCommandOptions): Promise<vscode.Uri | undefined> {
   const source = exportSource(arg);
   const picks = FORMAT_PICKS.map((p) =>
     p.format === 'tfjs' && source.kind === 'model' ? { ...p, description: 'needs trained weights: pick a run in the CNN Studio view' } : p,
   );
-  const picked = await vscode.window.showQuickPick(picks, { title: 'CNN Studio: Export', placeHolder: 'Export as…', matchOnDetail: true });
-  if (!picked) return undefined;
+  const picked = options.format
+    ? FORMAT_PICKS.find((p) => p.format === options.format)
+    : await vscode.window.showQuickPick(picks, { title: 'CNN Studio: Export', placeHolder: 'Export as…', matchOnDetail: true });
+  if (!picked) {
+    if (options.format) throw new UserFacingError(`Unknown export format '${String(options.format)}'. Use one of: ${FORMAT_PICKS.map((p) => p.format).join(', ')}.`);
+    return undefined;
+  }
+  const open = options.open !== false;
   if (picked.format === 'tfjs' && source.kind === 'model') {
     throw new UserFacingError('A TF.js model needs trained weights: train the model first, or run Export on a run folder in the CNN Studio view.', {
       title: 'Train Model',
@@ -88,7 +117,7 @@ async function exportCommand(extensionPath: string, arg: unknown): Promise<vscod
   const baseFolder = source.kind === 'run' ? source.uri.fsPath : dirname(source.uri.fsPath);
   const suggestion = picked.format === 'tfjs' ? join(defaultExportPath('tfjs', model.name), 'model.json') : defaultExportPath(picked.format, model.name);
   const defaultFolder = source.kind === 'run' ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? baseFolder : baseFolder;
-  const target = await vscode.window.showSaveDialog({
+  const target = options.target ?? await vscode.window.showSaveDialog({
     title: `Export ${model.name} as ${picked.label}`,
     defaultUri: vscode.Uri.file(join(defaultFolder, suggestion)),
     filters: picked.format === 'notebook' ? { Notebook: ['ipynb'] } : picked.format === 'keras' || picked.format === 'pytorch' ? { Python: ['py'] } : { JSON: ['json'] },
@@ -101,20 +130,23 @@ async function exportCommand(extensionPath: string, arg: unknown): Promise<vscod
       runCliCommand(extensionPath, ['export', source.uri.fsPath, '--to', 'tfjs', '--out', outDir]),
     );
     const modelJson = vscode.Uri.file(join(outDir, 'model.json'));
-    await vscode.window.showTextDocument(modelJson, { preview: false });
-    void vscode.window.showInformationMessage(out.trim().split('\n')[0] ?? `Exported to ${outDir}`);
+    if (open) {
+      await vscode.window.showTextDocument(modelJson, { preview: false });
+      void vscode.window.showInformationMessage(out.trim().split('\n')[0] ?? `Exported to ${outDir}`);
+    }
     return modelJson;
   }
   // The model's dataset path is relative to the model file (for a run: to the run's folder, the best we know here).
   const text = exportText(picked.format, model, codegenOptionsFor(model, baseFolder, target.fsPath));
   mkdirSync(dirname(target.fsPath), { recursive: true });
   writeFileSync(target.fsPath, text);
+  if (!open) return target;
   if (picked.format === 'notebook') await vscode.commands.executeCommand('vscode.open', target);
   else await vscode.window.showTextDocument(target, { preview: false });
   return target;
 }
 
-async function importCommand(extensionPath: string, output: vscode.OutputChannel, arg: unknown): Promise<vscode.Uri | undefined> {
+async function importCommand(extensionPath: string, output: vscode.OutputChannel, arg: unknown, options: ImportCommandOptions): Promise<vscode.Uri | undefined> {
   let file = uriOf(arg);
   if (!file) {
     const picked = await vscode.window.showOpenDialog({
@@ -125,8 +157,8 @@ async function importCommand(extensionPath: string, output: vscode.OutputChannel
     file = picked?.[0];
   }
   if (!file) return undefined;
-  const out = defaultImportPath(file.fsPath);
-  if (existsSync(out)) {
+  const out = options.out?.fsPath ?? defaultImportPath(file.fsPath);
+  if (!options.out && existsSync(out)) {
     const replace = 'Replace';
     const answer = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(out)} already exists. Replace it with the imported model?`, { modal: true }, replace);
     if (answer !== replace) return undefined;
@@ -138,6 +170,7 @@ async function importCommand(extensionPath: string, output: vscode.OutputChannel
   output.appendLine(report.trimEnd());
   output.appendLine('');
   const outUri = vscode.Uri.file(out);
+  if (options.open === false) return outUri;
   await vscode.commands.executeCommand('vscode.openWith', outUri, DESIGNER_VIEW_TYPE);
   const warnings = report.split('\n').filter((l) => l.startsWith('warning:')).length;
   const showReport = 'Show Report';
@@ -148,10 +181,10 @@ async function importCommand(extensionPath: string, output: vscode.OutputChannel
 }
 
 /** A command whose errors become messages (user-facing ones as they are). */
-function command(id: string, run: (arg: unknown) => Promise<unknown>, output: vscode.OutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (arg: unknown) => {
+function command(id: string, run: (arg: unknown, options: unknown) => Promise<unknown>, output: vscode.OutputChannel): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (arg: unknown, options: unknown) => {
     try {
-      return await run(arg);
+      return await run(arg, options);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       output.appendLine(`${id}: ${err instanceof Error && err.stack && !isUserFacing(err) ? err.stack : message}`);
@@ -170,7 +203,7 @@ export function registerExportImportCommands(context: vscode.ExtensionContext): 
   const extensionPath = context.extensionUri.fsPath;
   context.subscriptions.push(
     output,
-    command('cnnStudio.export', (arg) => exportCommand(extensionPath, arg), output),
-    command('cnnStudio.import', (arg) => importCommand(extensionPath, output, arg), output),
+    command('cnnStudio.export', (arg, options) => exportCommand(extensionPath, arg, optionsArg<ExportCommandOptions>(options)), output),
+    command('cnnStudio.import', (arg, options) => importCommand(extensionPath, output, arg, optionsArg<ImportCommandOptions>(options)), output),
   );
 }
