@@ -244,7 +244,8 @@ export interface RunControlParams {
 }
 
 export interface RunControlResult {
-  readonly runId: string;
+  /** Null when `stop` cancelled a run that was still starting (loading data), before it had an id. */
+  readonly runId: string | null;
   readonly status: RunStatus;
 }
 
@@ -440,5 +441,6 @@ export type EngineErrorCode =
   | 'run-not-found'
   | 'backend'
   | 'timeout'
+  | 'cancelled'
   | 'disposed'
   | 'internal';

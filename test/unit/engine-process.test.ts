@@ -131,6 +131,18 @@ describe('engine process over IPC', () => {
     assert.equal(rec.epochsCompleted, done + 1);
   });
 
+  it('stop while a run is still starting cancels it without leaving a run folder', async () => {
+    const { client } = startEngine();
+    const before = listRuns(root).length;
+    const starting = client.startTraining({ modelPath, dataDir: data, runsRoot: root, overrides: { backend: 'wasm' } });
+    // A fresh engine spends a while starting the wasm backend and decoding: the stop lands in that time.
+    const stopped = await client.stop();
+    assert.deepEqual(stopped, { runId: null, status: 'stopped' });
+    await assert.rejects(starting, (e: unknown) => e instanceof RpcError && e.code === 'cancelled' && e.userFacing);
+    assert.equal(listRuns(root).length, before);
+    assert.equal((await client.status()).currentRun, null);
+  });
+
   it('answers bad requests with user-facing typed errors', async () => {
     const { client } = startEngine();
     await assert.rejects(client.evaluate({ runDir: root }), (e: unknown) => e instanceof RpcError && e.userFacing && /not a run folder/.test(e.message));

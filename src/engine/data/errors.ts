@@ -16,6 +16,11 @@ export class EngineUserError extends Error {
   }
 }
 
+/** Thrown when the user cancels a run while it is still starting (loading data, building). */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new EngineUserError('cancelled', 'Training was stopped before it started; nothing was written.');
+}
+
 export class DatasetError extends EngineUserError {
   constructor(message: string, code: 'dataset' | 'shape-mismatch' = 'dataset') {
     super(code, message);

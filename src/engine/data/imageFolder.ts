@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { SkippedFile } from '../../protocol/engine';
 import type { ImageSet, ImageShape, RawDataset } from './dataset';
 import { sampleBytes } from './dataset';
-import { DatasetError } from './errors';
+import { DatasetError, throwIfCancelled } from './errors';
 import { decodeSmallPng } from './pngFast';
 import { forEachConcurrent } from './pool';
 
@@ -99,6 +99,8 @@ export interface DecodeOptions {
   /** Decodes in flight at once. */
   readonly concurrency?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops decoding early (the caller then throws); see `throwIfCancelled`. */
+  readonly signal?: AbortSignal;
 }
 
 /** Decodes and resizes every file into one uint8 buffer; failures are returned, not thrown. */
@@ -130,7 +132,8 @@ export async function decodeImages(files: readonly string[], labels: readonly nu
     } finally {
       if (opts.onProgress && ++done % 256 === 0) opts.onProgress(done, files.length);
     }
-  });
+  }, opts.signal);
+  throwIfCancelled(opts.signal);
   // Compact: drop the failed slots so the set has no holes.
   const keep = files.length - skipped.length;
   const outPixels = keep === files.length ? pixels : new Uint8Array(keep * bytes);

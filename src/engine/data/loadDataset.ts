@@ -25,6 +25,7 @@ export interface LoadDatasetOptions {
   readonly validationSplit: number;
   readonly seed: number;
   readonly onProgress?: (message: string, fraction: number | null) => void;
+  readonly signal?: AbortSignal;
 }
 
 /** Which format a path holds, by looking at it. */
@@ -71,6 +72,7 @@ export async function loadRawDataset(ref: DatasetReference | undefined, modelDir
       return loadImageFolder(path, {
         shape,
         validationDir: validationPath,
+        signal: opts.signal,
         onProgress: (done, total) => opts.onProgress?.(`Decoded ${done}/${total} images`, done / total),
       });
     case 'mnistIdx': {

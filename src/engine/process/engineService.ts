@@ -38,7 +38,8 @@ interface ProbeCache {
 
 export class EngineService {
   private current: CurrentRun | null = null;
-  private starting = false;
+  /** Set while a run is starting (backend, data, model); aborting it cancels the start. */
+  private starting: AbortController | null = null;
   private probeCache: ProbeCache | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
@@ -49,26 +50,33 @@ export class EngineService {
         if (this.current || this.starting) {
           throw new EngineUserError('busy', `A training run is already going (${this.current?.prepared.started.runDir ?? 'starting'}). Stop it first, or wait for it to finish.`);
         }
-        this.starting = true;
+        const starting = new AbortController();
+        this.starting = starting;
         try {
           this.dropProbeCache();
-          const prepared = await prepareTraining(params, { emit: this.emit });
+          const prepared = await prepareTraining(params, { emit: this.emit, signal: starting.signal });
           const done = runPrepared(prepared).finally(() => {
             if (this.current?.prepared === prepared) this.current = null;
           });
           this.current = { prepared, done };
           return prepared.started;
         } finally {
-          this.starting = false;
+          this.starting = null;
         }
       },
       pause: (p) => this.control(p.runId, (t) => t.pause()),
       resume: (p) => this.control(p.runId, (t) => t.resume()),
-      stop: (p) =>
-        this.control(p.runId, (t) => {
+      stop: (p) => {
+        if (!this.current && this.starting && p.runId === undefined) {
+          // Still loading data or building: cancel the start; startTraining then rejects with 'cancelled'.
+          this.starting.abort();
+          return { runId: null, status: 'stopped' };
+        }
+        return this.control(p.runId, (t) => {
           t.stop();
-          return 'running';
-        }),
+          return t.status;
+        });
+      },
       evaluate: async (p) => evaluateRun(await this.tf(), p, (message) => this.emit({ type: 'progress', runId: null, phase: 'evaluating', message, fraction: null })),
       predict: async (p) => predictImages(await this.tf(), p),
       activations: (p) => this.activations(p),

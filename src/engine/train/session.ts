@@ -15,7 +15,7 @@ import { getTf, initBackend } from '../backend/selectBackend';
 import type { Tf } from '../backend/tfNamespace';
 import { loadDataset } from '../data/loadDataset';
 import type { LoadedDataset } from '../data/dataset';
-import { EngineUserError } from '../data/errors';
+import { EngineUserError, throwIfCancelled } from '../data/errors';
 import { buildTfModel } from '../model/buildTfModel';
 import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
 import { ensureDir, newRunDir, readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
@@ -87,6 +87,8 @@ function backendRecord(info: EngineBackendInfo): EngineBackendInfo {
 
 export interface PrepareHooks {
   readonly emit: (event: EngineEvent) => void;
+  /** Aborting it while the run is starting cancels it (nothing is written). */
+  readonly signal?: AbortSignal;
 }
 
 export async function prepareTraining(params: StartTrainingParams, hooks: PrepareHooks): Promise<PreparedRun> {
@@ -128,6 +130,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   const backend = backendRecord(await initBackend(settings.backend));
   if (backend.fallbackReason) log('info', `Backend ${backend.name} (${backend.fallbackReason}).`);
   const tf: Tf = getTf();
+  throwIfCancelled(hooks.signal);
 
   const inputShape = modelInputShape(model);
   const modelDir = continuing ? dirname(priorConfig!.modelPath) : dirname(modelPath);
@@ -138,7 +141,9 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     validationSplit: settings.validationSplit,
     seed: settings.seed,
     onProgress: (message, fraction) => emit({ type: 'progress', runId: null, phase: 'loadingData', message, fraction }),
+    signal: hooks.signal,
   });
+  throwIfCancelled(hooks.signal);
   for (const w of dataset.summary.warnings) log('warn', w);
   if (dataset.summary.numTrain === 0) throw new ConfigError('There are no training samples after the validation split. Lower training.validationSplit or add data.');
   if (priorConfig && priorConfig.classNames.join('\n') !== dataset.classNames.join('\n')) {
@@ -178,6 +183,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     emit({ type: 'progress', runId, phase: 'building', message: 'Building the model', fraction: null });
     tfModel = buildTfModel(tf, runModel);
     if (continuing) loadCheckpoint(tf, tfModel, join(runDir, RUN_FILES.last));
+    throwIfCancelled(hooks.signal);
   } catch (err) {
     release();
     throw err;
