@@ -6,7 +6,7 @@
  * `params` (and unknown layer types) do not stop loading; `analyzeModel` reports them on the node, so
  * the designer can still show the rest of the model. Other schema errors return `model: null`.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from './diagnostics';
 import {
   CURRENT_FORMAT_VERSION,
@@ -18,24 +18,14 @@ import {
 } from './format';
 import { jsonErrorOffset } from './jsonErrorOffset';
 import { isJsonObject, migrateToCurrent, type JsonObject } from './migrations';
-import { buildModelSchema, EDITOR_ONLY_KEYWORDS } from './schema';
+// Compiled ahead of time from buildModelSchema() (scripts/gen-schema.ts): no code generation at run time.
+import { validate as validateModelSchema } from './generated/modelSchemaValidator';
 
 export { serializeModel } from './serialize';
 
 export interface ParseResult {
   model: ModelFile | null;
   diagnostics: Diagnostic[];
-}
-
-let validator: ValidateFunction | undefined;
-
-function getValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    ajv.addVocabulary([...EDITOR_ONLY_KEYWORDS]);
-    validator = ajv.compile(buildModelSchema());
-  }
-  return validator;
 }
 
 function own(o: JsonObject, key: string): unknown {
@@ -289,7 +279,7 @@ function parseUnchecked(text: string): ParseResult {
     for (const n of own(doc, 'nodes') as unknown[]) if (isJsonObject(n) && own(n, 'params') === undefined) n['params'] = {};
   }
 
-  const validate = getValidator();
+  const validate = validateModelSchema;
   let fatal = false;
   if (!validate(doc)) {
     const seen = new Set<string>();

@@ -7,13 +7,23 @@
 import * as vscode from 'vscode';
 import type { OutputLog } from './outputLog';
 import { isUserFacing, UserFacingError } from './userFacingError';
+import { requireTrustedWorkspace } from './workspaceTrust';
 
 /** Command arguments come from VS Code untyped; each handler declares what it accepts and checks it. */
 type CommandHandler = (...args: never[]) => unknown;
 
-export function registerFailableCommand(id: string, handler: CommandHandler, log: OutputLog): vscode.Disposable {
+export interface FailableCommandOptions {
+  /**
+   * The command runs code over the folder's files (training, evaluation, prediction, the engine
+   * process): in an untrusted folder it refuses with a message naming this action, e.g. "Training".
+   */
+  readonly requiresTrust?: string;
+}
+
+export function registerFailableCommand(id: string, handler: CommandHandler, log: OutputLog, options: FailableCommandOptions = {}): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
+      if (options.requiresTrust) requireTrustedWorkspace(options.requiresTrust);
       return await (handler as (...a: unknown[]) => unknown)(...args);
     } catch (err) {
       reportCommandError(id, err, log);

@@ -20,8 +20,9 @@ import { registerFailableCommand } from './failableCommand';
 import { registerExportImportCommands } from './exportImport';
 import { MODEL_FILE_GLOB } from './model/modelFiles';
 import { OutputLog } from './outputLog';
+import { registerTrainingFeatures, TRAINING_COMMANDS } from './training';
 import { ActiveModelTracker } from './sidebar/activeModel';
-import { SIDEBAR_VIEW_ID, SidebarViewProvider, type TrainingStatusSource } from './sidebar/sidebarViewProvider';
+import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebar/sidebarViewProvider';
 import { MODELS_VIEW_ID, ModelsTreeProvider } from './tree/modelsTreeProvider';
 import type { SidebarStateMessage } from '../protocol/sidebar';
 
@@ -29,8 +30,6 @@ import type { SidebarStateMessage } from '../protocol/sidebar';
 export interface CnnStudioApi {
   /** Adds a button to every designer's toolbar (training, export…); dispose to remove it. */
   registerDesignerCommand(info: DesignerCommandInfo): vscode.Disposable;
-  /** Shows Train / Pause / Stop and the run status in the side bar; dispose to hide them. */
-  setTrainingStatusSource(source: TrainingStatusSource): vscode.Disposable;
   /** For extension-host tests: the open designers and the messages they exchange with their webviews. */
   readonly testing: {
     /** The side bar's last state, and its message handler (as if the view had posted). */
@@ -78,17 +77,33 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
     command('cnnStudio.models.delete', (item: unknown, confirm?: unknown) => deleteTreeEntry(item, tree, confirm !== false)),
   );
 
+  const registerDesignerCommand = (info: DesignerCommandInfo): vscode.Disposable => {
+    toolbarCommands.push(info);
+    return new vscode.Disposable(() => {
+      const at = toolbarCommands.indexOf(info);
+      if (at >= 0) toolbarCommands.splice(at, 1);
+    });
+  };
+
+  // Features built in their own folders register themselves here.
   registerExportImportCommands(context);
+  const training = registerTrainingFeatures(context, {
+    log,
+    activeDesignerUri: () => designers.activeDocumentUri(),
+    revealLayerInDesigner: (uri, layerId) => void designers.revealNode(uri, layerId).catch((err: unknown) => log.error('reveal layer', err)),
+  });
+  context.subscriptions.push(
+    sidebar.setTrainingSource(training.status),
+    // The explorer passes the image first; the training command takes (run, image) and asks for the run.
+    command('cnnStudio.predictImageFile', (image: unknown) => vscode.commands.executeCommand(TRAINING_COMMANDS.predictImage, undefined, image)),
+  );
+  // The designer's toolbar offers Train only where training is allowed (trusted folders).
+  const trainButton: DesignerCommandInfo = { id: TRAINING_COMMANDS.train, title: 'Train', icon: 'play' };
+  if (vscode.workspace.isTrusted) context.subscriptions.push(registerDesignerCommand(trainButton));
+  else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => context.subscriptions.push(registerDesignerCommand(trainButton))));
 
   return {
-    registerDesignerCommand(info) {
-      toolbarCommands.push(info);
-      return new vscode.Disposable(() => {
-        const at = toolbarCommands.indexOf(info);
-        if (at >= 0) toolbarCommands.splice(at, 1);
-      });
-    },
-    setTrainingStatusSource: (source) => sidebar.setTrainingSource(source),
+    registerDesignerCommand,
     testing: {
       sidebarState: () => sidebar.lastState,
       sidebarReceive: (raw) => sidebar.receive(raw),

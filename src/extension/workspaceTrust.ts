@@ -9,7 +9,7 @@ import { UserFacingError } from './userFacingError';
 export function requireTrustedWorkspace(action: string): void {
   if (vscode.workspace.isTrusted) return;
   throw new UserFacingError(
-    `${action} is disabled because this folder is not trusted. Designing and validating models still work; to ${action.toLowerCase()}, trust the folder.`,
+    `${action} is disabled because this folder is not trusted (it runs the training engine on the folder's files). Designing and validating models still work; trust the folder to use ${action.toLowerCase()}.`,
     { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
   );
 }

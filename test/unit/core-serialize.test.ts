@@ -11,7 +11,7 @@ import { parseModelText } from '../../src/core/loader';
 import { buildModelSchema, EDITOR_ONLY_KEYWORDS } from '../../src/core/schema';
 import { serializeModel } from '../../src/core/serialize';
 import { createModelFromTemplate, TEMPLATES } from '../../src/core/templates';
-import { schemaFileText, SCHEMA_PATH } from '../../scripts/gen-schema';
+import { schemaFileText, SCHEMA_PATH, validatorFileText, VALIDATOR_PATH } from '../../scripts/gen-schema';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cnn-serialize-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -88,6 +88,10 @@ test('changing one layer is a one-hunk git diff', () => {
 
 test('the committed media/schema file is what buildModelSchema generates (run npm run -s gen:schema)', () => {
   assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), schemaFileText());
+});
+
+test('the committed precompiled validator is what ajv generates from buildModelSchema (run npm run -s gen:schema)', () => {
+  assert.equal(readFileSync(VALIDATOR_PATH, 'utf8'), validatorFileText());
 });
 
 test('every template is valid against the full JSON Schema (including per-layer params)', () => {

@@ -65,7 +65,8 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     activeDesignerUri: services.activeDesignerUri,
     revealLayerInDesigner: services.revealLayerInDesigner,
   });
-  const command = (id: string, handler: (...args: never[]) => unknown) => registerFailableCommand(id, handler, services.log);
+  // Every training command runs or reads the engine's work on the folder's files: trusted folders only.
+  const command = (id: string, handler: (...args: never[]) => unknown) => registerFailableCommand(id, handler, services.log, { requiresTrust: 'Training' });
   const T = TRAINING_COMMANDS;
   context.subscriptions.push(
     panel,

@@ -31,9 +31,12 @@ export class ModelItem extends vscode.TreeItem {
 export class RunItem extends vscode.TreeItem {
   readonly kind = 'run' as const;
   readonly uri: vscode.Uri;
+  /** Training commands (open in dashboard, evaluate) take `{ runDir }`. */
+  readonly runDir: string;
   constructor(readonly run: FoundRun) {
     super(run.record.runId, vscode.TreeItemCollapsibleState.None);
     this.uri = vscode.Uri.file(run.runDir);
+    this.runDir = run.runDir;
     this.resourceUri = this.uri;
     this.contextValue = 'cnnStudio.run';
     this.description = describeRun(run.record);

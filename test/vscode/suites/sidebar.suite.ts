@@ -20,6 +20,7 @@ export function registerSidebarSuite(): void {
         return s?.model?.documentUri === uri.toString() ? s : undefined;
       });
       assert.equal(state.model?.content.kind, 'model');
+      assert.equal(state.training?.state, 'idle', 'the training feature drives the Train button (trusted folder)');
       const document = await vscode.workspace.openTextDocument(uri);
 
       await api.testing.sidebarReceive({ type: 'setSetting', documentUri: uri.toString(), baseVersion: document.version, setting: 'epochs', value: 3 });
