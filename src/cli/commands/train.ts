@@ -139,7 +139,7 @@ export const trainCommand: CliCommand = {
         ...(out ? { runDir: resolve(out) } : {}),
         ...(continueFrom ? { continueFrom } : {}),
       },
-      { emit: (e) => printEvent(e, io, json, bar) },
+      { emit: (e) => printEvent(e, io, json, bar), signal: io.signal },
     );
     const onAbort = () => prepared.trainer.stop('Stopped with Ctrl+C.');
     io.signal.addEventListener('abort', onAbort);
