@@ -105,7 +105,7 @@ describe('engine process over IPC', () => {
     await client.stop();
     const finished = await client.waitFor(isType('runFinished'), 10_000);
     assert.equal(finished.status, 'stopped');
-    assert.ok(Date.now() - t0 < 3000, `stop took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
     assert.ok(finished.epochsCompleted >= 1 && finished.epochsCompleted < 40);
     const rec = readRun(started.runDir).record;
     assert.equal(rec.status, 'stopped');
