@@ -70,7 +70,7 @@ after(async () => {
 describe('engine process over IPC', () => {
   let stoppedRun: string;
 
-  it('pauses, resumes and stops within a batch; the stopped run is kept', async () => {
+  it('pauses, resumes and stops within a batch; the stopped run is kept', async (t) => {
     const { client, events } = startEngine();
     const started = await client.startTraining({ modelPath, dataDir: data, runsRoot: root, overrides: { backend: 'wasm', batchEventIntervalMs: 0 } });
     assert.equal(started.backend.name, 'wasm');
@@ -106,6 +106,7 @@ describe('engine process over IPC', () => {
     const finished = await client.waitFor(isType('runFinished'), 10_000);
     assert.equal(finished.status, 'stopped');
     assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
+    t.diagnostic(`stop -> runFinished in ${Date.now() - t0} ms`);
     assert.ok(finished.epochsCompleted >= 1 && finished.epochsCompleted < 40);
     const rec = readRun(started.runDir).record;
     assert.equal(rec.status, 'stopped');
