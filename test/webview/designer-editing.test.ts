@@ -141,4 +141,62 @@ describe('designer editing', () => {
     await h.idle();
     assert.deepEqual(h.messagesOf('runCommand'), [{ type: 'runCommand', documentUri: h.documentUri, command: 'cnnStudio.train' }]);
   });
+
+  test('left/right arrows move between sibling branches', async () => {
+    const h = await openModel(twoBranchText());
+    // dagre decides which branch goes on which side
+    const xLeft = (await node(h, 'left').boundingBox())!.x;
+    const xRight = (await node(h, 'right').boundingBox())!.x;
+    const [west, east] = xLeft < xRight ? ['left', 'right'] : ['right', 'left'];
+    await nodeLocatorFocus(h, west);
+    const focused = () => h.page.evaluate<string | null>(`document.activeElement?.getAttribute('data-id') ?? null`);
+    await h.page.keyboard.press('ArrowRight');
+    assert.equal(await focused(), east);
+    await h.page.keyboard.press('ArrowLeft');
+    assert.equal(await focused(), west);
+    await h.page.keyboard.press('ArrowUp');
+    assert.equal(await focused(), 'input');
+    await h.page.keyboard.press('ArrowDown');
+    assert.ok(['left', 'right'].includes((await focused())!));
+  });
+
+  test('the palette search filters by name and category; Enter adds the first match', async () => {
+    const h = await openModel(templateText('tutorial-cifar'));
+    await node(h, 'conv3').click();
+    const search = h.page.locator('.palette-search');
+    await search.fill('global');
+    const names = await h.page.locator('.palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    assert.deepEqual(names, ['GlobalAveragePooling2D', 'GlobalMaxPooling2D']);
+    await search.press('Enter');
+    await h.waitForEdits(1);
+    const edit = lastEdit(h);
+    assert.ok(edit.kind === 'addNode' && edit.node.type === 'GlobalAveragePooling2D');
+    assert.deepEqual(edit.kind === 'addNode' && edit.insertOnEdge, { from: 'conv3', to: 'pool3' });
+    await search.fill('zzz');
+    await h.page.locator('.palette-empty', { hasText: 'No layer matches' }).waitFor();
+  });
+
+  test('dropping a layer on empty canvas adds it unconnected where it was dropped', async () => {
+    const h = await openModel(templateText('tutorial-cifar'));
+    const canvas = await h.page.locator('.canvas-svg').boundingBox();
+    assert.ok(canvas);
+    await h.page.locator('.palette-item[data-type="Dense"]').dragTo(h.page.locator('.canvas-svg'), {
+      targetPosition: { x: canvas.width - 150, y: 200 },
+    });
+    await h.waitForEdits(1);
+    const edit = lastEdit(h);
+    assert.ok(edit.kind === 'addNode' && edit.node.type === 'Dense');
+    if (edit.kind !== 'addNode') return;
+    assert.deepEqual(edit.node.inputs, []);
+    assert.ok(edit.node.position, 'it stays where it was dropped');
+    assert.equal(edit.insertOnEdge, undefined);
+    await node(h, edit.node.id).waitFor();
+    // an unconnected layer is a problem the designer shows
+    await h.waitForExpression(`document.querySelector('g.node[data-id="${edit.node.id}"]').getAttribute('class').includes('problem-')`);
+  });
 });
+
+async function nodeLocatorFocus(h: Awaited<ReturnType<typeof openModel>>, id: string): Promise<void> {
+  await node(h, id).click();
+  await h.waitForExpression(`document.activeElement?.getAttribute('data-id') === ${JSON.stringify(id)}`);
+}

@@ -358,6 +358,10 @@ export class GraphCanvas {
     );
 
     this.svg.addEventListener('pointerdown', (e) => this.onPointerDown(e));
+    // Pointer capture sends the mousedown to the <svg>, and a click re-draws the node it lands on, so
+    // the browser's own focusing would pick the wrong element: focus is moved explicitly instead
+    // (to the redrawn node, or the canvas).
+    this.svg.addEventListener('mousedown', (e) => e.preventDefault());
     this.svg.addEventListener('pointermove', (e) => this.onPointerMove(e));
     this.svg.addEventListener('pointerup', (e) => this.onPointerUp(e));
     this.svg.addEventListener('pointercancel', () => this.cancelGesture());
@@ -438,6 +442,7 @@ export class GraphCanvas {
     }
     const edgeEl = target.closest('g.edge');
     if (edgeEl) {
+      this.svg.focus({ preventScroll: true });
       this.callbacks.selectEdge(edgeEl.getAttribute('data-from')!, edgeEl.getAttribute('data-to')!);
       return;
     }
