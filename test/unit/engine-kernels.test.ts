@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { getTf } from '../../src/engine/backend/selectBackend';
 import { setFilterGradMethod, type FilterGradMethod } from '../../src/engine/backend/kernels/conv2dBackpropFilter';
+import { setInputGradMethod, type InputGradMethod } from '../../src/engine/backend/kernels/conv2dBackpropInput';
 import { closeEnough, compareBackends, ensureWasm, values } from './engine-kernels.helpers';
 
 type Pad = 'same' | 'valid';
@@ -31,13 +32,18 @@ const CONV_CASES: Array<[[number, number, number, number], [number, number, numb
   [[4, 6, 6, 1], [1, 1, 1, 3], 1, 'valid'],
 ];
 
-test('Conv2DBackpropFilter and Conv2DBackpropInput match cpu (both filter-gradient methods)', async () => {
+test('Conv2DBackpropFilter and Conv2DBackpropInput match cpu (every method of each)', async () => {
   await ensureWasm();
   const tf = getTf();
-  const methods: Array<FilterGradMethod | undefined> = ['im2col', 'tconv', undefined];
+  const methods: Array<[FilterGradMethod | undefined, InputGradMethod | undefined]> = [
+    ['im2col', 'col2im'],
+    ['tconv', 'fullconv'],
+    [undefined, undefined],
+  ];
   try {
-    for (const method of methods) {
+    for (const [method, inputMethod] of methods) {
       setFilterGradMethod(method);
+      setInputGradMethod(inputMethod);
       for (const [xs, fs, s, p] of CONV_CASES) {
         const d = await compareBackends(() => {
           const x = t4(xs, 1);
@@ -51,30 +57,35 @@ test('Conv2DBackpropFilter and Conv2DBackpropInput match cpu (both filter-gradie
     }
   } finally {
     setFilterGradMethod(undefined);
+    setInputGradMethod(undefined);
   }
 });
 
 test('Conv2DTranspose forward and gradients (Conv2DBackpropInput as the forward op) match cpu', async () => {
   await ensureWasm();
   const tf = getTf();
-  for (const [ys, fs, s, p] of [
-    [[2, 5, 5, 4], [3, 3, 3, 4], 2, 'same'],
-    [[2, 4, 6, 3], [4, 4, 2, 3], 2, 'valid'],
-    [[1, 3, 3, 2], [3, 3, 5, 2], 3, 'valid'],
-  ] as Array<[[number, number, number, number], [number, number, number, number], number, Pad]>) {
-    const outH = p === 'same' ? ys[1] * s : (ys[1] - 1) * s + fs[0];
-    const outW = p === 'same' ? ys[2] * s : (ys[2] - 1) * s + fs[1];
-    const outShape: [number, number, number, number] = [ys[0], outH, outW, fs[2]];
-    const d = await compareBackends(() => {
-      const y = t4(ys, 4);
-      const f = t4(fs, 5);
-      const r = tf.tensor(values(outShape.reduce((a, b) => a * b, 1), 6), outShape);
-      const fwd = tf.conv2dTranspose(y, f, outShape, s, p);
-      const [dy, df] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as Tensor4D, b as Tensor4D, outShape, s, p), r)))([y, f]);
-      return [fwd, dy!, df!];
-    });
-    assert.ok(closeEnough(d), `transpose y=${ys} f=${fs} s=${s} ${p}: max err ${d.maxAbsErr}`);
+  for (const method of ['col2im', 'fullconv'] as const) {
+    setInputGradMethod(method);
+    for (const [ys, fs, s, p] of [
+      [[2, 5, 5, 4], [3, 3, 3, 4], 2, 'same'],
+      [[2, 4, 6, 3], [4, 4, 2, 3], 2, 'valid'],
+      [[1, 3, 3, 2], [3, 3, 5, 2], 3, 'valid'],
+    ] as Array<[[number, number, number, number], [number, number, number, number], number, Pad]>) {
+      const outH = p === 'same' ? ys[1] * s : (ys[1] - 1) * s + fs[0];
+      const outW = p === 'same' ? ys[2] * s : (ys[2] - 1) * s + fs[1];
+      const outShape: [number, number, number, number] = [ys[0], outH, outW, fs[2]];
+      const d = await compareBackends(() => {
+        const y = t4(ys, 4);
+        const f = t4(fs, 5);
+        const r = tf.tensor(values(outShape.reduce((a, b) => a * b, 1), 6), outShape);
+        const fwd = tf.conv2dTranspose(y, f, outShape, s, p);
+        const [dy, df] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as Tensor4D, b as Tensor4D, outShape, s, p), r)))([y, f]);
+        return [fwd, dy!, df!];
+      });
+      assert.ok(closeEnough(d), `transpose ${method} y=${ys} f=${fs} s=${s} ${p}: max err ${d.maxAbsErr}`);
+    }
   }
+  setInputGradMethod(undefined);
 });
 
 test('Depthwise conv gradients match cpu (multipliers 1-3, strides 1-2, same/valid)', async () => {

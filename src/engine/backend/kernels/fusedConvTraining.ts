@@ -5,11 +5,13 @@
  * recorded (unless the activation is linear): Conv2D, Add, Relu forward and Step, Multiply, Sum backward,
  * each a pass over a full activation tensor. Here, on wasm only, the fused kernel runs forward and gets a
  * registered gradient: the relu mask comes from the saved output (y > 0 exactly where the pre-activation
- * is > 0), the bias gradient is a leading-axes sum, and each input's gradient is computed only if asked
- * for (a first layer's input gradient is never needed).
+ * is > 0) and is applied in the same pass that sums the bias gradient, and each input's gradient is
+ * computed only if asked for (a first layer's input gradient is never needed). The gradient runs only
+ * on wasm: the patched `tf.fused.conv2d` routes to FusedConv2D in training only there.
  */
 import type { FusedConv2DAttrs, NamedAttrMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../tfNamespace';
+import { RELU_BIAS_GRAD } from './reluBiasGrad';
 
 type FusedConvArgs = Parameters<Tf['fused']['conv2d']>[0];
 
@@ -31,12 +33,14 @@ export function enableFusedConvTraining(tf: Tf): void {
         if (a.activation !== 'relu' && a.activation !== 'linear') {
           throw new Error(`FusedConv2D gradient: activation '${a.activation}' is not supported`);
         }
-        const dyAct: Tensor4D = a.activation === 'relu' ? tf.mul(g, tf.step(y)) : g;
+        // relu: mask and bias gradient in one pass (our wasm kernel); linear: dy as it is.
+        const [dyAct, dBias] =
+          a.activation === 'relu' ? (engine.runKernel(RELU_BIAS_GRAD, { dy: g, y }, {}) as [Tensor4D, Tensor]) : [g, tf.sum(g, [0, 1, 2])];
         const common = { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dimRoundingMode: a.dimRoundingMode };
         return {
           x: () => engine.runKernel('Conv2DBackpropInput', { dy: dyAct, filter: w }, { ...common, inputShape: x.shape }) as Tensor,
           filter: () => engine.runKernel('Conv2DBackpropFilter', { x, dy: dyAct }, { ...common, filterShape: w.shape }) as Tensor,
-          bias: () => tf.sum(dyAct, [0, 1, 2]),
+          bias: () => dBias,
         };
       },
     });

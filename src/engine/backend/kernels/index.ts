@@ -9,6 +9,7 @@
  *   replaced (slow):                            Conv2DBackpropInput, Sum over leading axes, Identity (copy),
  *                                               BatchMatMul with transposed operands
  *   fused:                                      conv + bias + relu forward and backward while training
+ *                                               (CnnStudioReluBiasGrad: relu mask + bias gradient in one pass)
  */
 import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import type {
@@ -25,6 +26,7 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwiseConv
 import { enableFusedConvTraining } from './fusedConvTraining';
 import { identityKernel } from './identity';
 import { maxPoolGrad } from './maxPoolGrad';
+import { makeReluBiasGradKernel, RELU_BIAS_GRAD } from './reluBiasGrad';
 import { makeSumKernel } from './sumLeadingAxes';
 import { makeKit, type WasmKit } from './wasmKernelKit';
 
@@ -76,6 +78,7 @@ export function registerTrainingKernels(tf: Tf): void {
   put('Sum', makeSumKernel(kitFor, natives.get('Sum')!));
   put('Identity', identityKernel);
   put('BatchMatMul', makeBatchMatMulKernel(kitFor, natives.get('BatchMatMul')!));
+  put(RELU_BIAS_GRAD, makeReluBiasGradKernel(kitFor));
   enableFusedConvTraining(tf);
   registered = true;
 }

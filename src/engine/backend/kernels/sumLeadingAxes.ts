@@ -18,7 +18,12 @@ export function sumLeadingAxes(kit: WasmKit, x: TensorInfo, attrs: SumAttrs): Te
   const M = util.sizeFromShape(x.shape.slice(0, k));
   const outShape = attrs.keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k);
   const out = kit.output(outShape);
-  const X = kit.f32(x);
+  kit.f32(out).set(sumRows(kit.f32(x), M, C));
+  return out;
+}
+
+/** Column sums of X viewed as [M, C], accumulated in float64. */
+export function sumRows(X: Float32Array, M: number, C: number): Float64Array {
   const acc = new Float64Array(C);
   const M4 = M - (M % 4);
   let o = 0;
@@ -27,8 +32,7 @@ export function sumLeadingAxes(kit: WasmKit, x: TensorInfo, attrs: SumAttrs): Te
     for (let c = 0; c < C; c++) acc[c] += X[o + c]! + X[o + C + c]! + (X[o + 2 * C + c]! + X[o + 3 * C + c]!);
   }
   for (let i = M4; i < M; i++, o += C) for (let c = 0; c < C; c++) acc[c] += X[o + c]!;
-  kit.f32(out).set(acc);
-  return out;
+  return acc;
 }
 
 /** Sum kernel: the fast path above, else wasm's own Sum. */
