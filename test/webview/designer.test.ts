@@ -197,12 +197,23 @@ describe('designer webview', () => {
   test('an empty model offers to add an Input layer', async () => {
     const h = await openDesigner(modelText('empty', []));
     await h.page.locator('.empty-view').waitFor();
+    assert.equal(await h.page.locator('vscode-button[data-action="fit"]').count(), 0, 'no zoom buttons without a graph');
     await h.page.locator('vscode-button[data-action="add-input"]').click();
     await h.waitForEdits(1);
     const edit = lastEdit(h);
     assert.ok(edit.kind === 'addNode' && edit.node.type === 'Input' && edit.node.inputs.length === 0);
     await h.page.locator('g.node[data-type="Input"]').waitFor();
     assert.equal(await h.page.locator('.empty-view').count(), 0);
+  });
+
+  test('an empty model takes a layer dragged from the palette onto the canvas', async () => {
+    const h = await openDesigner(modelText('empty', []));
+    await h.page.locator('.empty-view').waitFor();
+    await h.page.locator('.palette-item[data-type="Input"]').dragTo(h.page.locator('.canvas-svg'), { targetPosition: { x: 300, y: 600 } });
+    await h.waitForEdits(1);
+    const edit = lastEdit(h);
+    assert.ok(edit.kind === 'addNode' && edit.node.type === 'Input' && edit.node.position !== undefined);
+    await h.page.locator('g.node[data-type="Input"]').waitFor();
   });
 
   test('selection and zoom survive a reload (vscode.setState)', async () => {

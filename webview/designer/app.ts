@@ -334,12 +334,14 @@ export class DesignerApp {
     const right = h('div', { class: 'toolbar-group' });
     if (snap.content.kind === 'model') {
       if (!this.readOnly) right.append(button('Add Layer…', 'add-layer', 'Add a layer after the selection (A)', () => this.openPicker({ kind: 'after', id: this.focusedId }), '+ Add Layer…'));
-      right.append(
-        h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
-        button('Zoom out', 'zoom-out', 'Zoom out (-)', () => this.canvas.zoomBy(1 / 1.25), '−'),
-        button('Zoom in', 'zoom-in', 'Zoom in (+)', () => this.canvas.zoomBy(1.25), '+'),
-        button('Fit to view', 'fit', 'Fit the whole model in view (F)', () => this.canvas.fitToView(), 'Fit'),
-      );
+      if (snap.content.model.nodes.length) {
+        right.append(
+          h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
+          button('Zoom out', 'zoom-out', 'Zoom out (-)', () => this.canvas.zoomBy(1 / 1.25), '−'),
+          button('Zoom in', 'zoom-in', 'Zoom in (+)', () => this.canvas.zoomBy(1.25), '+'),
+          button('Fit to view', 'fit', 'Fit the whole model in view (F)', () => this.canvas.fitToView(), 'Fit'),
+        );
+      }
       if (!this.readOnly) {
         right.append(
           h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
