@@ -16,7 +16,7 @@ $cli summary tutorial-cifar.cnn.json
 
 echo "== a small CNN trained on a generated dataset of shapes"
 $cli new mnist-small shapes.cnn.json --force
-$cli make-dataset shapes data --per-class 200 --size 28 --seed 1
+$cli make-dataset shapes data --seed 1
 $cli train shapes.cnn.json --data data --epochs 5
 run=$(ls -dt .cnn-studio/runs/*/*/ | head -1)
 $cli evaluate "$run" --data data
