@@ -269,3 +269,27 @@ test('BatchMatMul with transposed operands (Dense gradients) matches cpu, batche
     assert.ok(closeEnough(d), `matMul ${as} x ${bs} tA=${ta} tB=${tb}: max err ${d.maxAbsErr}`);
   }
 });
+
+test('fused Adam on wasm matches tfjs Adam on cpu: weights, moments and iteration count', async () => {
+  await ensureWasm();
+  const tf = getTf();
+  const states: Float32Array[][] = [];
+  for (const backend of ['cpu', 'wasm']) {
+    await tf.setBackend(backend);
+    const w = tf.variable(tf.tensor2d(values(60, 23), [6, 10]), true, `adamTest_${backend}`);
+    const opt = tf.train.adam(0.05, 0.8, 0.95, 1e-6);
+    for (let s = 0; s < 4; s++) {
+      const target = tf.tensor2d(values(60, 30 + s), [6, 10]);
+      opt.minimize(() => tf.sum(tf.square(tf.sub(w, target))) as never);
+      target.dispose();
+    }
+    const weights = await opt.getWeights();
+    states.push([w.dataSync() as Float32Array, ...weights.map((nt) => nt.tensor.dataSync() as Float32Array)]);
+    opt.dispose();
+    w.dispose();
+  }
+  assert.equal(states[1]!.length, states[0]!.length, 'optimizer state has the same parts');
+  states[0]!.forEach((ref, k) => {
+    ref.forEach((v, i) => assert.ok(Math.abs(v - states[1]![k]![i]!) <= 1e-5 * Math.max(1, Math.abs(v)), `part ${k}[${i}]: ${v} vs ${states[1]![k]![i]}`));
+  });
+});

@@ -10,6 +10,7 @@
  *                                               BatchMatMul with transposed operands
  *   fused:                                      conv + bias + relu forward and backward while training
  *                                               (CnnStudioReluBiasGrad: relu mask + bias gradient in one pass)
+ *                                               Adam's update, one kernel per variable (CnnStudioAdamUpdate)
  */
 import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import type {
@@ -23,6 +24,7 @@ import { makeBatchMatMulKernel } from './batchMatMulTransposed';
 import { conv2dBackpropFilter } from './conv2dBackpropFilter';
 import { conv2dBackpropInput } from './conv2dBackpropInput';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwiseConv2dBackprop';
+import { ADAM_UPDATE, enableFusedAdam, makeAdamUpdateKernel } from './fusedAdam';
 import { enableFusedConvTraining } from './fusedConvTraining';
 import { identityKernel } from './identity';
 import { maxPoolGrad } from './maxPoolGrad';
@@ -79,6 +81,8 @@ export function registerTrainingKernels(tf: Tf): void {
   put('Identity', identityKernel);
   put('BatchMatMul', makeBatchMatMulKernel(kitFor, natives.get('BatchMatMul')!));
   put(RELU_BIAS_GRAD, makeReluBiasGradKernel(kitFor));
+  put(ADAM_UPDATE, makeAdamUpdateKernel(kitFor));
   enableFusedConvTraining(tf);
+  enableFusedAdam(tf);
   registered = true;
 }
