@@ -116,7 +116,8 @@ export class Palette {
             {
               class: `palette-item ${categoryClass(category)}`,
               role: 'listitem',
-              tabindex: 0,
+              // One tab stop for the whole list (arrows move inside it), not one per layer type.
+              tabindex: shown === 1 ? 0 : -1,
               draggable: 'true',
               'data-type': spec.type,
               title: `${spec.description}\nDouble-click or Enter: add after the selected layer.`,
