@@ -26,7 +26,7 @@ import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { registerTrainingKernels } from './kernels';
+import { OPTIONAL_SPEEDUPS, registerTrainingKernels, type OptionalSpeedup } from './kernels';
 import { registerCpuResizeGradFixes } from './kernels/cpuResizeGradFixes';
 import { patchForWasmThreads, unrefWasmWorkers, type ThreadPatch } from './wasmThreads';
 import type { Tf } from './tfNamespace';
@@ -181,7 +181,7 @@ async function startWasm(threads: number): Promise<WasmStart> {
   }
   if (!kernelsRegistered) {
     // Before setBackend: the backend runs each kernel's setup when it initialises.
-    registerTrainingKernels(bundledTf);
+    registerTrainingKernels(bundledTf, speedupsToSkip());
     kernelsRegistered = true;
   }
   const listenersBefore = processErrorListeners();
@@ -222,6 +222,14 @@ function removeListenersAddedSince(before: Map<ErrorEvent, Set<AnyListener>>): v
   for (const e of ERROR_EVENTS) {
     for (const l of listenersOf(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   }
+}
+
+/** Diagnostics only: CNN_STUDIO_WASM_SKIP=im2col,adam,... turns speed-ups off to measure each one. */
+function speedupsToSkip(): Set<OptionalSpeedup> {
+  const names = (process.env['CNN_STUDIO_WASM_SKIP'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !OPTIONAL_SPEEDUPS.includes(n as OptionalSpeedup));
+  if (unknown.length) throw new BackendUnavailableError('wasm', `CNN_STUDIO_WASM_SKIP: unknown speed-up(s) ${unknown.join(', ')}; known: ${OPTIONAL_SPEEDUPS.join(', ')}.`);
+  return new Set(names as OptionalSpeedup[]);
 }
 
 /** Directories that may hold the .wasm binaries, best first. */

@@ -17,7 +17,8 @@ type FusedConvArgs = Parameters<Tf['fused']['conv2d']>[0];
 
 let patched = false;
 
-export function enableFusedConvTraining(tf: Tf): void {
+/** `oneKernelReluBias`: false = the relu mask and bias sum as separate ops (for ablations). */
+export function enableFusedConvTraining(tf: Tf, oneKernelReluBias = true): void {
   if (patched) return;
   patched = true;
   const engine = tf.engine();
@@ -34,8 +35,13 @@ export function enableFusedConvTraining(tf: Tf): void {
           throw new Error(`FusedConv2D gradient: activation '${a.activation}' is not supported`);
         }
         // relu: mask and bias gradient in one pass (our wasm kernel); linear: dy as it is.
-        const [dyAct, dBias] =
-          a.activation === 'relu' ? (engine.runKernel(RELU_BIAS_GRAD, { dy: g, y }, {}) as [Tensor4D, Tensor]) : [g, tf.sum(g, [0, 1, 2])];
+        let dyAct: Tensor4D = g;
+        let dBias: Tensor;
+        if (a.activation === 'relu' && oneKernelReluBias) [dyAct, dBias] = engine.runKernel(RELU_BIAS_GRAD, { dy: g, y }, {}) as [Tensor4D, Tensor];
+        else {
+          if (a.activation === 'relu') dyAct = tf.mul(g, tf.step(y));
+          dBias = tf.sum(dyAct, [0, 1, 2]);
+        }
         const common = { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dimRoundingMode: a.dimRoundingMode };
         return {
           x: () => engine.runKernel('Conv2DBackpropInput', { dy: dyAct, filter: w }, { ...common, inputShape: x.shape }) as Tensor,

@@ -21,8 +21,8 @@ import type {
 } from '@tensorflow/tfjs';
 import type { Tf } from '../tfNamespace';
 import { makeBatchMatMulKernel } from './batchMatMulTransposed';
-import { conv2dBackpropFilter } from './conv2dBackpropFilter';
-import { conv2dBackpropInput } from './conv2dBackpropInput';
+import { conv2dBackpropFilter, setFilterGradMethod } from './conv2dBackpropFilter';
+import { conv2dBackpropInput, setInputGradMethod } from './conv2dBackpropInput';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwiseConv2dBackprop';
 import { ADAM_UPDATE, enableFusedAdam, makeAdamUpdateKernel } from './fusedAdam';
 import { enableFusedConvTraining } from './fusedConvTraining';
@@ -38,9 +38,16 @@ const NATIVES_USED = ['BatchMatMul', 'Conv2D', 'PadV2', 'Reshape', 'Reverse', 'S
 export const REPLACED_KERNELS = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity', 'BatchMatMul'] as const;
 export const ADDED_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
 
+/**
+ * Speed-ups that can be switched off one by one to measure what each gives (bench ablations, env
+ * CNN_STUDIO_WASM_SKIP=a,b). Correctness kernels (the missing gradients, MaxPoolGrad) always stay.
+ */
+export const OPTIONAL_SPEEDUPS = ['im2col', 'col2im', 'backpropInput', 'sum', 'identity', 'matmul', 'fusedConv', 'reluBiasGrad', 'adam'] as const;
+export type OptionalSpeedup = (typeof OPTIONAL_SPEEDUPS)[number];
+
 let registered = false;
 
-export function registerTrainingKernels(tf: Tf): void {
+export function registerTrainingKernels(tf: Tf, skip: ReadonlySet<OptionalSpeedup> = new Set()): void {
   if (registered) return;
   const natives = new Map<string, KernelFunc>();
   for (const name of NATIVES_USED) {
@@ -67,9 +74,13 @@ export function registerTrainingKernels(tf: Tf): void {
   put('Conv2DBackpropFilter', (args) =>
     conv2dBackpropFilter(kitFor(args.backend), input(args, 'x'), input(args, 'dy'), attrsOf<Conv2DBackpropFilterAttrs>(args)),
   );
-  put('Conv2DBackpropInput', (args) =>
-    conv2dBackpropInput(kitFor(args.backend), input(args, 'dy'), input(args, 'filter'), attrsOf<Conv2DBackpropInputAttrs>(args)),
-  );
+  if (!skip.has('backpropInput')) {
+    put('Conv2DBackpropInput', (args) =>
+      conv2dBackpropInput(kitFor(args.backend), input(args, 'dy'), input(args, 'filter'), attrsOf<Conv2DBackpropInputAttrs>(args)),
+    );
+  }
+  if (skip.has('im2col')) setFilterGradMethod('tconv');
+  if (skip.has('col2im')) setInputGradMethod('fullconv');
   put('DepthwiseConv2dNativeBackpropFilter', (args) =>
     depthwiseBackpropFilter(kitFor(args.backend), input(args, 'x'), input(args, 'dy'), attrsOf<DepthwiseConv2dNativeBackpropFilterAttrs>(args)),
   );
@@ -77,12 +88,12 @@ export function registerTrainingKernels(tf: Tf): void {
     depthwiseBackpropInput(kitFor(args.backend), input(args, 'dy'), input(args, 'filter'), attrsOf<DepthwiseConv2dNativeBackpropInputAttrs>(args)),
   );
   put('MaxPoolGrad', (args) => maxPoolGrad(kitFor(args.backend), input(args, 'dy'), input(args, 'input'), attrsOf<MaxPoolGradAttrs>(args)));
-  put('Sum', makeSumKernel(kitFor, natives.get('Sum')!));
-  put('Identity', identityKernel);
-  put('BatchMatMul', makeBatchMatMulKernel(kitFor, natives.get('BatchMatMul')!));
+  if (!skip.has('sum')) put('Sum', makeSumKernel(kitFor, natives.get('Sum')!));
+  if (!skip.has('identity')) put('Identity', identityKernel);
+  if (!skip.has('matmul')) put('BatchMatMul', makeBatchMatMulKernel(kitFor, natives.get('BatchMatMul')!));
   put(RELU_BIAS_GRAD, makeReluBiasGradKernel(kitFor));
   put(ADAM_UPDATE, makeAdamUpdateKernel(kitFor));
-  enableFusedConvTraining(tf);
-  enableFusedAdam(tf);
+  if (!skip.has('fusedConv')) enableFusedConvTraining(tf, !skip.has('reluBiasGrad'));
+  if (!skip.has('adam')) enableFusedAdam(tf);
   registered = true;
 }
