@@ -130,7 +130,12 @@ export class Inspector {
       'div',
       { class: `inspector-header ${categoryClass(spec?.category ?? 'unknown')}` },
       h('span', { class: 'swatch', 'aria-hidden': 'true' }),
-      h('div', {}, h('h2', { class: 'inspector-heading' }, node.type), h('div', { class: 'muted' }, spec ? CATEGORY_LABELS[spec.category] : 'Unknown layer type')),
+      h(
+        'div',
+        {},
+        h('h2', { class: 'inspector-heading' }, node.type),
+        h('div', { class: 'muted' }, spec ? CATEGORY_LABELS[spec.category] : 'Unknown layer type', h('span', { class: 'header-stats' })),
+      ),
     );
     this.body.append(h('div', { class: 'panel-title' }, 'Layer'), header);
     if (spec) this.body.append(h('p', { class: 'muted description' }, spec.description));
@@ -150,20 +155,21 @@ export class Inspector {
       if (!msg) this.callbacks.edit({ kind: 'renameNode', id: node.id, newId });
     });
     this.body.append(h('div', { class: 'field' }, idField, idError));
+    // Problems come first: they are what needs doing (and carry the quick fixes).
+    this.body.append(h('div', { class: 'node-problems' }));
 
     if (spec) {
       const names = Object.keys(spec.params);
       if (names.length) this.body.append(h('div', { class: 'section-title' }, 'Parameters'));
       for (const name of names) this.body.append(this.paramField(node, spec, name, spec.params[name]!));
-      if (!data.readOnly && Object.keys(node.params).length) {
-        const reset = h('vscode-button', { appearance: 'secondary', 'data-action': 'reset' }, 'Reset to defaults');
+      if (!data.readOnly && names.length) {
+        const reset = h('vscode-button', { appearance: 'secondary', 'data-action': 'reset', title: 'Remove every parameter from the file, so the defaults apply' }, 'Reset to defaults');
         reset.addEventListener('click', () => this.callbacks.edit({ kind: 'setParams', id: node.id, params: {} }));
-        this.body.append(h('div', { class: 'button-row' }, reset));
+        this.body.append(h('div', { class: 'button-row reset-row' }, reset));
       }
     }
 
     this.body.append(h('div', { class: 'section-title' }, 'Shapes and cost'), h('div', { class: 'node-stats' }));
-    this.body.append(h('div', { class: 'node-problems' }));
     if (!data.readOnly) {
       const dup = h('vscode-button', { appearance: 'secondary', 'data-action': 'duplicate' }, 'Duplicate');
       const del = h('vscode-button', { appearance: 'secondary', 'data-action': 'delete' }, 'Delete layer');
@@ -272,6 +278,10 @@ export class Inspector {
     if (idField && !idField.matches(':focus-within')) idField.value = node.id;
 
     const a = data.nodeAnalysis.get(node.id);
+    const headerStats = this.body.querySelector('.header-stats');
+    if (headerStats) headerStats.textContent = a ? ` · → ${formatShape(a.outputShape)} · ${formatCount(a.params)} params` : '';
+    const resetRow = this.body.querySelector<HTMLElement>('.reset-row');
+    if (resetRow) resetRow.hidden = Object.keys(node.params).length === 0;
     const stats = this.body.querySelector('.node-stats');
     if (stats) {
       clear(stats);
