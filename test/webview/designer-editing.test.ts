@@ -94,7 +94,8 @@ describe('designer editing', () => {
 
   test('renaming in the inspector sends renameNode; a taken id is refused with a message', async () => {
     const h = await openModel(templateText('tutorial-cifar'));
-    await node(h, 'conv1').click();
+    await node(h, 'conv1').dblclick(); // double-click goes to the inspector
+    await h.waitForExpression(`document.activeElement?.getAttribute('data-field') === 'id'`);
     const id = h.page.locator('.inspector vscode-text-field[data-field="id"] input');
     await id.fill('conv2');
     await h.page.locator('.field-error', { hasText: 'already used' }).waitFor();

@@ -366,7 +366,8 @@ export class GraphCanvas {
     this.svg.addEventListener('pointerup', (e) => this.onPointerUp(e));
     this.svg.addEventListener('pointercancel', () => this.cancelGesture());
     this.svg.addEventListener('dblclick', (e) => {
-      const node = (e.target as Element).closest('g.node');
+      // Under pointer capture the event's target is the <svg>: look at what is under the pointer.
+      const node = document.elementFromPoint(e.clientX, e.clientY)?.closest('g.node');
       if (node) this.callbacks.activate(node.getAttribute('data-id')!);
     });
     this.svg.addEventListener('click', (e) => {
