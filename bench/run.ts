@@ -17,9 +17,11 @@ async function main(): Promise<void> {
     throw new Error(`--backend must be one of ${BENCH_BACKENDS.join(', ')}, got '${backendArg}'`);
   }
   const threadsArg = flagValue('threads');
+  const groupsArg = flagValue('groups');
   const report = await runBench({
-    threads: threadsArg ? Number(threadsArg) : undefined,
     ...DEFAULT_BENCH_OPTIONS,
+    threads: threadsArg ? Number(threadsArg) : undefined,
+    groups: groupsArg ? Number(groupsArg) : DEFAULT_BENCH_OPTIONS.groups,
     backends: backendArg ? [backendArg as BenchBackend] : DEFAULT_BENCH_OPTIONS.backends,
     images: !argv.includes('--no-images'),
     onProgress: json ? undefined : (line) => process.stderr.write(line + '\n'),
