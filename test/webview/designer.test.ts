@@ -243,6 +243,7 @@ describe('designer webview', () => {
     await h.waitForEdits(1);
     await h.page.locator('.toast', { hasText: 'not applied' }).waitFor();
     assert.equal(await node(h, 'pool3').count(), 1, 'nothing changed');
+    assert.equal(await node(h, 'pool3').getAttribute('aria-selected'), 'true', 'the selection stays on the layer');
   });
 
   test('copy and paste duplicate the selected layers with new ids', async () => {

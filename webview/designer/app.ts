@@ -160,6 +160,7 @@ export class DesignerApp {
       case 'editRejected':
         if (this.pendingVersion !== null && m.baseVersion === this.pendingVersion) this.clearPending();
         this.queue = []; // they were made against a model that no longer is (the host sends a fresh snapshot)
+        this.selectAfterSnapshot = null; // the layer it would have selected may not exist
         this.showToast(m.message);
         break;
       case 'revealNode':

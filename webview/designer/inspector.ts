@@ -134,7 +134,8 @@ export class Inspector {
         'div',
         {},
         h('h2', { class: 'inspector-heading' }, node.type),
-        h('div', { class: 'muted' }, spec ? CATEGORY_LABELS[spec.category] : 'Unknown layer type', h('span', { class: 'header-stats' })),
+        h('div', { class: 'muted' }, spec ? CATEGORY_LABELS[spec.category] : 'Unknown layer type'),
+        h('div', { class: 'header-stats' }),
       ),
     );
     this.body.append(h('div', { class: 'panel-title' }, 'Layer'), header);
@@ -279,7 +280,7 @@ export class Inspector {
 
     const a = data.nodeAnalysis.get(node.id);
     const headerStats = this.body.querySelector('.header-stats');
-    if (headerStats) headerStats.textContent = a ? ` · → ${formatShape(a.outputShape)} · ${formatCount(a.params)} params` : '';
+    if (headerStats) headerStats.textContent = a ? `→ ${formatShape(a.outputShape)} · ${formatCount(a.params)} params` : '';
     const resetRow = this.body.querySelector<HTMLElement>('.reset-row');
     if (resetRow) resetRow.hidden = Object.keys(node.params).length === 0;
     const stats = this.body.querySelector('.node-stats');
