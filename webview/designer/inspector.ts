@@ -271,7 +271,12 @@ export class Inspector {
         const value = paramOrDefault(spec, node.params, name);
         if (ps.kind === 'bool') field.checked = value === true;
         else if (ps.kind === 'enum') field.value = String(value);
-        else if (!field.matches(':focus-within')) field.value = paramToText(ps, value); // never under the user's cursor
+        else if (!field.matches(':focus-within')) {
+          // Never under the user's cursor; a refused text left behind is replaced by the real value.
+          field.value = paramToText(ps, value);
+          const error = field.parentElement?.querySelector<HTMLElement>('.field-error');
+          if (error) showError(field, error, null);
+        }
         field.classList.toggle('is-default', !Object.prototype.hasOwnProperty.call(node.params, name));
       }
     }
