@@ -36,6 +36,8 @@ async function main(): Promise<void> {
 
     const session = new TrainingSession(async () => client);
     session.captureFeatureMaps = true;
+    // Every epoch (the extension spaces captures to stay within 2% of training time; the fixture wants all).
+    session.featureMapBudget = 1;
     let sink: DashboardHostMessage[] = [];
     session.listen({ dashboard: (m) => sink.push(m) });
 

@@ -123,16 +123,18 @@ export function dashboardStats(page: Page): Promise<DashboardStats> {
 
 /** Waits until the page has drawn everything delivered (draws are coalesced, at most 4 per second). */
 export async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).dashboardStats().pending, undefined, { timeout: 5000 });
+  // Interval polling: playwright's default (every animation frame) would keep the page busy itself.
+  await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).dashboardStats().pending, undefined, { timeout: 5000, polling: 50 });
 }
 
 /**
  * Delivers host messages like VS Code does (a `message` event on window). Fixture messages carry typed
  * arrays as `{ "$u8": base64 }`; they become Uint8Arrays inside the page.
  */
-export async function deliver(page: Page, messages: readonly unknown[]): Promise<void> {
-  const before = (await dashboardStats(page)).messages;
+export async function deliver(page: Page, messages: readonly unknown[], opts: { waitUntilTaken?: boolean } = {}): Promise<void> {
+  const before = opts.waitUntilTaken === false ? 0 : (await dashboardStats(page)).messages;
   await page.evaluate((msgs) => (globalThis as unknown as PageGlobals).__deliver(msgs), messages as unknown[]);
+  if (opts.waitUntilTaken === false) return;
   // Message events are dispatched after evaluate returns: wait until the page has taken them all.
-  await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).dashboardStats().messages >= n, before + messages.length, { timeout: 5000 });
+  await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).dashboardStats().messages >= n, before + messages.length, { timeout: 5000, polling: 20 });
 }

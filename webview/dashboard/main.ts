@@ -46,8 +46,9 @@ function draw(): void {
   document.body.dataset['draws'] = String(scheduler.draws + 1);
 }
 
-// Charts at most 4×/s: the eye gains nothing from more and training keeps the CPU.
-const scheduler = new RedrawScheduler(draw, 250);
+// At most one redraw per second: curves of a training run need no more, and training keeps the CPU
+// (bench/dashboard.ts measures what a redraw costs). Snapshots (hydrate, evaluation) draw at once.
+const scheduler = new RedrawScheduler(draw, 1000);
 
 /** For the tests and the overhead benchmark: work done by the page so far. */
 (window as unknown as { dashboardStats: () => object }).dashboardStats = () => ({

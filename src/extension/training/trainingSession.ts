@@ -38,6 +38,14 @@ export class TrainingSession {
   shown: RunHistory | null = null;
   /** Feature maps are captured only while someone looks (they cost the training a forward pass each). */
   captureFeatureMaps = false;
+  /**
+   * Live captures pause training (a forward and a Grad-CAM backward pass), so they are spaced to cost at
+   * most this share of the training time: every epoch when epochs are long, every few epochs when they
+   * take a second. The final maps are read from the checkpoint after the run, at no cost to training.
+   */
+  featureMapBudget = 0.02;
+  private lastCaptureEnd = 0;
+  private lastCaptureMs = 0;
   private sampleIndex = 0;
   private samplePath: string | null = null;
   private captureDone: Promise<void> | null = null;
@@ -187,10 +195,18 @@ export class TrainingSession {
     await this.capture(h, target, epoch);
   }
 
+  private captureAffordable(): boolean {
+    const sinceLast = Date.now() - this.lastCaptureEnd;
+    return this.lastCaptureMs === 0 || this.lastCaptureMs <= sinceLast * this.featureMapBudget;
+  }
+
   private capture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
     if (this.captureDone) return this.captureDone;
+    const started = Date.now();
     this.captureDone = this.doCapture(h, target, epoch).finally(() => {
       this.captureDone = null;
+      this.lastCaptureEnd = Date.now();
+      if (target.kind === 'live') this.lastCaptureMs = this.lastCaptureEnd - started;
     });
     return this.captureDone;
   }
@@ -212,6 +228,7 @@ export class TrainingSession {
 
   private adoptLive(h: RunHistory): void {
     this.live = h;
+    this.lastCaptureMs = 0;
     this.sampleIndex = 0;
     this.samplePath = null;
     this.show(h);
@@ -252,7 +269,7 @@ export class TrainingSession {
     if (!h) return;
     const messages = h.apply(e);
     if (h === this.shown) for (const m of messages) this.toDashboard(m);
-    if (e.type === 'epochMetrics' && this.captureFeatureMaps && h.status === 'running') {
+    if (e.type === 'epochMetrics' && this.captureFeatureMaps && h.status === 'running' && this.captureAffordable()) {
       void this.capture(h, { kind: 'live' }, e.metrics.epoch).catch(() => undefined);
     }
     const ended = e.type === 'runFinished' || e.type === 'runInterrupted' || (e.type === 'engineCrashed' && h.status === 'interrupted');
