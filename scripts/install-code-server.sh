@@ -36,6 +36,7 @@ fi
 # instead of downloading them from nodejs.org.
 export npm_config_yes=true
 export npm_config_nodedir=${npm_config_nodedir:-$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")}
+export JOBS=${JOBS:-max}   # node-gyp: build each native module with all cores
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 # Keep code-server's dotfiles (~/.config/code-server, ~/.cache) out of the user's HOME during the install.
 export HOME="$dest/home"

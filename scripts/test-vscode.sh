@@ -16,11 +16,31 @@ step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 bash scripts/install-code-server.sh
 cs_dir="$repo/.cache/code-server"
 cs_bin="$cs_dir/node_modules/.bin/code-server"
-work="$repo/.cache/vscode-test"
 results="$repo/test-results/vscode"
+mkdir -p "$repo/.cache/vscode-test" "$results"
+# Reports of earlier runs that have finished (their run folder is gone) are stale.
+for report in "$results"/exthost-run-*.json; do
+  [ -e "$report" ] || continue
+  run=$(basename "$report" .json); run=${run#exthost-}
+  [ -d "$repo/.cache/vscode-test/$run" ] || rm -f "$report"
+done
+# Everything of this run (VSIX, code-server profile, workspaces) in its own folder, removed on exit, so
+# two runs on one machine (two developers' terminals) never share a code-server profile.
+work=$(mktemp -d "$repo/.cache/vscode-test/run-XXXXXX")
 state="$work/state"
-rm -rf "$state" "$work/ws-ui" "$work/ws-exthost" "$results"
-mkdir -p "$state/ud/User" "$state/ext" "$state/home" "$work/ws-ui" "$work/ws-exthost" "$results"
+# The extension-host workspace is named after the run: the tests' report is exthost-<that name>.json.
+ws_exthost="$work/$(basename "$work")"
+mkdir -p "$state/ud/User" "$state/ext" "$state/home" "$work/ws-ui" "$ws_exthost"
+cs_pgid=
+cleanup() {
+  if [ -n "$cs_pgid" ]; then
+    kill -TERM -- "-$cs_pgid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 -- "-$cs_pgid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL -- "-$cs_pgid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # The bundles must match the sources (scripts/test.sh has just built them; a direct run may not have).
 if [ ! -f dist/extension.js ] || [ ! -f out/test/index.js ] ||
@@ -34,7 +54,7 @@ vsix="$work/cnn-studio.vsix"
 rm -f "$vsix"
 # Not --no-dependencies: sharp is a native runtime dependency loaded from node_modules; .vscodeignore
 # keeps only it (and its two small helpers) out of node_modules, everything else is in the bundles.
-npx --no-install vsce package --skip-license --allow-missing-repository --allow-star-activation --out "$vsix" > "$work/vsce.log" 2>&1 || { cat "$work/vsce.log"; exit 1; }
+npx --no-install vsce package --skip-license --allow-missing-repository --allow-star-activation --out "$vsix" > "$results/vsce.log" 2>&1 || { cat "$results/vsce.log"; exit 1; }
 python3 - "$vsix" <<'PY'
 import glob, os, sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
@@ -60,10 +80,10 @@ cat > "$state/ud/User/settings.json" <<'JSON'
   "workbench.enableExperiments": false, "chat.disableAIFeatures": true, "git.enabled": false }
 JSON
 cs_args=(--config "$state/config.yaml" --user-data-dir "$state/ud" --extensions-dir "$state/ext")
-HOME="$state/home" "$cs_bin" "${cs_args[@]}" --install-extension "$vsix" --force > "$work/install-extension.log" 2>&1 ||
-  { cat "$work/install-extension.log"; exit 1; }
+HOME="$state/home" "$cs_bin" "${cs_args[@]}" --install-extension "$vsix" --force > "$results/install-extension.log" 2>&1 ||
+  { cat "$results/install-extension.log"; exit 1; }
 ext_dir=$(find "$state/ext" -maxdepth 1 -type d -name 'cnn-studio.cnn-studio-*' | head -1)
-[ -n "$ext_dir" ] || { echo "the VSIX did not install"; cat "$work/install-extension.log"; exit 1; }
+[ -n "$ext_dir" ] || { echo "the VSIX did not install"; cat "$results/install-extension.log"; exit 1; }
 
 step "start code-server"
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
@@ -72,12 +92,6 @@ HOME="$state/home" setsid "$cs_bin" "${cs_args[@]}" --auth none --bind-addr "127
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   > "$results/code-server.log" 2>&1 < /dev/null &
 cs_pgid=$!
-stop_code_server() {
-  kill -TERM -- "-$cs_pgid" 2>/dev/null || return 0
-  for _ in $(seq 1 20); do kill -0 -- "-$cs_pgid" 2>/dev/null || return 0; sleep 0.25; done
-  kill -KILL -- "-$cs_pgid" 2>/dev/null || true
-}
-trap stop_code_server EXIT
 for _ in $(seq 1 120); do curl -sf -o /dev/null "$base/healthz" && break; sleep 0.25; done
 curl -sf -o /dev/null "$base/healthz" || { echo "code-server did not start"; cat "$results/code-server.log"; exit 1; }
 
@@ -86,9 +100,9 @@ step "UI test: palette, designer, keyboard edit, undo, save (screenshots in test
 if node --import tsx test/vscode/driver/designerUi.ts "$base" "$work/ws-ui" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 step "extension-host tests (mocha inside code-server's extension host)"
-node --import tsx test/vscode/driver/runExtensionHostTests.ts "$base" "$ext_dir" "$repo/out/test/index.js" "$work/ws-exthost" "$results" || true
+node --import tsx test/vscode/driver/runExtensionHostTests.ts "$base" "$ext_dir" "$repo/out/test/index.js" "$ws_exthost" "$results" || true
 read -r eh_pass eh_fail < <(node -e "
-  try { const r = require('$results/exthost.json'); console.log(r.passed, r.failed); }
+  try { const r = require('$results/exthost-$(basename "$work").json'); console.log(r.passed, r.failed); }
   catch { console.log(0, 1); }  // no report = the run itself failed
 ")
 passed=$((passed + eh_pass)); failed=$((failed + eh_fail))

@@ -9,6 +9,7 @@
 import Mocha from 'mocha';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
 import { registerCommandSuite } from './suites/commands.suite';
 import { registerCustomEditorSuite } from './suites/customEditor.suite';
 import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
@@ -42,6 +43,8 @@ export async function run(): Promise<void> {
   // The bundle lives in <repo>/out/test; the report goes to <repo>/test-results/vscode for CI artefacts.
   const resultsDir = join(__dirname, '..', '..', 'test-results', 'vscode');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'exthost.json'), JSON.stringify({ passed, failed: failures.length, failures }, null, 2));
+  // Named after the workspace folder, which scripts/test-vscode.sh makes unique per run.
+  const workspaceName = vscode.workspace.workspaceFolders?.[0]?.name ?? 'no-folder';
+  writeFileSync(join(resultsDir, `exthost-${workspaceName}.json`), JSON.stringify({ passed, failed: failures.length, failures }, null, 2));
   if (failures.length > 0) throw new Error(summary);
 }

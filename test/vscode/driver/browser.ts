@@ -1,21 +1,30 @@
 /**
  * Opens code-server's workbench in Debian's chromium with playwright-core. Shared by the extension-host
- * test runner and the UI test (same chromium and flags as the webview tests). Chromium gets its own
- * profile folder under test-results/.
+ * test runner and the UI test (same chromium and flags as the webview tests), with a throw-away profile.
  */
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../webview/harness/browser';
 
 export async function launchWorkbenchBrowser(outDir: string): Promise<{ context: BrowserContext; page: Page }> {
   mkdirSync(outDir, { recursive: true });
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(outDir, 'chrome-profile-')), {
+  const profile = mkdtempSync(join(tmpdir(), 'cnn-studio-chrome-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1400, height: 900 },
     // The workbench is heavy: without this, /dev/shm (small in containers) runs out.
     args: [...CHROMIUM_ARGS, '--disable-dev-shm-usage'],
+  });
+  // Removed when the driver exits, when chromium has surely stopped writing to it.
+  process.on('exit', () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // left in the temp folder; never fail a test over it
+    }
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
