@@ -206,6 +206,15 @@ describe('designer webview', () => {
     assert.equal(await h.page.locator('.empty-view').count(), 0);
   });
 
+  test('an empty model can start from a template', async () => {
+    const h = await openDesigner(modelText('empty', []));
+    await h.page.locator('vscode-button[data-action="template:tutorial-cifar"]').click();
+    await h.waitForEdits(1);
+    assert.equal(lastEdit(h).kind, 'batch');
+    await h.page.locator('.summary-params .summary-value', { hasText: '124,810' }).waitFor();
+    assert.equal(h.model!.name, 'empty', 'the model keeps its name');
+  });
+
   test('an empty model takes a layer dragged from the palette onto the canvas', async () => {
     const h = await openDesigner(modelText('empty', []));
     await h.page.locator('.empty-view').waitFor();

@@ -7,6 +7,7 @@
 import { analyzeModel } from '../../src/core/shapeInference';
 import { applyModelEdit } from '../../src/core/applyModelEdit';
 import { getLayerSpec } from '../../src/core/catalogue';
+import { createModelFromTemplate } from '../../src/core/templates';
 import type { ModelAnalysis, ModelTotals, NodeAnalysis } from '../../src/core/analysis';
 import type { Diagnostic, QuickFix } from '../../src/core/diagnostics';
 import type { ModelFile, ModelNode } from '../../src/core/format';
@@ -283,6 +284,7 @@ export class DesignerApp {
           {
             addInput: () => this.addLayer('Input'),
             openPicker: () => this.openPicker({ kind: 'after', id: null }),
+            useTemplate: (id) => this.useTemplate(id),
           },
           this.readOnly,
         ),
@@ -490,6 +492,24 @@ export class DesignerApp {
     if (!d) return;
     const edit = addLayerEdit(d.model, d.graph, type, this.focusedId && this.selection.has(this.focusedId) ? this.focusedId : null);
     this.sendEdit(edit, [addedId(edit)].filter((x): x is string => x !== null));
+  }
+
+  /** Fills an empty model with a template's layers and compile settings (training and dataset stay the user's). */
+  private useTemplate(id: string): void {
+    const d = this.derived;
+    if (!d || d.model.nodes.length) return;
+    const template = createModelFromTemplate(id);
+    this.sendEdit(
+      {
+        kind: 'batch',
+        label: `Start from template ${id}`,
+        edits: [
+          { kind: 'addNodes', nodes: template.nodes },
+          { kind: 'setSetting', path: ['compile'], value: template.compile },
+        ],
+      },
+      [],
+    );
   }
 
   private dropLayer(type: string, target: DropTarget): void {

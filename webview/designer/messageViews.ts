@@ -3,6 +3,7 @@
  * message, the lines around the error and "Open as Text"), and an empty model.
  */
 import type { SnapshotMessage } from '../../src/protocol/designer';
+import { TEMPLATES } from '../../src/core/templates';
 import { h } from '../common/dom';
 
 export function invalidDocumentView(snapshot: SnapshotMessage, onOpenAsText: () => void): HTMLElement {
@@ -45,9 +46,18 @@ function excerpt(text: string, line: number, column: number | undefined): HTMLEl
 export interface EmptyModelActions {
   addInput(): void;
   openPicker(): void;
+  useTemplate(id: string): void;
 }
 
 export function emptyModelView(actions: EmptyModelActions, readOnly: boolean): HTMLElement {
+  const templates = h('div', { class: 'template-list', role: 'list', 'aria-label': 'Templates' });
+  for (const t of TEMPLATES) {
+    const use = h('vscode-button', { appearance: 'secondary', 'data-action': `template:${t.id}`, 'aria-label': `Start from ${t.title}` }, 'Use');
+    use.addEventListener('click', () => actions.useTemplate(t.id));
+    templates.append(
+      h('div', { class: 'template-item', role: 'listitem' }, h('div', { class: 'template-text' }, h('strong', {}, t.title), h('span', { class: 'muted' }, t.description)), use),
+    );
+  }
   const add = h('vscode-button', { appearance: 'primary', 'data-action': 'add-input' }, 'Add an Input layer');
   const pick = h('vscode-button', { appearance: 'secondary', 'data-action': 'add-layer' }, 'Add Layer…');
   add.addEventListener('click', actions.addInput);
@@ -58,6 +68,7 @@ export function emptyModelView(actions: EmptyModelActions, readOnly: boolean): H
     h('h1', { id: 'empty-title' }, 'This model has no layers yet'),
     h('p', {}, 'Start with an Input layer for your images, then add layers from the palette on the left (drag them here or double-click).'),
     readOnly ? h('p', { class: 'muted' }, 'The file is read-only.') : h('div', { class: 'button-row' }, add, pick),
-    h('p', { class: 'muted' }, 'Or start from a template in a terminal: cnn-studio new tutorial-cifar model.cnn.json'),
+    readOnly ? null : h('h2', { class: 'template-heading' }, 'Or start from a template'),
+    readOnly ? null : templates,
   );
 }
