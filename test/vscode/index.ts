@@ -15,6 +15,8 @@ import { registerCustomEditorSuite } from './suites/customEditor.suite';
 import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
 import { registerModelsTreeSuite } from './suites/modelsTree.suite';
 import { registerSidebarSuite } from './suites/sidebar.suite';
+import { registerTrainingSuite } from './training.test';
+import { registerExportImportSuite } from './suites/exportImport.suite';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
@@ -24,6 +26,8 @@ export async function run(): Promise<void> {
   registerDiagnosticsSuite();
   registerSidebarSuite();
   registerModelsTreeSuite();
+  registerTrainingSuite();
+  registerExportImportSuite();
   const failures: { title: string; error: string }[] = [];
   let passed = 0;
   await new Promise<void>((resolve) => {

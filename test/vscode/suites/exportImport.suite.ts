@@ -1,0 +1,59 @@
+/** "CNN Studio: Export…" and "CNN Studio: Import…" in a real VS Code, with real files (no prompts: options argument). */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { parseModelText } from '../../../src/core/loader';
+import { closeAllEditors, extensionApi, readText, scratchUri, waitFor, writeText } from './helpers';
+
+export function registerExportImportSuite(): void {
+  suite('export and import', () => {
+    teardown(closeAllEditors);
+
+    test('exports a model as a Keras script, a PyTorch script, Keras JSON and a notebook that opens as a notebook', async () => {
+      await extensionApi();
+      const model = scratchUri('export-src');
+      await vscode.commands.executeCommand('cnnStudio.newModelFromTemplate', { templateId: 'resnet-mini', target: model, open: false });
+      const keras = await vscode.commands.executeCommand<vscode.Uri>('cnnStudio.export', model, { format: 'keras', target: scratchUri('resnet', '_keras.py'), open: false });
+      assert.ok(keras, 'the export returned the written file');
+      assert.match(await readText(keras), /return keras\.Model\(inputs=/);
+      const torch = await vscode.commands.executeCommand<vscode.Uri>('cnnStudio.export', model, { format: 'pytorch', target: scratchUri('resnet', '_pytorch.py'), open: false });
+      assert.match(await readText(torch!), /class Net\(nn\.Module\)/);
+      const json = await vscode.commands.executeCommand<vscode.Uri>('cnnStudio.export', model, { format: 'keras-json', target: scratchUri('resnet', '.keras.json'), open: false });
+      assert.equal((JSON.parse(await readText(json!)) as { class_name: string }).class_name, 'Functional');
+      const notebook = await vscode.commands.executeCommand<vscode.Uri>('cnnStudio.export', model, { format: 'notebook', target: scratchUri('resnet', '.ipynb') });
+      const opened = await waitFor('the notebook editor', () => vscode.window.activeNotebookEditor?.notebook.uri.toString() === notebook!.toString() && vscode.window.activeNotebookEditor);
+      assert.ok(opened.notebook.cellCount > 6, `cells: ${opened.notebook.cellCount}`);
+      assert.ok(opened.notebook.getCells().some((c) => c.kind === vscode.NotebookCellKind.Code && /model\.fit\(/.test(c.document.getText())));
+    });
+
+    test('refuses TF.js for a model file (it needs a trained run) without writing anything', async () => {
+      const model = scratchUri('export-tfjs');
+      await vscode.commands.executeCommand('cnnStudio.newModelFromTemplate', { templateId: 'lenet5', target: model, open: false });
+      const target = scratchUri('lenet', '-tfjs/model.json');
+      const result = await vscode.commands.executeCommand('cnnStudio.export', model, { format: 'tfjs', target, open: false });
+      assert.equal(result, undefined, 'the error became a message');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(target)));
+    });
+
+    test('imports a Keras JSON file into a .cnn.json that opens in the designer', async () => {
+      const api = await extensionApi();
+      const source = scratchUri('keras-import', '.json');
+      const fixture = join(__dirname, '..', '..', 'test', 'fixtures', 'keras', 'nested-sequential.json');
+      let text: string;
+      try {
+        text = readFileSync(fixture, 'utf8');
+      } catch {
+        // The bundle may run from elsewhere: a small model of the same kind, written inline.
+        text = JSON.stringify({ class_name: 'Sequential', config: { name: 'tiny', layers: [{ class_name: 'Conv2D', config: { name: 'c', batch_input_shape: [null, 8, 8, 1], filters: 2, kernel_size: 3 } }, { class_name: 'Flatten', config: { name: 'f' } }, { class_name: 'Dense', config: { name: 'd', units: 2, activation: 'softmax' } }] } });
+      }
+      await writeText(source, text);
+      const out = scratchUri('imported');
+      const written = await vscode.commands.executeCommand<vscode.Uri>('cnnStudio.import', source, { out });
+      assert.equal(written?.toString(), out.toString());
+      const { model } = parseModelText(await readText(out));
+      assert.ok(model && model.nodes.some((n) => n.type === 'Dense'), 'the imported model has its layers');
+      await api.testing.waitForDesigner(out, 20_000);
+    });
+  });
+}
