@@ -15,7 +15,6 @@ import { registerCustomEditorSuite } from './suites/customEditor.suite';
 import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
 import { registerModelsTreeSuite } from './suites/modelsTree.suite';
 import { registerSidebarSuite } from './suites/sidebar.suite';
-import { registerTrainingSuite } from './training.test';
 import { registerExportImportSuite } from './suites/exportImport.suite';
 
 export async function run(): Promise<void> {
@@ -26,7 +25,6 @@ export async function run(): Promise<void> {
   registerDiagnosticsSuite();
   registerSidebarSuite();
   registerModelsTreeSuite();
-  registerTrainingSuite();
   registerExportImportSuite();
   const failures: { title: string; error: string }[] = [];
   let passed = 0;
