@@ -20,7 +20,7 @@ import { registerFailableCommand } from './failableCommand';
 import { registerExportImportCommands } from './exportImport';
 import { MODEL_FILE_GLOB } from './model/modelFiles';
 import { OutputLog } from './outputLog';
-import { registerTrainingFeatures, TRAINING_COMMANDS } from './training';
+import { registerTrainingFeatures, TRAINING_COMMANDS, type TrainingFeatures } from './training';
 import { ActiveModelTracker } from './sidebar/activeModel';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebar/sidebarViewProvider';
 import { MODELS_VIEW_ID, ModelsTreeProvider } from './tree/modelsTreeProvider';
@@ -32,6 +32,8 @@ export interface CnnStudioApi {
   registerDesignerCommand(info: DesignerCommandInfo): vscode.Disposable;
   /** For extension-host tests: the open designers and the messages they exchange with their webviews. */
   readonly testing: {
+    /** The training session, dashboard panel and status (src/extension/training). */
+    readonly training: TrainingFeatures;
     /** The side bar's last state, and its message handler (as if the view had posted). */
     sidebarState(): SidebarStateMessage | undefined;
     sidebarReceive(raw: unknown): Promise<void>;
@@ -105,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
   return {
     registerDesignerCommand,
     testing: {
+      training,
       sidebarState: () => sidebar.lastState,
       sidebarReceive: (raw) => sidebar.receive(raw),
       designersOf: (uri) => designers.sessionsFor(uri),

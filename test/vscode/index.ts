@@ -15,6 +15,7 @@ import { registerCustomEditorSuite } from './suites/customEditor.suite';
 import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
 import { registerModelsTreeSuite } from './suites/modelsTree.suite';
 import { registerSidebarSuite } from './suites/sidebar.suite';
+import { registerTrainingSuite } from './training.test';
 import { registerExportImportSuite } from './suites/exportImport.suite';
 
 export async function run(): Promise<void> {
@@ -25,6 +26,7 @@ export async function run(): Promise<void> {
   registerDiagnosticsSuite();
   registerSidebarSuite();
   registerModelsTreeSuite();
+  registerTrainingSuite();
   registerExportImportSuite();
   const failures: { title: string; error: string }[] = [];
   let passed = 0;
