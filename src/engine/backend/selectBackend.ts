@@ -16,6 +16,11 @@
  *   bundled namespace (enough for pure shape work, no kernels needed).
  * - Calling `initBackend` again switches backend; models and tensors made before the switch must not be
  *   reused after it (they live in the old backend or even the old namespace).
+ * - `initBackend(pref, { threads })`: XNNPACK threads for wasm (default 1). Takes effect only the first
+ *   time wasm starts in a process; `BackendInfo.threads` reports what actually runs. On a machine whose
+ *   cores are busy with other work, 1 thread is as fast and wastes less CPU (see bench/).
+ * - Diagnostics: env CNN_STUDIO_WASM_SKIP=im2col,adam,... switches our wasm speed-ups off one by one
+ *   (kernels/index.ts OPTIONAL_SPEEDUPS; bench/training-ablation.ts uses it). Never needed for correctness.
  *
  * Where the wasm binaries come from: next to the bundle (`dist/wasm/`, copied by scripts/build.mjs) when
  * running `dist/engine.js` or `dist/cli.js`, else the installed `@tensorflow/tfjs-backend-wasm/dist/`
@@ -99,7 +104,7 @@ export async function initBackend(pref: BackendPreference, options: BackendOptio
         await tf.ready();
         return activate(tf, { name: 'tensorflow', tfjsVersion: tf.version_core, threads: availableParallelism(), simd: true });
       }
-      loaded.reason = '@tensorflow/tfjs-node loaded but its tensorflow backend did not start';
+      loaded.reason = 'loaded, but its tensorflow backend did not start';
     }
     if (pref === 'tensorflow') {
       throw new BackendUnavailableError(
