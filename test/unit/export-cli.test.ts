@@ -171,3 +171,18 @@ describe('generated Python', () => {
     }
   });
 });
+
+describe('pixel scaling', () => {
+  it('feeds raw 0-255 pixels only to models that start with a Rescaling layer, as the engine does', () => {
+    const tutorial = createModelFromTemplate('lenet5');
+    assert.match(generateKerasScript(tutorial), /PIXEL_SCALE = 1\.0 \/ 255/);
+    const input = tutorial.nodes.find((n) => n.type === 'Input')!;
+    const firstLayer = tutorial.nodes.find((n) => n.inputs[0] === input.id)!;
+    tutorial.nodes.push({ id: 'rescale', type: 'Rescaling', params: {}, inputs: [input.id] });
+    firstLayer.inputs = ['rescale'];
+    assert.match(generateKerasScript(tutorial), /PIXEL_SCALE = 1\.0 {2}# the model starts with a Rescaling layer/);
+    assert.match(generatePytorchScript(tutorial), /PIXEL_SCALE = 1\.0 {2}#/);
+    const branching = coverageModels().find((m) => m.name === 'branching')!;
+    assert.match(generateKerasScript(branching), /PIXEL_SCALE = 1\.0 \/ 255/, 'a Rescaling later in the graph does not count');
+  });
+});

@@ -197,11 +197,14 @@ export function pythonDataCode(kind: DatasetKind): PythonDataCode {
 }
 
 /**
- * Whether the model rescales pixels itself (it has a Rescaling layer): then it is fed raw 0–255 values,
- * otherwise values in [0, 1], as CNN Studio's engine does.
+ * Whether the model rescales pixels itself: every layer reading the Input is a Rescaling. Then it is fed
+ * raw 0–255 values, otherwise values in [0, 1] — the same rule as the engine's `inputScaleFor`.
  */
 export function modelRescalesItself(model: ModelFile): boolean {
-  return model.nodes.some((n) => n.type === 'Rescaling');
+  const input = model.nodes.find((n) => n.type === 'Input');
+  if (!input) return false;
+  const first = model.nodes.filter((n) => n.inputs.length === 1 && n.inputs[0] === input.id);
+  return first.length > 0 && first.every((n) => n.type === 'Rescaling');
 }
 
 /** `DATA_PATH = "…"` etc.: the dataset settings as constants at the top of a script. */
@@ -212,7 +215,7 @@ export function datasetConstants(dataset: DatasetReference, model: ModelFile): s
     `IMAGE_SIZE = (${pyNumber(dataset.imageSize[0])}, ${pyNumber(dataset.imageSize[1])})  # height, width`,
     `COLOR_MODE = ${pyString(dataset.colorMode)}`,
     modelRescalesItself(model)
-      ? 'PIXEL_SCALE = 1.0  # the model has a Rescaling layer, so it is fed raw 0-255 pixel values'
+      ? 'PIXEL_SCALE = 1.0  # the model starts with a Rescaling layer, so it is fed raw 0-255 pixel values'
       : 'PIXEL_SCALE = 1.0 / 255  # pixels are fed to the model in [0, 1]',
   ];
   return lines.join('\n');
