@@ -127,16 +127,9 @@ function render(state: SidebarStateMessage): void {
     return;
   }
   const model = info.content.model;
-  root.append(h('p', { class: 'model-name' }, model.name), h('p', { class: 'file-name' }, info.fileName), outline(info, model));
-  root.append(h('h2', {}, 'Add layer'), palette(info));
+  root.append(h('p', { class: 'model-name' }, model.name), h('p', { class: 'file-name' }, info.fileName));
 
-  root.append(h('h2', {}, 'Dataset'));
-  const ds = model.dataset;
-  root.append(
-    h('p', { class: ds ? undefined : 'muted' }, ds ? `${ds.kind}: ${ds.path} (${ds.imageSize.join('×')}, ${ds.colorMode})` : 'No dataset yet: choose a folder with one sub-folder of images per class.'),
-    h('div', { class: 'buttons' }, button(ds ? 'Change Folder…' : 'Choose Folder…', () => conn.post({ type: 'chooseDataset', documentUri: info.documentUri }))),
-  );
-
+  // What is used most comes first: training, then the dataset; the layer lists fold away.
   root.append(h('h2', {}, 'Training'), settings(info, model));
   if (state.training) {
     const t = state.training;
@@ -149,6 +142,26 @@ function render(state: SidebarStateMessage): void {
   } else if (state.trainingNote) {
     root.append(h('p', { class: 'muted' }, state.trainingNote));
   }
+
+  root.append(h('h2', {}, 'Dataset'));
+  const ds = model.dataset;
+  root.append(
+    h('p', { class: ds ? undefined : 'muted' }, ds ? `${ds.kind}: ${ds.path} (${ds.imageSize.join('×')}, ${ds.colorMode})` : 'No dataset yet: choose a folder with one sub-folder of images per class.'),
+    h('div', { class: 'buttons' }, button(ds ? 'Change Folder…' : 'Choose Folder…', () => conn.post({ type: 'chooseDataset', documentUri: info.documentUri }))),
+  );
+
+  root.append(
+    foldable('layers', `Layers (${model.nodes.length})`, outline(info, model), true),
+    foldable('palette', 'Add layer', palette(info), false),
+  );
+}
+
+/** A section that folds; whether it is open survives re-renders (the state arrives on every edit). */
+const openSections = new Map<string, boolean>();
+function foldable(key: string, title: string, body: HTMLElement, openByDefault: boolean): HTMLElement {
+  const details = h('details', { open: openSections.get(key) ?? openByDefault }, h('summary', {}, h('h2', { class: 'inline' }, title)), body);
+  details.addEventListener('toggle', () => openSections.set(key, details.open));
+  return details;
 }
 
 conn.onMessage(render);

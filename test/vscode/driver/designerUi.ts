@@ -163,6 +163,9 @@ async function main(): Promise<void> {
     if (!sidebarText.includes('124,810 params')) throw new Error(`the side bar does not show the model's params: ${sidebarText.slice(0, 300)}`);
     log('the side bar lists the model with the Dropout');
     await screenshot(page, 'sidebar');
+    await sidebar.locator('vscode-button', { hasText: 'Train' }).waitFor({ timeout: 10_000 });
+    await sidebar.locator('details').first().evaluate((el) => el.scrollIntoView());
+    await screenshot(page, 'sidebar-scrolled');
   } catch (err) {
     await screenshot(page, 'failed').catch(() => undefined);
     throw err;
