@@ -12,9 +12,9 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText } from '../core/codegen/exportFormats';
+import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText } from '../engine/export/exportFormats';
 import type { ModelFile } from '../core/format';
-import { defaultImportPath } from '../core/import/importPath';
+import { defaultImportPath } from '../engine/export/importPath';
 import { parseModelText } from '../core/loader';
 import { runCliCommand } from './training/cliProcess';
 import { TRAINING_COMMANDS } from './training/commandIds';

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { codegenOptionsFor, defaultExportPath, EXPORT_FORMATS, type ExportFormat, exportText } from '../../core/codegen/exportFormats';
+import { codegenOptionsFor, defaultExportPath, EXPORT_FORMATS, type ExportFormat, exportText } from '../../engine/export/exportFormats';
 import type { ModelFile } from '../../core/format';
 import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { type CheckpointChoice, exportRunToTfjs, isRunFolder, readRunSnapshot, tfjsOutputFolder } from '../../engine/export/tfjsExport';

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { defaultImportPath } from '../../core/import/importPath';
+import { defaultImportPath } from '../../engine/export/importPath';
 import { formatImportReport, importKerasText } from '../../core/import/kerasImport';
 import { serializeModel } from '../../core/loader';
 import { analyzeModel } from '../../core/shapeInference';

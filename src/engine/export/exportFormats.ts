@@ -1,14 +1,15 @@
 /**
  * The export formats and how an export is produced from a model file: shared by the CLI's `export`
- * command and VS Code's "CNN Studio: Export…" (TF.js, which needs weights, is done by the engine).
+ * command and VS Code's "CNN Studio: Export…". Lives beside the engine's exporters (not in core) because it
+ * works with file paths; it loads no tfjs, so the extension host may import it.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import type { ModelFile } from '../format';
-import { generateKerasScript } from './keras';
-import { generateKerasJsonText } from './kerasJson';
-import { generateNotebookText } from './notebook';
-import { type CodegenOptions, safeModelName } from './options';
-import { generatePytorchScript } from './pytorch';
+import type { ModelFile } from '../../core/format';
+import { generateKerasScript } from '../../core/codegen/keras';
+import { generateKerasJsonText } from '../../core/codegen/kerasJson';
+import { generateNotebookText } from '../../core/codegen/notebook';
+import { type CodegenOptions, safeModelName } from '../../core/codegen/options';
+import { generatePytorchScript } from '../../core/codegen/pytorch';
 
 export const EXPORT_FORMATS = ['keras', 'pytorch', 'tfjs', 'keras-json', 'notebook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
