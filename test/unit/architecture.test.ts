@@ -1,0 +1,91 @@
+/**
+ * The dependency arrows of DEVELOPERS.md, checked by reading every import:
+ * - core imports only core (no vscode, no DOM-only code, no tfjs, no Node built-ins), so it runs anywhere;
+ * - protocol imports only core and protocol;
+ * - webview code never imports vscode, the extension host, the engine, the CLI or Node built-ins;
+ * - only src/extension imports `vscode`.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import test from 'node:test';
+
+const root = resolve(__dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
+    else if (/\.(ts|js)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Every module specifier a file imports or requires. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  const re = /(?:^|[^.\w])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[^.\w])import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[^.\w])require\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
+  for (const m of text.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
+  return specs;
+}
+
+/** The repo-relative folder a relative import lands in, or the package name for a bare one. */
+function target(file: string, spec: string): { kind: 'local'; path: string } | { kind: 'package'; name: string } {
+  if (spec.startsWith('.')) return { kind: 'local', path: relative(root, resolve(dirname(file), spec)) };
+  return { kind: 'package', name: spec };
+}
+
+const isNodeBuiltin = (name: string): boolean => name.startsWith('node:') || ['fs', 'path', 'os', 'child_process', 'zlib', 'crypto', 'url', 'util', 'events', 'stream'].includes(name);
+
+function violations(dir: string, allowedLocal: (path: string) => boolean, allowedPackage: (name: string) => boolean): string[] {
+  const bad: string[] = [];
+  for (const file of sourceFiles(join(root, dir))) {
+    for (const spec of importsOf(file)) {
+      const t = target(file, spec);
+      const ok = t.kind === 'local' ? allowedLocal(t.path) : allowedPackage(t.name);
+      if (!ok) bad.push(`${relative(root, file)} imports '${spec}'`);
+    }
+  }
+  return bad;
+}
+
+test('core imports only core (and ajv\'s runtime helpers for the precompiled validator)', () => {
+  const bad = violations(
+    'src/core',
+    (p) => p.startsWith('src/core'),
+    (name) => name === 'ajv' || name.startsWith('ajv/dist/runtime/'),
+  );
+  assert.deepEqual(bad, []);
+});
+
+test('protocol imports only core and protocol', () => {
+  const bad = violations('src/protocol', (p) => p.startsWith('src/core') || p.startsWith('src/protocol'), () => false);
+  assert.deepEqual(bad, []);
+});
+
+test('webview code never imports vscode, the host, the engine, the CLI or Node built-ins', () => {
+  const bad = violations(
+    'webview',
+    (p) => p.startsWith('webview') || p.startsWith('src/core') || p.startsWith('src/protocol'),
+    (name) => name !== 'vscode' && !isNodeBuiltin(name) && !name.startsWith('@tensorflow/'),
+  );
+  assert.deepEqual(bad, []);
+});
+
+test('only the extension host imports vscode', () => {
+  const bad: string[] = [];
+  for (const dir of ['src/core', 'src/protocol', 'src/engine', 'src/cli', 'webview']) {
+    bad.push(...violations(dir, () => true, (name) => name !== 'vscode'));
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the engine and the CLI never import the extension host or webview code', () => {
+  const bad: string[] = [];
+  for (const dir of ['src/engine', 'src/cli']) {
+    bad.push(...violations(dir, (p) => !p.startsWith('src/extension') && !p.startsWith('webview'), () => true));
+  }
+  assert.deepEqual(bad, []);
+});
