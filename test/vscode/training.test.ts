@@ -5,7 +5,7 @@
  * Registered from test/vscode/index.ts like the other suites.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { createModelFromTemplate } from '../../src/core/templates';
@@ -35,9 +35,12 @@ export function registerTrainingSuite(): void {
 
     test('Make Sample Dataset writes the shapes images into the workspace', async function () {
       this.timeout(120_000);
-      await vscode.commands.executeCommand(TRAINING_COMMANDS.makeSampleDataset);
+      const written = await vscode.commands.executeCommand<string>(TRAINING_COMMANDS.makeSampleDataset);
       const data = join(workspaceRoot().fsPath, 'data', 'shapes');
-      for (const cls of ['circle', 'square', 'triangle']) assert.ok(existsSync(join(data, cls)), `${cls}/ exists`);
+      assert.equal(written, data);
+      for (const cls of ['circle', 'square', 'triangle']) {
+        assert.equal(readdirSync(join(data, cls)).filter((f) => f.endsWith('.png')).length, 150, `${cls}/ has its images`);
+      }
     });
 
     test('Train Model trains with the engine, feeds the dashboard and writes the run folder', async function () {

@@ -198,7 +198,7 @@ export class TrainingController {
 
   /* ----------------------------------------------------------------------------- walkthrough -- */
 
-  async makeSampleDataset(): Promise<void> {
+  async makeSampleDataset(): Promise<string> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) throw new UserFacingError('Open a folder first (File › Open Folder…): the sample dataset is written into the workspace.');
     const out = join(folder.uri.fsPath, 'data', 'shapes');
@@ -206,8 +206,11 @@ export class TrainingController {
       runCliCommand(this.d.extensionUri.fsPath, ['make-dataset', 'shapes', out, '--per-class', '150', '--size', '28', '--seed', '1']),
     );
     const open = 'Reveal in Explorer';
-    const picked = await vscode.window.showInformationMessage(`Wrote 450 labelled 28×28 images to ${vscode.workspace.asRelativePath(out)} (one folder per class). Train a model on it with CNN Studio: Train Model.`, open);
-    if (picked === open) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(out));
+    // Not awaited: the command is done when the files are there, not when the note is dismissed.
+    void vscode.window
+      .showInformationMessage(`Wrote 450 labelled 28×28 images to ${vscode.workspace.asRelativePath(out)} (one folder per class). Train a model on it with CNN Studio: Train Model.`, open)
+      .then((picked) => (picked === open ? vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(out)) : undefined));
+    return out;
   }
 
   /* ------------------------------------------------------------------------------- messages -- */
