@@ -21,7 +21,7 @@ mkdir -p "$repo/.cache/vscode-test" "$results"
 # Reports of earlier runs that have finished (their run folder is gone) are stale.
 for report in "$results"/exthost-run-*.json; do
   [ -e "$report" ] || continue
-  run=$(basename "$report" .json); run=${run#exthost-}
+  run=$(basename "$report" .json); run=${run#exthost-}; run=${run%-untrusted}
   [ -d "$repo/.cache/vscode-test/$run" ] || rm -f "$report"
 done
 # Everything of this run (VSIX, code-server profile, workspaces) in its own folder, removed on exit, so
@@ -32,12 +32,15 @@ state="$work/state"
 ws_exthost="$work/$(basename "$work")"
 mkdir -p "$state/ud/User" "$state/ext" "$state/home" "$work/ws-ui" "$ws_exthost"
 cs_pgid=
+stop_code_server() {
+  [ -n "$cs_pgid" ] || return 0
+  kill -TERM -- "-$cs_pgid" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 -- "-$cs_pgid" 2>/dev/null || break; sleep 0.25; done
+  kill -KILL -- "-$cs_pgid" 2>/dev/null || true
+  cs_pgid=
+}
 cleanup() {
-  if [ -n "$cs_pgid" ]; then
-    kill -TERM -- "-$cs_pgid" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 -- "-$cs_pgid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL -- "-$cs_pgid" 2>/dev/null || true
-  fi
+  stop_code_server
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -88,12 +91,17 @@ ext_dir=$(find "$state/ext" -maxdepth 1 -type d -name 'cnn-studio.cnn-studio-*' 
 step "start code-server"
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 base="http://127.0.0.1:$port"
-HOME="$state/home" setsid "$cs_bin" "${cs_args[@]}" --auth none --bind-addr "127.0.0.1:$port" \
-  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-  > "$results/code-server.log" 2>&1 < /dev/null &
-cs_pgid=$!
-for _ in $(seq 1 120); do curl -sf -o /dev/null "$base/healthz" && break; sleep 0.25; done
-curl -sf -o /dev/null "$base/healthz" || { echo "code-server did not start"; cat "$results/code-server.log"; exit 1; }
+# usage: start_code_server [extra flags]; sets cs_pgid (its own process group, stopped by cleanup/stop_code_server)
+start_code_server() {
+  HOME="$state/home" setsid "$cs_bin" "${cs_args[@]}" --auth none --bind-addr "127.0.0.1:$port" \
+    --disable-telemetry --disable-update-check --disable-getting-started-override "$@" \
+    >> "$results/code-server.log" 2>&1 < /dev/null &
+  cs_pgid=$!
+  for _ in $(seq 1 120); do curl -sf -o /dev/null "$base/healthz" && return 0; sleep 0.25; done
+  echo "code-server did not start"; cat "$results/code-server.log"; exit 1
+}
+: > "$results/code-server.log"
+start_code_server --disable-workspace-trust
 
 passed=0; failed=0
 step "UI test: palette, designer, keyboard edit, undo, save (screenshots in test-results/vscode/)"
@@ -101,11 +109,28 @@ if node --import tsx test/vscode/driver/designerUi.ts "$base" "$work/ws-ui" "$re
 
 step "extension-host tests (mocha inside code-server's extension host)"
 node --import tsx test/vscode/driver/runExtensionHostTests.ts "$base" "$ext_dir" "$repo/out/test/index.js" "$ws_exthost" "$results" || true
-read -r eh_pass eh_fail < <(node -e "
-  try { const r = require('$results/exthost-$(basename "$work").json'); console.log(r.passed, r.failed); }
-  catch { console.log(0, 1); }  // no report = the run itself failed
-")
-passed=$((passed + eh_pass)); failed=$((failed + eh_fail))
+count_report() {  # adds a run's report to the totals; no report = the run itself failed
+  read -r p f < <(node -e "try { const r = require('$1'); console.log(r.passed, r.failed); } catch { console.log(0, 1); }")
+  passed=$((passed + p)); failed=$((failed + f))
+}
+count_report "$results/exthost-$(basename "$work").json"
+
+step "extension-host tests in an untrusted folder (restricted mode)"
+# Same profile and bundle, workspace trust on: the new folder is not trusted, so the bundle runs its
+# restricted-mode suite (designing works, training refuses).
+stop_code_server
+cat > "$state/ud/User/settings.json" <<'JSON'
+{ "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off", "workbench.tips.enabled": false,
+  "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false, "update.mode": "none",
+  "workbench.enableExperiments": false, "chat.disableAIFeatures": true, "git.enabled": false,
+  "security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never",
+  "security.workspace.trust.banner": "never" }
+JSON
+start_code_server
+ws_untrusted="$work/$(basename "$work")-untrusted"
+mkdir -p "$ws_untrusted"
+node --import tsx test/vscode/driver/runExtensionHostTests.ts "$base" "$ext_dir" "$repo/out/test/index.js" "$ws_untrusted" "$results" || true
+count_report "$results/exthost-$(basename "$ws_untrusted").json"
 
 step "done"
 echo "# vscode: $passed passed, $failed failed"

@@ -15,19 +15,26 @@ import { registerCustomEditorSuite } from './suites/customEditor.suite';
 import { registerDiagnosticsSuite } from './suites/diagnostics.suite';
 import { registerModelsTreeSuite } from './suites/modelsTree.suite';
 import { registerSidebarSuite } from './suites/sidebar.suite';
+import { registerUntrustedSuite } from './suites/untrusted.suite';
 import { registerTrainingSuite } from './training.test';
 import { registerExportImportSuite } from './suites/exportImport.suite';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'out/test/index.js', mocha);
-  registerCustomEditorSuite();
-  registerCommandSuite();
-  registerDiagnosticsSuite();
-  registerSidebarSuite();
-  registerModelsTreeSuite();
-  registerTrainingSuite();
-  registerExportImportSuite();
+  // The same bundle runs twice: in a trusted folder (everything) and in restricted mode (what must
+  // still work there, and what must refuse).
+  if (!vscode.workspace.isTrusted) {
+    registerUntrustedSuite();
+  } else {
+    registerCustomEditorSuite();
+    registerCommandSuite();
+    registerDiagnosticsSuite();
+    registerSidebarSuite();
+    registerModelsTreeSuite();
+    registerTrainingSuite();
+    registerExportImportSuite();
+  }
   const failures: { title: string; error: string }[] = [];
   let passed = 0;
   await new Promise<void>((resolve) => {
