@@ -49,6 +49,8 @@ export interface DashboardRunInfo {
   readonly settings: RunSettings;
   /** Why the run ended early or is interrupted. */
   readonly message?: string;
+  /** False for a run read from disk that another process is still training: no Pause/Stop here. */
+  readonly controllable?: boolean;
 }
 
 /** A uint8 image `[h, w, c]` (c = 1 or 3), row-major HWC. */

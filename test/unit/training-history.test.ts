@@ -75,3 +75,36 @@ test('metrics CSV has one row per epoch and empty cells without validation', () 
   const csv = metricsCsv([epoch(1), { ...epoch(2), valLoss: 0.5, valAccuracy: 0.75 }]);
   assert.equal(csv, 'epoch,loss,accuracy,valLoss,valAccuracy,learningRate,samplesPerSec,seconds\n1,1,0.5,,,0.01,100,2\n2,0.5,0.5,0.5,0.75,0.01,100,2\n');
 });
+
+test('Open Run: a run whose process is gone reads as interrupted; one still running elsewhere has no controls', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { historyFromRunFolder } = await import('../../src/extension/training/runFiles');
+  const dir = mkdtempSync(join(tmpdir(), 'run-'));
+  try {
+    const record = (pid: number) => ({
+      runId: 'r9', modelName: 'm', status: 'running', pid, backend: { name: 'wasm', tfjsVersion: '4.22.0', threads: 1, simd: true },
+      versions: { cnnStudio: '0.1.0', tfjs: '4.22.0', node: '20' }, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+      trainingSeconds: 3, epochsCompleted: 2, epochsPlanned: 5, bestEpoch: 2, bestValAccuracy: 0.5, bestValLoss: 1,
+    });
+    writeFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify(epoch(1))}\n${JSON.stringify(epoch(2))}\n{"epoch": 3, "lo`);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ batchSize: 32, learningRate: 0.01, classNames: ['a', 'b'] }));
+    // A pid that cannot exist: the window that trained it was reloaded and its engine died.
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(record(2 ** 22 + 12345)));
+    const gone = historyFromRunFolder(dir);
+    assert.equal(gone.status, 'interrupted');
+    assert.equal(gone.epochs.length, 2, 'the torn last line is ignored');
+    assert.equal(gone.info.controllable, undefined);
+    assert.deepEqual(gone.info.classNames, ['a', 'b']);
+    assert.equal(gone.info.settings['batch size'], '32');
+    // The parent of this test process is alive: a run another process is still training.
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(record(process.ppid)));
+    const elsewhere = historyFromRunFolder(dir);
+    assert.equal(elsewhere.status, 'running');
+    assert.equal(elsewhere.info.controllable, false);
+    assert.match(elsewhere.info.message ?? '', /another process/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -54,7 +54,7 @@ export class HeaderView {
     this.title.textContent = run.modelName;
     this.badge.textContent = STATUS_LABEL[status] ?? status;
     this.badge.className = `status status-${status}`;
-    const live = status === 'running' || status === 'paused';
+    const live = (status === 'running' || status === 'paused') && run.controllable !== false;
     this.pause.hidden = status !== 'running';
     this.resume.hidden = status !== 'paused';
     this.stop.hidden = !live;

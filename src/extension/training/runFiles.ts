@@ -59,7 +59,11 @@ export function historyFromRunFolder(runDir: string): RunHistory {
       batchSize: run.config.batchSize ?? 0,
       classNames: run.config.classNames ?? run.evaluation?.classNames ?? [],
       settings: run.settings,
-      message: r.message,
+      // run.json says running only while its engine process is alive (a dead one reads as interrupted):
+      // this is another window's run, so this dashboard shows it without controls.
+      ...(r.status === 'running' || r.status === 'paused'
+        ? { controllable: false, message: `Still ${r.status} in another process (pid ${r.pid}); showing the ${run.epochs.length} epochs written so far. Open the run again to refresh.` }
+        : { message: r.message }),
     }),
     run.epochs,
   );
