@@ -33,6 +33,32 @@ export function registerDiagnosticsSuite(): void {
       assert.match(document.getText(), /"type": "Flatten"/);
     });
 
+    test("quick fixes that set a param: padding 'same' for a kernel larger than its input, a bad units value", async () => {
+      await extensionApi();
+      const uri = scratchUri('paramfixes');
+      await writeText(
+        uri,
+        smallModelText((m) => {
+          m.nodes[1]!.params['kernelSize'] = [30, 30];
+          m.nodes[3]!.params['units'] = 0;
+        }),
+      );
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const fixFor = async (code: string, title: RegExp) => {
+        const problem = await waitFor(`a ${code} problem`, () => ours(uri).find((d) => d.code === code));
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range, vscode.CodeActionKind.QuickFix.value);
+        const fix = actions.find((a) => title.test(a.title));
+        assert.ok(fix?.edit, `quick fixes for ${code}: ${actions.map((a) => a.title).join(', ')}`);
+        assert.ok(await vscode.workspace.applyEdit(fix.edit));
+        await waitFor(`the ${code} problem to go away`, () => !ours(uri).some((d) => d.code === code));
+      };
+      await fixFor('kernel-too-large', /padding 'same'/);
+      assert.match(document.getText(), /"padding": "same"/);
+      await fixFor('bad-param', /units/);
+      assert.doesNotMatch(document.getText(), /"units": 0\b/);
+    });
+
     test('a file that is not valid JSON gets one error at the syntax error', async () => {
       await extensionApi();
       const uri = scratchUri('syntax');
