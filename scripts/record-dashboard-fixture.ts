@@ -36,7 +36,7 @@ async function main(): Promise<void> {
 
     const session = new TrainingSession(async () => client);
     session.captureFeatureMaps = true;
-    // Every epoch (the extension spaces captures to stay within 2% of training time; the fixture wants all).
+    // Every epoch (the extension spaces captures to stay within 1% of training time; the fixture wants all).
     session.featureMapBudget = 1;
     let sink: DashboardHostMessage[] = [];
     session.listen({ dashboard: (m) => sink.push(m) });

@@ -40,10 +40,10 @@ export class TrainingSession {
   captureFeatureMaps = false;
   /**
    * Live captures pause training (a forward and a Grad-CAM backward pass), so they are spaced to cost at
-   * most this share of the training time: every epoch when epochs are long, every few epochs when they
+   * most this share of the training time (1%): every epoch when epochs are long, every few epochs when they
    * take a second. The final maps are read from the checkpoint after the run, at no cost to training.
    */
-  featureMapBudget = 0.02;
+  featureMapBudget = 0.01;
   private lastCaptureEnd = 0;
   private lastCaptureMs = 0;
   private sampleIndex = 0;
