@@ -10,7 +10,7 @@ import { OPTIONAL_SPEEDUPS, type OptionalSpeedup } from '../src/engine/backend/k
 import type { BenchReport } from '../src/engine/bench/runBench';
 
 // The order speed-ups are switched on (each row keeps the previous ones).
-const ORDER: readonly OptionalSpeedup[] = ['backpropInput', 'col2im', 'im2col', 'matmul', 'sum', 'identity', 'fusedConv', 'reluBiasGrad', 'adam'];
+const ORDER: readonly OptionalSpeedup[] = ['backpropInput', 'col2im', 'im2col', 'matmul', 'sum', 'identity', 'fusedConv', 'adam'];
 
 function run(skip: readonly OptionalSpeedup[], groups: string): BenchReport {
   const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'run.ts'), '--backend', 'wasm', '--no-images', '--json', '--groups', groups], {

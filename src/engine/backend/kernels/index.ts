@@ -9,7 +9,6 @@
  *   replaced (slow):                            Conv2DBackpropInput, Sum over leading axes, Identity (copy),
  *                                               BatchMatMul with transposed operands
  *   fused:                                      conv + bias + relu forward and backward while training
- *                                               (CnnStudioReluBiasGrad: relu mask + bias gradient in one pass)
  *                                               Adam's update, one kernel per variable (CnnStudioAdamUpdate)
  */
 import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
@@ -28,7 +27,6 @@ import { ADAM_UPDATE, enableFusedAdam, makeAdamUpdateKernel } from './fusedAdam'
 import { enableFusedConvTraining } from './fusedConvTraining';
 import { identityKernel } from './identity';
 import { maxPoolGrad } from './maxPoolGrad';
-import { makeReluBiasGradKernel, RELU_BIAS_GRAD } from './reluBiasGrad';
 import { makeSumKernel } from './sumLeadingAxes';
 import { makeKit, type WasmKit } from './wasmKernelKit';
 
@@ -42,7 +40,7 @@ export const ADDED_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBack
  * Speed-ups that can be switched off one by one to measure what each gives (bench ablations, env
  * CNN_STUDIO_WASM_SKIP=a,b). Correctness kernels (the missing gradients, MaxPoolGrad) always stay.
  */
-export const OPTIONAL_SPEEDUPS = ['im2col', 'col2im', 'backpropInput', 'sum', 'identity', 'matmul', 'fusedConv', 'reluBiasGrad', 'adam'] as const;
+export const OPTIONAL_SPEEDUPS = ['im2col', 'col2im', 'backpropInput', 'sum', 'identity', 'matmul', 'fusedConv', 'adam'] as const;
 export type OptionalSpeedup = (typeof OPTIONAL_SPEEDUPS)[number];
 
 let registered = false;
@@ -91,9 +89,8 @@ export function registerTrainingKernels(tf: Tf, skip: ReadonlySet<OptionalSpeedu
   if (!skip.has('sum')) put('Sum', makeSumKernel(kitFor, natives.get('Sum')!));
   if (!skip.has('identity')) put('Identity', identityKernel);
   if (!skip.has('matmul')) put('BatchMatMul', makeBatchMatMulKernel(kitFor, natives.get('BatchMatMul')!));
-  put(RELU_BIAS_GRAD, makeReluBiasGradKernel(kitFor));
   put(ADAM_UPDATE, makeAdamUpdateKernel(kitFor));
-  if (!skip.has('fusedConv')) enableFusedConvTraining(tf, !skip.has('reluBiasGrad'));
+  if (!skip.has('fusedConv')) enableFusedConvTraining(tf);
   if (!skip.has('adam')) enableFusedAdam(tf);
   registered = true;
 }
