@@ -106,6 +106,9 @@ start_code_server --disable-workspace-trust
 passed=0; failed=0
 step "UI test: palette, designer, keyboard edit, undo, save (screenshots in test-results/vscode/)"
 if node --import tsx test/vscode/driver/designerUi.ts "$base" "$work/ws-ui" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+step "UI test: sample dataset, Train Model, the dashboard follows the run (screenshots in test-results/vscode/)"
+mkdir -p "$work/ws-dashboard"
+if node --import tsx test/vscode/driver/dashboardUi.ts "$base" "$work/ws-dashboard" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 step "extension-host tests (mocha inside code-server's extension host)"
 node --import tsx test/vscode/driver/runExtensionHostTests.ts "$base" "$ext_dir" "$repo/out/test/index.js" "$ws_exthost" "$results" || true

@@ -1,0 +1,112 @@
+/**
+ * UI test of training in the real workbench, as the walkthrough tells a user:
+ *   palette → "Make Sample Dataset" → "New Model from Template" (mnist-small) → "Train Model" → pick the
+ *   sample dataset → the dashboard opens beside the designer and follows the run to its end.
+ * Checks the dashboard's charts and feature maps in the real webview and saves a screenshot.
+ *
+ *   node --import tsx test/vscode/driver/dashboardUi.ts <baseUrl> <workspaceFolder> <outDir>
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { launchWorkbenchBrowser, stopwatch } from './browser';
+
+const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
+const log = stopwatch();
+
+async function palette(page: Page, title: string): Promise<void> {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(`>${title}`);
+    if (await row.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+    if (attempt >= 15) throw new Error(`the palette never listed "${title}"`);
+    await page.keyboard.press('Escape');
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** Picks the quick-pick row containing `text` once it shows. */
+async function pick(page: Page, text: string): Promise<void> {
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-widget input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The dashboard's frame: the webview (nested iframes) whose page has the run header. */
+function dashboardFrame(page: Page): Promise<Frame> {
+  return until('the dashboard webview', async () => {
+    for (const f of page.frames()) if (f !== page.mainFrame() && (await f.$('main[aria-label="Training dashboard"]'))) return f;
+    return undefined;
+  }, 60_000);
+}
+
+async function main(): Promise<void> {
+  const { context, page } = await launchWorkbenchBrowser(outDir);
+  try {
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+    log('workbench loaded');
+
+    await palette(page, 'CNN Studio: Make Sample Dataset');
+    const triangles = join(workspace, 'data', 'shapes', 'triangle');
+    await until('the sample dataset', async () => (existsSync(triangles) && readdirSync(triangles).length >= 150 ? true : undefined), 60_000);
+    log('sample dataset written');
+
+    await palette(page, 'CNN Studio: New Model from Template');
+    await pick(page, 'mnist-small');
+    // Then the file name box, pre-filled with mnist-small.cnn.json: accept it.
+    const nameBox = page.locator('.quick-input-widget input');
+    await until('the file name box', async () => ((await nameBox.inputValue()).endsWith('.cnn.json') ? true : undefined), 10_000);
+    await page.keyboard.press('Enter');
+    await until('the designer', async () => {
+      for (const f of page.frames()) if (f !== page.mainFrame() && (await f.$('.summary-bar'))) return true;
+      return undefined;
+    }, 30_000);
+    log('model created and open in the designer');
+
+    await palette(page, 'CNN Studio: Train Model');
+    // The template's dataset (data/mnist) is not there: the command offers the sample dataset.
+    await pick(page, 'Use the sample dataset');
+    log('training started');
+
+    const frame = await dashboardFrame(page);
+    await frame.locator('.status-finished').waitFor({ timeout: 180_000 });
+    await frame.locator('figure.chart[data-chart="Loss"]:not(.is-empty)').waitFor({ timeout: 10_000 });
+    const points = Number(await frame.locator('figure.chart[data-chart="Loss"]').getAttribute('data-points'));
+    const maps = await frame.locator('canvas[data-role="feature-map"]').count();
+    const facts = await frame.locator('.run-header .facts').innerText();
+    log(`dashboard: ${facts}; loss chart ${points} points; ${maps} feature-map grids`);
+    if (!(points > 0)) throw new Error('the loss chart has no points');
+    if (maps === 0) throw new Error('no feature maps were drawn');
+    const status = await page.locator('.statusbar-item', { hasText: 'finished' }).first().innerText();
+    log(`status bar: ${status}`);
+    await palette(page, 'Notifications: Clear All Notifications');
+    const charts = join(outDir, 'ui-dashboard-trained.png');
+    await page.screenshot({ path: charts });
+    await frame.locator('section.feature-maps').scrollIntoViewIfNeeded();
+    const featureMaps = join(outDir, 'ui-dashboard-feature-maps.png');
+    await page.screenshot({ path: featureMaps });
+    log(`screenshots ${charts}, ${featureMaps}`);
+    console.log('dashboard UI test passed');
+  } finally {
+    await context.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`dashboard UI test failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+});
