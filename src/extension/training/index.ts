@@ -84,7 +84,8 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     command(T.stop, () => c.stop()),
     command(T.openDashboard, () => c.openDashboard()),
     command(T.openRun, (arg: unknown) => c.openRun(arg)),
-    command(T.compareRuns, (arg: unknown) => c.compareRuns(arg)),
+    // From a tree with several runs selected, VS Code passes (clicked item, all selected items).
+    command(T.compareRuns, (arg: unknown, selected: unknown) => c.compareRuns(Array.isArray(selected) && selected.length > 1 ? selected : arg)),
     command(T.exportMetricsCsv, (arg: unknown) => c.exportCsv(arg)),
     command(T.evaluateRun, (arg: unknown) => c.evaluate(arg)),
     command(T.predictImage, (arg: unknown, image: unknown) => c.predict(arg, image)),
