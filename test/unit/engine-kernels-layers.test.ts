@@ -21,6 +21,7 @@ function spatialModel(tf: Tf): LayersModel {
       L.inputLayer({ inputShape: [12, 12, 3] }),
       L.rescaling({ scale: 0.5, offset: -0.25 }),
       L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', dilationRate: 2, activation: 'linear' }),
       L.batchNormalization({}),
       L.leakyReLU({ alpha: 0.3 }),
       L.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: 'linear' }),

@@ -293,3 +293,36 @@ test('fused Adam on wasm matches tfjs Adam on cpu: weights, moments and iteratio
     ref.forEach((v, i) => assert.ok(Math.abs(v - states[1]![k]![i]!) <= 1e-5 * Math.max(1, Math.abs(v)), `part ${k}[${i}]: ${v} vs ${states[1]![k]![i]}`));
   });
 });
+
+test('Conv2D with dilation > 1 trains: its gradient matches the zero-stretched filter, on cpu and wasm', async () => {
+  await ensureWasm();
+  const tf = getTf();
+  for (const [xs, fs, dil, p] of [
+    [[2, 11, 11, 3], [3, 3, 3, 4], 2, 'valid'],
+    [[2, 12, 10, 2], [3, 2, 2, 5], [2, 3], 'same'],
+    [[1, 9, 9, 4], [2, 2, 4, 3], 3, 'same'],
+  ] as Array<[[number, number, number, number], [number, number, number, number], number | [number, number], Pad]>) {
+    const [dh, dw] = typeof dil === 'number' ? [dil, dil] : dil;
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      const [got, want] = tf.tidy(() => {
+        const x = t4(xs, 24);
+        const f = t4(fs, 25);
+        const r = tf.tensor(values(tf.conv2d(x, f, 1, p, 'NHWC', dil).size, 26), tf.conv2d(x, f, 1, p, 'NHWC', dil).shape);
+        const viaDilation = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(tf.conv2d(a as Tensor4D, b as Tensor4D, 1, p, 'NHWC', dil), r)))([x, f]);
+        // Reference: an undilated conv with the filter stretched by pad/reshape/slice ops (their own gradients).
+        const stretched = (b: Tensor): Tensor4D => {
+          const [KH, KW, Ci, Co] = fs;
+          const p6 = tf.pad(tf.reshape(b, [KH, 1, KW, 1, Ci, Co]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+          return tf.slice(tf.reshape(p6, [KH * dh, KW * dw, Ci, Co]), [0, 0, 0, 0], [(KH - 1) * dh + 1, (KW - 1) * dw + 1, Ci, Co]) as Tensor4D;
+        };
+        const reference = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(tf.conv2d(a as Tensor4D, stretched(b), 1, p), r)))([x, f]);
+        return [viaDilation.map((g) => g.dataSync() as Float32Array), reference.map((g) => g.dataSync() as Float32Array)] as const;
+      });
+      got.forEach((g, k) => {
+        const scale = want[k]!.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+        g.forEach((v, i) => assert.ok(Math.abs(v - want[k]![i]!) <= 2e-5 * scale, `${backend} dil=${dil} ${p} grad ${k}[${i}]: ${v} vs ${want[k]![i]}`));
+      });
+    }
+  }
+});

@@ -33,6 +33,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OPTIONAL_SPEEDUPS, registerTrainingKernels, type OptionalSpeedup } from './kernels';
 import { registerCpuResizeGradFixes } from './kernels/cpuResizeGradFixes';
+import { registerDilatedConvGradient } from './kernels/dilatedConvGradient';
 import { patchForWasmThreads, unrefWasmWorkers, type ThreadPatch } from './wasmThreads';
 import type { Tf } from './tfNamespace';
 
@@ -141,6 +142,7 @@ function fallback(skipped: string[]): string | undefined {
 function activate(tf: Tf, info: BackendInfo): BackendInfo {
   // PROD mode drops debug checks and the "install tfjs-node" console banner of the cpu backend.
   tf.enableProdMode();
+  registerDilatedConvGradient(tf);
   activeTf = tf;
   activeInfo = info.fallbackReason === undefined ? omitFallback(info) : info;
   return activeInfo;

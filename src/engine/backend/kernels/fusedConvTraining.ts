@@ -11,6 +11,7 @@
  */
 import type { FusedConv2DAttrs, NamedAttrMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../tfNamespace';
+import { unfusedDilatedConv } from './dilatedConvGradient';
 
 type FusedConvArgs = Parameters<Tf['fused']['conv2d']>[0];
 
@@ -50,6 +51,11 @@ export function enableFusedConvTraining(tf: Tf): void {
   fused.conv2d = (args: FusedConvArgs): Tensor4D => {
     const { x, filter, bias, activation = 'linear', dataFormat = 'NHWC', dilations = [1, 1] } = args;
     const dil = typeof dilations === 'number' ? [dilations, dilations] : dilations;
+    if (engine.state.gradientDepth > 0 && !dil.every((d) => d === 1)) {
+      // tfjs' fused conv refuses gradients for dilation > 1; separate ops reach our dilated gradient.
+      const y = unfusedDilatedConv(tf, args);
+      if (y) return y;
+    }
     const applies =
       engine.state.gradientDepth > 0 &&
       tf.getBackend() === 'wasm' &&
