@@ -30,8 +30,8 @@ const COMMANDS: CliCommand[] = [
 
 function helpText(): string {
   const lines = ['Usage: cnn-studio <command> [options]', '', 'Commands:'];
-  for (const c of COMMANDS) lines.push(`  ${c.usage.padEnd(58)} ${c.description}`);
-  lines.push('', 'Global options: --verbose (stack traces on errors), --help');
+  for (const c of COMMANDS) lines.push(`  cnn-studio ${c.usage}`, `      ${c.description}`, '');
+  lines.push('Global options: --verbose (stack traces on errors), --help (after a command: its usage)');
   return lines.join('\n') + '\n';
 }
 
