@@ -31,6 +31,8 @@ function optionsFor(rt) {
     sourcemap: true,
     minify,
     logLevel: 'warning',
+    // mocha (bundled into the extension-host tests) resolves its parallel-mode files at run time; we run serially.
+    logOverride: { 'require-resolve-not-external': 'silent' },
     target: rt.platform === 'node' ? 'node20' : 'chrome120',
     loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
   };
