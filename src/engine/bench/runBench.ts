@@ -60,7 +60,7 @@ export interface BenchReport {
 /** Steps per timed group and warm-up, per backend: cpu runs ~1-20 samples/s, so it gets one short group. */
 function planFor(backend: BenchBackend, model: BenchModel, opts: BenchOptions): ThroughputOptions {
   const base = { batchSize: opts.batchSize, signal: opts.signal };
-  // cpu: tutorial-cifar takes about a minute per batch of 64, so one untimed-free step is all it gets.
+  // cpu: tutorial-cifar takes about a minute per batch of 64, so it gets one timed step and no warm-up.
   if (backend === 'cpu') {
     return model === 'mnist-small'
       ? { ...base, warmupSteps: 1, stepsPerGroup: 1, groups: 3, maxSeconds: 60 }

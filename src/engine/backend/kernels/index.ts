@@ -10,6 +10,8 @@
  *                                               BatchMatMul with transposed operands
  *   fused:                                      conv + bias + relu forward and backward while training
  *                                               Adam's update, one kernel per variable (CnnStudioAdamUpdate)
+ * Not wasm-specific, registered by selectBackend.ts for every backend: cpuResizeGradFixes.ts (two tfjs
+ * 4.22 cpu gradient bugs) and dilatedConvGradient.ts (Conv2D dilation > 1 could not train at all).
  */
 import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import type {
