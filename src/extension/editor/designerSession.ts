@@ -42,6 +42,10 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
   private readonly disposables: vscode.Disposable[] = [];
   private readonly sentEmitter = new vscode.EventEmitter<HostToDesigner>();
   private lastSnapshotVersion = -1;
+  /**
+   * The page has asked once. A hidden designer's page is discarded (no retainContextWhenHidden) and
+   * asks again with `ready` when shown; snapshots posted meanwhile are simply dropped by VS Code.
+   */
   private ready = false;
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
@@ -58,10 +62,6 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() !== this.documentUri || e.contentChanges.length === 0) return;
         this.scheduleSnapshot();
-      }),
-      // A hidden webview keeps no state (no retainContextWhenHidden): it asks again with `ready`.
-      panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
       }),
     );
   }

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { parseModelText } from '../../../src/core/loader';
-import { canonical, closeAllEditors, extensionApi, readText, scratchUri, smallModelText, waitFor, writeText } from './helpers';
+import { canonical, closeAllEditors, EXTENSION_ID, extensionApi, FIRST_SNAPSHOT_MS, readText, scratchUri, smallModelText, waitFor, writeText } from './helpers';
 
 function activeTabViewType(): string | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -15,6 +15,14 @@ export function registerCommandSuite(): void {
   suite('model commands', () => {
     teardown(closeAllEditors);
 
+    test('every command the manifest contributes is registered (no dead buttons)', async () => {
+      await extensionApi();
+      const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } };
+      const registered = new Set(await vscode.commands.getCommands(true));
+      const dead = manifest.contributes.commands.map((c) => c.command).filter((id) => !registered.has(id));
+      assert.deepEqual(dead, []);
+    });
+
     test('New Model from Template writes the template and opens it in the designer', async () => {
       const api = await extensionApi();
       const target = scratchUri('cifar');
@@ -24,7 +32,7 @@ export function registerCommandSuite(): void {
       assert.ok(model, JSON.stringify(diagnostics));
       assert.ok(model.nodes.some((n) => n.type === 'Conv2D'));
       const session = await api.testing.waitForDesigner(target);
-      const snapshot = await session.nextSnapshot(undefined, 20_000);
+      const snapshot = await session.nextSnapshot(undefined, FIRST_SNAPSHOT_MS);
       assert.equal(snapshot.content.kind, 'model');
       assert.equal(activeTabViewType(), 'cnnStudio.designer');
     });

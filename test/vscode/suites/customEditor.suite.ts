@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SnapshotMessage } from '../../../src/protocol/designer';
 import type { DesignerSessionProbe } from '../../../src/extension/editor/designerSession';
-import { canonical, closeAllEditors, extensionApi, readText, scratchUri, smallModelText, waitFor, writeText } from './helpers';
+import { canonical, closeAllEditors, extensionApi, FIRST_SNAPSHOT_MS, readText, scratchUri, smallModelText, waitFor, writeText } from './helpers';
 
 interface Opened {
   uri: vscode.Uri;
@@ -24,7 +24,7 @@ async function openInDesigner(text: string): Promise<Opened> {
   await vscode.commands.executeCommand('vscode.openWith', uri, 'cnnStudio.designer');
   const session = await api.testing.waitForDesigner(uri);
   // The real designer page posts `ready` once its script runs; the host answers with a snapshot.
-  const first = await session.nextSnapshot(undefined, 20_000);
+  const first = await session.nextSnapshot(undefined, FIRST_SNAPSHOT_MS);
   const document = await vscode.workspace.openTextDocument(uri);
   return { uri, document, session, first };
 }

@@ -6,6 +6,9 @@ import type { CnnStudioApi } from '../../../src/extension/main';
 
 export const EXTENSION_ID = 'cnn-studio.cnn-studio';
 
+/** A new webview loads the designer bundle first; on a loaded CI machine that can take a while. */
+export const FIRST_SNAPSHOT_MS = 45_000;
+
 export async function extensionApi(): Promise<CnnStudioApi> {
   const ext = vscode.extensions.getExtension<CnnStudioApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not installed`);

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { canonical, closeAllEditors, extensionApi, scratchUri, smallModelText, waitFor, workspaceRoot, writeText } from './helpers';
+import { canonical, closeAllEditors, extensionApi, FIRST_SNAPSHOT_MS, scratchUri, smallModelText, waitFor, workspaceRoot, writeText } from './helpers';
 
 export function registerUntrustedSuite(): void {
   suite('untrusted folder (restricted mode)', () => {
@@ -23,7 +23,7 @@ export function registerUntrustedSuite(): void {
       await writeText(uri, canonical(smallModelText()));
       await vscode.commands.executeCommand('vscode.openWith', uri, 'cnnStudio.designer');
       const session = await api.testing.waitForDesigner(uri);
-      const first = await session.nextSnapshot(undefined, 20_000);
+      const first = await session.nextSnapshot(undefined, FIRST_SNAPSHOT_MS);
       await session.receive({ type: 'edit', documentUri: first.documentUri, baseVersion: first.version, edit: { kind: 'setParam', id: 'dense1', param: 'units', value: 16 } });
       const document = await vscode.workspace.openTextDocument(uri);
       assert.match(document.getText(), /"units": 16/);
@@ -40,15 +40,15 @@ export function registerUntrustedSuite(): void {
       assert.equal(api.testing.training.session.state, 'idle');
       assert.ok(!existsSync(join(workspaceRoot().fsPath, 'scratch', '.cnn-studio')) && !existsSync(join(workspaceRoot().fsPath, '.cnn-studio')), 'no run folder');
       await vscode.commands.executeCommand('vscode.openWith', uri, 'cnnStudio.designer');
+      const session = await api.testing.waitForDesigner(uri);
+      const snapshot = await session.nextSnapshot(undefined, FIRST_SNAPSHOT_MS);
       await vscode.commands.executeCommand('cnnStudio.sidebar.focus');
       const state = await waitFor('the side bar state', () => {
         const s = api.testing.sidebarState();
         return s?.model?.documentUri === uri.toString() ? s : undefined;
-      });
+      }, FIRST_SNAPSHOT_MS);
       assert.equal(state.training, null, 'no Train button');
       assert.match(state.trainingNote ?? '', /not trusted/);
-      const session = await api.testing.waitForDesigner(uri);
-      const snapshot = await session.nextSnapshot(undefined, 20_000);
       assert.ok(!(snapshot.commands ?? []).some((c) => c.id === 'cnnStudio.trainModel'), 'no Train button in the designer');
     });
   });
