@@ -25,6 +25,7 @@ import { emptyModelView, invalidDocumentView } from './messageViews';
 import { Palette } from './palette';
 import { LayerQuickPick } from './quickPick';
 import { SummaryBar } from './summaryBar';
+import { Toolbar, type ToolbarAction } from './toolbar';
 import type { DesignerViewState } from './viewState';
 
 export type DesignerConnection = HostConnection<DesignerToHost, HostToDesigner, DesignerViewState>;
@@ -32,6 +33,8 @@ export type DesignerConnection = HostConnection<DesignerToHost, HostToDesigner, 
 /** Clipboard payload marker, so pasting other JSON does nothing. */
 const CLIPBOARD_KEY = 'cnnStudioNodes';
 const PENDING_TIMEOUT_MS = 5000;
+/** Short faces for the codicons host commands name (codicons themselves are not bundled). */
+const CODICON_GLYPHS: Readonly<Record<string, string>> = { play: '▶', 'debug-start': '▶', 'run-all': '▶', 'debug-stop': '■', refresh: '↻' };
 
 interface Derived {
   readonly model: ModelFile;
@@ -46,7 +49,7 @@ interface Derived {
 
 export class DesignerApp {
   private readonly root: HTMLElement;
-  private readonly toolbar: HTMLElement;
+  private readonly toolbar = new Toolbar();
   private readonly main: HTMLElement;
   private readonly stage: HTMLElement;
   private readonly toast: HTMLElement;
@@ -111,9 +114,12 @@ export class DesignerApp {
       select: (id) => this.selectAndReveal(id),
       deleteSelection: () => this.deleteSelection(),
       duplicateSelection: () => this.duplicateSelection(),
-    });
+      collapsedChanged: () => {
+        this.scheduleSave();
+        // The graph gets (or gives back) the inspector's room: the ResizeObserver refits it.
+      },
+    }, saved?.inspectorCollapsed ?? false);
     this.summary = new SummaryBar(() => this.nextProblem());
-    this.toolbar = h('header', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Designer' });
     this.stage = h('div', { class: 'stage' }, this.canvas.element);
     this.main = h('main', { class: 'workspace' }, this.palette.element, this.stage, this.inspector.element);
     this.toast = h('div', { class: 'toast', role: 'alert', hidden: true });
@@ -127,7 +133,7 @@ export class DesignerApp {
     clear(this.root);
     this.root.dataset.state = 'loading';
     this.root.append(
-      this.toolbar,
+      this.toolbar.element,
       this.main,
       this.summary.element,
       this.quickPick.element,
@@ -138,9 +144,12 @@ export class DesignerApp {
     this.wireKeys();
     this.wireClipboard();
     conn.onMessage((m) => this.onMessage(m));
-    new ResizeObserver(() => {
-      if (!this.cameraRestored && this.derived?.model.nodes.length) this.initialCamera();
-    }).observe(this.stage);
+    // The canvas must show the graph whatever happens to its size: a panel opening beside the editor,
+    // the page hidden (0 × 0) and shown again, the first snapshot arriving before layout.
+    new ResizeObserver(() => this.stageResized()).observe(this.stage);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.stageResized();
+    });
     conn.post({ type: 'ready' });
   }
 
@@ -326,53 +335,47 @@ export class DesignerApp {
 
   private renderToolbar(): void {
     const snap = this.snapshot!;
-    clear(this.toolbar);
     const name = snap.content.kind === 'model' ? snap.content.model.name || 'Untitled model' : 'Invalid model file';
-    const button = (label: string, action: string, title: string, onClick: () => void, text?: string): HTMLElement => {
-      const b = h('vscode-button', { appearance: text ? 'secondary' : 'icon', 'aria-label': label, title, 'data-action': action }, text ?? label);
-      b.addEventListener('click', onClick);
-      return b;
+    const actions: ToolbarAction[] = [];
+    // overflowRank: what moves into the ⋯ menu first when the editor is very narrow (lowest first).
+    const add = (group: string, overflowRank: number, action: string, label: string, title: string, text: string, short: string | undefined, run: () => void): void => {
+      actions.push({ group, overflowRank, action, label, title, text, ...(short !== undefined ? { short } : {}), run });
     };
-    const left = h('div', { class: 'toolbar-group' }, h('span', { class: 'model-name', title: name }, name), snap.readOnly ? h('span', { class: 'readonly-badge' }, 'read-only') : null);
-    const right = h('div', { class: 'toolbar-group' });
     if (snap.content.kind === 'model') {
-      if (!this.readOnly) right.append(button('Add Layer…', 'add-layer', 'Add a layer after the selection (A)', () => this.openPicker({ kind: 'after', id: this.focusedId }), '+ Add Layer…'));
+      if (!this.readOnly) add('add', 90, 'add-layer', 'Add Layer…', 'Add a layer after the selection (A)', '+ Add Layer…', '+ Add', () => this.openPicker({ kind: 'after', id: this.focusedId }));
       if (snap.content.model.nodes.length) {
-        right.append(
-          h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
-          button('Zoom out', 'zoom-out', 'Zoom out (-)', () => this.canvas.zoomBy(1 / 1.25), '−'),
-          button('Zoom in', 'zoom-in', 'Zoom in (+)', () => this.canvas.zoomBy(1.25), '+'),
-          button('Fit to view', 'fit', 'Fit the whole model in view (F)', () => this.canvas.fitToView(), 'Fit'),
-        );
+        add('view', 30, 'zoom-out', 'Zoom out', 'Zoom out (-)', '−', undefined, () => this.canvas.zoomBy(1 / 1.25));
+        add('view', 40, 'zoom-in', 'Zoom in', 'Zoom in (+)', '+', undefined, () => this.canvas.zoomBy(1.25));
+        add('view', 60, 'fit', 'Fit to view', 'Fit the whole model in view (F)', 'Fit', undefined, () => this.canvas.fitToView());
       }
       if (!this.readOnly) {
-        right.append(
-          h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
-          button('Undo', 'undo', 'Undo (Ctrl+Z)', () => this.conn.post({ type: 'undo', documentUri: snap.documentUri }), '↶'),
-          button('Redo', 'redo', 'Redo (Ctrl+Y)', () => this.conn.post({ type: 'redo', documentUri: snap.documentUri }), '↷'),
-        );
+        add('history', 70, 'undo', 'Undo', 'Undo (Ctrl+Z)', '↶', undefined, () => this.conn.post({ type: 'undo', documentUri: snap.documentUri }));
+        add('history', 50, 'redo', 'Redo', 'Redo (Ctrl+Y)', '↷', undefined, () => this.conn.post({ type: 'redo', documentUri: snap.documentUri }));
       }
       for (const c of snap.commands ?? []) {
-        right.append(button(c.title, `command:${c.id}`, c.title, () => this.conn.post({ type: 'runCommand', documentUri: snap.documentUri, command: c.id }), c.title));
+        const glyph = c.icon ? CODICON_GLYPHS[c.icon] : undefined;
+        add('commands', 80, `command:${c.id}`, c.title, c.title, c.title, glyph, () => this.conn.post({ type: 'runCommand', documentUri: snap.documentUri, command: c.id }));
       }
     }
-    right.append(
-      h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
-      button('Open as Text', 'open-as-text-toolbar', 'Open the JSON in the text editor', () => this.openAsText(), 'Open as Text'),
-      button('Keyboard shortcuts', 'shortcuts', 'Keyboard shortcuts (?)', () => this.toggleShortcuts(), '?'),
-    );
-    this.toolbar.append(left, right);
+    add('text', 20, 'open-as-text-toolbar', 'Open as Text', 'Open the JSON in the text editor', 'Open as Text', '{ }', () => this.openAsText());
+    add('text', 10, 'shortcuts', 'Keyboard shortcuts', 'Keyboard shortcuts (?)', '?', undefined, () => this.toggleShortcuts());
+    this.toolbar.render(name, snap.readOnly ? 'read-only' : null, actions);
   }
 
   private initialCamera(): void {
     const d = this.derived;
     if (!d || !d.model.nodes.length) return;
-    const rect = this.stage.getBoundingClientRect();
-    if (rect.width === 0) return; // not laid out yet; the ResizeObserver calls again
+    const rect = this.canvas.element.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) return; // not laid out yet; the ResizeObserver calls again
     this.cameraRestored = true;
     const saved = this.savedState;
-    if (saved && saved.camera && saved.documentUri === this.snapshot?.documentUri) this.canvas.setCamera(saved.camera);
+    if (saved && saved.camera && saved.documentUri === this.snapshot?.documentUri) this.canvas.restoreCamera(saved.camera);
     else this.canvas.fitToView(0.8);
+  }
+
+  private stageResized(): void {
+    if (!this.cameraRestored) this.initialCamera();
+    else this.canvas.viewResized();
   }
 
   private scheduleSave(): void {
@@ -380,7 +383,7 @@ export class DesignerApp {
     this.saveTimer = setTimeout(() => {
       const uri = this.snapshot?.documentUri;
       if (!uri) return;
-      this.conn.saveState({ documentUri: uri, selection: [...this.selection], camera: this.cameraRestored ? this.canvas.getCamera() : this.savedState?.camera ?? null, paletteFilter: this.paletteFilter });
+      this.conn.saveState({ documentUri: uri, selection: [...this.selection], camera: !this.cameraRestored ? this.savedState?.camera ?? null : this.canvas.followsFit ? null : this.canvas.getCamera(), paletteFilter: this.paletteFilter, inspectorCollapsed: this.inspector.collapsed });
     }, 150);
   }
 

@@ -79,6 +79,13 @@ export class GraphCanvas {
   private readonly overlay: SVGGElement;
   private data: CanvasData | null = null;
   private camera: Camera = { zoom: 1, panX: 0, panY: 0 };
+  /**
+   * While the camera is the result of a fit (and the user has not zoomed or panned since), the min
+   * zoom of that fit: a resize fits again. `null` once the camera is the user's.
+   */
+  private followFit: number | null = null;
+  /** The canvas size the camera was last set for (0 × 0 before it was first laid out). */
+  private size = { width: 0, height: 0 };
   private gesture: Gesture = { kind: 'none' };
   /** Positions shown while dragging, before the move edit comes back in a snapshot. */
   private dragPositions = new Map<string, Point>();
@@ -112,7 +119,25 @@ export class GraphCanvas {
     return this.camera;
   }
 
+  /** True while the camera is a fit the user has not changed (a reload should fit again, not restore it). */
+  get followsFit(): boolean {
+    return this.followFit !== null;
+  }
+
+  /** Sets a camera of the user's (zoom, pan, a restored view): resizes keep it rather than fit again. */
   setCamera(camera: Camera, notify = true): void {
+    this.followFit = null;
+    this.applyCamera(camera, notify);
+  }
+
+  /** Sets the camera a saved view state had, kept in view if the canvas is now smaller. */
+  restoreCamera(camera: Camera): void {
+    this.setCamera(camera, false);
+    this.noteSize();
+    this.keepGraphInView();
+  }
+
+  private applyCamera(camera: Camera, notify = true): void {
     this.camera = { zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, camera.zoom)), panX: camera.panX, panY: camera.panY };
     this.viewport.setAttribute('transform', `translate(${this.camera.panX} ${this.camera.panY}) scale(${this.camera.zoom})`);
     this.element.style.setProperty('--zoom', String(this.camera.zoom));
@@ -134,15 +159,67 @@ export class GraphCanvas {
   fitToView(minZoom = MIN_ZOOM): void {
     if (!this.data) return;
     const b = this.data.layout.bounds;
-    const rect = this.svg.getBoundingClientRect();
+    const rect = this.noteSize();
+    // Until the canvas has a size (hidden, not laid out yet) keep following: the next resize fits.
+    this.followFit = minZoom;
     if (rect.width === 0 || rect.height === 0 || b.width === 0) {
-      this.setCamera({ zoom: 1, panX: 24, panY: 24 });
+      this.applyCamera({ zoom: 1, panX: 24, panY: 24 });
       return;
     }
     const pad = 32;
     const zoom = Math.min(1, (rect.width - 2 * pad) / b.width, (rect.height - 2 * pad) / b.height);
     const z = Math.max(minZoom, zoom);
-    this.setCamera({ zoom: z, panX: (rect.width - b.width * z) / 2 - b.x * z, panY: Math.max(pad, (rect.height - b.height * z) / 2) - b.y * z });
+    this.applyCamera({ zoom: z, panX: (rect.width - b.width * z) / 2 - b.x * z, panY: Math.max(pad, (rect.height - b.height * z) / 2) - b.y * z });
+  }
+
+  /**
+   * The canvas changed size (the editor group was resized, a panel opened beside it, the page became
+   * visible again). A fitted view is fitted again; the user's zoom and pan are kept, with the point
+   * that was in the middle staying in the middle, and the graph is never left wholly out of view.
+   */
+  viewResized(): void {
+    const before = this.size;
+    const rect = this.noteSize();
+    if (rect.width === 0 || rect.height === 0) return; // hidden: keep the camera for when it comes back
+    if (!this.data || this.data.layout.nodes.size === 0) return;
+    if (this.followFit !== null) {
+      this.fitToView(this.followFit);
+      return;
+    }
+    if (before.width > 0 && before.height > 0 && (before.width !== rect.width || before.height !== rect.height)) {
+      const { zoom, panX, panY } = this.camera;
+      this.applyCamera({ zoom, panX: panX + (rect.width - before.width) / 2, panY: panY + (rect.height - before.height) / 2 });
+    }
+    this.keepGraphInView();
+  }
+
+  /** Pans (keeping the zoom) so that at least a node's worth of the graph is on screen. */
+  private keepGraphInView(): void {
+    if (!this.data || this.data.layout.nodes.size === 0) return;
+    const { width, height } = this.size;
+    if (width === 0 || height === 0) return;
+    const b = this.data.layout.bounds;
+    const { zoom, panX, panY } = this.camera;
+    const left = b.x * zoom + panX;
+    const top = b.y * zoom + panY;
+    const right = left + b.width * zoom;
+    const bottom = top + b.height * zoom;
+    // How much must show: a node (or the whole graph when smaller), never more than half the view.
+    const needX = Math.min(NODE_WIDTH * zoom, b.width * zoom, width / 2);
+    const needY = Math.min(NODE_HEIGHT * zoom, b.height * zoom, height / 2);
+    let dx = 0;
+    let dy = 0;
+    if (right < needX) dx = needX - right;
+    else if (left > width - needX) dx = width - needX - left;
+    if (bottom < needY) dy = needY - bottom;
+    else if (top > height - needY) dy = height - needY - top;
+    if (dx !== 0 || dy !== 0) this.applyCamera({ zoom, panX: panX + dx, panY: panY + dy });
+  }
+
+  private noteSize(): { width: number; height: number } {
+    const rect = this.svg.getBoundingClientRect();
+    this.size = { width: rect.width, height: rect.height };
+    return this.size;
   }
 
   /** Pans (without zooming) so the node is visible. */

@@ -23,6 +23,8 @@ export interface InspectorCallbacks {
   select(id: string): void;
   deleteSelection(): void;
   duplicateSelection(): void;
+  /** The user folded or unfolded the inspector (narrow layout). */
+  collapsedChanged(collapsed: boolean): void;
 }
 
 export interface InspectorData {
@@ -49,18 +51,54 @@ export class Inspector {
   private readonly sentFor = new Map<string, string>();
   private sentModel: ModelFile | null = null;
 
-  constructor(private readonly callbacks: InspectorCallbacks) {
-    this.body = h('div', { class: 'inspector-body' });
-    this.element = h('aside', { class: 'inspector', 'aria-label': 'Inspector' }, this.body);
+  constructor(
+    private readonly callbacks: InspectorCallbacks,
+    collapsed = false,
+  ) {
+    this.body = h('div', { class: 'inspector-body', id: 'inspector-body' });
+    this.toggleDetail = h('span', { class: 'inspector-toggle-detail' });
+    // Shown only when the editor is narrow (the inspector then sits below the graph and can fold away).
+    this.toggle = h(
+      'button',
+      { type: 'button', class: 'inspector-toggle', 'aria-controls': 'inspector-body', 'aria-expanded': 'true', title: 'Show or hide the inspector' },
+      h('span', { class: 'inspector-chevron', 'aria-hidden': 'true' }, '▾'),
+      h('span', { class: 'inspector-toggle-title' }, 'Inspector'),
+      this.toggleDetail,
+    );
+    this.toggle.addEventListener('click', () => this.setCollapsed(!this.collapsed, true));
+    this.element = h('aside', { class: 'inspector', 'aria-label': 'Inspector' }, this.toggle, this.body);
+    this.setCollapsed(collapsed, false);
   }
 
-  /** Focuses the first field (Enter on a selected node). */
+  private readonly toggle: HTMLElement;
+  private readonly toggleDetail: HTMLElement;
+  private isCollapsed = false;
+
+  get collapsed(): boolean {
+    return this.isCollapsed;
+  }
+
+  /** Folds the inspector away (only has an effect in the narrow layout, where its toggle shows). */
+  setCollapsed(collapsed: boolean, notify: boolean): void {
+    this.isCollapsed = collapsed;
+    this.element.classList.toggle('collapsed', collapsed);
+    this.toggle.setAttribute('aria-expanded', String(!collapsed));
+    if (notify) this.callbacks.collapsedChanged(collapsed);
+  }
+
+  private expand(): void {
+    if (this.isCollapsed) this.setCollapsed(false, true);
+  }
+
+  /** Focuses the first field (Enter on a selected node), unfolding the inspector first. */
   focusFirstField(): void {
+    this.expand();
     const field = this.body.querySelector<HTMLElement>('[data-param], [data-field]');
     (field ?? this.body.querySelector<HTMLElement>('vscode-button, button'))?.focus();
   }
 
   focusIdField(): void {
+    this.expand();
     this.body.querySelector<HTMLElement>('[data-field="id"]')?.focus();
   }
 
@@ -74,6 +112,7 @@ export class Inspector {
       return;
     }
     this.builtFor = key;
+    this.toggleDetail.textContent = node ? `${node.id} · ${node.type}` : sel.length > 1 ? `${sel.length} layers selected` : 'Model overview';
     clear(this.body);
     if (node) this.buildNodeForm(node);
     else if (sel.length > 1) this.buildMulti(sel);

@@ -15,6 +15,8 @@ export interface DesignerViewState {
   readonly selection: readonly string[];
   readonly camera: Camera | null;
   readonly paletteFilter: string;
+  /** Narrow editors show the inspector below the graph; the user can fold it away. */
+  readonly inspectorCollapsed: boolean;
 }
 
 export const MIN_ZOOM = 0.2;
@@ -30,5 +32,11 @@ export function parseViewState(raw: unknown): DesignerViewState | undefined {
   if (c && typeof c.zoom === 'number' && typeof c.panX === 'number' && typeof c.panY === 'number' && [c.zoom, c.panX, c.panY].every(Number.isFinite)) {
     camera = { zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, c.zoom)), panX: c.panX, panY: c.panY };
   }
-  return { documentUri: r.documentUri, selection, camera, paletteFilter: typeof r.paletteFilter === 'string' ? r.paletteFilter : '' };
+  return {
+    documentUri: r.documentUri,
+    selection,
+    camera,
+    paletteFilter: typeof r.paletteFilter === 'string' ? r.paletteFilter : '',
+    inspectorCollapsed: r.inspectorCollapsed === true,
+  };
 }
