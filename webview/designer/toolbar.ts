@@ -49,7 +49,7 @@ export class Toolbar {
     this.moreButton = h(
       'vscode-button',
       { appearance: 'secondary', class: 'toolbar-more', 'data-action': 'more', 'aria-label': 'More actions', title: 'More actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false', hidden: true },
-      '⋯',
+      h('span', { class: 'face-icon' }, '⋯'),
     );
     this.menu = h('div', { class: 'toolbar-menu', role: 'menu', 'aria-label': 'More actions', hidden: true });
     this.element = h('header', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Designer' }, this.titleGroup, this.actionGroup, this.menu);
@@ -168,7 +168,7 @@ export class Toolbar {
     clear(this.menu);
     for (const { spec } of items) {
       this.menu.append(
-        h('div', { class: 'toolbar-menu-item', role: 'menuitem', tabindex: -1, 'data-action': spec.action, title: spec.title }, h('span', { class: 'menu-glyph', 'aria-hidden': 'true' }, spec.short ?? ''), h('span', {}, spec.label)),
+        h('div', { class: 'toolbar-menu-item', role: 'menuitem', tabindex: -1, 'data-action': spec.action, title: spec.title }, h('span', { class: 'menu-glyph', 'aria-hidden': 'true' }, menuGlyph(spec)), h('span', {}, spec.label)),
       );
     }
     // Fixed, so the toolbar's overflow clipping does not cut it; right-aligned under the ⋯ button.
@@ -226,4 +226,10 @@ export class Toolbar {
     e.preventDefault();
     e.stopPropagation(); // not a designer shortcut
   }
+}
+
+/** The button's face beside a menu item when it is a glyph or a short word. */
+function menuGlyph(spec: ToolbarAction): string {
+  const face = spec.short ?? spec.text;
+  return face.length <= 3 ? face : '';
 }
