@@ -66,7 +66,14 @@ export function emptyModelView(actions: EmptyModelActions, readOnly: boolean): H
     'section',
     { class: 'message-view empty-view', 'aria-labelledby': 'empty-title' },
     h('h1', { id: 'empty-title' }, 'This model has no layers yet'),
-    h('p', {}, 'Start with an Input layer for your images, then add layers from the palette on the left (drag them here or double-click).'),
+    h(
+      'p',
+      {},
+      'Start with an Input layer for your images, then add layers with Add Layer… (A)',
+      // The palette is not shown in narrower editors (designer.css): say so only when it is there.
+      h('span', { class: 'palette-mention' }, ' or from the palette on the left (drag them here or double-click)'),
+      '.',
+    ),
     readOnly ? h('p', { class: 'muted' }, 'The file is read-only.') : h('div', { class: 'button-row' }, add, pick),
     readOnly ? null : h('h2', { class: 'template-heading' }, 'Or start from a template'),
     readOnly ? null : templates,

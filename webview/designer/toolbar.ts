@@ -26,6 +26,8 @@ export interface ToolbarAction {
 
 /** Room the model's name keeps before actions move into the ⋯ menu (about a dozen letters). */
 const MIN_NAME_WIDTH = 110;
+/** Room the name keeps before the buttons switch to their short faces. */
+const FULL_LABELS_NAME_WIDTH = 240;
 
 interface Placed {
   readonly spec: ToolbarAction;
@@ -108,16 +110,17 @@ export class Toolbar {
     this.overflowed = [];
     this.moreButton.hidden = true;
     this.updateSeparators();
-    if (this.fits()) return this.afterFit(menuWasOpen);
+    // Labels give way before the model's name does: full labels only while the name has room.
+    if (this.fits(FULL_LABELS_NAME_WIDTH)) return this.afterFit(menuWasOpen);
     this.element.classList.add('compact');
-    if (this.fits()) return this.afterFit(menuWasOpen);
+    if (this.fits(MIN_NAME_WIDTH)) return this.afterFit(menuWasOpen);
     this.moreButton.hidden = false;
     const byRank = [...this.placed].sort((a, b) => a.spec.overflowRank - b.spec.overflowRank);
     for (const p of byRank) {
       p.button.hidden = true;
       this.overflowed.push(p);
       this.updateSeparators();
-      if (this.fits()) break;
+      if (this.fits(MIN_NAME_WIDTH)) break;
     }
     this.afterFit(menuWasOpen);
   }
@@ -127,11 +130,11 @@ export class Toolbar {
     return this.placed.filter((p) => this.overflowed.includes(p)).map((p) => p.spec.action);
   }
 
-  /** Nothing spills over, and the model's name shows whole or at least its first dozen letters. */
-  private fits(): boolean {
+  /** Nothing spills over, and the model's name shows whole or at least `nameWidth` pixels of it. */
+  private fits(nameWidth: number): boolean {
     if (this.element.scrollWidth > this.element.clientWidth + 0.5) return false;
     const name = this.titleGroup.querySelector<HTMLElement>('.model-name');
-    return !name || name.scrollWidth <= name.clientWidth + 0.5 || name.clientWidth >= MIN_NAME_WIDTH;
+    return !name || name.scrollWidth <= name.clientWidth + 0.5 || name.clientWidth >= nameWidth;
   }
 
   private afterFit(menuWasOpen: boolean): void {
