@@ -57,7 +57,8 @@ vsix="$work/cnn-studio.vsix"
 rm -f "$vsix"
 # Not --no-dependencies: sharp is a native runtime dependency loaded from node_modules; .vscodeignore
 # keeps only it (and its two small helpers) out of node_modules, everything else is in the bundles.
-npx --no-install vsce package --skip-license --allow-missing-repository --allow-star-activation --out "$vsix" > "$results/vsce.log" 2>&1 || { cat "$results/vsce.log"; exit 1; }
+# README's relative links stay relative: they resolve inside the VSIX (the package has no repository URL).
+npx --no-install vsce package --skip-license --allow-missing-repository --no-rewrite-relative-links --out "$vsix" > "$results/vsce.log" 2>&1 || { cat "$results/vsce.log"; exit 1; }
 python3 - "$vsix" <<'PY'
 import glob, os, sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()

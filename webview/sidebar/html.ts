@@ -14,6 +14,8 @@ const escapeHtml = (s: string): string =>
 
 export function sidebarHtml(opts: SidebarHtmlOptions): string {
   const nonce = escapeHtml(opts.nonce);
+  // The toolkit (FAST) adds a probe <style> carrying the nonce from the csp-nonce meta tag; our own CSS
+  // is a file. No 'unsafe-inline'.
   const csp = [
     "default-src 'none'",
     `img-src ${opts.cspSource} data:`,
@@ -27,6 +29,7 @@ export function sidebarHtml(opts: SidebarHtmlOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta property="csp-nonce" content="${nonce}">
 <link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(opts.styleUri)}">
 <title>CNN Studio</title>
 </head>

@@ -46,13 +46,17 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
       this.sessions.delete(session);
       this.sessionsChanged.fire();
     });
-    panel.webview.html = designerHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(18).toString('base64url'),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'designer.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'designer.css')).toString(),
-      title: document.uri.path.split('/').pop(),
-    });
+    const render = () => {
+      panel.webview.html = designerHtml({
+        cspSource: panel.webview.cspSource,
+        nonce: randomBytes(18).toString('base64url'),
+        scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'designer.js')).toString(),
+        styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'designer.css')).toString(),
+        title: document.uri.path.split('/').pop(),
+      });
+    };
+    render();
+    session.reloadIfSilent(render);
   }
 
   /** The open designers of a document (several when it is split). */

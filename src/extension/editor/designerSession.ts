@@ -47,6 +47,7 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
    * asks again with `ready` when shown; snapshots posted meanwhile are simply dropped by VS Code.
    */
   private ready = false;
+  private disposed = false;
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -179,6 +180,21 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
     return this.panel.active;
   }
 
+  /**
+   * Re-renders the page if it has not said `ready` in time. A webview's script can fail to load (seen
+   * in code-server when two webviews start at once before its resource service worker is up); without
+   * this the designer would stay blank until reopened.
+   */
+  reloadIfSilent(render: () => void, waitMs = 10_000, attempts = 2): void {
+    const timer = setTimeout(() => {
+      if (this.ready || this.disposed) return;
+      this.log.line(`designer for ${this.documentUri} did not load within ${waitMs / 1000} s: reloading its page`);
+      render();
+      if (attempts > 1) this.reloadIfSilent(render, waitMs, attempts - 1);
+    }, waitMs);
+    this.disposables.push(new vscode.Disposable(() => clearTimeout(timer)));
+  }
+
   revealNode(nodeId: string): void {
     this.post({ type: 'revealNode', documentUri: this.documentUri, nodeId });
   }
@@ -209,6 +225,7 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.debounce) clearTimeout(this.debounce);
     for (const d of this.disposables) d.dispose();
   }

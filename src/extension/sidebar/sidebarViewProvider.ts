@@ -33,6 +33,8 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
   private training: TrainingStatusSource | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private pending: ReturnType<typeof setTimeout> | undefined;
+  /** The page has said `ready` since it was last rendered. */
+  private pageAsked = false;
   /** The last state posted, for tests. */
   lastState: SidebarStateMessage | undefined;
 
@@ -67,12 +69,24 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.view = view;
     const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [root] };
-    view.webview.html = sidebarHtml({
-      cspSource: view.webview.cspSource,
-      nonce: randomBytes(18).toString('base64url'),
-      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.js')).toString(),
-      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.css')).toString(),
-    });
+    const render = () => {
+      view.webview.html = sidebarHtml({
+        cspSource: view.webview.cspSource,
+        nonce: randomBytes(18).toString('base64url'),
+        scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.js')).toString(),
+        styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.css')).toString(),
+      });
+    };
+    render();
+    this.pageAsked = false;
+    // Like the designer: a page whose script failed to load is rendered again (twice at most).
+    let attempts = 2;
+    const watchdog = setInterval(() => {
+      if (this.pageAsked || attempts-- <= 0 || this.view !== view) return clearInterval(watchdog);
+      this.log.line('the CNN Studio side bar did not load: reloading it');
+      render();
+    }, 10_000);
+    this.disposables.push(new vscode.Disposable(() => clearInterval(watchdog)));
     this.disposables.push(
       view.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
       view.onDidChangeVisibility(() => view.visible && this.schedule()),
@@ -122,6 +136,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     const uriOf = (documentUri: string) => vscode.Uri.parse(documentUri, true);
     switch (message.type) {
       case 'ready':
+        this.pageAsked = true;
         await this.postState();
         return;
       case 'addLayer':

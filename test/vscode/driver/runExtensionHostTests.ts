@@ -30,6 +30,13 @@ async function main(): Promise<number> {
     const line = args.map(String).join(' ');
     if (/\[(Extension Host|exthost)\]/i.test(line) || line.includes('[cnn-studio-test]')) console.log(line.replace(/%c/g, '').replace(/ ?color: [^ ]*/g, ''));
   });
+  // Errors inside webviews (designer, side bar, dashboard pages) go to the report: a page that throws
+  // while loading never says `ready`, and this is the only place that shows why.
+  page.on('console', (m) => {
+    const url = m.location().url;
+    if (m.type() === 'error' && /webview|vscode-resource|vscode-cdn/.test(url)) console.log(`[webview console error] ${m.text()} (${url.split('/').pop()})`);
+  });
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
   // code-server has no flag for developmentOptions.enableSmokeTestDriver, which newer workbenches
   // require before honouring `payload`: set it where the workbench reads its configuration.
   await page.addInitScript({

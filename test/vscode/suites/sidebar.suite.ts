@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { parseModelText } from '../../../src/core/loader';
-import { canonical, closeAllEditors, extensionApi, scratchUri, smallModelText, waitFor, workspaceRoot, writeText } from './helpers';
+import { canonical, closeAllEditors, extensionApi, FIRST_SNAPSHOT_MS, scratchUri, smallModelText, waitFor, workspaceRoot, writeText } from './helpers';
 
 export function registerSidebarSuite(): void {
   suite('side bar', () => {
@@ -13,8 +13,13 @@ export function registerSidebarSuite(): void {
       const uri = scratchUri('sidebar');
       await writeText(uri, canonical(smallModelText()));
       await vscode.commands.executeCommand('vscode.openWith', uri, 'cnnStudio.designer');
-      await api.testing.waitForDesigner(uri);
+      const designer = await api.testing.waitForDesigner(uri);
       await vscode.commands.executeCommand('cnnStudio.sidebar.focus'); // resolves the webview view
+      // Both webviews load side by side: the designer still gets its page up and its snapshot.
+      await designer.nextSnapshot(undefined, FIRST_SNAPSHOT_MS).catch((err: unknown) => {
+        const all = api.testing.designersOf(uri);
+        throw new Error(`${String(err)}; designers now: ${all.length}, same object: ${all[0] === designer}, sent: ${all.map((d) => d.sent.length).join(',')}`);
+      });
       const state = await waitFor('the side bar to show the model', () => {
         const s = api.testing.sidebarState();
         return s?.model?.documentUri === uri.toString() ? s : undefined;
