@@ -229,6 +229,18 @@ describe('designer in a narrow editor', () => {
     assert.equal(await h.page.locator('.inspector-toggle').getAttribute('aria-expanded'), 'false');
   });
 
+  test('a toolbar button keeps keyboard focus when the next snapshot redraws the toolbar', async () => {
+    const h = await openModel(templateText('tutorial-cifar'), NARROW);
+    await node(h, 'pool1').click();
+    await h.page.keyboard.press('Delete');
+    await h.waitForEdits(1);
+    await node(h, 'pool1').waitFor({ state: 'detached' });
+    await h.page.locator('vscode-button[data-action="undo"]').focus();
+    await h.page.keyboard.press('Enter');
+    await node(h, 'pool1').waitFor();
+    assert.equal(await h.page.evaluate<string | null>(`document.activeElement?.getAttribute('data-action') ?? null`), 'undo');
+  });
+
   test('very narrow (360 px): the least needed actions move into a ⋯ menu that the keyboard can open and run', async () => {
     const h = await openModel(templateText('tutorial-cifar'), { width: 360, height: 700, theme: 'dark', commands: [TRAIN] });
     await settle(h);

@@ -76,6 +76,8 @@ export class Toolbar {
   }
 
   render(title: string, badge: string | null, actions: readonly ToolbarAction[]): void {
+    // Every snapshot re-renders the toolbar: a keyboard user pressing Undo again and again keeps focus.
+    const focused = this.actionGroup.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.action : undefined;
     this.closeMenu(false);
     clear(this.titleGroup);
     this.titleGroup.append(h('span', { class: 'model-name', title }, title));
@@ -98,6 +100,7 @@ export class Toolbar {
     }
     this.actionGroup.append(this.moreButton);
     this.fit();
+    if (focused) this.placed.find((p) => p.spec.action === focused && !p.button.hidden)?.button.focus();
   }
 
   /** Chooses the faces and what goes into the ⋯ menu for the toolbar's current width. */
