@@ -21,6 +21,7 @@ import { registerExportImportCommands } from './exportImport';
 import { MODEL_FILE_GLOB } from './model/modelFiles';
 import { OutputLog } from './outputLog';
 import { registerTrainingFeatures, TRAINING_COMMANDS, type TrainingFeatures } from './training';
+import { featureMapLayerFromSelection } from './training/layerReveal';
 import { ActiveModelTracker } from './sidebar/activeModel';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebar/sidebarViewProvider';
 import { MODELS_VIEW_ID, ModelsTreeProvider } from './tree/modelsTreeProvider';
@@ -95,6 +96,11 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
     revealLayerInDesigner: (uri, layerId) => void designers.revealNode(uri, layerId).catch((err: unknown) => log.error('reveal layer', err)),
   });
   context.subscriptions.push(
+    // A single conv/pool layer selected in the designer narrows an already open dashboard to its maps.
+    designers.onDidChangeSelection((sel) => {
+      const layerId = featureMapLayerFromSelection(sel.nodes);
+      if (layerId) training.revealLayerIfDashboardOpen(sel.uri, layerId);
+    }),
     sidebar.setTrainingSource(training.status),
     // The explorer passes the image first; the training command takes (run, image) and asks for the run.
     command('cnnStudio.predictImageFile', (image: unknown) => vscode.commands.executeCommand(TRAINING_COMMANDS.predictImage, undefined, image)),

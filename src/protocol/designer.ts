@@ -140,8 +140,23 @@ export interface RunCommandMessage {
   readonly command: string;
 }
 
+/**
+ * The selected layers changed (sent debounced, only on a real change). The host uses it to follow the
+ * selection elsewhere, e.g. narrowing an open training dashboard's feature maps to the selected layer.
+ */
+export interface SelectionChangedMessage {
+  readonly type: 'selectionChanged';
+  readonly documentUri: string;
+  /** The selected node ids in selection order; empty when nothing (or only a connection) is selected. */
+  readonly nodeIds: readonly string[];
+}
+
+/** A selection larger than this is not forwarded anywhere; the validator refuses it as malformed. */
+export const MAX_SELECTION_IDS = 10_000;
+
 export type DesignerToHost =
   | ReadyMessage
+  | SelectionChangedMessage
   | RequestSnapshotMessage
   | EditMessage
   | OpenAsTextMessage
@@ -265,6 +280,10 @@ export function parseDesignerMessage(raw: unknown): DesignerToHost | null {
     case 'runCommand':
       return isStr(raw.documentUri) && isNonEmptyStr(raw.command)
         ? { type: 'runCommand', documentUri: raw.documentUri, command: raw.command }
+        : null;
+    case 'selectionChanged':
+      return isStr(raw.documentUri) && Array.isArray(raw.nodeIds) && raw.nodeIds.length <= MAX_SELECTION_IDS && raw.nodeIds.every(isNodeId)
+        ? { type: 'selectionChanged', documentUri: raw.documentUri, nodeIds: [...(raw.nodeIds as string[])] }
         : null;
     default:
       return null;

@@ -73,6 +73,9 @@ export class DesignerApp {
   private problemCursor = -1;
   private cameraRestored = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `documentUri + ids` of the last `selectionChanged` sent, so only real changes are reported. */
+  private reportedSelection = '';
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
   private paletteFilter: string;
 
@@ -331,6 +334,7 @@ export class DesignerApp {
       readOnly: this.readOnly,
     });
     this.scheduleSave();
+    this.scheduleSelectionReport();
   }
 
   private renderToolbar(): void {
@@ -384,6 +388,22 @@ export class DesignerApp {
       const uri = this.snapshot?.documentUri;
       if (!uri) return;
       this.conn.saveState({ documentUri: uri, selection: [...this.selection], camera: !this.cameraRestored ? this.savedState?.camera ?? null : this.canvas.followsFit ? null : this.canvas.getCamera(), paletteFilter: this.paletteFilter, inspectorCollapsed: this.inspector.collapsed });
+    }, 150);
+  }
+
+  /** Tells the host the selected layers once the selection settles (arrow keys move it quickly). */
+  private scheduleSelectionReport(): void {
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = setTimeout(() => {
+      const uri = this.snapshot?.documentUri;
+      if (!uri) return;
+      const nodeIds = [...this.selection];
+      const key = `${uri}\n${nodeIds.join('\n')}`;
+      if (key === this.reportedSelection) return;
+      // Nothing selected yet in a freshly opened page is not news.
+      if (this.reportedSelection === '' && nodeIds.length === 0) return;
+      this.reportedSelection = key;
+      this.conn.post({ type: 'selectionChanged', documentUri: uri, nodeIds });
     }, 150);
   }
 

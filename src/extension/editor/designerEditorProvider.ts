@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { designerHtml } from '../../../webview/designer/html';
 import type { DesignerCommandInfo } from '../../protocol/designer';
 import type { OutputLog } from '../outputLog';
-import { DesignerSession } from './designerSession';
+import { DesignerSession, type DesignerSelection } from './designerSession';
 import { randomBytes } from 'node:crypto';
 
 export const DESIGNER_VIEW_TYPE = 'cnnStudio.designer';
@@ -18,6 +18,9 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
   private readonly sessionsChanged = new vscode.EventEmitter<void>();
   /** Fires when a designer opens or closes. */
   readonly onDidChangeSessions = this.sessionsChanged.event;
+  private readonly selectionChanged = new vscode.EventEmitter<DesignerSelection>();
+  /** Fires when the selected layers of a designer change (debounced by the page). */
+  readonly onDidChangeSelection = this.selectionChanged.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -38,7 +41,7 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'cnn-studio.svg');
-    const session = new DesignerSession(document, panel, this.toolbarCommands, this.log);
+    const session = new DesignerSession(document, panel, this.toolbarCommands, this.log, (sel) => this.selectionChanged.fire(sel));
     this.sessions.add(session);
     this.sessionsChanged.fire();
     panel.onDidDispose(() => {
@@ -109,5 +112,6 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
     for (const s of this.sessions) s.dispose();
     this.sessions.clear();
     this.sessionsChanged.dispose();
+    this.selectionChanged.dispose();
   }
 }

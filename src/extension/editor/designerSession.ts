@@ -32,6 +32,12 @@ export interface DesignerSessionProbe {
   nextSnapshot(predicate?: (s: SnapshotMessage) => boolean, timeoutMs?: number): Promise<SnapshotMessage>;
 }
 
+/** A designer's selected layers that exist in the document, with their types. */
+export interface DesignerSelection {
+  readonly uri: vscode.Uri;
+  readonly nodes: readonly { readonly id: string; readonly type: string }[];
+}
+
 const SENT_LOG_LIMIT = 100;
 /** Typing in a text editor changes the document on every key: coalesce those into one snapshot. */
 const EXTERNAL_CHANGE_DEBOUNCE_MS = 40;
@@ -55,6 +61,7 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
     private readonly panel: vscode.WebviewPanel,
     private readonly commands: () => readonly DesignerCommandInfo[],
     private readonly log: OutputLog,
+    private readonly selectionChanged: (selection: DesignerSelection) => void = () => undefined,
   ) {
     this.documentUri = document.uri.toString();
     this.disposables.push(
@@ -106,6 +113,16 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
         this.panel.reveal(this.panel.viewColumn, false);
         await vscode.commands.executeCommand(message.type);
         return;
+      case 'selectionChanged': {
+        const content = readModelText(this.document.getText());
+        const types = new Map(content.kind === 'model' ? content.model.nodes.map((n) => [n.id, n.type] as const) : []);
+        const nodes = message.nodeIds.flatMap((id) => {
+          const type = types.get(id);
+          return type === undefined ? [] : [{ id, type }];
+        });
+        this.selectionChanged({ uri: this.document.uri, nodes });
+        return;
+      }
       case 'runCommand':
         if (!this.commands().some((c) => c.id === message.command)) {
           this.log.line(`designer: refused to run "${message.command}", which is not one of its toolbar commands`);

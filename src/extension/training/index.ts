@@ -45,6 +45,8 @@ export interface TrainingFeatures {
   readonly status: TrainingStatus;
   /** The status bar item's text right now. */
   statusText(): string;
+  /** Shows one layer's feature maps in the dashboard if one for `modelUri` is already open; never opens one. */
+  revealLayerIfDashboardOpen(modelUri: vscode.Uri, layerId: string): boolean;
 }
 
 export function registerTrainingFeatures(context: vscode.ExtensionContext, services: TrainingServices): TrainingFeatures {
@@ -107,5 +109,11 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     onDidChange: changed.event,
     commands: { train: T.train, pause: T.pause, resume: T.resume, stop: T.stop },
   };
-  return { session, dashboard: panel, status, statusText: () => statusBar.text };
+  return {
+    session,
+    dashboard: panel,
+    status,
+    statusText: () => statusBar.text,
+    revealLayerIfDashboardOpen: (modelUri, layerId) => c.revealLayerIfDashboardOpen(modelUri, layerId),
+  };
 }

@@ -12,6 +12,7 @@ import { UserFacingError } from '../userFacingError';
 import type { OutputLog } from '../outputLog';
 import { TRAINING_COMMANDS, TRAINING_CONTEXT } from './commandIds';
 import type { DashboardPanel } from './dashboardPanel';
+import { dashboardShowsModel } from './layerReveal';
 import { compareRunFrom, metricsCsv, readRunFolder } from './runFiles';
 import { pickRun, pickRuns, runDirFromArg } from './pickRun';
 import { readPreviewImage } from './previewImage';
@@ -188,6 +189,16 @@ export class TrainingController {
     if (!imagePath) return;
     this.d.panel.show(true);
     await this.d.session.predict(runDir, imagePath, readPreviewImage);
+  }
+
+  /**
+   * Narrows the dashboard to one layer's feature maps, but only when a dashboard for `modelUri` is
+   * already open (a selection in the designer must never open one). Returns whether it did.
+   */
+  revealLayerIfDashboardOpen(modelUri: vscode.Uri, layerId: string): boolean {
+    if (!dashboardShowsModel({ open: this.d.panel.isOpen, modelUri: this.modelUri?.toString() }, modelUri.toString())) return false;
+    this.d.panel.post({ type: 'revealLayer', layerId });
+    return true;
   }
 
   showLayer(layerId: unknown): void {
