@@ -33,6 +33,11 @@ export interface TrainingOverrides {
   readonly validationSplit?: number;
   readonly seed?: number;
   readonly backend?: BackendPreference;
+  /**
+   * wasm only: XNNPACK compute threads (whole number ≥ 1). Absent = the engine's default (half the CPUs,
+   * 1 to 4). Only the first backend start of an engine process can set it; `backend.threads` says what runs.
+   */
+  readonly threads?: number;
   /** Emit `batchMetrics` at most this often (ms); default 250. 0 = every batch. */
   readonly batchEventIntervalMs?: number;
 }

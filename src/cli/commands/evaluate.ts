@@ -3,9 +3,9 @@ import type { CheckpointName } from '../../protocol/engine';
 import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { evaluateRun } from '../../engine/eval/evaluate';
 import { CliError, flagBool, flagString, requirePositional, type CliCommand } from '../command';
-import { backendFlag } from './train';
+import { backendFlag, threadsOption } from './train';
 
-const USAGE = 'evaluate <runDir> [--data DIR] [--checkpoint best|last] [--backend B] [--json]';
+const USAGE = 'evaluate <runDir> [--data DIR] [--checkpoint best|last] [--backend B] [--threads N] [--json]';
 
 export function checkpointFlag(value: string | undefined): CheckpointName | undefined {
   if (value === undefined) return undefined;
@@ -22,7 +22,7 @@ export const evaluateCommand: CliCommand = {
   async run(args, io) {
     const runDir = requirePositional(args, 0, 'the run folder', USAGE);
     const json = flagBool(args, 'json');
-    await initBackend(backendFlag(flagString(args, 'backend')) ?? 'auto');
+    await initBackend(backendFlag(flagString(args, 'backend')) ?? 'auto', threadsOption(args));
     const dataDir = flagString(args, 'data');
     const report = await evaluateRun(getTf(), { runDir, ...(dataDir ? { dataDir } : {}), checkpoint: checkpointFlag(flagString(args, 'checkpoint')) }, json ? undefined : (m) => io.stderr(m + '\n'));
     if (json) {

@@ -3,9 +3,9 @@ import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { predictImages } from '../../engine/eval/predict';
 import { flagBool, flagInt, flagString, requirePositional, type CliCommand } from '../command';
 import { checkpointFlag } from './evaluate';
-import { backendFlag } from './train';
+import { backendFlag, threadsOption } from './train';
 
-const USAGE = 'predict <runDir> <image or folder...> [--top K] [--checkpoint best|last] [--backend B] [--json]';
+const USAGE = 'predict <runDir> <image or folder...> [--top K] [--checkpoint best|last] [--backend B] [--threads N] [--json]';
 
 export const predictCommand: CliCommand = {
   name: 'predict',
@@ -14,7 +14,7 @@ export const predictCommand: CliCommand = {
   async run(args, io) {
     const runDir = requirePositional(args, 0, 'the run folder', USAGE);
     requirePositional(args, 1, 'at least one image', USAGE);
-    await initBackend(backendFlag(flagString(args, 'backend')) ?? 'auto');
+    await initBackend(backendFlag(flagString(args, 'backend')) ?? 'auto', threadsOption(args));
     const results = await predictImages(getTf(), {
       runDir,
       imagePaths: args.positionals.slice(1),

@@ -9,10 +9,17 @@ import type { BackendPreference, EngineEvent, TrainingOverrides } from '../../pr
 import { listRuns, readJson, RUN_FILES } from '../../engine/runs/runStore';
 import type { ResolvedConfig } from '../../engine/train/config';
 import { prepareTraining, runPrepared } from '../../engine/train/session';
-import { CliError, flagBool, flagInt, flagString, requirePositional, type CliCommand, type CliIo } from '../command';
+import type { BackendOptions } from '../../engine/backend/selectBackend';
+import { CliError, flagBool, flagInt, flagString, requirePositional, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 
-const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|wasm|cpu] [--out RUN_DIR] [--continue] [--json]';
+const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out RUN_DIR] [--continue] [--json]';
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** `--threads N`: wasm compute threads; absent = defaultWasmThreads() (half the CPUs, 1 to 4). */
+export function threadsOption(args: ParsedArgs): BackendOptions {
+  const threads = flagInt(args, 'threads');
+  return threads === undefined ? {} : { threads };
+}
 
 export function backendFlag(value: string | undefined): BackendPreference | undefined {
   if (value === undefined) return undefined;
@@ -122,6 +129,7 @@ export const trainCommand: CliCommand = {
       learningRate: positiveNumber(flagString(args, 'learning-rate'), 'learning-rate'),
       seed: flagInt(args, 'seed', 0),
       backend: backendFlag(flagString(args, 'backend')),
+      threads: flagInt(args, 'threads'),
       batchEventIntervalMs: 200,
     };
     const continuing = flagBool(args, 'continue');

@@ -16,9 +16,9 @@
  *   bundled namespace (enough for pure shape work, no kernels needed).
  * - Calling `initBackend` again switches backend; models and tensors made before the switch must not be
  *   reused after it (they live in the old backend or even the old namespace).
- * - `initBackend(pref, { threads })`: XNNPACK threads for wasm (default 1). Takes effect only the first
- *   time wasm starts in a process; `BackendInfo.threads` reports what actually runs. On a machine whose
- *   cores are busy with other work, 1 thread is as fast and wastes less CPU (see bench/).
+ * - `initBackend(pref, { threads })`: XNNPACK threads for wasm (default `defaultWasmThreads()`). Takes
+ *   effect only the first time wasm starts in a process; `BackendInfo.threads` reports what actually runs.
+ *   On a machine whose cores are busy with other work, 1 thread is as fast and wastes less CPU (see bench/).
  * - Diagnostics: env CNN_STUDIO_WASM_SKIP=im2col,adam,... switches our wasm speed-ups off one by one
  *   (kernels/index.ts OPTIONAL_SPEEDUPS; bench/training-ablation.ts uses it). Never needed for correctness.
  *
@@ -91,9 +91,25 @@ export interface BackendOptions {
   threads?: number;
 }
 
+/**
+ * wasm threads when the user did not choose: tfjs' own policy for its wasm backend, half the logical
+ * CPUs, at least 1, at most 4. Why not all cores: on a quiet 2-core machine 2 threads train faster
+ * (`cnn-studio bench --backend wasm --no-images --threads 2` vs `--threads 1`: tutorial-cifar 727 vs
+ * 577 samples/s, mnist-small 6,255 vs 5,553), but when other processes keep the cores busy the extra
+ * threads make training slower. So a 2-core machine keeps 1 thread unless asked (`--threads`,
+ * setting `cnnStudio.wasmThreads`).
+ */
+export function defaultWasmThreads(cpus: number = availableParallelism()): number {
+  return Math.min(4, Math.max(1, Math.floor(cpus / 2)));
+}
+
 export async function initBackend(pref: BackendPreference, options: BackendOptions = {}): Promise<BackendInfo> {
   if (!BACKEND_PREFERENCES.includes(pref)) {
     throw new BackendUnavailableError(pref, `Unknown backend '${String(pref)}': choose one of ${BACKEND_PREFERENCES.join(', ')}.`);
+  }
+  const threads = options.threads ?? defaultWasmThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new BackendUnavailableError(pref, `wasm threads must be a whole number ≥ 1, got ${String(options.threads)}; leave it unset for the default (${defaultWasmThreads()} here).`);
   }
   registerCpuResizeGradFixes(bundledTf);
   const skipped: string[] = [];
@@ -117,7 +133,7 @@ export async function initBackend(pref: BackendPreference, options: BackendOptio
     skipped.push(`tensorflow: @tensorflow/tfjs-node ${loaded.reason}`);
   }
   if (pref === 'wasm' || pref === 'auto') {
-    const started = await startWasm(options.threads ?? 1);
+    const started = await startWasm(threads);
     if (started.ok) return activate(bundledTf, { ...started.info, fallbackReason: fallback(skipped) });
     if (pref === 'wasm') {
       throw new BackendUnavailableError(

@@ -127,7 +127,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   }
 
   emit({ type: 'progress', runId: null, phase: 'building', message: `Starting the ${settings.backend} backend`, fraction: null });
-  const backend = backendRecord(await initBackend(settings.backend));
+  const backend = backendRecord(await initBackend(settings.backend, overrides.threads !== undefined ? { threads: overrides.threads } : {}));
   if (backend.fallbackReason) log('info', `Backend ${backend.name} (${backend.fallbackReason}).`);
   const tf: Tf = getTf();
   throwIfCancelled(hooks.signal);

@@ -83,12 +83,15 @@ export class TrainingController {
     const runsRoot = folder ? folder.uri.fsPath : dirname(modelUri.fsPath);
     const backendSetting = vscode.workspace.getConfiguration('cnnStudio').get<string>('backend', 'auto');
     const backend = (BACKENDS as readonly string[]).includes(backendSetting) ? (backendSetting as BackendPreference) : 'auto';
+    // 0 (or anything that is not a whole number 1–16) = the engine's default, half the CPUs (see defaultWasmThreads).
+    const threadsSetting = vscode.workspace.getConfiguration('cnnStudio').get<number>('wasmThreads', 0);
+    const threads = Number.isInteger(threadsSetting) && threadsSetting >= 1 && threadsSetting <= 16 ? threadsSetting : undefined;
     this.modelUri = modelUri;
     this.d.panel.show(true);
     this.d.session.captureFeatureMaps = this.d.panel.isOpen;
     this.d.progress.start(`Training ${parsed.model.name}`, () => void this.d.session.stop().catch(() => undefined));
     try {
-      const h = await this.d.session.start({ modelPath: modelUri.fsPath, modelText, dataDir, runsRoot, overrides: { backend } });
+      const h = await this.d.session.start({ modelPath: modelUri.fsPath, modelText, dataDir, runsRoot, overrides: { backend, ...(threads !== undefined ? { threads } : {}) } });
       this.d.log.line(`Training ${h.info.modelName} → ${h.info.runDir} (${h.info.backend})`);
     } catch (err) {
       this.d.progress.end();
