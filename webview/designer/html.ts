@@ -1,8 +1,10 @@
 /**
  * The designer webview's HTML page. A pure string function (no vscode import) so the extension host
  * and the browser tests build the very same page: strict CSP with a nonce, no inline scripts or
- * handlers, no remote content. The bundle (`dist/webview/designer.js`) builds the whole UI.
+ * handlers, no remote content (see webview/common/pageHtml.ts). The bundle (`dist/webview/designer.js`)
+ * builds the whole UI.
  */
+import { pageHtml } from '../common/pageHtml';
 
 export interface DesignerHtmlOptions {
   /** `webview.cspSource`: the origin the webview may load local resources from. */
@@ -17,35 +19,10 @@ export interface DesignerHtmlOptions {
   readonly title?: string;
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
 export function designerHtml(opts: DesignerHtmlOptions): string {
-  const nonce = escapeHtml(opts.nonce);
-  const csp = [
-    "default-src 'none'",
-    `img-src ${opts.cspSource} data:`,
-    // Our CSS is a file; the toolkit's components use constructable stylesheets, and the one <style>
-    // element FAST creates takes the nonce from <meta property="csp-nonce">.
-    `style-src ${opts.cspSource} 'nonce-${nonce}'`,
-    `font-src ${opts.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  const title = escapeHtml(opts.title ? `${opts.title} — CNN Studio Designer` : 'CNN Studio Designer');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta property="csp-nonce" content="${nonce}">
-<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(opts.styleUri)}">
-<title>${title}</title>
-</head>
-<body>
-<div id="app" class="app" data-state="loading"><p class="loading" role="status">Loading the model…</p></div>
-<script nonce="${nonce}" src="${escapeHtml(opts.scriptUri)}"></script>
-</body>
-</html>
-`;
+  return pageHtml({
+    ...opts,
+    title: opts.title ? `${opts.title} — CNN Studio Designer` : 'CNN Studio Designer',
+    bodyHtml: '<div id="app" class="app" data-state="loading"><p class="loading" role="status">Loading the model…</p></div>',
+  });
 }
