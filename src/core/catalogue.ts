@@ -435,6 +435,19 @@ export const CATEGORY_ORDER: readonly LayerCategory[] = [
   'merge',
 ];
 
+/**
+ * Layer types whose outputs are shown as feature maps (the engine captures them; the dashboard draws
+ * them; selecting one in the designer jumps to its maps).
+ */
+export const FEATURE_MAP_LAYER_TYPES: ReadonlySet<string> = new Set([
+  'Conv2D',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'Conv2DTranspose',
+  'MaxPooling2D',
+  'AveragePooling2D',
+]);
+
 export function getLayerSpec(type: string): LayerSpec | undefined {
   return LAYER_CATALOGUE.get(type);
 }

@@ -5,12 +5,12 @@
  */
 import type { LayersModel, SymbolicTensor, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { ModelFile } from '../../core/format';
+import { FEATURE_MAP_LAYER_TYPES } from '../../core/catalogue';
 import type { ActivationsResult, FeatureMapTiles, FilterTiles, GradCamMap } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import type { ImageShape } from '../data/dataset';
 import { topK } from './predict';
 
-const MAPPED_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'MaxPooling2D', 'AveragePooling2D']);
 const CONV_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
 
 export interface ActivationInput {
@@ -136,7 +136,7 @@ function topoOrder(model: ModelFile): string[] {
 
 export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelFile, sample: ActivationInput): ActivationsResult {
   const [h, w, c] = sample.shape;
-  const mapped = topoOrder(modelFile).filter((id) => MAPPED_TYPES.has(nodeType(modelFile, id)));
+  const mapped = topoOrder(modelFile).filter((id) => FEATURE_MAP_LAYER_TYPES.has(nodeType(modelFile, id)));
   const input = tf.tidy(() => tf.tensor4d(Float32Array.from(sample.pixels, (v) => v * sample.scale), [1, h, w, c]));
   try {
     const probe = tf.model({ inputs: model.inputs, outputs: [...mapped.map((id) => model.getLayer(id).output as SymbolicTensor), ...(model.outputs as SymbolicTensor[])] });

@@ -3,15 +3,7 @@
  * a dashboard shows the selected model at all. Pure (no vscode) so the decision is unit-tested.
  */
 
-/** Layer types the engine captures feature maps for (keep in step with MAPPED_TYPES in src/engine/eval/activations.ts). */
-export const FEATURE_MAP_LAYER_TYPES: ReadonlySet<string> = new Set([
-  'Conv2D',
-  'DepthwiseConv2D',
-  'SeparableConv2D',
-  'Conv2DTranspose',
-  'MaxPooling2D',
-  'AveragePooling2D',
-]);
+import { FEATURE_MAP_LAYER_TYPES } from '../../core/catalogue';
 
 export interface SelectedNode {
   readonly id: string;
