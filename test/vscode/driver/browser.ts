@@ -40,3 +40,18 @@ export function stopwatch(): (label: string) => void {
 export function remoteUri(baseUrl: string, absPath: string): string {
   return `vscode-remote://${new URL(baseUrl).host}${absPath}`;
 }
+
+/** Runs a palette command; right after load the palette may not list the extension's commands yet, so retry. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(`>${title}`);
+    if (await row.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+    if (attempt >= 15) throw new Error(`the command palette never listed "${title}"`);
+    await page.keyboard.press('Escape');
+  }
+  await page.keyboard.press('Enter');
+}

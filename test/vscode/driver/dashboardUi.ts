@@ -9,24 +9,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { launchWorkbenchBrowser, stopwatch } from './browser';
+import { launchWorkbenchBrowser, runFromPalette, stopwatch } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
-
-async function palette(page: Page, title: string): Promise<void> {
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 20_000 });
-    await input.fill(`>${title}`);
-    if (await row.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
-    if (attempt >= 15) throw new Error(`the palette never listed "${title}"`);
-    await page.keyboard.press('Escape');
-  }
-  await page.keyboard.press('Enter');
-}
 
 /** Picks the quick-pick row containing `text` once it shows. */
 async function pick(page: Page, text: string): Promise<void> {
@@ -60,12 +46,12 @@ async function main(): Promise<void> {
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
     log('workbench loaded');
 
-    await palette(page, 'CNN Studio: Make Sample Dataset');
+    await runFromPalette(page, 'CNN Studio: Make Sample Dataset');
     const triangles = join(workspace, 'data', 'shapes', 'triangle');
     await until('the sample dataset', async () => (existsSync(triangles) && readdirSync(triangles).length >= 150 ? true : undefined), 60_000);
     log('sample dataset written');
 
-    await palette(page, 'CNN Studio: New Model from Template');
+    await runFromPalette(page, 'CNN Studio: New Model from Template');
     await pick(page, 'mnist-small');
     // Then the file name box, pre-filled with mnist-small.cnn.json: accept it.
     const nameBox = page.locator('.quick-input-widget input');
@@ -77,7 +63,7 @@ async function main(): Promise<void> {
     }, 30_000);
     log('model created and open in the designer');
 
-    await palette(page, 'CNN Studio: Train Model');
+    await runFromPalette(page, 'CNN Studio: Train Model');
     // The template's dataset (data/mnist) is not there: the command offers the sample dataset.
     await pick(page, 'Use the sample dataset');
     log('training started');
@@ -93,7 +79,7 @@ async function main(): Promise<void> {
     if (maps === 0) throw new Error('no feature maps were drawn');
     const status = await page.locator('.statusbar-item', { hasText: 'finished' }).first().innerText();
     log(`status bar: ${status}`);
-    await palette(page, 'Notifications: Clear All Notifications');
+    await runFromPalette(page, 'Notifications: Clear All Notifications');
     const charts = join(outDir, 'ui-dashboard-trained.png');
     await page.screenshot({ path: charts });
     await frame.locator('section.feature-maps').scrollIntoViewIfNeeded();

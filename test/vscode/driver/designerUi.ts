@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { launchWorkbenchBrowser, stopwatch } from './browser';
+import { launchWorkbenchBrowser, runFromPalette, stopwatch } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
@@ -21,25 +21,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   const file = join(outDir, `ui-${String(++shot).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file });
   log(`screenshot ${file}`);
-}
-
-/** Runs a palette command; right after load the palette may not list the extension's commands yet. */
-async function runFromPalette(page: Page, title: string): Promise<void> {
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 20_000 });
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 2_000 });
-      break;
-    } catch (err) {
-      if (attempt >= 15) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
 }
 
 /**
