@@ -2,6 +2,7 @@
  * What every CLI command provides. Each command lives in its own file under `commands/` and is listed
  * once in `main.ts`; argument parsing is shared so flags behave the same everywhere.
  */
+import { UserFacingError } from '../core/userFacingError';
 
 export interface ParsedArgs {
   /** Positional arguments after the command name. */
@@ -29,13 +30,12 @@ export interface CliCommand {
 }
 
 /** An error whose message is meant for the user; printed without a stack trace unless `--verbose`. */
-export class CliError extends Error {
+export class CliError extends UserFacingError {
   constructor(
     message: string,
     readonly exitCode = 2,
   ) {
-    super(message);
-    this.name = 'CliError';
+    super(message, 'CliError');
   }
 }
 

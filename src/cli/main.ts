@@ -2,6 +2,7 @@
  * The `cnn-studio` command line. Every command is a `CliCommand` in `commands/`; register it in
  * COMMANDS below. Errors meant for the user go to stderr without a stack trace unless `--verbose`.
  */
+import { isUserFacing } from '../core/userFacingError';
 import { CliError, parseArgs, type CliCommand, type CliIo } from './command';
 import { newCommand } from './commands/new';
 import { summaryCommand } from './commands/summary';
@@ -56,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run(args, io);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    const userFacing = err instanceof CliError || (e as { userFacing?: boolean }).userFacing === true;
+    const userFacing = isUserFacing(e);
     io.stderr(`cnn-studio ${name}: ${userFacing ? e.message : `internal error: ${e.message}`}\n`);
     if (verbose && e.stack) io.stderr(e.stack + '\n');
     else if (!userFacing) io.stderr('Run again with --verbose for the stack trace.\n');

@@ -10,6 +10,7 @@
 import { getLayerSpec } from './catalogue';
 import type { LayerParams, ModelFile, ModelNode, NodePosition } from './format';
 import type { ModelEdit } from './modelEdit';
+import { UserFacingError } from './userFacingError';
 
 export type ModelEditErrorCode =
   | 'unknown-node'
@@ -25,14 +26,12 @@ export type ModelEditErrorCode =
   | 'bad-name';
 
 /** An edit that cannot be applied to this model; `message` names the problem and what to do instead. */
-export class ModelEditError extends Error {
-  readonly userFacing = true;
+export class ModelEditError extends UserFacingError {
   constructor(
     readonly code: ModelEditErrorCode,
     message: string,
   ) {
-    super(message);
-    this.name = 'ModelEditError';
+    super(message, 'ModelEditError');
   }
 }
 

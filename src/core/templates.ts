@@ -12,6 +12,7 @@ import {
   type ModelFile,
   type ModelNode,
 } from './format';
+import { UserFacingError } from './userFacingError';
 
 export interface TemplateInfo {
   id: string;
@@ -20,11 +21,9 @@ export interface TemplateInfo {
 }
 
 /** A user-facing error: an unknown template id, with the valid ones. */
-export class UnknownTemplateError extends Error {
-  readonly userFacing = true;
+export class UnknownTemplateError extends UserFacingError {
   constructor(readonly templateId: string) {
-    super(`Unknown template '${templateId}'. Use one of: ${TEMPLATES.map((t) => t.id).join(', ')}.`);
-    this.name = 'UnknownTemplateError';
+    super(`Unknown template '${templateId}'. Use one of: ${TEMPLATES.map((t) => t.id).join(', ')}.`, 'UnknownTemplateError');
   }
 }
 

@@ -4,13 +4,12 @@
  */
 import { getLayerSpec, paramOrDefault } from '../catalogue';
 import type { LayerParams, ModelFile, ModelNode, ParamValue } from '../format';
+import { UserFacingError } from '../userFacingError';
 
 /** Thrown when a model cannot be turned into code (e.g. a cycle or an unknown layer); the message names the fix. */
-export class CodegenError extends Error {
-  readonly userFacing = true;
+export class CodegenError extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'CodegenError';
+    super(message, 'CodegenError');
   }
 }
 

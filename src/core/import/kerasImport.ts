@@ -10,6 +10,7 @@
  */
 import { ACTIVATIONS, getLayerSpec } from '../catalogue';
 import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
+import { UserFacingError } from '../userFacingError';
 
 export type ImportSeverity = 'info' | 'warning';
 
@@ -30,11 +31,9 @@ export interface KerasImportResult {
 }
 
 /** The file is not a Keras model we can read; the message says what was expected. */
-export class KerasImportError extends Error {
-  readonly userFacing = true;
+export class KerasImportError extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'KerasImportError';
+    super(message, 'KerasImportError');
   }
 }
 

@@ -36,6 +36,7 @@ import { registerCpuResizeGradFixes } from './kernels/cpuResizeGradFixes';
 import { registerDilatedConvGradient } from './kernels/dilatedConvGradient';
 import { patchForWasmThreads, unrefWasmWorkers, type ThreadPatch } from './wasmThreads';
 import type { Tf } from './tfNamespace';
+import { UserFacingError } from '../../core/userFacingError';
 
 export type { Tf } from './tfNamespace';
 
@@ -55,14 +56,12 @@ export interface BackendInfo {
 }
 
 /** A backend the user asked for cannot start. The message says what to do. */
-export class BackendUnavailableError extends Error {
-  readonly userFacing = true;
+export class BackendUnavailableError extends UserFacingError {
   constructor(
     readonly backend: BackendPreference,
     message: string,
   ) {
-    super(message);
-    this.name = 'BackendUnavailableError';
+    super(message, 'BackendUnavailableError');
   }
 }
 

@@ -4,15 +4,14 @@
  * RPC error replies so the extension can react to the kind of problem.
  */
 import type { EngineErrorCode } from '../../protocol/engine';
+import { UserFacingError } from '../../core/userFacingError';
 
-export class EngineUserError extends Error {
-  readonly userFacing = true;
+export class EngineUserError extends UserFacingError {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
   ) {
-    super(message);
-    this.name = 'EngineUserError';
+    super(message, 'EngineUserError');
   }
 }
 

@@ -17,13 +17,12 @@ import type { Tf } from '../backend/tfNamespace';
 import { buildTfModel } from '../model/buildTfModel';
 import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
 import { RUN_FILES } from '../runs/runStore';
+import { UserFacingError } from '../../core/userFacingError';
 
 /** A run folder that cannot be exported; the message names the fix. */
-export class ExportError extends Error {
-  readonly userFacing = true;
+export class ExportError extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ExportError';
+    super(message, 'ExportError');
   }
 }
 

@@ -11,20 +11,20 @@ import type { Diagnostic } from '../../core/diagnostics';
 import type { ModelFile, ModelNode, ParamValue } from '../../core/format';
 import { checkParams } from '../../core/paramCheck';
 import { analyzeModel } from '../../core/shapeInference';
+import { UserFacingError } from '../../core/userFacingError';
 
 type Tf = typeof tfjs;
 type Layer = tfjs.layers.Layer;
 
 /** Raised when the model cannot be built; its message lists what to fix. */
-export class ModelBuildError extends Error {
-  readonly userFacing = true;
+export class ModelBuildError extends UserFacingError {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     super(
       `The model cannot be built (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
         errors.map((d) => `  - ${d.nodeId ? `node '${d.nodeId}': ` : ''}${d.message}`).join('\n'),
+      'ModelBuildError',
     );
-    this.name = 'ModelBuildError';
   }
 }
 
