@@ -6,26 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { build } from 'esbuild';
+import { bundleNodeEntry } from './bundle.helpers';
 
 const root = join(__dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'cnn-cli-'));
 const cli = join(tmp, 'cli.js');
 
-before(async () => {
-  await build({
-    entryPoints: [join(root, 'src/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'sharp', '@tensorflow/tfjs-node'],
-    logLevel: 'error',
-    // The bundle lives outside the repo; let it resolve externals from the repo's node_modules.
-    nodePaths: [join(root, 'node_modules')],
-  });
-});
+before(() => bundleNodeEntry('src/cli/main.ts', cli));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(...args: string[]): { code: number; stdout: string; stderr: string } {

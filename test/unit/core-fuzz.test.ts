@@ -9,17 +9,8 @@ import { serializeModel } from '../../src/core/serialize';
 import { analyzeModel } from '../../src/core/shapeInference';
 import { formatSummary, summaryJson } from '../../src/core/summary';
 import { createModelFromTemplate, TEMPLATES } from '../../src/core/templates';
+import { mulberry32 } from '../../src/engine/data/random';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = mulberry32(20261125);
 const int = (n: number): number => Math.floor(rnd() * n);

@@ -13,6 +13,7 @@ import { parseModelText } from '../../src/core/loader';
 import { analyzeModel } from '../../src/core/shapeInference';
 import { createModelFromTemplate, TEMPLATES } from '../../src/core/templates';
 import { buildTfModel } from '../../src/engine/model/buildTfModel';
+import { mulberry32 } from '../../src/engine/data/random';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -91,16 +92,6 @@ test('fixture reshape-infer: a Reshape with -1 followed by Conv2D and Dense buil
 
 // ---- random graphs ----
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class RandomGraph {
   readonly nodes: ModelNode[] = [];

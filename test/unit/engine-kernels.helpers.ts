@@ -4,6 +4,7 @@
  */
 import { getTf, initBackend } from '../../src/engine/backend/selectBackend';
 import type { Tensor } from '@tensorflow/tfjs';
+import { mulberry32 } from '../../src/engine/data/random';
 
 let ready: Promise<unknown> | undefined;
 
@@ -15,14 +16,7 @@ export function ensureWasm(): Promise<unknown> {
 
 /** Deterministic pseudo-random values (mulberry32), so a failing case is reproducible. */
 export function values(n: number, seed: number, kind: 'normal' | 'ties' = 'normal'): Float32Array {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     // 'ties': small negative-heavy integers, so pooling windows often have equal maxima <= 0

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { bundleNodeEntry } from './bundle.helpers';
 import { createModelFromTemplate } from '../../src/core/templates';
 import type { EngineClientEvent, RunStatus } from '../../src/protocol/engine';
 import { RpcError } from '../../src/protocol/rpc';
@@ -40,16 +40,7 @@ const isType =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  await build({
-    entryPoints: [join(repo, 'src/engine/process/main.ts')],
-    outfile: enginePath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'sharp', '@tensorflow/tfjs-node'],
-    logLevel: 'error',
-  });
+  await bundleNodeEntry('src/engine/process/main.ts', enginePath);
   root = mkdtempSync(join(tmpdir(), 'cnn-engine-'));
   data = join(root, 'data');
   await writeSyntheticDataset('shapes', data, { perClass: 60, size: 20, seed: 4 });

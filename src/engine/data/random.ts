@@ -5,7 +5,12 @@
 export type Rng = () => number;
 
 export function seededRng(seed: number): Rng {
-  let a = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+  return mulberry32(Math.floor(seed) ^ 0x9e3779b9);
+}
+
+/** The generator itself, on the raw 32-bit state (tests use it to draw reproducible random graphs). */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
