@@ -10,6 +10,7 @@
 import { getLayerSpec } from './catalogue';
 import type { LayerParams, ModelFile, ModelNode, NodePosition } from './format';
 import type { ModelEdit } from './modelEdit';
+import { isValidNodeId, NODE_ID_RULE } from './nodeIds';
 import { UserFacingError } from './userFacingError';
 
 export type ModelEditErrorCode =
@@ -106,11 +107,9 @@ function replaceNode(model: ModelFile, node: ModelNode): ModelFile {
   return { ...model, nodes: model.nodes.map((n) => (n.id === node.id ? node : n)) };
 }
 
-const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
 function requireNewId(model: ModelFile, id: string): void {
-  if (!ID_PATTERN.test(id)) {
-    throw new ModelEditError('bad-id', `"${id}" is not a usable layer id: start with a letter or _ and use only letters, digits, _, . and -.`);
+  if (!isValidNodeId(id)) {
+    throw new ModelEditError('bad-id', `"${id}" is not a usable layer id: ${NODE_ID_RULE}.`);
   }
   if (findNode(model, id)) throw new ModelEditError('duplicate-id', `A layer named "${id}" already exists: choose another id.`);
 }

@@ -7,13 +7,12 @@
  * file with `npm run -s gen:schema` (a unit test fails when it is stale).
  */
 import { LAYER_CATALOGUE, LAYER_TYPES, type ParamSpec } from './catalogue';
+import { NODE_ID_PATTERN, NODE_ID_RULE } from './nodeIds';
 import { CURRENT_FORMAT_VERSION, DEFAULT_COMPILE, DEFAULT_TRAINING, MODEL_FORMAT_TAG } from './format';
 
 /** A JSON Schema (draft-07) object; kept loose because it is data handed to ajv and VS Code. */
 export type JsonSchema = { [key: string]: unknown };
 
-/** Node ids become tfjs layer and weight names, which must match this. */
-export const NODE_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_.-]*$';
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'adadelta'] as const;
 export const LOSSES = ['sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'] as const;
@@ -83,7 +82,7 @@ export function buildModelSchema(): JsonSchema {
     description: 'One layer of the network.',
     required: ['id', 'type', 'inputs'],
     properties: {
-      id: { type: 'string', pattern: NODE_ID_PATTERN, description: 'Unique id, also the layer name: a letter, then letters, digits, _ . or -.' },
+      id: { type: 'string', pattern: NODE_ID_PATTERN, description: `Unique id, also the layer name: ${NODE_ID_RULE}.` },
       type: {
         type: 'string',
         enum: [...LAYER_TYPES],

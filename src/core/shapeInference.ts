@@ -12,9 +12,8 @@ import type { Diagnostic, QuickFix } from './diagnostics';
 import type { ModelFile, ModelNode } from './format';
 import { formatShape, inferLayer, product } from './layerShapes';
 import { checkParams, type ResolvedParams } from './paramCheck';
-import { NODE_ID_PATTERN } from './schema';
+import { isValidNodeId, NODE_ID_RULE, suggestNodeId } from './nodeIds';
 
-const VALID_ID = new RegExp(NODE_ID_PATTERN);
 
 interface GraphNode {
   node: ModelNode;
@@ -242,13 +241,13 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
       });
       return;
     }
-    if (!VALID_ID.test(node.id)) {
-      const suggestion = String(node.id).replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, '');
+    if (!isValidNodeId(node.id)) {
+      const suggestion = suggestNodeId(node.id);
       diagnostics.push({
         nodeId: node.id,
         code: 'invalid-id',
         severity: 'error',
-        message: `The node id '${node.id}' cannot be a layer name: start with a letter, then use letters, digits, _ . or -${suggestion ? ` (e.g. '${suggestion}')` : ''}; rename it.`,
+        message: `The node id '${node.id}' cannot be a layer name: ${NODE_ID_RULE}${suggestion ? ` (e.g. '${suggestion}')` : ''}; rename it.`,
       });
     }
     const spec = getLayerSpec(node.type);

@@ -19,6 +19,7 @@
 import type { LayerParams, ModelFile, ModelNode, NodePosition, ParamValue } from '../core/format';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ModelEdit } from '../core/modelEdit';
+import { isValidNodeId } from '../core/nodeIds';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Host -> webview                                                                                   */
@@ -180,8 +181,6 @@ const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number
 const isInt = (v: unknown): v is number => Number.isInteger(v);
 const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 
-/** What the designer accepts for a NEW id (rename, paste): a Keras-friendly layer name. */
-export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 /** Existing ids are whatever the file holds; edits only need a bounded string without control characters. */
 // eslint-disable-next-line no-control-regex
 const isNodeId = (v: unknown): v is string => isStr(v) && v.length > 0 && v.length <= 200 && !/[\u0000-\u001f]/.test(v);
@@ -240,7 +239,7 @@ export function isModelEdit(v: unknown, depth = 0): v is ModelEdit {
     case 'moveNodes':
       return isObj(v.positions) && Object.keys(v.positions).every(isNodeId) && Object.values(v.positions).every(isPosition);
     case 'renameNode':
-      return isNodeId(v.id) && isStr(v.newId) && NODE_ID_PATTERN.test(v.newId);
+      return isNodeId(v.id) && isStr(v.newId) && isValidNodeId(v.newId);
     case 'setSetting':
       return isStrArray(v.path) && v.path.length > 0 && v.path.length <= 4 && 'value' in v;
     case 'setName':

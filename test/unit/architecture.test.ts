@@ -89,3 +89,21 @@ test('the engine and the CLI never import the extension host or webview code', (
   }
   assert.deepEqual(bad, []);
 });
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Single places: a rule that several layers need is written once, and everyone else imports it.      */
+/* ------------------------------------------------------------------------------------------------ */
+
+const SOURCE_DIRS = ['src', 'webview'];
+
+/** Repo-relative source files (generated code left out) whose text matches `re`. */
+function filesMatching(re: RegExp): string[] {
+  return SOURCE_DIRS.flatMap((dir) => sourceFiles(join(root, dir)))
+    .filter((file) => !file.includes(`${join('src', 'core', 'generated')}`) && re.test(readFileSync(file, 'utf8')))
+    .map((file) => relative(root, file))
+    .sort();
+}
+
+test('the node-id rule is written once, in core/nodeIds.ts (a pattern anchored on a leading letter)', () => {
+  assert.deepEqual(filesMatching(/['"`/]\^\[A-Za-z/), ['src/core/nodeIds.ts']);
+});

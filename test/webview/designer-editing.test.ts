@@ -108,6 +108,22 @@ describe('designer editing', () => {
     assert.equal(h.edits().length, 1);
   });
 
+  test('the inspector refuses the ids the schema refuses (a leading _, a digit first, 65 characters)', async () => {
+    const h = await openModel(templateText('tutorial-cifar'));
+    await node(h, 'conv1').dblclick();
+    await h.waitForExpression(`document.activeElement?.getAttribute('data-field') === 'id'`);
+    const id = h.page.locator('.inspector vscode-text-field[data-field="id"] input');
+    for (const bad of ['_conv1', '1conv', `c${'x'.repeat(64)}`]) {
+      await id.fill(bad);
+      await h.page.locator('.field-error', { hasText: 'An id must start with a letter' }).waitFor();
+      await id.press('Enter');
+    }
+    await id.fill(`c${'x'.repeat(63)}`);
+    await id.press('Enter');
+    await h.waitForEdits(1);
+    assert.deepEqual(lastEdit(h), { kind: 'renameNode', id: 'conv1', newId: `c${'x'.repeat(63)}` });
+  });
+
   test('Undo and Redo buttons ask the host, which owns the history', async () => {
     const h = await openModel(templateText('tutorial-cifar'));
     await node(h, 'pool3').click();

@@ -9,7 +9,7 @@ import type { ModelTotals, NodeAnalysis } from '../../src/core/analysis';
 import type { Diagnostic, QuickFix } from '../../src/core/diagnostics';
 import type { ModelFile, ModelNode, ParamValue } from '../../src/core/format';
 import type { ModelEdit } from '../../src/core/modelEdit';
-import { NODE_ID_PATTERN } from '../../src/protocol/designer';
+import { isValidNodeId, NODE_ID_RULE } from '../../src/core/nodeIds';
 import { clear, h } from '../common/dom';
 import { formatBytes, formatCompact, formatCount, formatShape } from '../common/format';
 import { CATEGORY_LABELS, categoryClass } from './categoryStyle';
@@ -223,7 +223,7 @@ export class Inspector {
   private idProblem(oldId: string, newId: string): string | null {
     const id = newId.trim();
     if (id === oldId) return null;
-    if (!NODE_ID_PATTERN.test(id)) return 'Start with a letter or _ and use only letters, digits, _, . and - (at most 64).';
+    if (!isValidNodeId(id)) return `An id must ${NODE_ID_RULE}.`;
     if (this.data!.model.nodes.some((n) => n.id === id)) return `“${id}” is already used by another layer.`;
     return null;
   }
