@@ -1,24 +1,12 @@
 // The `new`, `summary` and `validate` commands, run as a real process from a bundle built like
 // dist/cli.js (built here with esbuild into a temp folder, so the test never depends on a stale dist/).
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { bundleNodeEntry } from './bundle.helpers';
+import { test } from 'node:test';
+import { bundledCli } from './cliProcess.helpers';
 
-const root = join(__dirname, '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'cnn-cli-'));
-const cli = join(tmp, 'cli.js');
-
-before(() => bundleNodeEntry('src/cli/main.ts', cli));
-after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const { tmp, run } = bundledCli('cnn-cli-');
 
 test('new tutorial-cifar + summary prints the Keras-style table with 124,810 params', () => {
   const created = run('new', 'tutorial-cifar', 'm.cnn.json');

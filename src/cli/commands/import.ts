@@ -10,7 +10,7 @@ import { formatImportReport, importKerasText } from '../../core/import/kerasImpo
 import { serializeModel } from '../../core/loader';
 import { analyzeModel } from '../../core/shapeInference';
 import { getTf, initBackend } from '../../engine/backend/selectBackend';
-import { runFromImportedWeights } from '../../engine/export/importedRun';
+import { importedWeightFiles, runFromImportedWeights } from '../../engine/export/importedRun';
 import { CliError, flagBool, flagString, requirePositional, type CliCommand } from '../command';
 import { formatDiagnostic } from '../modelFileIo';
 
@@ -26,6 +26,9 @@ export const importCommand: CliCommand = {
     const out = flagString(args, 'out') ?? defaultImportPath(file);
     if (existsSync(out) && !flagBool(args, 'force')) throw new CliError(`'${out}' already exists. Pass --force to replace it, or --out another path.`);
     const result = importKerasText(readFileSync(file, 'utf8'), flagString(args, 'name'));
+    const withWeights = result.weightsManifest !== null && !args.flags.has('no-weights');
+    // A weight path outside the model.json's folder refuses the whole import before anything is written.
+    if (withWeights) importedWeightFiles(resolve(file), result.weightsManifest ?? []);
     mkdirSync(dirname(resolve(out)), { recursive: true });
     writeFileSync(out, serializeModel(result.model));
     io.stdout(`${formatImportReport(result)}\n`);
@@ -34,9 +37,9 @@ export const importCommand: CliCommand = {
     for (const d of problems) io.stderr(formatDiagnostic(out, d) + '\n');
     io.stdout(`Wrote ${out}: ${result.model.nodes.length} layers, ${analysis.totals.params.toLocaleString('en-US')} parameters${problems.length ? `, ${problems.length} problem(s) to fix in the designer` : ''}.\n`);
 
-    if (result.weightsManifest && !args.flags.has('no-weights')) {
+    if (withWeights && result.weightsManifest) {
       await initBackend('cpu');
-      const outcome = await runFromImportedWeights(getTf(), result.model, resolve(file), result.weightsManifest, dirname(resolve(out)));
+      const outcome = await runFromImportedWeights(getTf(), result.model, resolve(file), result.weightsManifest, dirname(resolve(out)), result.layerIds);
       if (outcome.kind === 'run') io.stdout(`Weights: ${outcome.weights} tensors saved as the run ${outcome.runDir}\n`);
       else io.stdout(`Weights: not imported: ${outcome.reason}.\n`);
     }

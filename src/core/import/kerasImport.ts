@@ -9,7 +9,11 @@
  * is a line of the report. Positions are left out so the designer lays the graph out.
  */
 import { ACTIVATIONS, getLayerSpec } from '../catalogue';
+import { idPrefixForType } from '../nodeIds';
 import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
+import { parseModelText } from '../loader';
+import { NODE_ID_PATTERN, OPTIMIZERS as SCHEMA_OPTIMIZERS } from '../schema';
+import { serializeModel } from '../serialize';
 import { UserFacingError } from '../userFacingError';
 
 export type ImportSeverity = 'info' | 'warning';
@@ -28,6 +32,8 @@ export interface KerasImportResult {
   source: 'keras-json' | 'tfjs-model-json' | 'keras3-config';
   /** The TF.js weights manifest when the file had one (the caller reads the weight files). */
   weightsManifest: unknown[] | null;
+  /** Layer names that were not valid node ids → the ids they became (their weights are renamed alike). */
+  layerIds: ReadonlyMap<string, string>;
 }
 
 /** The file is not a Keras model we can read; the message says what was expected. */
@@ -44,12 +50,15 @@ const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Arr
 
 /** `kernel_size` or `kernelSize`: Keras files are snake_case, TF.js user code sometimes camelCase. */
 function get(cfg: Obj, snake: string): Json {
-  if (snake in cfg) return cfg[snake];
+  if (Object.hasOwn(cfg, snake)) return cfg[snake];
   const camel = snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   return cfg[camel];
 }
 
-const CLASS_ALIASES: Record<string, string> = {
+// Maps, not object literals: a file's class name `constructor` or `__proto__` must find nothing, not
+// Object.prototype's members.
+const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
   InputLayer: 'Input',
   Conv2D: 'Conv2D',
   Convolution2D: 'Conv2D',
@@ -83,9 +92,14 @@ const CLASS_ALIASES: Record<string, string> = {
   Rescaling: 'Rescaling',
   Add: 'Add',
   Concatenate: 'Concatenate',
-};
+  }),
+);
 
-const ACTIVATION_ALIASES: Record<string, string> = { hard_sigmoid: 'hardSigmoid', silu: 'swish', None: 'linear' };
+const ACTIVATION_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['hard_sigmoid', 'hardSigmoid'],
+  ['silu', 'swish'],
+  ['None', 'linear'],
+]);
 
 /** One layer after reading, before the graph is assembled. */
 interface RawLayer {
@@ -285,7 +299,7 @@ function activationOf(r: Reader, v: Json, layer: string): string {
     const c = className(v) || String(v['config'] ?? '');
     name = c;
   } else name = 'linear';
-  const mapped = ACTIVATION_ALIASES[name] ?? name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const mapped = ACTIVATION_ALIASES.get(name) ?? name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   const lower = mapped === 'ReLU' ? 'relu' : mapped === 'Softmax' ? 'softmax' : mapped;
   if ((ACTIVATIONS as readonly string[]).includes(lower)) return lower;
   r.note('warning', `Activation '${name}' is not supported; 'linear' is used instead. Add an Activation layer with a supported function if needed.`, layer);
@@ -462,14 +476,14 @@ function weightShapesOf(manifest: unknown[] | null): Map<string, number[]> {
   return shapes;
 }
 
-const OPTIMIZERS: Record<string, CompileSettings['optimizer']> = { adam: 'adam', sgd: 'sgd', rmsprop: 'rmsprop', adagrad: 'adagrad', adamax: 'adamax', adadelta: 'adadelta' };
-const LOSSES: Record<string, CompileSettings['loss']> = {
-  sparsecategoricalcrossentropy: 'sparseCategoricalCrossentropy',
-  categoricalcrossentropy: 'categoricalCrossentropy',
-  binarycrossentropy: 'binaryCrossentropy',
-  meansquarederror: 'meanSquaredError',
-  mse: 'meanSquaredError',
-};
+const OPTIMIZERS: ReadonlyMap<string, CompileSettings['optimizer']> = new Map(SCHEMA_OPTIMIZERS.map((o) => [o, o]));
+const LOSSES: ReadonlyMap<string, CompileSettings['loss']> = new Map([
+  ['sparsecategoricalcrossentropy', 'sparseCategoricalCrossentropy'],
+  ['categoricalcrossentropy', 'categoricalCrossentropy'],
+  ['binarycrossentropy', 'binaryCrossentropy'],
+  ['meansquarederror', 'meanSquaredError'],
+  ['mse', 'meanSquaredError'],
+]);
 
 /** Compile settings from a `training_config` / `trainingConfig` (TF.js model.json, Keras H5 conversions). */
 function compileFrom(r: Reader, json: Json): CompileSettings {
@@ -482,13 +496,13 @@ function compileFrom(r: Reader, json: Json): CompileSettings {
   }
   const lossValue = tc['loss'];
   const lossName = typeof lossValue === 'string' ? lossValue : isObj(lossValue) ? className(lossValue) : '';
-  const loss = LOSSES[lossName.replace(/_/g, '').toLowerCase()];
+  const loss = LOSSES.get(lossName.replace(/_/g, '').toLowerCase());
   if (loss) compile.loss = loss;
   else if (lossName) r.note('warning', `Loss '${lossName}' is not supported; sparse categorical cross-entropy is used.`);
   const opt = get(tc, 'optimizer_config');
   if (isObj(opt)) {
     const name = className(opt).toLowerCase();
-    const optimizer = OPTIMIZERS[name];
+    const optimizer = OPTIMIZERS.get(name);
     if (optimizer) compile.optimizer = optimizer;
     else r.note('warning', `Optimizer '${className(opt)}' is not supported; adam is used.`);
     const cfg = configOf(opt);
@@ -542,7 +556,7 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
   };
   const weightShapes = weightShapesOf(weightsManifest);
   for (const raw of raws) {
-    let type = CLASS_ALIASES[raw.className];
+    let type = CLASS_ALIASES.get(raw.className);
     // tfjs-layers 4.x forgets depth_multiplier when it saves a SeparableConv2D; the weights still tell it.
     if (type === 'SeparableConv2D' && get(raw.config, 'depth_multiplier') === undefined) {
       const shape = weightShapes.get(`${raw.name}/depthwise_kernel`);
@@ -569,7 +583,8 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
     const inputs = raw.inputs.map(resolve).filter((x): x is string => x !== null);
     nodes.push({ id: raw.name, type, params, inputs: type === 'Input' ? [] : inputs });
   }
-  const outputIds = outputs.map(resolve).filter((x): x is string => x !== null);
+  const layerIds = renameInvalidIds(r, nodes);
+  const outputIds = outputs.map(resolve).filter((x): x is string => x !== null).map((n) => layerIds.get(n) ?? n);
   if (outputIds.length > 1) r.note('warning', `The model has ${outputIds.length} outputs (${outputIds.join(', ')}); CNN Studio trains models with one output.`);
   if (nodes.filter((n) => n.type === 'Input').length === 0) throw new KerasImportError('The model has no input layer after import. Save the Keras model with an Input layer and import again.');
 
@@ -585,7 +600,41 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
     compile,
     training: structuredClone(DEFAULT_TRAINING),
   };
-  return { model, notes: r.notes, source, weightsManifest };
+  assertPassesSchema(model);
+  return { model, notes: r.notes, source, weightsManifest, layerIds };
+}
+
+const VALID_ID = new RegExp(NODE_ID_PATTERN);
+
+/**
+ * Node ids become tfjs layer names and must match NODE_ID_PATTERN; Keras names may hold spaces, '/', or
+ * start with '_' or a digit (`__proto__`, `9out`). Such nodes get a cleaned, unique id (in place) and a
+ * note; the returned map (old name → id) lets the weights follow.
+ */
+function renameInvalidIds(r: Reader, nodes: ModelNode[]): Map<string, string> {
+  const renamed = new Map<string, string>();
+  const taken = new Set(nodes.map((n) => n.id).filter((id) => VALID_ID.test(id)));
+  for (const node of nodes) {
+    if (VALID_ID.test(node.id)) continue;
+    const cleaned = node.id.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, '');
+    const base = cleaned || idPrefixForType(node.type);
+    let id = base;
+    for (let i = 2; taken.has(id); i++) id = `${base}_${i}`;
+    taken.add(id);
+    renamed.set(node.id, id);
+    r.note('info', `Layer name '${node.id}' is not a valid CNN Studio id (a letter, then letters, digits, _ . or -); it was renamed '${id}'.`, node.id);
+    node.id = id;
+  }
+  if (renamed.size > 0) for (const node of nodes) node.inputs = node.inputs.map((i) => renamed.get(i) ?? i);
+  return renamed;
+}
+
+/** The imported model must load as any saved model does; a value the schema refuses is named here, not later. */
+function assertPassesSchema(model: ModelFile): void {
+  const problems = parseModelText(serializeModel(model)).diagnostics.filter((d) => d.code === 'schema' && d.severity === 'error');
+  if (problems.length === 0) return;
+  const listed = problems.slice(0, 4).map((d) => (d.nodeId ? `layer '${d.nodeId}': ${d.message}` : d.message));
+  throw new KerasImportError(`The imported model would not be a valid CNN Studio model: ${listed.join('; ')}${problems.length > 4 ? ` (and ${problems.length - 4} more)` : ''}. Fix these values in the Keras model (or the file) and import again.`);
 }
 
 /** Parses the text, then imports; JSON syntax errors become a KerasImportError naming the problem. */
