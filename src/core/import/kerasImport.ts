@@ -9,10 +9,10 @@
  * is a line of the report. Positions are left out so the designer lays the graph out.
  */
 import { ACTIVATIONS, getLayerSpec } from '../catalogue';
-import { idPrefixForType } from '../nodeIds';
+import { idPrefixForType, isValidNodeId, NODE_ID_RULE, suggestNodeId } from '../nodeIds';
 import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
 import { parseModelText } from '../loader';
-import { NODE_ID_PATTERN, OPTIMIZERS as SCHEMA_OPTIMIZERS } from '../schema';
+import { OPTIMIZERS as SCHEMA_OPTIMIZERS } from '../schema';
 import { serializeModel } from '../serialize';
 import { UserFacingError } from '../userFacingError';
 
@@ -604,25 +604,23 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
   return { model, notes: r.notes, source, weightsManifest, layerIds };
 }
 
-const VALID_ID = new RegExp(NODE_ID_PATTERN);
-
 /**
- * Node ids become tfjs layer names and must match NODE_ID_PATTERN; Keras names may hold spaces, '/', or
+ * Node ids become tfjs layer names and must follow the id rule; Keras names may hold spaces, '/', or
  * start with '_' or a digit (`__proto__`, `9out`). Such nodes get a cleaned, unique id (in place) and a
  * note; the returned map (old name → id) lets the weights follow.
  */
 function renameInvalidIds(r: Reader, nodes: ModelNode[]): Map<string, string> {
   const renamed = new Map<string, string>();
-  const taken = new Set(nodes.map((n) => n.id).filter((id) => VALID_ID.test(id)));
+  const taken = new Set(nodes.map((n) => n.id).filter(isValidNodeId));
   for (const node of nodes) {
-    if (VALID_ID.test(node.id)) continue;
-    const cleaned = node.id.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, '');
-    const base = cleaned || idPrefixForType(node.type);
+    if (isValidNodeId(node.id)) continue;
+    // Room for a `_12` suffix within the length limit.
+    const base = suggestNodeId(node.id).slice(0, 60) || idPrefixForType(node.type);
     let id = base;
     for (let i = 2; taken.has(id); i++) id = `${base}_${i}`;
     taken.add(id);
     renamed.set(node.id, id);
-    r.note('info', `Layer name '${node.id}' is not a valid CNN Studio id (a letter, then letters, digits, _ . or -); it was renamed '${id}'.`, node.id);
+    r.note('info', `Layer name '${node.id}' is not a valid CNN Studio id (${NODE_ID_RULE}); it was renamed '${id}'.`, node.id);
     node.id = id;
   }
   if (renamed.size > 0) for (const node of nodes) node.inputs = node.inputs.map((i) => renamed.get(i) ?? i);
