@@ -16,8 +16,23 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** True when stdout is a terminal (progress bars are drawn only then). */
   isTty: boolean;
-  /** Aborted on Ctrl+C; long-running commands stop cleanly and keep what they wrote. */
+  /**
+   * Aborted on Ctrl+C, SIGTERM or SIGHUP (the reason is the StopSignal's name); long-running commands
+   * stop cleanly and keep what they wrote.
+   */
   signal: AbortSignal;
+}
+
+/** The signals that stop a command cleanly. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** How a stopped run says what stopped it, and the exit code a shell expects (128 + the signal's number). */
+export function stopReason(signal: AbortSignal): { message: string; exitCode: number } {
+  const reason: unknown = signal.reason;
+  if (reason === 'SIGTERM') return { message: 'Stopped by SIGTERM.', exitCode: 143 };
+  if (reason === 'SIGHUP') return { message: 'Stopped by SIGHUP.', exitCode: 129 };
+  return { message: 'Stopped with Ctrl+C.', exitCode: 130 };
 }
 
 export interface CliCommand {

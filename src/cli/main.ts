@@ -2,8 +2,9 @@
  * The `cnn-studio` command line. Every command is a `CliCommand` in `commands/`; register it in
  * COMMANDS below. Errors meant for the user go to stderr without a stack trace unless `--verbose`.
  */
+import * as os from 'node:os';
 import { isUserFacing } from '../core/userFacingError';
-import { CliError, parseArgs, type CliCommand, type CliIo } from './command';
+import { CliError, parseArgs, STOP_SIGNALS, type CliCommand, type CliIo, type StopSignal } from './command';
 import { newCommand } from './commands/new';
 import { summaryCommand } from './commands/summary';
 import { validateCommand } from './commands/validate';
@@ -69,16 +70,24 @@ if (require.main === module) {
   // `cnn-studio summary m.cnn.json | head` closes our stdout early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // A closed terminal (SIGHUP) makes writes fail with EIO: the run still stops cleanly, unprinted.
+    if (err.code === 'EIO') return;
     throw err;
+  });
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EIO' && err.code !== 'EPIPE') throw err;
   });
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
-    // First Ctrl+C asks the command to stop cleanly; a second one exits at once.
-    if (++interrupts > 1) process.exit(130);
-    process.stderr.write('\nStopping… (Ctrl+C again to quit at once)\n');
-    controller.abort();
-  });
+  // Ctrl+C, `kill` (SIGTERM) and a closed terminal (SIGHUP) all ask the command to stop cleanly and keep
+  // what it wrote; a second signal exits at once. The signal travels as the abort reason, so the run
+  // says what stopped it, and the exit code is the shell's 128 + signal number.
+  const stopOn = (signal: StopSignal) => {
+    if (++interrupts > 1) process.exit(128 + os.constants.signals[signal]);
+    process.stderr.write(signal === 'SIGINT' ? '\nStopping… (Ctrl+C again to quit at once)\n' : `\nStopping after the current batch (${signal})…\n`);
+    controller.abort(signal);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => stopOn(signal));
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -106,6 +106,17 @@ export interface RunRecord {
   readonly message?: string;
   /** When continued from another run: that run's folder. */
   readonly continuedFrom?: string;
+  /** Warnings given during training (e.g. a loss that does not improve), in the order given. */
+  readonly warnings?: readonly RunWarning[];
+}
+
+/** A warning about a run's training, kept in run.json and sent as a `log` event with its code. */
+export interface RunWarning {
+  /** Stable identifier, e.g. 'loss-far-above-chance', 'loss-not-improving'. */
+  readonly code: string;
+  /** The epoch after which it was given. */
+  readonly epoch: number;
+  readonly message: string;
 }
 
 /** A run as listed by `listRuns` (the record plus where it lives). */
@@ -358,6 +369,8 @@ export interface LogEvent {
   readonly runId: string | null;
   readonly level: 'info' | 'warn' | 'error';
   readonly message: string;
+  /** Set on a training warning that is also kept in run.json (RunWarning.code). */
+  readonly warning?: RunWarning;
 }
 
 export interface RunStartedEvent {
@@ -447,5 +460,7 @@ export type EngineErrorCode =
   | 'backend'
   | 'timeout'
   | 'cancelled'
+  | 'disk'
+  | 'memory'
   | 'disposed'
   | 'internal';

@@ -10,7 +10,7 @@ import { listRuns, readJson, RUN_FILES } from '../../engine/runs/runStore';
 import type { ResolvedConfig } from '../../engine/train/config';
 import { prepareTraining, runPrepared } from '../../engine/train/session';
 import type { BackendOptions } from '../../engine/backend/selectBackend';
-import { CliError, flagBool, flagInt, flagString, requirePositional, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { CliError, flagBool, flagInt, flagString, requirePositional, stopReason, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 
 const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out RUN_DIR] [--continue] [--json]';
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -80,6 +80,8 @@ function printEvent(e: EngineEvent, io: CliIo, json: boolean, bar: ProgressLine 
   switch (e.type) {
     case 'log':
       bar?.clear();
+      // A training warning is also a JSON line of its own with --json, beside the epochs it is about.
+      if (json && e.warning) io.stdout(JSON.stringify({ warning: e.warning.code, epoch: e.warning.epoch, message: e.warning.message }) + '\n');
       io.stderr(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}\n`);
       break;
     case 'runStarted': {
@@ -149,7 +151,7 @@ export const trainCommand: CliCommand = {
       },
       { emit: (e) => printEvent(e, io, json, bar), signal: io.signal },
     );
-    const onAbort = () => prepared.trainer.stop('Stopped with Ctrl+C.');
+    const onAbort = () => prepared.trainer.stop(stopReason(io.signal).message);
     io.signal.addEventListener('abort', onAbort);
     let outcome;
     try {
@@ -176,6 +178,6 @@ export const trainCommand: CliCommand = {
       if (outcome.message && outcome.status !== 'failed') io.stdout(`${outcome.message}\n`);
       io.stdout(`Run folder: ${prepared.started.runDir}\n`);
     }
-    return outcome.status === 'finished' ? 0 : outcome.status === 'stopped' ? 130 : 1;
+    return outcome.status === 'finished' ? 0 : outcome.status === 'stopped' ? stopReason(io.signal).exitCode : 1;
   },
 };

@@ -11,7 +11,8 @@ import type { Tf } from '../backend/tfNamespace';
 import { resolveInsideFolderOf } from '../files/confinedPath';
 import { buildTfModel } from '../model/buildTfModel';
 import { saveCheckpoint } from '../runs/checkpoints';
-import { ensureDir, newRunDir, RUN_FILES, writeRunRecord } from '../runs/runStore';
+import { claimNewRunDir } from '../runs/claimRunDir';
+import { RUN_FILES, writeRunRecord } from '../runs/runStore';
 import { CNN_STUDIO_VERSION } from '../train/session';
 
 interface ManifestGroup {
@@ -79,8 +80,7 @@ export async function runFromImportedWeights(
     } catch (err) {
       return { kind: 'skipped', reason: `the weights do not fit the imported model (${err instanceof Error ? err.message : String(err)})` };
     }
-    const { runId, runDir } = newRunDir(runsRoot, model.name);
-    ensureDir(runDir);
+    const { runId, runDir } = claimNewRunDir(runsRoot, model.name);
     writeFileSync(join(runDir, RUN_FILES.model), serializeModel(model));
     await saveCheckpoint(tf, built, join(runDir, RUN_FILES.last));
     await saveCheckpoint(tf, built, join(runDir, RUN_FILES.best));

@@ -44,16 +44,6 @@ export function modelFolderName(modelName: string): string {
   return safe || 'model';
 }
 
-/** `20261125-194012`, local time, plus `-2`, `-3` … when a run started in the same second. */
-export function newRunDir(runsRoot: string, modelName: string, now = new Date()): { runId: string; runDir: string } {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const base = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  const parent = join(runsFolder(runsRoot), modelFolderName(modelName));
-  let runId = base;
-  for (let i = 2; existsSync(join(parent, runId)); i++) runId = `${base}-${i}`;
-  return { runId, runDir: join(parent, runId) };
-}
-
 /** Writes via a temporary file and a rename, so a kill mid-write never leaves half a JSON file. */
 export function writeTextAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;

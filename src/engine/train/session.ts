@@ -18,7 +18,8 @@ import type { LoadedDataset } from '../data/dataset';
 import { EngineUserError, throwIfCancelled } from '../data/errors';
 import { buildTfModel } from '../model/buildTfModel';
 import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
-import { ensureDir, newRunDir, readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
+import { claimNewRunDir, claimRunDirAt, type ClaimedRunDir } from '../runs/claimRunDir';
+import { readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
 import { ConfigError, inputScaleFor, modelInputShape, resolveSettings, type ResolvedConfig } from './config';
 import { useSeededMathRandom } from './seededRandom';
 import { Trainer } from './trainer';
@@ -126,71 +127,89 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     (settings as { epochs: number }).epochs = wanted > history.length ? wanted : history.length + wanted;
   }
 
-  emit({ type: 'progress', runId: null, phase: 'building', message: `Starting the ${settings.backend} backend`, fraction: null });
-  const backend = backendRecord(await initBackend(settings.backend, overrides.threads !== undefined ? { threads: overrides.threads } : {}));
-  if (backend.fallbackReason) log('info', `Backend ${backend.name} (${backend.fallbackReason}).`);
-  const tf: Tf = getTf();
-  throwIfCancelled(hooks.signal);
-
-  const inputShape = modelInputShape(model);
-  const modelDir = continuing ? dirname(priorConfig!.modelPath) : dirname(modelPath);
-  const dataDir = params.dataDir ?? (priorConfig ? priorConfig.dataPath : undefined);
-  const dataset = await loadDataset(model.dataset, modelDir, {
-    dataDir,
-    inputShape,
-    validationSplit: settings.validationSplit,
-    seed: settings.seed,
-    onProgress: (message, fraction) => emit({ type: 'progress', runId: null, phase: 'loadingData', message, fraction }),
-    signal: hooks.signal,
-  });
-  throwIfCancelled(hooks.signal);
-  for (const w of dataset.summary.warnings) log('warn', w);
-  if (dataset.summary.numTrain === 0) throw new ConfigError('There are no training samples after the validation split. Lower training.validationSplit or add data.');
-  if (priorConfig && priorConfig.classNames.join('\n') !== dataset.classNames.join('\n')) {
-    throw new RunError(`The data now has classes [${dataset.classNames.join(', ')}] but the run was trained on [${priorConfig.classNames.join(', ')}]. Continue it with the same data.`);
+  interface Started {
+    readonly tf: Tf;
+    readonly backend: EngineBackendInfo;
+    readonly dataset: LoadedDataset;
+    readonly runModel: ModelFile;
+    readonly config: ResolvedConfig;
+    readonly tfModel: LayersModel;
+    readonly release: () => void;
   }
-
-  const dataRef: DatasetReference = {
-    kind: dataset.summary.kind,
-    path: dataset.summary.path,
-    imageSize: [inputShape[0], inputShape[1]],
-    colorMode: inputShape[2] === 1 ? 'grayscale' : 'rgb',
-  };
-  const runModel = continuing ? model : adaptModel(model, dataset, dataRef, (m) => log('warn', m), `The model '${model.name}'`);
-
-  const config: ResolvedConfig = {
-    modelName: runModel.name,
-    modelPath: priorConfig?.modelPath ?? modelPath,
-    dataPath: dataset.summary.path,
-    ...settings,
-    inputShape,
-    classNames: dataset.classNames,
-    inputScale: inputScaleFor(runModel),
-  };
-
-  const { runId, runDir } = continuing
-    ? { runId: priorRecord!.runId, runDir: continuing }
-    : params.runDir
-      ? { runId: basename(resolve(params.runDir)), runDir: resolve(params.runDir) }
-      : newRunDir(params.runsRoot, runModel.name);
-  if (!continuing && existsSync(join(runDir, RUN_FILES.record))) {
-    throw new RunError(`'${runDir}' already holds a run. Choose another --out folder, or continue that run.`);
-  }
-
-  const release = useSeededMathRandom(config.seed);
-  let tfModel: LayersModel;
-  try {
-    emit({ type: 'progress', runId, phase: 'building', message: 'Building the model', fraction: null });
-    tfModel = buildTfModel(tf, runModel);
-    if (continuing) loadCheckpoint(tf, tfModel, join(runDir, RUN_FILES.last));
+  // Everything between claiming the run folder and writing into it: a failure here gives the claim back.
+  const startRun = async (): Promise<Started> => {
+    emit({ type: 'progress', runId: null, phase: 'building', message: `Starting the ${settings.backend} backend`, fraction: null });
+    const backend = backendRecord(await initBackend(settings.backend, overrides.threads !== undefined ? { threads: overrides.threads } : {}));
+    if (backend.fallbackReason) log('info', `Backend ${backend.name} (${backend.fallbackReason}).`);
+    const tf: Tf = getTf();
     throwIfCancelled(hooks.signal);
+
+    const inputShape = modelInputShape(model);
+    const modelDir = continuing ? dirname(priorConfig!.modelPath) : dirname(modelPath);
+    const dataDir = params.dataDir ?? (priorConfig ? priorConfig.dataPath : undefined);
+    const dataset = await loadDataset(model.dataset, modelDir, {
+      dataDir,
+      inputShape,
+      validationSplit: settings.validationSplit,
+      seed: settings.seed,
+      onProgress: (message, fraction) => emit({ type: 'progress', runId: null, phase: 'loadingData', message, fraction }),
+      signal: hooks.signal,
+    });
+    throwIfCancelled(hooks.signal);
+    for (const w of dataset.summary.warnings) log('warn', w);
+    if (dataset.summary.numTrain === 0) throw new ConfigError('There are no training samples after the validation split. Lower training.validationSplit or add data.');
+    if (priorConfig && priorConfig.classNames.join('\n') !== dataset.classNames.join('\n')) {
+      throw new RunError(`The data now has classes [${dataset.classNames.join(', ')}] but the run was trained on [${priorConfig.classNames.join(', ')}]. Continue it with the same data.`);
+    }
+
+    const dataRef: DatasetReference = {
+      kind: dataset.summary.kind,
+      path: dataset.summary.path,
+      imageSize: [inputShape[0], inputShape[1]],
+      colorMode: inputShape[2] === 1 ? 'grayscale' : 'rgb',
+    };
+    const runModel = continuing ? model : adaptModel(model, dataset, dataRef, (m) => log('warn', m), `The model '${model.name}'`);
+
+    const config: ResolvedConfig = {
+      modelName: runModel.name,
+      modelPath: priorConfig?.modelPath ?? modelPath,
+      dataPath: dataset.summary.path,
+      ...settings,
+      inputShape,
+      classNames: dataset.classNames,
+      inputScale: inputScaleFor(runModel),
+    };
+
+    const release = useSeededMathRandom(config.seed);
+    let tfModel: LayersModel;
+    try {
+      emit({ type: 'progress', runId, phase: 'building', message: 'Building the model', fraction: null });
+      tfModel = buildTfModel(tf, runModel);
+      if (continuing) loadCheckpoint(tf, tfModel, join(runDir, RUN_FILES.last));
+      throwIfCancelled(hooks.signal);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return { tf, backend, dataset, runModel, config, tfModel, release };
+  };
+
+  // The run folder is claimed first, before the data is loaded: a folder that cannot be written fails
+  // in a second, and two trainings started together can never share one.
+  const claim: ClaimedRunDir = continuing
+    ? { runId: priorRecord!.runId, runDir: continuing, release: () => undefined }
+    : params.runDir
+      ? claimRunDirAt(resolve(params.runDir), basename(resolve(params.runDir)))
+      : claimNewRunDir(params.runsRoot, model.name);
+  const { runId, runDir } = claim;
+  let started: Started;
+  try {
+    started = await startRun();
   } catch (err) {
-    release();
+    claim.release();
     throw err;
   }
-  // Only now, so a model that fails to build leaves no empty run folder behind.
-  ensureDir(runDir);
-
+  const { tf, backend, dataset, runModel, config, tfModel, release } = started;
   const now = new Date().toISOString();
   const record: RunRecord = {
     runId,
@@ -208,6 +227,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     bestValAccuracy: priorRecord?.bestValAccuracy ?? null,
     bestValLoss: priorRecord?.bestValLoss ?? null,
     ...(continuing ? { continuedFrom: continuing } : {}),
+    ...(priorRecord?.warnings ? { warnings: priorRecord.warnings } : {}),
   };
   if (!continuing) writeTextAtomic(join(runDir, RUN_FILES.model), serializeModel(runModel));
   writeJsonAtomic(join(runDir, RUN_FILES.config), config);

@@ -15,6 +15,7 @@ import { lossAndAccuracy, predictProbabilities } from '../eval/probabilities';
 import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
 import { appendEpochMetrics, RUN_FILES, writeRunRecord } from '../runs/runStore';
 import type { ResolvedConfig } from './config';
+import { learningWarnings } from './learningCheck';
 import { makeOptimizer, setLearningRate } from './optimizer';
 import { BestTracker, LearningRateScheduler } from './schedules';
 import { makeTrainStep, type TargetKind, type TrainStep } from './trainStep';
@@ -174,6 +175,7 @@ export class Trainer {
         if (result === 'stopped') break;
         const m = await this.finishEpoch(epoch, lr, result, best);
         scheduler.observe(m);
+        this.warnIfNotLearning(lr);
         this.record = {
           ...this.record,
           trainingSeconds: priorSeconds + (performance.now() - started - pausedMs) / 1000,
@@ -236,6 +238,16 @@ export class Trainer {
       ...(message !== undefined ? { message } : {}),
     });
     return outcome;
+  }
+
+  /** Adds the not-learning warnings the history now calls for to run.json (saved with the record) and the events. */
+  private warnIfNotLearning(learningRate: number): void {
+    const given = this.record.warnings ?? [];
+    const ctx = { numClasses: this.numClasses, loss: this.config.loss, outputUnits: this.binaryOutput ? 1 : this.numClasses, optimizer: this.config.optimizer, learningRate };
+    const fresh = learningWarnings(this.history, ctx, new Set(given.map((w) => w.code)));
+    if (fresh.length === 0) return;
+    this.record = { ...this.record, warnings: [...given, ...fresh] };
+    for (const warning of fresh) this.init.emit({ type: 'log', runId: this.runId, level: 'warn', message: warning.message, warning });
   }
 
   private async trainEpoch(epoch: number, lr: number, addPause: (ms: number) => void): Promise<'stopped' | { loss: number; accuracy: number; samples: number; trainMs: number; epochStart: number }> {
