@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, cpSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderIcon } from './icon.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -53,6 +54,7 @@ function copyWasmBinaries() {
 const active = runtimes.filter((rt) => existsSync(join(root, rt.entry)));
 const started = Date.now();
 copyWasmBinaries();
+await renderIcon(root);
 if (watch) {
   for (const rt of active) {
     const ctx = await esbuild.context(optionsFor(rt));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests in a real VS Code: code-server 4.100.3 (= VS Code 1.100.3 in the browser), installed by
 # scripts/install-code-server.sh under .cache/. Steps:
-#   1. package the extension as a VSIX (vsce) and check what is inside;
+#   1. package the extension as a VSIX (`npm run package`) and check what is inside;
 #   2. install the VSIX into a fresh code-server profile and start code-server on 127.0.0.1;
 #   3. UI test: drive the workbench in chromium (palette -> new model -> designer -> keyboard edit -> undo -> save);
 #   4. mocha suites inside the extension host (test/vscode/suites, bundled to out/test/index.js).
@@ -45,37 +45,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The bundles must match the sources (scripts/test.sh has just built them; a direct run may not have).
-if [ ! -f dist/extension.js ] || [ ! -f out/test/index.js ] ||
-   [ -n "$(find src webview test/vscode package.json -newer dist/extension.js -type f -print -quit)" ]; then
-  step "build"
-  npm run -s build
-fi
-
-step "package the VSIX"
+step "npm run package: build, then the VSIX as published (test/vscode/check_vsix.py checks its contents)"
 vsix="$work/cnn-studio.vsix"
-rm -f "$vsix"
-# Not --no-dependencies: sharp is a native runtime dependency loaded from node_modules; .vscodeignore
-# keeps only it (and its two small helpers) out of node_modules, everything else is in the bundles.
-# README's relative links stay relative: they resolve inside the VSIX (the package has no repository URL).
-npx --no-install vsce package --skip-license --allow-missing-repository --no-rewrite-relative-links --out "$vsix" > "$results/vsce.log" 2>&1 || { cat "$results/vsce.log"; exit 1; }
-python3 - "$vsix" <<'PY'
-import glob, os, sys, zipfile
-names = zipfile.ZipFile(sys.argv[1]).namelist()
-size = os.path.getsize(sys.argv[1])
-# every bundle the build made must ship, and the native image library
-must = ['extension/package.json', 'extension/media/cnn-studio.svg', 'extension/node_modules/sharp/package.json']
-must += ['extension/' + f for f in glob.glob('dist/*.js') + glob.glob('dist/webview/*.js') + glob.glob('dist/webview/*.css')]
-wasm = [n for n in names if n.startswith('extension/dist/wasm/') and n.endswith('.wasm')]
-never = ('extension/src/', 'extension/test/', 'extension/webview/', 'extension/.cache/', 'extension/out/',
-         'extension/node_modules/@tensorflow/', 'extension/node_modules/typescript/', 'extension/node_modules/playwright-core/')
-missing = [m for m in must if m not in names]
-leaked = sorted({n.split('/')[1] + '/' + n.split('/')[2] for n in names if n.startswith(never)})
-print(f'VSIX: {len(names)} files, {size / 1e6:.1f} MB compressed; wasm binaries: {", ".join(w.rsplit("/", 1)[1] for w in wasm)}')
-if missing or leaked or len(wasm) < 3:
-    print('VSIX content is wrong:', 'missing', missing, 'should not contain', leaked, 'wasm', wasm)
-    sys.exit(1)
-PY
+# `npm run package` builds first (vscode:prepublish), so the bundles always match the sources.
+npm run -s package -- --out "$vsix" > "$results/vsce.log" 2>&1 || { cat "$results/vsce.log"; exit 1; }
+passed=0; failed=0
+if python3 test/vscode/check_vsix.py "$vsix"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 step "install the VSIX into code-server"
 cat > "$state/ud/User/settings.json" <<'JSON'
@@ -104,7 +79,6 @@ start_code_server() {
 : > "$results/code-server.log"
 start_code_server --disable-workspace-trust
 
-passed=0; failed=0
 step "UI test: palette, designer, keyboard edit, undo, save (screenshots in test-results/vscode/)"
 if node --import tsx test/vscode/driver/designerUi.ts "$base" "$work/ws-ui" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 step "UI test: sample dataset, Train Model, the dashboard follows the run (screenshots in test-results/vscode/)"
