@@ -5,13 +5,15 @@
  * is refused before it is built.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { runCli } from '../../src/cli/main';
 import type { EpochMetrics } from '../../src/protocol/engine';
-import { readRunRecord } from '../../src/engine/runs/runStore';
+import { hasCheckpoint } from '../../src/engine/runs/checkpoints';
+import { readEpochMetrics, readRunRecord, RUN_FILES } from '../../src/engine/runs/runStore';
 import { learningWarnings } from '../../src/engine/train/learningCheck';
 import { writeTinyData, writeTinyModel } from './train-processes.helpers';
 
@@ -78,4 +80,99 @@ describe('training that cannot learn', () => {
     const learning = [1.09, 1.0, 0.9, 0.8].map((l, i) => epoch(i + 1, l));
     assert.deepEqual(learningWarnings(learning, ctx, new Set()), []);
   });
+});
+
+/** A tmpfs mounted at `dir` (we run as root in CI); the reason when this machine does not allow it. */
+function mountTmpfs(dir: string, options: string): string | null {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
+    return null;
+  } catch (err) {
+    const why = err instanceof Error ? ((err as { stderr?: Buffer }).stderr?.toString().trim() || err.message) : String(err);
+    return `cannot mount a tmpfs here (${why}); a real read-only or full disk cannot be made on this machine`;
+  }
+}
+
+/** Runs `body` on a fresh tmpfs mounted with `options`, or skips the test saying why one cannot be mounted. */
+async function onTmpfs(t: TestContext, name: string, options: string, body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = join(root, name);
+  const skip = mountTmpfs(dir, options);
+  if (skip) return t.skip(skip);
+  try {
+    await body(dir);
+  } finally {
+    execFileSync('umount', [dir], { stdio: 'pipe' });
+  }
+}
+
+/** The tiny model with a hidden Dense(64): 9,475 parameters, a 38 KB checkpoint. */
+function hiddenLayerModel(name: string): string {
+  return writeTinyModel(root, name, (m) => {
+    m.nodes = [
+      { id: 'input', type: 'Input', params: { shape: [12, 12, 1] }, inputs: [] },
+      { id: 'flatten', type: 'Flatten', params: {}, inputs: ['input'] },
+      { id: 'hidden', type: 'Dense', params: { units: 64, activation: 'relu' }, inputs: ['flatten'] },
+      { id: 'output', type: 'Dense', params: { units: 3, activation: 'softmax' }, inputs: ['hidden'] },
+    ];
+  });
+}
+
+describe('a run folder that cannot be written', () => {
+  it('a read-only file system fails at once, before the data is loaded, naming the folder and the fix', (t) =>
+    onTmpfs(t, 'ro', 'ro,size=1m', async (ro) => {
+      const model = writeTinyModel(root, 'readonly');
+      const r = io();
+      // The data folder does not exist: the run folder is checked first, so the error is about the disk.
+      assert.equal(await runCli(['train', model, '--data', join(root, 'no-such-data'), '--out', join(ro, 'run'), '--backend', 'wasm'], r.io), 1);
+      assert.equal(r.err.join(''), `cnn-studio train: Cannot create the run folder '${join(ro, 'run')}': the file system is read-only (EROFS). Pass --out with a writable folder, or remount that disk read-write.\n`);
+    }));
+
+  it('a file where the runs folder should be (ENOTDIR) is named too', async () => {
+    writeFileSync(join(root, 'a-file'), 'not a folder');
+    const r = io();
+    assert.equal(await runCli(['train', writeTinyModel(root, 'notdir'), '--data', data, '--out', join(root, 'a-file', 'run'), '--backend', 'wasm'], r.io), 1);
+    assert.match(r.err.join(''), /^cnn-studio train: Cannot create the runs folder '.*a-file': part of that path is a file, not a folder \((ENOTDIR|EEXIST)\)\. Move that file away, or pass --out with another folder\.\n$/);
+  });
+
+  it('too little free space is refused before the data is loaded, with the space needed', (t) =>
+    onTmpfs(t, 'small', 'size=64k', async (small) => {
+      const r = io();
+      assert.equal(await runCli(['train', hiddenLayerModel('small'), '--data', join(root, 'no-such-data'), '--out', join(small, 'run'), '--backend', 'wasm'], r.io), 1);
+      assert.equal(
+        r.err.join(''),
+        `cnn-studio train: Cannot train into '${join(small, 'run')}': only 64 KB is free on that disk and the run needs about 367 KB (checkpoints of 9,475 parameters). Free some space, or pass --out with a folder on another disk.\n`,
+      );
+      assert.deepEqual(readdirSync(small), [], 'the claimed run folder is given back');
+    }));
+
+  it('a disk that fills up mid-run ends the run as failed, keeps the last good checkpoint and leaves no temp files', (t) =>
+    onTmpfs(t, 'filling', 'size=1m', async (disk) => {
+      const runDir = join(disk, 'run');
+      const r = io();
+      let epoch1Weights: Buffer | undefined;
+      const print = r.io.stdout;
+      r.io.stdout = (text: string) => {
+        print(text);
+        if (!epoch1Weights && text.includes('"epoch":1,')) {
+          // Epoch 1 is saved; now fill the disk, leaving 16 KB: enough for run.json, not for a 38 KB checkpoint.
+          epoch1Weights = readFileSync(join(runDir, RUN_FILES.last, 'weights.bin'));
+          const fs = statfsSync(disk);
+          writeFileSync(join(disk, 'filler'), Buffer.alloc(fs.bavail * fs.bsize - 16 * 1024));
+        }
+      };
+      assert.equal(await runCli(['train', hiddenLayerModel('filling'), '--data', data, '--epochs', '3', '--out', runDir, '--backend', 'wasm', '--json'], r.io), 1);
+      const expected = new RegExp(
+        `^Cannot write the checkpoint of epoch 2 to '${runDir}/(best|last)': the disk is full \\(ENOSPC\\)\\. The run needs about 367 KB free there\\. Free some space, or pass --out with a folder on another disk\\. The checkpoints of epoch 1 are kept\\.$`,
+      );
+      const record = readRunRecord(runDir);
+      assert.equal(record.status, 'failed');
+      assert.match(record.message ?? '', expected);
+      assert.equal(record.epochsCompleted, 1);
+      assert.match(r.err.join(''), /error: Cannot write the checkpoint of epoch 2/);
+      assert.ok(hasCheckpoint(join(runDir, RUN_FILES.last)));
+      assert.deepEqual(readFileSync(join(runDir, RUN_FILES.last, 'weights.bin')), epoch1Weights, 'last/ still holds epoch 1');
+      assert.deepEqual(readdirSync(runDir).filter((n) => /\.(tmp|old)-/.test(n)), [], 'no temp files left');
+      assert.ok(readEpochMetrics(runDir).length >= 1);
+    }));
 });

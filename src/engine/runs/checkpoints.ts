@@ -27,21 +27,27 @@ function toBuffer(data: ArrayBuffer | ArrayBuffer[]): Buffer {
 export async function saveCheckpoint(tf: Tf, model: LayersModel, dir: string): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  ensureDir(tmp);
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const json: ModelJson = {
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format ?? 'layers-model',
-        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-        convertedBy: null,
-        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
-      };
-      writeFileSync(join(tmp, 'model.json'), JSON.stringify(json));
-      writeFileSync(join(tmp, WEIGHTS_FILE), artifacts.weightData ? toBuffer(artifacts.weightData as ArrayBuffer | ArrayBuffer[]) : Buffer.alloc(0));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  try {
+    ensureDir(tmp);
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const json: ModelJson = {
+          modelTopology: artifacts.modelTopology,
+          format: artifacts.format ?? 'layers-model',
+          generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+          convertedBy: null,
+          weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
+        };
+        writeFileSync(join(tmp, 'model.json'), JSON.stringify(json));
+        writeFileSync(join(tmp, WEIGHTS_FILE), artifacts.weightData ? toBuffer(artifacts.weightData as ArrayBuffer | ArrayBuffer[]) : Buffer.alloc(0));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+  } catch (err) {
+    // A full disk mid-write: the previous checkpoint in `dir` is untouched and the partial copy goes.
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   const old = `${dir}.old-${process.pid}`;
   if (existsSync(dir)) renameSync(dir, old);
   renameSync(tmp, dir);

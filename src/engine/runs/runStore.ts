@@ -12,7 +12,7 @@
  * A run whose run.json says running/paused but whose process is gone was killed: it is reported as
  * 'interrupted' (and can be continued from `last/`).
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochMetrics, RunRecord, RunSummary } from '../../protocol/engine';
 import { EngineUserError } from '../data/errors';
@@ -47,8 +47,14 @@ export function modelFolderName(modelName: string): string {
 /** Writes via a temporary file and a rename, so a kill mid-write never leaves half a JSON file. */
 export function writeTextAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    // A full disk: the previous file stays whole, and no half-written temp file is left beside it.
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

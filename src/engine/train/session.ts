@@ -3,7 +3,7 @@
  * the backend, load the data, create (or reopen) the run folder, build the tfjs model and hand back a
  * `Trainer` whose `run()` does the epochs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { parseModelText, serializeModel } from '../../core/loader';
@@ -19,6 +19,8 @@ import { EngineUserError, throwIfCancelled } from '../data/errors';
 import { buildTfModel } from '../model/buildTfModel';
 import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
 import { claimNewRunDir, claimRunDirAt, type ClaimedRunDir } from '../runs/claimRunDir';
+import { checkFreeSpace, runSpaceNeeded } from '../runs/runDiskSpace';
+import { describeWriteFailure } from '../runs/writeFailure';
 import { readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
 import { ConfigError, inputScaleFor, modelInputShape, resolveSettings, type ResolvedConfig } from './config';
 import { useSeededMathRandom } from './seededRandom';
@@ -80,6 +82,15 @@ function adaptModel(model: ModelFile, dataset: LoadedDataset, dataRef: DatasetRe
   analysis = analyzeModel(adapted, { numClasses });
   if (analysis.diagnostics.some((d) => d.severity === 'error')) throw new ModelError(describeErrors(analysis.diagnostics, where));
   return adapted;
+}
+
+/** A run being continued must be writable before its data is loaded (a read-only copy fails at once). */
+function ensureWritable(runDir: string): void {
+  try {
+    accessSync(runDir, constants.W_OK);
+  } catch (err) {
+    throw describeWriteFailure(err, runDir, 'continue the run in');
+  }
 }
 
 function backendRecord(info: EngineBackendInfo): EngineBackendInfo {
@@ -204,6 +215,8 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   const { runId, runDir } = claim;
   let started: Started;
   try {
+    if (continuing) ensureWritable(runDir);
+    checkFreeSpace(runDir, analyzeModel(model).totals.params);
     started = await startRun();
   } catch (err) {
     claim.release();
@@ -229,9 +242,15 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     ...(continuing ? { continuedFrom: continuing } : {}),
     ...(priorRecord?.warnings ? { warnings: priorRecord.warnings } : {}),
   };
-  if (!continuing) writeTextAtomic(join(runDir, RUN_FILES.model), serializeModel(runModel));
-  writeJsonAtomic(join(runDir, RUN_FILES.config), config);
-  writeRunRecord(runDir, record);
+  try {
+    if (!continuing) writeTextAtomic(join(runDir, RUN_FILES.model), serializeModel(runModel));
+    writeJsonAtomic(join(runDir, RUN_FILES.config), config);
+    writeRunRecord(runDir, record);
+  } catch (err) {
+    release();
+    claim.release();
+    throw describeWriteFailure(err, runDir, 'write the run files to', runSpaceNeeded(tfModel.countParams()));
+  }
 
   const trainer = new Trainer({
     tf,

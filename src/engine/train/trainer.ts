@@ -13,7 +13,9 @@ import { EngineUserError } from '../data/errors';
 import { seededRng, shuffleInPlace } from '../data/random';
 import { lossAndAccuracy, predictProbabilities } from '../eval/probabilities';
 import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
+import { runSpaceNeeded } from '../runs/runDiskSpace';
 import { appendEpochMetrics, RUN_FILES, writeRunRecord } from '../runs/runStore';
+import { describeWriteFailure, DiskError } from '../runs/writeFailure';
 import type { ResolvedConfig } from './config';
 import { learningWarnings } from './learningCheck';
 import { makeOptimizer, setLearningRate } from './optimizer';
@@ -216,7 +218,13 @@ export class Trainer {
       trainingSeconds: seconds,
       finishedAt: new Date().toISOString(),
     };
-    this.saveRecord();
+    try {
+      this.saveRecord();
+    } catch (err) {
+      // The disk is full even for run.json: the previous run.json stays whole; say why it is stale.
+      const e = err instanceof Error ? err : new Error(String(err));
+      this.init.emit({ type: 'error', runId: this.runId, code: 'disk', message: e.message, userFacing: true });
+    }
     const outcome: TrainingOutcome = {
       status,
       message,
@@ -351,11 +359,13 @@ export class Trainer {
       etaSeconds: meanEpoch * (config.epochs - epoch),
     };
     this.history.push(m);
-    appendEpochMetrics(this.runDir, m);
+    await this.writing(`write the metrics of epoch ${epoch} to`, join(this.runDir, RUN_FILES.metrics), async () => appendEpochMetrics(this.runDir, m));
     const isBest = best.observe(m);
     this.progress('saving', `Saving checkpoints of epoch ${epoch}`, null);
-    if (isBest) await saveCheckpoint(this.tf, this.model, join(this.runDir, RUN_FILES.best));
-    await saveCheckpoint(this.tf, this.model, join(this.runDir, RUN_FILES.last));
+    for (const name of isBest ? [RUN_FILES.best, RUN_FILES.last] : [RUN_FILES.last]) {
+      const dir = join(this.runDir, name);
+      await this.writing(`write the checkpoint of epoch ${epoch} to`, dir, () => saveCheckpoint(this.tf, this.model, dir));
+    }
     const b = best.best!;
     this.record = {
       ...this.record,
@@ -403,7 +413,24 @@ export class Trainer {
 
   private saveRecord(): void {
     this.record = { ...this.record, updatedAt: new Date().toISOString() };
-    writeRunRecord(this.runDir, this.record);
+    const path = join(this.runDir, RUN_FILES.record);
+    try {
+      writeRunRecord(this.runDir, this.record);
+    } catch (err) {
+      throw describeWriteFailure(err, path, 'write the run record', runSpaceNeeded(this.model.countParams()));
+    }
+  }
+
+  /** Runs a write into the run folder; a full or read-only disk becomes a DiskError naming the path and the space needed. */
+  private async writing(action: string, path: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      const e = describeWriteFailure(err, path, action, runSpaceNeeded(this.model.countParams()));
+      const kept = this.record.epochsCompleted > 0 ? ` The checkpoints of epoch ${this.record.epochsCompleted} are kept.` : '';
+      if (e instanceof DiskError) throw new DiskError(e.message + kept);
+      throw e;
+    }
   }
 
   private progress(phase: 'validating' | 'saving', message: string, fraction: number | null): void {
