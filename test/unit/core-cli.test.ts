@@ -42,6 +42,25 @@ test('new refuses to overwrite without --force, and lists the templates for an u
   assert.ok(!unknown.stderr.includes('    at '), 'no stack trace');
 });
 
+test('new --data points the model at an image folder: relative path, Input-sized, output resized to its classes', () => {
+  const made = run('make-dataset', 'shapes', 'sets/shapes', '--per-class', '4', '--size', '28');
+  assert.equal(made.code, 0, made.stderr);
+  const created = run('new', 'mnist-small', 'models/shapes.cnn.json', '--data', 'sets/shapes');
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, /Trains on \.\.\/sets\/shapes \(3 classes: circle, square, triangle, output resized to 3 units\)/);
+  const model = JSON.parse(readFileSync(join(tmp, 'models/shapes.cnn.json'), 'utf8')) as { dataset: unknown; nodes: { id: string; params: Record<string, unknown> }[] };
+  assert.deepEqual(model.dataset, { kind: 'imageFolder', path: '../sets/shapes', imageSize: [28, 28], colorMode: 'grayscale' });
+  assert.equal(model.nodes.find((n) => n.id === 'output')?.params['units'], 3);
+  const checked = run('validate', 'models/shapes.cnn.json');
+  assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+
+  const missing = run('new', 'mnist-small', 'm2.cnn.json', '--data', 'no-such-folder');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /The image folder 'no-such-folder' does not exist/);
+  assert.ok(!missing.stderr.includes('    at '), 'no stack trace');
+  assert.throws(() => readFileSync(join(tmp, 'm2.cnn.json')), 'nothing written for a bad folder');
+});
+
 test('summary --json has exactly the documented fields', () => {
   run('new', 'resnet-mini', 'r.cnn.json');
   const s = run('summary', 'r.cnn.json', '--json');

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkSettingValue, parseSidebarMessage } from '../../src/protocol/sidebar';
-import { imageFolderDataset } from '../../src/extension/model/datasetFolder';
+import { imageFolderDataset } from '../../src/core/datasetFolder';
 
 test('side bar intents are validated before the host acts on them', () => {
   assert.deepEqual(parseSidebarMessage({ type: 'setSetting', documentUri: 'file:///m.cnn.json', baseVersion: 3, setting: 'epochs', value: 5 }), {

@@ -167,6 +167,11 @@ async function loadClasses(classes: ClassFiles[], opts: DecodeOptions): Promise<
   return decodeImages(files, labels, opts);
 }
 
+/** The class names training reads from `dir` (its `train/` sub-folder when it has one), checked as training checks them. */
+export function imageFolderClassNames(dir: string): string[] {
+  return scanClasses(isDirectory(join(dir, 'train')) ? join(dir, 'train') : dir).map((c) => c.className);
+}
+
 export interface ImageFolderOptions extends DecodeOptions {
   /** A separate validation folder with the same class subfolders. */
   readonly validationDir?: string;

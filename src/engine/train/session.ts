@@ -9,6 +9,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { parseModelText, serializeModel } from '../../core/loader';
 import type { DatasetReference, ModelFile } from '../../core/format';
 import { analyzeModel } from '../../core/shapeInference';
+import { fitOutputToClasses } from '../../core/fitOutputToClasses';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { EngineBackendInfo, EngineEvent, EpochMetrics, RunRecord, StartTrainingParams, TrainingStarted } from '../../protocol/engine';
 import { getTf, initBackend } from '../backend/selectBackend';
@@ -66,20 +67,14 @@ function readModel(modelPath: string, text: string | undefined): ModelFile {
  * warning, so `--data` works with any template. Remaining errors stop the run.
  */
 function adaptModel(model: ModelFile, dataset: LoadedDataset, dataRef: DatasetReference, warn: (m: string) => void, where: string): ModelFile {
-  let adapted: ModelFile = { ...model, dataset: dataRef, nodes: model.nodes.map((n) => ({ ...n, params: { ...n.params } })) };
   const numClasses = dataset.classNames.length;
-  let analysis = analyzeModel(adapted, { numClasses });
-  for (const d of analysis.diagnostics) {
-    if (d.code !== 'output-units-vs-classes' || d.severity !== 'error') continue;
-    const fix = d.fixes?.find((f) => f.kind === 'setParam');
-    if (!fix || fix.kind !== 'setParam') continue;
-    adapted = {
-      ...adapted,
-      nodes: adapted.nodes.map((n) => (n.id === fix.nodeId ? { ...n, params: { ...n.params, [fix.param]: fix.value as number } } : n)),
-    };
-    warn(`${d.message} This run uses ${String(fix.value)} (the run's model.cnn.json has it); change the model file to make it permanent.`);
+  const copy: ModelFile = { ...model, dataset: dataRef, nodes: model.nodes.map((n) => ({ ...n, params: { ...n.params } })) };
+  const fitted = fitOutputToClasses(copy, numClasses);
+  for (const r of fitted.resized) {
+    warn(`${r.message} This run uses ${String(r.units)} (the run's model.cnn.json has it); change the model file to make it permanent.`);
   }
-  analysis = analyzeModel(adapted, { numClasses });
+  const adapted = fitted.model;
+  const analysis = analyzeModel(adapted, { numClasses });
   if (analysis.diagnostics.some((d) => d.severity === 'error')) throw new ModelError(describeErrors(analysis.diagnostics, where));
   return adapted;
 }

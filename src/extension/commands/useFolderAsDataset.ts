@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { parseModelText } from '../../core/loader';
 import type { DatasetReference } from '../../core/format';
-import { imageFolderDataset } from '../model/datasetFolder';
+import { imageFolderDatasetFor } from '../../core/datasetFolder';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { applyModelEditToDocument } from '../model/documentEdit';
 import { isModelUri, MODEL_FILE_GLOB, resolveModelUri } from '../model/modelFiles';
@@ -16,9 +16,7 @@ import { UserFacingError } from '../userFacingError';
 export async function setDatasetFolder(document: vscode.TextDocument, folder: vscode.Uri): Promise<DatasetReference> {
   const { model } = parseModelText(document.getText());
   if (!model) throw new UserFacingError('The model has problems that stop it from loading: fix them (see the Problems panel), then choose the dataset again.');
-  const input = model.nodes.find((n) => n.type === 'Input');
-  const shape = input && Array.isArray(input.params['shape']) ? (input.params['shape'] as number[]) : undefined;
-  const dataset = imageFolderDataset(document.uri.path, folder.path, shape);
+  const dataset = imageFolderDatasetFor(model, document.uri.path, folder.path);
   await applyModelEditToDocument(document, { kind: 'setSetting', path: ['dataset'], value: dataset });
   return dataset;
 }

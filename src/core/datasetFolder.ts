@@ -1,5 +1,5 @@
-/** A model's `dataset` entry for an image folder. Pure (no vscode). */
-import type { DatasetReference } from '../../core/format';
+/** A model's `dataset` entry for an image folder (one sub-folder per class). Pure: paths use '/'. */
+import type { DatasetReference, ModelFile } from './format';
 
 /** The dataset entry for an image folder, relative to the model's folder when it is inside the same tree. */
 export function imageFolderDataset(modelPath: string, folderPath: string, inputShape: readonly number[] | undefined): DatasetReference {
@@ -17,4 +17,11 @@ export function imageFolderDataset(modelPath: string, folderPath: string, inputS
   }
   const [height, width, channels] = inputShape && inputShape.length === 3 ? inputShape : [28, 28, 1];
   return { kind: 'imageFolder', path, imageSize: [height!, width!], colorMode: channels === 1 ? 'grayscale' : 'rgb' };
+}
+
+/** The dataset entry that makes `model` train on the folder: image size and colour mode come from its Input layer. */
+export function imageFolderDatasetFor(model: ModelFile, modelPath: string, folderPath: string): DatasetReference {
+  const input = model.nodes.find((n) => n.type === 'Input');
+  const shape = input && Array.isArray(input.params['shape']) ? (input.params['shape'] as number[]) : undefined;
+  return imageFolderDataset(modelPath, folderPath, shape);
 }
