@@ -63,6 +63,8 @@ export interface EpochMetrics {
 export interface SkippedFile {
   readonly path: string;
   readonly reason: string;
+  /** True when a whole folder could not be read (its images are not counted). */
+  readonly folder?: true;
 }
 
 export interface DatasetSummary {
@@ -171,8 +173,10 @@ export interface ClassProbability {
 
 export interface ImagePrediction {
   readonly imagePath: string;
-  /** Best first, `topK` entries. */
+  /** Best first, `topK` entries; empty when the image could not be read. */
   readonly top: readonly ClassProbability[];
+  /** Why the image could not be read (the other images are still predicted). */
+  readonly error?: string;
 }
 
 export type CheckpointName = 'best' | 'last';

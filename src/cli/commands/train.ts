@@ -170,6 +170,8 @@ export const trainCommand: CliCommand = {
       epochs: outcome.epochsCompleted,
       seconds: outcome.seconds,
       ...(outcome.message ? { message: outcome.message } : {}),
+      // Every unreadable data file by path and reason (the warning at the start names the first few).
+      skipped: prepared.started.dataset.skipped,
     };
     if (json) io.stdout(JSON.stringify(summary) + '\n');
     else {

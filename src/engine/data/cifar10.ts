@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { SkippedFile } from '../../protocol/engine';
 import type { ImageSet, RawDataset } from './dataset';
 import { DatasetError } from './errors';
+import { listSkipped } from './skippedFiles';
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
@@ -35,7 +36,26 @@ export function looksLikeCifar10(dir: string): boolean {
   }
 }
 
-function readBatches(paths: readonly string[], channels: 1 | 3, numClasses: number, skipped: SkippedFile[]): ImageSet {
+/** The class names and where they came from, for the label check's message. */
+interface ClassNames {
+  readonly names: readonly string[];
+  /** batches.meta.txt when it gave the names; null for CIFAR-10's own. */
+  readonly metaPath: string | null;
+}
+
+function labelOutOfRange(path: string, label: number, classes: ClassNames): DatasetError {
+  if (classes.metaPath === null) {
+    return new DatasetError(`A record in '${path}' has label ${label}; CIFAR-10 labels are 0–9. Is this a CIFAR-100 file? Only CIFAR-10 is supported.`);
+  }
+  const n = classes.names.length;
+  return new DatasetError(
+    `A record in '${path}' has label ${label}, but '${classes.metaPath}' names only ${n} class${n === 1 ? '' : 'es'} (${classes.names.join(', ')}), so labels can only be 0–${n - 1}. ` +
+      'Put one class name per line in batches.meta.txt, one for every label (CIFAR-10 has 10), or delete the file to use the CIFAR-10 names.',
+  );
+}
+
+function readBatches(paths: readonly string[], channels: 1 | 3, classes: ClassNames, skipped: SkippedFile[]): ImageSet {
+  const numClasses = classes.names.length;
   // Sizes first, then one file at a time: the raw batches never sit in memory beside the whole output
   // (CIFAR-10's 50,000 images stay near 150 MB instead of twice that).
   const usable = paths.filter((p) => {
@@ -52,7 +72,7 @@ function readBatches(paths: readonly string[], channels: 1 | 3, numClasses: numb
     const buf = readFileSync(p);
     for (let r = 0; r < buf.length; r += RECORD, i++) {
       const label = buf[r]!;
-      if (label >= numClasses) throw new DatasetError(`A record in '${p}' has label ${label}; CIFAR-10 labels are 0–9. Is this a CIFAR-100 file? Only CIFAR-10 is supported.`);
+      if (label >= numClasses) throw labelOutOfRange(p, label, classes);
       labels[i] = label;
       const base = r + 1;
       const out = i * PLANE * channels;
@@ -78,13 +98,14 @@ export function loadCifar10(dir: string, channels: 1 | 3): RawDataset {
   const batches = trainBatches(d);
   if (batches.length === 0) throw new DatasetError(`'${dir}' has no 'data_batch_N.bin' files. Unpack the CIFAR-10 binary version (not the Python one) there.`);
   const metaPath = join(d, 'batches.meta.txt');
-  const classNames = existsSync(metaPath)
-    ? readFileSync(metaPath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
-    : DEFAULT_CLASSES;
+  const classes: ClassNames = existsSync(metaPath)
+    ? { names: readFileSync(metaPath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean), metaPath }
+    : { names: DEFAULT_CLASSES, metaPath: null };
+  const classNames = [...classes.names];
   const skipped: SkippedFile[] = [];
-  const train = readBatches(batches, channels, classNames.length, skipped);
-  if (train.count === 0) throw new DatasetError(`None of the CIFAR-10 batches in '${dir}' could be read (see the skipped files). Unpack the archive again.`);
+  const train = readBatches(batches, channels, classes, skipped);
+  if (train.count === 0) throw new DatasetError(`None of the CIFAR-10 batches in '${dir}' could be read: ${listSkipped(skipped, skipped.length)}. Unpack the archive again.`);
   const testPath = join(d, 'test_batch.bin');
-  const validation = existsSync(testPath) ? readBatches([testPath], channels, classNames.length, skipped) : null;
+  const validation = existsSync(testPath) ? readBatches([testPath], channels, classes, skipped) : null;
   return { kind: 'cifar10', path: dir, classNames, train, validation: validation && validation.count > 0 ? validation : null, skipped };
 }

@@ -1,18 +1,21 @@
 /**
  * Image folders: one subfolder per class (`data/cat/*.png`, `data/dog/*.jpg`), optionally split into
- * `train/` and `val/` (or `validation/`, `test/`) subfolders with the same classes. PNG, JPEG and WebP
- * are decoded and resized with sharp, in parallel; unreadable files are reported by path and skipped.
+ * `train/` and `val/` (or `validation/`, `test/`) subfolders with the same classes. A class folder's
+ * nested subfolders count too, and symlinks are followed, as Keras' and torchvision's ImageFolder do.
+ * PNG, JPEG and WebP are decoded and resized with sharp, in parallel; unreadable files and folders are
+ * reported by path and skipped. Images far larger than the model's input are refused before decoding.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import sharp from 'sharp';
 import type { SkippedFile } from '../../protocol/engine';
 import type { ImageSet, ImageShape, RawDataset } from './dataset';
 import { sampleBytes } from './dataset';
 import { DatasetError, throwIfCancelled } from './errors';
-import { decodeSmallPng } from './pngFast';
+import { decodeSmallPng, pngSize } from './pngFast';
 import { forEachConcurrent } from './pool';
+import { listSkipped } from './skippedFiles';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 const VALIDATION_FOLDER_NAMES = ['val', 'validation', 'valid', 'test'];
@@ -34,30 +37,72 @@ function isDirectory(p: string): boolean {
   }
 }
 
+const isImageName = (name: string): boolean => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
+
+/** Subfolders of `dir` (symlinks followed), hidden ones left out, in natural order. */
 function listDirs(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith('.') && isDirectory(join(dir, name)))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
+/** Image files directly in `dir` (symlinks followed). */
 function listImages(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
-    .map((e) => join(dir, e.name))
+  return readdirSync(dir)
+    .filter((name) => isImageName(name) && isFile(join(dir, name)))
+    .map((name) => join(dir, name))
     .sort();
 }
 
-/** True when `dir` looks like an image folder (has at least one subfolder holding images). */
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every image under `dir`, nested subfolders and symlinks included; a folder reached twice (a symlink
+ * loop, or two links to one folder) is walked once. A folder that cannot be read goes to `skipped`.
+ */
+function walkImages(dir: string, skipped: SkippedFile[], visited = new Set<string>()): string[] {
+  let names: string[];
+  try {
+    const real = realpathSync(dir);
+    if (visited.has(real)) return [];
+    visited.add(real);
+    names = readdirSync(dir).filter((n) => !n.startsWith('.'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    skipped.push({ path: dir, reason: `cannot read the folder (${code}): ${firstLine(err instanceof Error ? err.message : String(err))}; fix its permissions or move it out of the dataset`, folder: true });
+    return [];
+  }
+  const files: string[] = [];
+  for (const name of names.sort()) {
+    const p = join(dir, name);
+    if (isDirectory(p)) files.push(...walkImages(p, skipped, visited));
+    else if (isImageName(name) && isFile(p)) files.push(p);
+  }
+  return files;
+}
+
+/** True when `dir` looks like an image folder (has at least one class subfolder holding images, at any depth). */
 export function looksLikeImageFolder(dir: string): boolean {
   if (!isDirectory(dir)) return false;
   const train = join(dir, 'train');
   const root = isDirectory(train) ? train : dir;
-  return listDirs(root).some((d) => listImages(join(root, d)).length > 0);
+  return listDirs(root).some((d) => walkImages(join(root, d), []).length > 0);
 }
 
-/** Reads `dir/<class>/*`; `expectedClasses` forces the same class order as the training folder. */
-function scanClasses(dir: string, expectedClasses?: readonly string[]): ClassFiles[] {
+interface ScannedClasses {
+  classes: ClassFiles[];
+  /** Folders inside the classes that could not be read. */
+  skipped: SkippedFile[];
+}
+
+/** Reads `dir/<class>/**`; `expectedClasses` forces the same class order as the training folder. */
+function scanClasses(dir: string, expectedClasses?: readonly string[]): ScannedClasses {
   if (!isDirectory(dir)) {
     throw new DatasetError(`The image folder '${dir}' does not exist. Create it with one subfolder per class, or pass another folder with --data.`);
   }
@@ -77,9 +122,11 @@ function scanClasses(dir: string, expectedClasses?: readonly string[]): ClassFil
         `The validation folder '${dir}' has classes the training folder lacks: ${extra.join(', ')}. Use the same class subfolders in both.`,
       );
     }
-    return expectedClasses.map((c) => ({ className: c, files: missing.includes(c) ? [] : listImages(join(dir, c)) }));
+    const skipped: SkippedFile[] = [];
+    return { classes: expectedClasses.map((c) => ({ className: c, files: missing.includes(c) ? [] : walkImages(join(dir, c), skipped) })), skipped };
   }
-  const classes = names.map((c) => ({ className: c, files: listImages(join(dir, c)) }));
+  const skipped: SkippedFile[] = [];
+  const classes = names.map((c) => ({ className: c, files: walkImages(join(dir, c), skipped) }));
   const empty = classes.filter((c) => c.files.length === 0);
   if (empty.length) {
     throw new DatasetError(
@@ -90,7 +137,27 @@ function scanClasses(dir: string, expectedClasses?: readonly string[]): ClassFil
   if (classes.length < 2) {
     throw new DatasetError(`'${dir}' has only one class folder ('${classes[0]!.className}'). A classifier needs at least two classes.`);
   }
-  return classes;
+  return { classes, skipped };
+}
+
+/**
+ * The most pixels an image may have to be decoded for a model input of `height`×`width`: generous
+ * (2048 times the input, and never under 50 megapixels, above any camera photo a user would resize), but
+ * far from what a few-kilobyte file claiming 100000×100000 would make sharp allocate.
+ */
+export function maxImagePixels(height: number, width: number): number {
+  return Math.max(50_000_000, 2048 * height * width);
+}
+
+/** Thrown for an image refused before decoding; its message is the skipped file's reason. */
+class ImageTooLarge extends Error {}
+
+function tooLarge(width: number, height: number, limit: number, shape: ImageShape): ImageTooLarge {
+  const mp = (n: number): string => (n / 1e6).toFixed(1);
+  return new ImageTooLarge(
+    `the image is ${width}×${height} (${mp(width * height)} megapixels), above the ${mp(limit)} megapixel limit for a ${shape[0]}×${shape[1]} model input; it was not decoded. ` +
+      `Resize it (the model sees it at ${shape[0]}×${shape[1]}) or remove it from the data.`,
+  );
 }
 
 export interface DecodeOptions {
@@ -114,16 +181,27 @@ export async function decodeImages(files: readonly string[], labels: readonly nu
   const ok = new Uint8Array(files.length);
   const skipped: SkippedFile[] = [];
   let done = 0;
+  const limit = maxImagePixels(h, w);
   await forEachConcurrent(files, opts.concurrency ?? 32, async (file, i) => {
     try {
       const buf = await readFile(file);
+      const header = pngSize(buf);
+      if (header && header.width * header.height > limit) throw tooLarge(header.width, header.height, limit, opts.shape);
       if (decodeSmallPng(buf, h, w, c, pixels.subarray(i * bytes, (i + 1) * bytes))) {
         ok[i] = 1;
         return;
       }
-      let img = sharp(buf, { failOn: 'error' }).resize(w, h, { fit: 'fill' });
+      let img = sharp(buf, { failOn: 'error', limitInputPixels: limit }).resize(w, h, { fit: 'fill' });
       img = c === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
-      const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await img
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+        .catch(async (err: unknown) => {
+          // sharp checks the limit from the header, before decoding; say the size and the fix.
+          if (!/exceeds pixel limit/i.test(String(err))) throw err;
+          const meta = await sharp(buf, { limitInputPixels: false }).metadata();
+          throw tooLarge(meta.width ?? 0, meta.height ?? 0, limit, opts.shape);
+        });
       if (info.channels !== c || data.length !== bytes) throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}`);
       pixels.set(data, i * bytes);
       ok[i] = 1;
@@ -185,22 +263,25 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions): Pr
     trainDir = join(dir, 'train');
     validationDir = VALIDATION_FOLDER_NAMES.map((n) => join(dir, n)).find(isDirectory);
   }
-  const classes = scanClasses(trainDir);
-  const classNames = classes.map((c) => c.className);
-  const train = await loadClasses(classes, opts);
-  const skipped = [...train.skipped];
+  const scanned = scanClasses(trainDir);
+  const classNames = scanned.classes.map((c) => c.className);
+  const train = await loadClasses(scanned.classes, opts);
+  const skipped = [...scanned.skipped, ...train.skipped];
   for (const c of classNames) {
     const k = classNames.indexOf(c);
     if (!train.set.labels.some((l) => l === k)) {
-      throw new DatasetError(`Every image in class folder '${join(trainDir, c)}' failed to decode (see the skipped files). Replace them with readable PNG/JPEG/WebP files.`);
+      const inClass = skipped.filter((s) => s.path.startsWith(join(trainDir, c) + sep));
+      throw new DatasetError(`Every image in class folder '${join(trainDir, c)}' failed to decode: ${listSkipped(inClass)}. Replace them with readable PNG/JPEG/WebP files.`);
     }
   }
   let validation: ImageSet | null = null;
   if (validationDir) {
-    const v = await loadClasses(scanClasses(validationDir, classNames), opts);
+    const scannedValidation = scanClasses(validationDir, classNames);
+    const v = await loadClasses(scannedValidation.classes, opts);
     validation = v.set;
-    skipped.push(...v.skipped);
+    skipped.push(...scannedValidation.skipped, ...v.skipped);
   }
+  skipped.sort((a, b) => a.path.localeCompare(b.path));
   return { kind: 'imageFolder', path: dir, classNames, train: train.set, validation, skipped };
 }
 

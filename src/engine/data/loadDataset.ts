@@ -12,7 +12,9 @@ import { allIndices, countPerClass, type ImageShape, type LoadedDataset, type Ra
 import { DatasetError } from './errors';
 import { loadImageFolder } from './imageFolder';
 import { loadMnistIdx, looksLikeMnist } from './mnistIdx';
+import { countSkipped, listSkipped } from './skippedFiles';
 import { stratifiedSplit } from './split';
+import { RUN_FILES } from '../runs/runStore';
 
 export type DatasetKind = DatasetSummary['kind'];
 
@@ -126,7 +128,11 @@ export function splitDataset(raw: RawDataset, validationSplit: number, seed: num
     );
   }
   if (validation.indices.length === 0) warnings.push('There is no validation data: set training.validationSplit above 0 (e.g. 0.2) or add a validation folder.');
-  if (raw.skipped.length) warnings.push(`${raw.skipped.length} file${raw.skipped.length > 1 ? 's' : ''} could not be read and ${raw.skipped.length > 1 ? 'were' : 'was'} skipped (first: ${raw.skipped[0]!.path}: ${raw.skipped[0]!.reason}).`);
+  if (raw.skipped.length) {
+    warnings.push(
+      `${countSkipped(raw.skipped)} could not be read and ${raw.skipped.length > 1 ? 'were' : 'was'} skipped: ${listSkipped(raw.skipped)}; every one is listed in ${RUN_FILES.skipped} in the run folder.`,
+    );
+  }
   const summary: DatasetSummary = {
     kind: raw.kind,
     path: raw.path,

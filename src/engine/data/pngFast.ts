@@ -66,8 +66,19 @@ export function decodeSmallPng(buf: Uint8Array, height: number, width: number, c
     offset += 12 + len;
   }
   if (!sawEnd || idat.length === 0) throw new Error('PNG is truncated (no image data end)');
-  const raw = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat));
   const stride = width * srcChannels;
+  // The image needs exactly this much: stop inflating past it, so a few-kilobyte file that inflates to
+  // gigabytes (a decompression bomb) costs nothing.
+  const expected = height * (stride + 1);
+  let raw: Buffer;
+  try {
+    raw = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat), { maxOutputLength: expected });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw err;
+    throw new Error(
+      `its image data inflates to more than the ${expected.toLocaleString('en-US')} bytes a ${width}×${height} PNG holds (a decompression bomb or a corrupt file); it was not decoded. Re-save it with an image editor or remove it from the data.`,
+    );
+  }
   if (raw.length < height * (stride + 1)) throw new Error('PNG image data is shorter than its size says');
   const rows = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {

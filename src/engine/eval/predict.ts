@@ -6,6 +6,7 @@ import type { Tf } from '../backend/tfNamespace';
 import { allIndices } from '../data/dataset';
 import { DatasetError } from '../data/errors';
 import { decodeImages, IMAGE_EXTENSIONS } from '../data/imageFolder';
+import { listSkipped } from '../data/skippedFiles';
 import { predictProbabilities } from './probabilities';
 import { loadRunModel, openRun, pickCheckpoint } from './runModel';
 
@@ -31,14 +32,21 @@ export async function predictImages(tf: Tf, params: PredictParams): Promise<Imag
     return inside;
   });
   const { set, skipped } = await decodeImages(paths, new Array<number>(paths.length).fill(0), { shape: run.config.inputShape });
-  if (skipped.length) {
-    throw new DatasetError(`Cannot read ${skipped.map((s) => `'${s.path}' (${s.reason})`).join(', ')}. Pass PNG, JPEG or WebP images.`);
+  // One unreadable image among many is reported in its place; the others are still predicted.
+  if (skipped.length === paths.length) {
+    throw new DatasetError(`Cannot read ${listSkipped(skipped, skipped.length)}. Pass PNG, JPEG or WebP images.`);
   }
+  const failed = new Map(skipped.map((s) => [s.path, s.reason]));
   const model = loadRunModel(tf, run, checkpoint);
   try {
     const names = run.config.classNames;
     const probs = await predictProbabilities(tf, model, { set, indices: allIndices(set.count) }, run.config.inputScale, names.length);
-    return paths.map((imagePath, i) => ({ imagePath, top: topK(probs, i, names, params.topK ?? 3) }));
+    // `set` holds the decoded images in the order of `paths`, without the failed ones.
+    let row = 0;
+    return paths.map((imagePath): ImagePrediction => {
+      const error = failed.get(imagePath);
+      return error !== undefined ? { imagePath, top: [], error } : { imagePath, top: topK(probs, row++, names, params.topK ?? 3) };
+    });
   } finally {
     model.dispose();
   }

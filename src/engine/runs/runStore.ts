@@ -23,6 +23,8 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   record: 'run.json',
   evaluation: 'evaluation.json',
+  /** Every file (or folder) of the dataset that could not be read, with the reason: SkippedFile[]. */
+  skipped: 'skipped.json',
   best: 'best',
   last: 'last',
 } as const;

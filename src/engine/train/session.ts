@@ -240,6 +240,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   try {
     if (!continuing) writeTextAtomic(join(runDir, RUN_FILES.model), serializeModel(runModel));
     writeJsonAtomic(join(runDir, RUN_FILES.config), config);
+    writeJsonAtomic(join(runDir, RUN_FILES.skipped), dataset.summary.skipped);
     writeRunRecord(runDir, record);
   } catch (err) {
     release();

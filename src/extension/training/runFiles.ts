@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseModelText } from '../../core/loader';
 import type { ResolvedConfig } from '../../engine/train/config';
 import { readEpochMetrics, readRunRecord, RUN_FILES } from '../../engine/runs/runStore';
-import type { EpochMetrics, EvaluationReport, RunRecord } from '../../protocol/engine';
+import type { EpochMetrics, EvaluationReport, RunRecord, SkippedFile } from '../../protocol/engine';
 import type { CompareRun } from '../../protocol/dashboard';
 import { describeBackend, emptyRunInfo, RunHistory } from './runHistory';
 import { runSettingsFrom } from './runSettings';
@@ -90,4 +90,14 @@ export function metricsCsv(epochs: readonly EpochMetrics[]): string {
   const rows = [CSV_COLUMNS.join(',')];
   for (const e of epochs) rows.push(CSV_COLUMNS.map((c) => (e[c] === null || e[c] === undefined ? '' : String(e[c]))).join(','));
   return rows.join('\n') + '\n';
+}
+
+/**
+ * The output channel's lines for the data files a run skipped (its skipped.json), every one by path and
+ * reason; none when the run skipped nothing or predates skipped.json.
+ */
+export function skippedFilesLog(runDir: string): string[] {
+  const skipped = readJsonLenient<SkippedFile[]>(join(runDir, RUN_FILES.skipped));
+  if (!Array.isArray(skipped) || skipped.length === 0) return [];
+  return [`${skipped.length} data file${skipped.length === 1 ? '' : 's'} could not be read and ${skipped.length === 1 ? 'was' : 'were'} skipped (${join(runDir, RUN_FILES.skipped)}):`, ...skipped.map((s) => `  ${s.path}: ${s.reason}`)];
 }

@@ -13,7 +13,7 @@ import type { OutputLog } from '../outputLog';
 import { TRAINING_COMMANDS, TRAINING_CONTEXT } from './commandIds';
 import type { DashboardPanel } from './dashboardPanel';
 import { dashboardShowsModel } from './layerReveal';
-import { compareRunFrom, metricsCsv, readRunFolder } from './runFiles';
+import { compareRunFrom, metricsCsv, readRunFolder, skippedFilesLog } from './runFiles';
 import { pickRun, pickRuns, runDirFromArg } from './pickRun';
 import { readPreviewImage } from './previewImage';
 import type { TrainingStatusBar } from './statusBar';
@@ -93,6 +93,7 @@ export class TrainingController {
     try {
       const h = await this.d.session.start({ modelPath: modelUri.fsPath, modelText, dataDir, runsRoot, overrides: { backend, ...(threads !== undefined ? { threads } : {}) } });
       this.d.log.line(`Training ${h.info.modelName} → ${h.info.runDir} (${h.info.backend})`);
+      for (const line of skippedFilesLog(h.info.runDir)) this.d.log.line(line);
     } catch (err) {
       this.d.progress.end();
       const e = err as { code?: string; message?: string };
