@@ -9,6 +9,7 @@
  */
 import { getLayerSpec } from './catalogue';
 import type { LayerParams, ModelFile, ModelNode, NodePosition } from './format';
+import { ModelGraph } from './graph';
 import type { ModelEdit } from './modelEdit';
 import { isValidNodeId, NODE_ID_RULE } from './nodeIds';
 import { UserFacingError } from './userFacingError';
@@ -126,20 +127,6 @@ function requireKnownParam(node: ModelNode, param: string): void {
   }
 }
 
-/** True when `target` is `start` or can be reached from it by following consumers (edges input → node). */
-function reaches(model: ModelFile, start: string, target: string): boolean {
-  const seen = new Set<string>();
-  const stack = [start];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (id === target) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const n of model.nodes) if (n.inputs.includes(id)) stack.push(n.id);
-  }
-  return false;
-}
-
 function addNode(model: ModelFile, node: ModelNode, insertOnEdge: { from: string; to: string } | undefined): ModelFile {
   requireNewId(model, node.id);
   if (!getLayerSpec(node.type)) {
@@ -196,7 +183,7 @@ function connect(model: ModelFile, fromId: string, toId: string, index: number |
   const to = requireNode(model, toId);
   if (fromId === toId) throw new ModelEditError('cycle', `A layer cannot feed itself: connect "${toId}" to a different layer.`);
   if (to.inputs.includes(fromId)) throw new ModelEditError('already-connected', `"${fromId}" already feeds "${toId}".`);
-  if (reaches(model, toId, fromId)) {
+  if (new ModelGraph(model.nodes).reaches(toId, fromId)) {
     throw new ModelEditError('cycle', `Connecting "${fromId}" to "${toId}" would make a loop ("${toId}" already feeds "${fromId}"): a model must flow one way.`);
   }
   const inputs = [...to.inputs];

@@ -10,20 +10,19 @@ import type { AnalyzeOptions, ModelAnalysis, NodeAnalysis, Shape } from './analy
 import { getLayerSpec, LAYER_TYPES, type LayerSpec } from './catalogue';
 import type { Diagnostic, QuickFix } from './diagnostics';
 import type { ModelFile, ModelNode } from './format';
+import { ModelGraph } from './graph';
 import { formatShape, inferLayer, product } from './layerShapes';
 import { checkParams, type ResolvedParams } from './paramCheck';
 import { isValidNodeId, NODE_ID_RULE, suggestNodeId } from './nodeIds';
 
 
+/** A node the analysis accepted (a text id, the first with that id), with its catalogue entry. */
 interface GraphNode {
   node: ModelNode;
   index: number;
   spec: LayerSpec | undefined;
-  /** Input ids that exist (unknown ones are reported and left out). */
-  inputs: string[];
   /** How many inputs the file lists, unknown ones included. */
   listedInputs: number;
-  consumers: string[];
 }
 
 function emptyAnalysis(node: ModelNode): NodeAnalysis {
@@ -56,54 +55,14 @@ function suggestType(type: string): string {
   return close ? ` Did you mean '${close}'?` : '';
 }
 
-/** Ids on cycles, found with Tarjan's strongly connected components over the not-yet-ordered nodes. */
-function findCycles(ids: readonly string[], graph: ReadonlyMap<string, GraphNode>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const cycles: string[][] = [];
-  let counter = 0;
-  const allowed = new Set(ids);
-  const visit = (v: string): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of graph.get(v)!.consumers) {
-      if (!allowed.has(w)) continue;
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v)!, index.get(w)!));
-      }
-    }
-    if (low.get(v) === index.get(v)) {
-      const component: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        component.push(w);
-      } while (w !== v);
-      const selfLoop = graph.get(v)!.inputs.includes(v);
-      if (component.length > 1 || selfLoop) cycles.push(component.reverse());
-    }
-  };
-  for (const id of ids) if (!index.has(id)) visit(id);
-  return cycles;
-}
-
 /** Where the output's activation is set: the output itself, or the layer before shape-only layers after it. */
-function activationOwner(id: string, graph: ReadonlyMap<string, GraphNode>, params: ReadonlyMap<string, ResolvedParams>): string {
+function activationOwner(id: string, graph: ModelGraph, params: ReadonlyMap<string, ResolvedParams>): string {
   let cur = id;
   for (let hops = 0; hops < 8; hops++) {
-    const g = graph.get(cur)!;
-    if (params.get(cur)?.has('activation') || g.inputs.length !== 1) return cur;
-    if (!['Dropout', 'SpatialDropout2D', 'Flatten', 'Reshape'].includes(g.node.type)) return cur;
-    cur = g.inputs[0]!;
+    const inputs = graph.inputsOf(cur);
+    if (params.get(cur)?.has('activation') || inputs.length !== 1) return cur;
+    if (!['Dropout', 'SpatialDropout2D', 'Flatten', 'Reshape'].includes(graph.byId.get(cur)!.type)) return cur;
+    cur = inputs[0]!;
   }
   return cur;
 }
@@ -111,7 +70,7 @@ function activationOwner(id: string, graph: ReadonlyMap<string, GraphNode>, para
 function checkOutput(
   model: ModelFile,
   outputId: string,
-  graph: ReadonlyMap<string, GraphNode>,
+  graph: ModelGraph,
   nodes: ReadonlyMap<string, NodeAnalysis>,
   params: ReadonlyMap<string, ResolvedParams>,
   opts: AnalyzeOptions,
@@ -259,8 +218,9 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
         message: `Node '${node.id}' has the unknown layer type '${safeText(node.type)}': use one of ${LAYER_TYPES.join(', ')}.${suggestType(node.type)}`,
       });
     }
-    graph.set(node.id, { node, index, spec, inputs: [], listedInputs: 0, consumers: [] });
+    graph.set(node.id, { node, index, spec, listedInputs: 0 });
   });
+  const edges = new ModelGraph([...graph.values()].map((g) => g.node));
 
   // 2. Edges.
   for (const g of graph.values()) {
@@ -275,10 +235,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
           severity: 'error',
           message: `Node '${g.node.id}' reads from '${safeText(inputId)}', but no node has that id: connect it to an existing node or remove the input.`,
         });
-        continue;
       }
-      g.inputs.push(inputId);
-      if (!src.consumers.includes(g.node.id)) src.consumers.push(g.node.id);
     }
     const spec = g.spec;
     if (!spec) continue;
@@ -315,7 +272,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
     const id = g.node.id;
     if (g.spec?.type === 'Input') {
       inputIds.push(id);
-      if (g.consumers.length === 0 && graph.size > 1) {
+      if (edges.consumersOf(id).length === 0 && graph.size > 1) {
         isolated.add(id);
         diagnostics.push({
           nodeId: id,
@@ -328,7 +285,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
       continue;
     }
     if (g.listedInputs > 0 || !g.spec) continue;
-    if (g.consumers.length === 0) {
+    if (edges.consumersOf(id).length === 0) {
       isolated.add(id);
       diagnostics.push({
         nodeId: id,
@@ -356,30 +313,9 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
   }
 
   // 4. Topological order (file order among ready nodes, so the order reads like the file).
-  const order: string[] = [];
-  const pending = new Map<string, number>();
-  const ready: GraphNode[] = [];
-  for (const g of graph.values()) {
-    pending.set(g.node.id, g.inputs.length);
-    if (g.inputs.length === 0) ready.push(g);
-  }
-  while (ready.length > 0) {
-    let best = 0;
-    for (let i = 1; i < ready.length; i++) if (ready[i]!.index < ready[best]!.index) best = i;
-    const g = ready.splice(best, 1)[0]!;
-    order.push(g.node.id);
-    for (const c of g.consumers) {
-      const cg = graph.get(c)!;
-      // A node may read the same input twice (Add(x, x)); each reference is one pending edge.
-      const left = pending.get(c)! - cg.inputs.filter((i) => i === g.node.id).length;
-      pending.set(c, left);
-      if (left === 0) ready.push(cg);
-    }
-  }
-  if (order.length < graph.size) {
-    const ordered = new Set(order);
-    const rest = [...graph.keys()].filter((id) => !ordered.has(id));
-    for (const cycle of findCycles(rest, graph)) {
+  const { order, unordered } = edges.topologicalOrder();
+  if (unordered.length > 0) {
+    for (const cycle of edges.cycles(unordered)) {
       const path = [...cycle, cycle[0]].map((id) => `'${id}'`).join(' → ');
       for (const id of cycle) {
         diagnostics.push({
@@ -404,15 +340,16 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
   }
   for (const id of order) {
     const g = graph.get(id)!;
+    const inputs = edges.inputsOf(id);
     const a = nodes.get(id)!;
-    a.inputShapes = g.inputs.map((i) => nodes.get(i)!.outputShape);
+    a.inputShapes = inputs.map((i) => nodes.get(i)!.outputShape);
     const params = resolved.get(id);
     if (!g.spec || !params) continue;
-    if (g.inputs.length < g.spec.minInputs || g.inputs.length > g.spec.maxInputs) continue;
-    if (g.listedInputs !== g.inputs.length) continue; // an unknown input: reported above
+    if (inputs.length < g.spec.minInputs || inputs.length > g.spec.maxInputs) continue;
+    if (g.listedInputs !== inputs.length) continue; // an unknown input: reported above
     const shapes = a.inputShapes;
     if (shapes.some((s) => s === null)) continue; // an earlier node is broken; its diagnostic says why
-    const result = inferLayer({ id, type: g.spec.type, inputIds: g.inputs, params }, shapes as Shape[]);
+    const result = inferLayer({ id, type: g.spec.type, inputIds: inputs, params }, shapes as Shape[]);
     diagnostics.push(...result.diagnostics);
     a.outputShape = result.shape;
     a.trainableParams = result.trainable;
@@ -424,7 +361,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
 
   // 6. Outputs: nodes nothing reads from (isolated ones are reported already).
   const outputIds = [...graph.values()]
-    .filter((g) => g.consumers.length === 0 && !isolated.has(g.node.id) && g.spec?.type !== 'Input')
+    .filter((g) => edges.consumersOf(g.node.id).length === 0 && !isolated.has(g.node.id) && g.spec?.type !== 'Input')
     .sort((a, b) => order.indexOf(a.node.id) - order.indexOf(b.node.id))
     .map((g) => g.node.id);
   // A dangling reference (mid-edit) leaves its upstream node without a consumer; that is one problem,
@@ -442,7 +379,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
       });
     }
   } else if (outputIds.length === 1) {
-    checkOutput(model, outputIds[0]!, graph, nodes, resolved, opts, diagnostics);
+    checkOutput(model, outputIds[0]!, edges, nodes, resolved, opts, diagnostics);
   }
   checkDataset(model, inputIds, nodes, diagnostics);
 
@@ -454,5 +391,5 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
     totals.flops += a.flops;
     totals.activationBytes += a.activationBytes;
   }
-  return { order, nodes, inputIds, outputIds, totals, diagnostics };
+  return { order: [...order], nodes, inputIds, outputIds, totals, diagnostics };
 }

@@ -107,3 +107,27 @@ function filesMatching(re: RegExp): string[] {
 test('the node-id rule is written once, in core/nodeIds.ts (a pattern anchored on a leading letter)', () => {
   assert.deepEqual(filesMatching(/['"`/]\^\[A-Za-z/), ['src/core/nodeIds.ts']);
 });
+
+test('graph queries (order, readers, reachability, cycles) are written once, in core/graph.ts', () => {
+  // The marks of a hand-written graph walk: Kahn's ready list or passes over "inputs all done", a
+  // depth-first `visit` with a done set, Tarjan's low links, a consumers list being built, and scanning
+  // every node's inputs to find who reads a node.
+  const walks = [
+    /\bready\.(?:splice|shift|pop)\(/,
+    /\.inputs\.every\(\(\w+\) => done\.has/,
+    /\bdone\.add\(\w+\)[\s\S]{0,200}\bvisit\(/,
+    /\blow\.set\(/,
+    /\bconsumers\.(?:set|push)\(/,
+    /nodes\.(?:filter|some|find)\(\((\w+)\) => \1\.inputs\.(?:includes|some)\(/,
+    /for \(const (\w+) of [\w.]*nodes\) if \(\1\.inputs\.includes\(/,
+  ];
+  for (const walk of walks) {
+    const outside = filesMatching(walk).filter((f) => f !== 'src/core/graph.ts');
+    assert.deepEqual(outside, [], `${String(walk)}: use ModelGraph from src/core/graph.ts`);
+  }
+});
+
+test('"load, analyse, list each problem once" is written once, in core/checkModel.ts', () => {
+  assert.deepEqual(filesMatching(/\$\{d\.code\}\|\$\{d\.nodeId\}/), ['src/core/checkModel.ts'], 'dedupe diagnostics with mergeDiagnostics');
+  assert.deepEqual(filesMatching(/\.push\(\.\.\.analyzeModel\(/), [], 'merge load and analysis diagnostics with checkModel');
+});

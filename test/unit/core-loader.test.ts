@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { checkModelText, mergeDiagnostics } from '../../src/core/checkModel';
 import { parseModelText, serializeModel } from '../../src/core/loader';
 import { buildModelSchema } from '../../src/core/schema';
 import { DEFAULT_TRAINING } from '../../src/core/format';
@@ -146,4 +147,23 @@ test('a node id tfjs cannot use still loads (analyzeModel reports it on the node
   assert.ok(r.model);
   assert.deepEqual(r.diagnostics, []);
   assert.equal(r.model.nodes[1]!.id, 'flatten 1');
+});
+
+test('checkModelText: the loader\'s problems, then the analysis\'s, each once; no model, no analysis', () => {
+  // An unknown top-level key is a loader warning; a Dense on 4-D maps is an analysis error.
+  const text = JSON.stringify({
+    ...minimal,
+    extra: true,
+    nodes: [minimal.nodes[0], { id: 'dense1', type: 'Dense', params: { units: 2, activation: 'softmax' }, inputs: ['input'] }],
+  });
+  const check = checkModelText(text, { numClasses: 2 });
+  assert.ok(check.model && check.analysis);
+  const loaded = parseModelText(text).diagnostics;
+  assert.ok(loaded.length > 0 && check.analysis.diagnostics.length > 0);
+  assert.deepEqual(check.diagnostics, [...loaded, ...check.analysis.diagnostics]);
+  assert.deepEqual(mergeDiagnostics(check.diagnostics, check.diagnostics), check.diagnostics, 'repeats are dropped');
+  const broken = checkModelText('{');
+  assert.equal(broken.model, null);
+  assert.equal(broken.analysis, null);
+  assert.equal(broken.diagnostics[0]!.code, 'invalid-json');
 });

@@ -4,7 +4,7 @@
  * snapshot shows the result. At most one edit is in flight; later ones wait for the snapshot and are
  * sent against its version.
  */
-import { analyzeModel } from '../../src/core/shapeInference';
+import { checkModel, mergeDiagnostics } from '../../src/core/checkModel';
 import { applyModelEdit } from '../../src/core/applyModelEdit';
 import { getLayerSpec } from '../../src/core/catalogue';
 import { createModelFromTemplate } from '../../src/core/templates';
@@ -17,7 +17,8 @@ import { clear, h, isTyping } from '../common/dom';
 import type { HostConnection } from '../common/vscodeApi';
 import { GraphCanvas, type DropTarget } from './canvas';
 import { addLayerEdit, connectEdit, copiesOf, insertAfterEdit, newNode, quickFixEdit } from './editBuilders';
-import { edgeKey, indexGraph, type GraphIndex } from './graph';
+import { ModelGraph } from '../../src/core/graph';
+import { edgeKey } from './graph';
 import { Inspector } from './inspector';
 import { neighbourInDirection, type Direction } from './keyboardNav';
 import { layoutGraph, type GraphLayout } from './layout';
@@ -38,7 +39,7 @@ const CODICON_GLYPHS: Readonly<Record<string, string>> = { play: '▶', 'debug-s
 
 interface Derived {
   readonly model: ModelFile;
-  readonly graph: GraphIndex;
+  readonly graph: ModelGraph;
   readonly layout: GraphLayout;
   readonly analysis: ModelAnalysis | null;
   readonly nodeAnalysis: ReadonlyMap<string, NodeAnalysis>;
@@ -229,22 +230,16 @@ export class DesignerApp {
         this.preview = null;
       }
     }
-    const graph = indexGraph(model);
+    const graph = new ModelGraph(model.nodes);
     const layout = layoutGraph(model, graph);
     let analysis: ModelAnalysis | null = null;
+    let diagnostics: Diagnostic[];
     try {
-      analysis = analyzeModel(model, snap.numClasses !== undefined ? { numClasses: snap.numClasses } : {});
+      ({ analysis, diagnostics } = checkModel(model, snap.content.loadDiagnostics, snap.numClasses !== undefined ? { numClasses: snap.numClasses } : {}));
     } catch (err) {
       // A bug in analysis must not take the editor down: show the graph without shapes.
       console.error('analyzeModel failed', err);
-    }
-    const seen = new Set<string>();
-    const diagnostics: Diagnostic[] = [];
-    for (const d of [...snap.content.loadDiagnostics, ...(analysis?.diagnostics ?? [])]) {
-      const k = `${d.code}|${d.nodeId}|${d.message}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      diagnostics.push(d);
+      diagnostics = mergeDiagnostics(snap.content.loadDiagnostics);
     }
     const problems = new Map<string, Diagnostic[]>();
     for (const d of diagnostics) {

@@ -11,7 +11,8 @@ import type { ModelFile, ModelNode, NodePosition } from '../../src/core/format';
 import { clear, s } from '../common/dom';
 import { formatCompact, formatCount, formatShape } from '../common/format';
 import { categoryClass } from './categoryStyle';
-import { edgeKey, type GraphIndex } from './graph';
+import type { ModelGraph } from '../../src/core/graph';
+import { edgeKey } from './graph';
 import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout, type NodeBox, type Point } from './layout';
 import { keyParamLabel } from './paramText';
 import { MAX_ZOOM, MIN_ZOOM, type Camera } from './viewState';
@@ -20,7 +21,7 @@ export const LAYER_DRAG_MIME = 'application/x-cnn-studio-layer';
 
 export interface CanvasData {
   readonly model: ModelFile;
-  readonly graph: GraphIndex;
+  readonly graph: ModelGraph;
   readonly layout: GraphLayout;
   readonly nodeAnalysis: ReadonlyMap<string, NodeAnalysis>;
   readonly problems: ReadonlyMap<string, readonly Diagnostic[]>;

@@ -8,7 +8,7 @@ import type { LayerParams, ModelFile, ModelNode, NodePosition, ParamValue } from
 import type { ModelEdit } from '../../src/core/modelEdit';
 import { uniqueNodeId } from '../../src/core/nodeIds';
 import { isParamValue } from '../../src/protocol/designer';
-import type { GraphIndex } from './graph';
+import type { ModelGraph } from '../../src/core/graph';
 
 export function takenIds(model: ModelFile): Set<string> {
   return new Set(model.nodes.map((n) => n.id));
@@ -24,9 +24,9 @@ export function newNode(model: ModelFile, type: string, inputs: string[], params
  * Insert a new layer right after `afterId`: it reads from `afterId`, and everything that read from
  * `afterId` now reads from it. One consumer is the plain "insert on edge"; several become a batch.
  */
-export function insertAfterEdit(model: ModelFile, graph: GraphIndex, afterId: string, type: string, params: LayerParams = {}): ModelEdit {
+export function insertAfterEdit(model: ModelFile, graph: ModelGraph, afterId: string, type: string, params: LayerParams = {}): ModelEdit {
   const node = newNode(model, type, [afterId], params);
-  const consumers = graph.consumers.get(afterId) ?? [];
+  const consumers = graph.consumersOf(afterId);
   if (consumers.length === 0) return { kind: 'addNode', node };
   if (consumers.length === 1) return { kind: 'addNode', node, insertOnEdge: { from: afterId, to: consumers[0]! } };
   const edits: ModelEdit[] = [{ kind: 'addNode', node }];
@@ -42,13 +42,12 @@ export function insertAfterEdit(model: ModelFile, graph: GraphIndex, afterId: st
  * Where a layer added "by double-click" goes: after the selected node, else after the model's last
  * output, else (empty model) it stands alone.
  */
-export function addLayerEdit(model: ModelFile, graph: GraphIndex, type: string, afterId: string | null): ModelEdit {
+export function addLayerEdit(model: ModelFile, graph: ModelGraph, type: string, afterId: string | null): ModelEdit {
   const spec = getLayerSpec(type);
   if (spec && spec.maxInputs === 0) return { kind: 'addNode', node: newNode(model, type, []) };
   if (afterId && graph.byId.has(afterId)) return insertAfterEdit(model, graph, afterId, type);
-  const sinks = model.nodes.filter((n) => !graph.consumers.has(n.id));
-  const last = sinks[sinks.length - 1];
-  return { kind: 'addNode', node: newNode(model, type, last ? [last.id] : []) };
+  const last = graph.sinks().at(-1);
+  return { kind: 'addNode', node: newNode(model, type, last ? [last] : []) };
 }
 
 /**
@@ -80,7 +79,7 @@ export function copiesOf(model: ModelFile, nodes: readonly ModelNode[], offset: 
 }
 
 /** Connect `from` → `to`; a single-input layer that is already fed has its input replaced. */
-export function connectEdit(graph: GraphIndex, from: string, to: string): ModelEdit | string {
+export function connectEdit(graph: ModelGraph, from: string, to: string): ModelEdit | string {
   const target = graph.byId.get(to);
   if (!target) return `There is no layer "${to}".`;
   if (from === to) return 'A layer cannot feed itself.';
@@ -102,7 +101,7 @@ export function connectEdit(graph: GraphIndex, from: string, to: string): ModelE
 }
 
 /** The edit a diagnostic's quick fix stands for, or `null` when it cannot be expressed (bad data). */
-export function quickFixEdit(model: ModelFile, graph: GraphIndex, fix: QuickFix): ModelEdit | null {
+export function quickFixEdit(model: ModelFile, graph: ModelGraph, fix: QuickFix): ModelEdit | null {
   switch (fix.kind) {
     case 'insertLayer': {
       if (!graph.byId.has(fix.afterNodeId) || !getLayerSpec(fix.layerType)) return null;

@@ -2,12 +2,12 @@
  * Arrow-key movement between nodes along the graph: up = to a producer, down = to a consumer,
  * left/right = to the nearest node beside this one (siblings on the same row first).
  */
-import type { GraphIndex } from './graph';
+import type { ModelGraph } from '../../src/core/graph';
 import type { GraphLayout } from './layout';
 
 export type Direction = 'up' | 'down' | 'left' | 'right';
 
-export function neighbourInDirection(graph: GraphIndex, layout: GraphLayout, fromId: string, dir: Direction): string | null {
+export function neighbourInDirection(graph: ModelGraph, layout: GraphLayout, fromId: string, dir: Direction): string | null {
   const here = layout.nodes.get(fromId);
   const node = graph.byId.get(fromId);
   if (!here || !node) return null;
@@ -33,7 +33,7 @@ export function neighbourInDirection(graph: GraphIndex, layout: GraphLayout, fro
   };
 
   if (dir === 'up') return closestByX(node.inputs.filter((i) => graph.byId.has(i)));
-  if (dir === 'down') return closestByX(graph.consumers.get(fromId) ?? []);
+  if (dir === 'down') return closestByX(graph.consumersOf(fromId));
 
   const sign = dir === 'right' ? 1 : -1;
   let best: string | null = null;

@@ -5,7 +5,8 @@
  */
 import dagre from '@dagrejs/dagre';
 import type { ModelFile } from '../../src/core/format';
-import { edgeKey, type GraphIndex } from './graph';
+import type { ModelGraph } from '../../src/core/graph';
+import { edgeKey } from './graph';
 
 export const NODE_WIDTH = 212;
 export const NODE_HEIGHT = 74;
@@ -32,7 +33,7 @@ export interface GraphLayout {
   readonly bounds: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
 }
 
-export function layoutGraph(model: ModelFile, graph: GraphIndex): GraphLayout {
+export function layoutGraph(model: ModelFile, graph: ModelGraph): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: false });
   g.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 56, edgesep: 24, marginx: 24, marginy: 24 });
   g.setDefaultEdgeLabel(() => ({}));

@@ -4,7 +4,7 @@
  */
 import { flagBool, flagInt, requirePositional, type CliCommand } from '../command';
 import { hasErrors } from '../../core/diagnostics';
-import { analyzeModel } from '../../core/shapeInference';
+import { checkModel } from '../../core/checkModel';
 import { countText, formatDiagnostic, readModelFile } from '../modelFileIo';
 
 const USAGE = 'validate <file> [--json] [--classes N]';
@@ -17,8 +17,7 @@ export const validateCommand: CliCommand = {
     const file = requirePositional(args, 0, 'model file', USAGE);
     const numClasses = flagInt(args, 'classes', 1);
     const loaded = readModelFile(file);
-    const diagnostics = [...loaded.diagnostics];
-    if (loaded.model) diagnostics.push(...analyzeModel(loaded.model, numClasses !== undefined ? { numClasses } : {}).diagnostics);
+    const { diagnostics } = checkModel(loaded.model, loaded.diagnostics, numClasses !== undefined ? { numClasses } : {});
     const valid = loaded.model !== null && !hasErrors(diagnostics);
     if (flagBool(args, 'json')) {
       io.stdout(JSON.stringify({ file, valid, diagnostics: diagnostics.map(({ nodeId, code, severity, message, fixes }) => ({ nodeId, code, severity, message, ...(fixes ? { fixes } : {}) })) }, null, 2) + '\n');

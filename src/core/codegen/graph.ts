@@ -4,6 +4,7 @@
  */
 import { getLayerSpec, paramOrDefault } from '../catalogue';
 import type { LayerParams, ModelFile, ModelNode, ParamValue } from '../format';
+import { ModelGraph } from '../graph';
 import { UserFacingError } from '../userFacingError';
 
 /** Thrown when a model cannot be turned into code (e.g. a cycle or an unknown layer); the message names the fix. */
@@ -13,47 +14,26 @@ export class CodegenError extends UserFacingError {
   }
 }
 
-/** Node ids in an order where every node comes after its inputs; file order is kept where it can be. */
+/** The nodes in an order where every node comes after its inputs (ModelGraph's order); throws when there is none. */
 export function topologicalOrder(model: ModelFile): ModelNode[] {
-  const byId = new Map(model.nodes.map((n) => [n.id, n]));
+  const graph = new ModelGraph(model.nodes);
   for (const n of model.nodes) {
     for (const i of n.inputs) {
-      if (!byId.has(i)) throw new CodegenError(`Layer '${n.id}' takes input from '${i}', which is not in the model. Connect it to an existing layer first.`);
+      if (!graph.byId.has(i)) throw new CodegenError(`Layer '${n.id}' takes input from '${i}', which is not in the model. Connect it to an existing layer first.`);
     }
     if (!getLayerSpec(n.type)) throw new CodegenError(`Layer '${n.id}' has the unknown type '${n.type}'. Change it to a layer from the palette first.`);
   }
-  const done = new Set<string>();
-  const order: ModelNode[] = [];
-  let progressed = true;
-  while (order.length < model.nodes.length && progressed) {
-    progressed = false;
-    for (const n of model.nodes) {
-      if (done.has(n.id)) continue;
-      if (n.inputs.every((i) => done.has(i))) {
-        done.add(n.id);
-        order.push(n);
-        progressed = true;
-      }
-    }
+  const { order, unordered } = graph.topologicalOrder();
+  if (unordered.length > 0) {
+    throw new CodegenError(`The layers ${unordered.join(', ')} form a cycle. Remove one of their connections, then export again.`);
   }
-  if (order.length < model.nodes.length) {
-    const stuck = model.nodes.filter((n) => !done.has(n.id)).map((n) => n.id);
-    throw new CodegenError(`The layers ${stuck.join(', ')} form a cycle. Remove one of their connections, then export again.`);
-  }
-  return order;
-}
-
-/** How many nodes read each node's output. */
-export function consumerCounts(model: ModelFile): Map<string, number> {
-  const counts = new Map<string, number>(model.nodes.map((n) => [n.id, 0]));
-  for (const n of model.nodes) for (const i of n.inputs) counts.set(i, (counts.get(i) ?? 0) + 1);
-  return counts;
+  return order.map((id) => graph.byId.get(id)!);
 }
 
 /** Nodes nothing reads: the model's outputs. */
 export function outputNodes(model: ModelFile): ModelNode[] {
-  const counts = consumerCounts(model);
-  return model.nodes.filter((n) => n.type !== 'Input' && (counts.get(n.id) ?? 0) === 0);
+  const graph = new ModelGraph(model.nodes);
+  return model.nodes.filter((n) => n.type !== 'Input' && graph.consumersOf(n.id).length === 0);
 }
 
 export function inputNodes(model: ModelFile): ModelNode[] {
@@ -68,8 +48,8 @@ export function isChain(model: ModelFile): boolean {
     const n = order[k]!;
     if (n.inputs.length !== 1 || n.inputs[0] !== order[k - 1]!.id) return false;
   }
-  const counts = consumerCounts(model);
-  return order.slice(0, -1).every((n) => counts.get(n.id) === 1);
+  const graph = new ModelGraph(model.nodes);
+  return order.slice(0, -1).every((n) => graph.consumersOf(n.id).length === 1);
 }
 
 /** Every param of a node, stored value or catalogue default. */

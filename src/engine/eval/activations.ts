@@ -6,6 +6,7 @@
 import type { LayersModel, SymbolicTensor, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { ModelFile } from '../../core/format';
 import { FEATURE_MAP_LAYER_TYPES } from '../../core/catalogue';
+import { ModelGraph } from '../../core/graph';
 import type { ActivationsResult, FeatureMapTiles, FilterTiles, GradCamMap } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import type { ImageShape } from '../data/dataset';
@@ -71,13 +72,14 @@ function firstConvFilters(tf: Tf, model: LayersModel, modelFile: ModelFile): Fil
  * the graph after the conv layer is re-run eagerly from the conv output so tfjs can differentiate it.
  */
 function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor4D, classIndex: number, className: string, inputShape: ImageShape): GradCamMap | null {
-  const order = topoOrder(modelFile);
+  const graph = new ModelGraph(modelFile.nodes);
+  const { order } = graph.topologicalOrder();
   const convs = order.filter((id) => CONV_TYPES.has(nodeType(modelFile, id)) && (model.getLayer(id).output as SymbolicTensor).shape.length === 4);
   const target = convs[convs.length - 1];
   if (!target) return null;
   const downstream = new Set<string>([target]);
-  for (const id of order) if (modelFile.nodes.find((n) => n.id === id)!.inputs.some((i) => downstream.has(i))) downstream.add(id);
-  const outputId = order.filter((id) => !modelFile.nodes.some((n) => n.inputs.includes(id)))[0]!;
+  for (const id of order) if (graph.inputsOf(id).some((i) => downstream.has(i))) downstream.add(id);
+  const outputId = order.filter((id) => graph.consumersOf(id).length === 0)[0]!;
   // Values of nodes outside the downstream part that feed it (e.g. a residual shortcut), computed once.
   const needed = [...new Set(modelFile.nodes.filter((n) => downstream.has(n.id) && n.id !== target).flatMap((n) => n.inputs).filter((i) => !downstream.has(i)))];
   const probe = tf.model({ inputs: model.inputs, outputs: [target, ...needed].map((id) => model.getLayer(id).output as SymbolicTensor) });
@@ -91,7 +93,7 @@ function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor
         values.set(target, a);
         for (const id of order) {
           if (!downstream.has(id) || id === target) continue;
-          const node = modelFile.nodes.find((n) => n.id === id)!;
+          const node = graph.byId.get(id)!;
           const ins = node.inputs.map((i) => values.get(i)!);
           values.set(id, model.getLayer(id).apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as Tensor);
         }
@@ -120,23 +122,10 @@ function nodeType(model: ModelFile, id: string): string {
   return model.nodes.find((n) => n.id === id)?.type ?? '';
 }
 
-function topoOrder(model: ModelFile): string[] {
-  const done = new Set<string>();
-  const out: string[] = [];
-  const visit = (id: string): void => {
-    if (done.has(id)) return;
-    done.add(id);
-    const node = model.nodes.find((n) => n.id === id);
-    for (const i of node?.inputs ?? []) visit(i);
-    out.push(id);
-  };
-  for (const n of model.nodes) visit(n.id);
-  return out;
-}
 
 export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelFile, sample: ActivationInput): ActivationsResult {
   const [h, w, c] = sample.shape;
-  const mapped = topoOrder(modelFile).filter((id) => FEATURE_MAP_LAYER_TYPES.has(nodeType(modelFile, id)));
+  const mapped = new ModelGraph(modelFile.nodes).topologicalOrder().order.filter((id) => FEATURE_MAP_LAYER_TYPES.has(nodeType(modelFile, id)));
   const input = tf.tidy(() => tf.tensor4d(Float32Array.from(sample.pixels, (v) => v * sample.scale), [1, h, w, c]));
   try {
     const probe = tf.model({ inputs: model.inputs, outputs: [...mapped.map((id) => model.getLayer(id).output as SymbolicTensor), ...(model.outputs as SymbolicTensor[])] });

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { CATEGORY_ORDER, LAYER_CATALOGUE, type LayerSpec } from '../../core/catalogue';
+import { ModelGraph } from '../../core/graph';
 import { parseModelText } from '../../core/loader';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { applyModelEditToDocument } from '../model/documentEdit';
@@ -27,15 +28,11 @@ export async function addLayer(arg: unknown, designers: DesignerEditorProvider):
   const layerType = args.layerType ?? (await pickLayerType());
   if (!layerType) return undefined;
   if (!LAYER_CATALOGUE.has(layerType)) throw new UserFacingError(`"${layerType}" is not a layer type CNN Studio knows.`);
-  const afterNodeId = args.afterNodeId ?? (await pickPredecessor(model.nodes.map((n) => n.id), outputIdsOf(model.nodes)));
+  const afterNodeId = args.afterNodeId ?? (await pickPredecessor(model.nodes.map((n) => n.id), new ModelGraph(model.nodes).sinks()));
   if (!afterNodeId) return undefined;
   const edit = insertLayerAfter(model, afterNodeId, layerType);
   await applyModelEditToDocument(document, edit);
   return edit.kind === 'addNode' ? edit.node.id : undefined;
-}
-
-function outputIdsOf(nodes: readonly { id: string; inputs: string[] }[]): string[] {
-  return nodes.filter((n) => !nodes.some((m) => m.inputs.includes(n.id))).map((n) => n.id);
 }
 
 async function pickLayerType(): Promise<string | undefined> {

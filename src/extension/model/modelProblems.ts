@@ -1,11 +1,10 @@
 /**
  * Every problem of a model file's text, each with the text range it belongs to: the loader's findings
- * (JSON syntax, schema) and shape inference's (shapes, wiring, params). Pure (no vscode), so the
+ * (JSON syntax, schema) and shape inference's (shapes, wiring, params), each once (core/checkModel.ts). Pure (no vscode), so the
  * Problems panel's content is unit-tested.
  */
+import { checkModelText } from '../../core/checkModel';
 import type { Diagnostic } from '../../core/diagnostics';
-import { parseModelText } from '../../core/loader';
-import { analyzeModel } from '../../core/shapeInference';
 import { nodeIdRanges, type OffsetRange } from '../diagnostics/nodeRanges';
 import { syntaxErrorOffset } from './modelText';
 
@@ -16,9 +15,7 @@ export interface LocatedProblem {
 }
 
 export function locateModelProblems(text: string): LocatedProblem[] {
-  const { model, diagnostics } = parseModelText(text);
-  const all: Diagnostic[] = [...diagnostics];
-  if (model) all.push(...analyzeModel(model).diagnostics);
+  const all = checkModelText(text).diagnostics;
   const ranges = nodeIdRanges(text);
   const syntaxAt = syntaxErrorOffset(text);
   const fileRange: OffsetRange =

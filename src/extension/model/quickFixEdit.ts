@@ -4,6 +4,7 @@
  */
 import type { QuickFix } from '../../core/diagnostics';
 import type { ModelFile, ParamValue } from '../../core/format';
+import { ModelGraph } from '../../core/graph';
 import type { ModelEdit } from '../../core/modelEdit';
 import { uniqueNodeId } from '../../core/nodeIds';
 
@@ -26,8 +27,8 @@ export function quickFixToEdit(model: ModelFile, fix: QuickFix): ModelEdit {
  */
 export function insertLayerAfter(model: ModelFile, afterId: string, layerType: string, params: Record<string, ParamValue> = {}): ModelEdit {
   const id = uniqueNodeId(layerType, new Set(model.nodes.map((n) => n.id)));
-  const consumers = model.nodes.filter((n) => n.inputs.includes(afterId));
+  const consumers = new ModelGraph(model.nodes).consumersOf(afterId);
   const node = { id, type: layerType, params, inputs: [afterId] };
-  if (consumers.length === 1) return { kind: 'addNode', node: { ...node, inputs: [] }, insertOnEdge: { from: afterId, to: consumers[0]!.id } };
+  if (consumers.length === 1) return { kind: 'addNode', node: { ...node, inputs: [] }, insertOnEdge: { from: afterId, to: consumers[0]! } };
   return { kind: 'addNode', node };
 }
