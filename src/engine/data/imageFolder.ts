@@ -247,7 +247,7 @@ async function loadClasses(classes: ClassFiles[], opts: DecodeOptions): Promise<
 
 /** The class names training reads from `dir` (its `train/` sub-folder when it has one), checked as training checks them. */
 export function imageFolderClassNames(dir: string): string[] {
-  return scanClasses(isDirectory(join(dir, 'train')) ? join(dir, 'train') : dir).map((c) => c.className);
+  return scanClasses(isDirectory(join(dir, 'train')) ? join(dir, 'train') : dir).classes.map((c) => c.className);
 }
 
 export interface ImageFolderOptions extends DecodeOptions {
