@@ -176,3 +176,63 @@ describe('a run folder that cannot be written', () => {
       assert.ok(readEpochMetrics(runDir).length >= 1);
     }));
 });
+
+describe('train --continue', () => {
+  const started = ['--batch-size', '4', '--learning-rate', '0.002', '--seed', '5', '--backend', 'wasm', '--json'];
+
+  async function train(args: string[]): Promise<{ code: number; runDir: string; err: string }> {
+    const t = io();
+    const code = await runCli(['train', ...args], t.io);
+    const lines = t.out.join('').trim().split('\n');
+    const last = lines[lines.length - 1] ?? '';
+    return { code, runDir: last.startsWith('{"runDir"') ? (JSON.parse(last) as { runDir: string }).runDir : '', err: t.err.join('') };
+  }
+
+  it('refuses a flag that would change the run, names it and the fix, and leaves config.json as it was', async () => {
+    const model = hiddenLayerModel('keep-settings');
+    const first = await train([model, '--data', data, '--epochs', '1', ...started]);
+    assert.equal(first.code, 0, first.err);
+    const config = readFileSync(join(first.runDir, RUN_FILES.config), 'utf8');
+    const refused = await train([first.runDir, '--continue', '--epochs', '2', '--batch-size', '64', '--learning-rate', '0.001', '--seed', '5']);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.err,
+      'cnn-studio train: A continued run keeps the settings it started with:\n' +
+        '  - --batch-size 64 would change its batch size from 4.\n' +
+        '  - --learning-rate 0.001 would change its learning rate from 0.002.\n' +
+        'Drop --batch-size, --learning-rate to continue the run as it was, or train the model again without --continue to start a new run with the new settings.\n',
+    );
+    const otherData = join(root, 'other-data');
+    await writeTinyData(otherData, 6);
+    const moved = await train([first.runDir, '--continue', '--epochs', '2', '--data', otherData]);
+    assert.equal(moved.code, 1);
+    assert.match(moved.err, /A continued run keeps its data: --data '.*other-data' is not the run's data '.*\/data' \(its validation split would change\)\. Drop --data/);
+    assert.equal(readRunRecord(first.runDir).epochsCompleted, 1);
+    assert.equal(readFileSync(join(first.runDir, RUN_FILES.config), 'utf8'), config);
+  });
+
+  it('continues with the run\'s settings, split and Adam state: the same weights as one uninterrupted run', async () => {
+    const model = hiddenLayerModel('resume');
+    const whole = await train([model, '--data', data, '--epochs', '3', ...started]);
+    assert.equal(whole.code, 0, whole.err);
+    const part = await train([model, '--data', data, '--epochs', '1', ...started]);
+    assert.equal(part.code, 0, part.err);
+    const config = readFileSync(join(part.runDir, RUN_FILES.config), 'utf8');
+    const resumed = await train([part.runDir, '--continue', '--epochs', '3', '--backend', 'wasm', '--json']);
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.equal(resumed.runDir, part.runDir);
+    assert.equal(readFileSync(join(part.runDir, RUN_FILES.config), 'utf8'), config, 'config.json is not rewritten');
+    const metrics = readEpochMetrics(part.runDir);
+    assert.deepEqual(metrics.map((m) => [m.epoch, m.learningRate]), [[1, 0.002], [2, 0.002], [3, 0.002]]);
+    // Same batches (batch size, seed), same split (the validation numbers), same Adam moments and step.
+    const wholeMetrics = readEpochMetrics(whole.runDir);
+    assert.deepEqual(metrics.map((m) => [m.loss, m.valLoss, m.valAccuracy]), wholeMetrics.map((m) => [m.loss, m.valLoss, m.valAccuracy]));
+    const bytes = (dir: string, file: string) => readFileSync(join(dir, RUN_FILES.last, file));
+    assert.ok(bytes(part.runDir, 'optimizer.bin').length > 2 * 9475 * 4, 'Adam m and v of every weight are saved');
+    assert.deepEqual(bytes(part.runDir, 'optimizer.bin'), bytes(whole.runDir, 'optimizer.bin'), 'optimizer state bit-identical');
+    // (optimizer.json differs only in the variable names tfjs numbers per process: 'hidden_1/kernel/m'.)
+    const steps = (dir: string) => (JSON.parse(bytes(dir, 'optimizer.json').toString()) as { betaPowers: number[] }).betaPowers;
+    assert.deepEqual(steps(part.runDir), steps(whole.runDir), "Adam's beta powers");
+    assert.deepEqual(bytes(part.runDir, 'weights.bin'), bytes(whole.runDir, 'weights.bin'), 'weights bit-identical');
+  });
+});

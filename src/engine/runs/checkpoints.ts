@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs';
+import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tfNamespace';
+import { writeOptimizerState } from './optimizerState';
 import { ensureDir, RunError } from './runStore';
 
 const WEIGHTS_FILE = 'weights.bin';
@@ -23,8 +24,11 @@ function toBuffer(data: ArrayBuffer | ArrayBuffer[]): Buffer {
   return Array.isArray(data) ? Buffer.concat(data.map((b) => Buffer.from(b))) : Buffer.from(data);
 }
 
-/** Saves to `dir` atomically: written beside it, then swapped in, so a kill leaves the old or the new checkpoint. */
-export async function saveCheckpoint(tf: Tf, model: LayersModel, dir: string): Promise<void> {
+/**
+ * Saves to `dir` atomically: written beside it, then swapped in, so a kill leaves the old or the new
+ * checkpoint. With `optimizer`, its state is saved with the weights (for `train --continue`).
+ */
+export async function saveCheckpoint(tf: Tf, model: LayersModel, dir: string, optimizer?: Optimizer): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {
@@ -43,6 +47,7 @@ export async function saveCheckpoint(tf: Tf, model: LayersModel, dir: string): P
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
       }),
     );
+    if (optimizer) await writeOptimizerState(tf, optimizer, tmp);
   } catch (err) {
     // A full disk mid-write: the previous checkpoint in `dir` is untouched and the partial copy goes.
     rmSync(tmp, { recursive: true, force: true });

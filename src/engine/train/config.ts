@@ -68,6 +68,49 @@ export function resolveSettings(model: ModelFile, overrides: TrainingOverrides):
   };
 }
 
+type TrainingSettings = ReturnType<typeof resolveSettings>;
+
+/** The settings a continued run cannot change, with the CLI flag and the words that name each. */
+const KEPT_ON_CONTINUE = [
+  { key: 'batchSize', flag: '--batch-size', what: 'batch size' },
+  { key: 'learningRate', flag: '--learning-rate', what: 'learning rate' },
+  { key: 'seed', flag: '--seed', what: 'seed (which also fixes its validation split)' },
+  { key: 'validationSplit', flag: '--validation-split', what: 'validation split' },
+] as const;
+
+/**
+ * The settings of a run being continued: exactly those it started with (so its epochs stay comparable
+ * and no training image moves into validation), trained up to `epochs`. An override that would change
+ * one is refused, naming the flag and the two ways on; the backend may change (it is not a setting of
+ * the result). Refusing was chosen over recording a "new segment": a run whose halves differ in
+ * learning rate or split cannot be compared with others or evaluated honestly.
+ */
+export function resolveContinuedSettings(prior: ResolvedConfig, overrides: TrainingOverrides, epochs: number): TrainingSettings {
+  const changed = KEPT_ON_CONTINUE.filter(({ key }) => overrides[key] !== undefined && overrides[key] !== prior[key]);
+  if (changed.length > 0) {
+    const lines = changed.map(({ key, flag, what }) => `  - ${flag} ${overrides[key]} would change its ${what} from ${prior[key]}.`);
+    const flags = changed.map((c) => c.flag).join(', ');
+    throw new ConfigError(
+      `A continued run keeps the settings it started with:\n${lines.join('\n')}\n` +
+        `Drop ${flags} to continue the run as it was, or train the model again without --continue to start a new run with the new settings.`,
+    );
+  }
+  return {
+    epochs,
+    batchSize: prior.batchSize,
+    validationSplit: prior.validationSplit,
+    shuffle: prior.shuffle,
+    seed: prior.seed,
+    optimizer: prior.optimizer,
+    learningRate: prior.learningRate,
+    loss: prior.loss,
+    earlyStopping: prior.earlyStopping,
+    learningRateSchedule: prior.learningRateSchedule,
+    augmentation: prior.augmentation,
+    backend: overrides.backend ?? prior.backend,
+  };
+}
+
 /** The Input node's `[h, w, c]` (the catalogue's default when the param is left out). */
 export function modelInputShape(model: ModelFile): ImageShape {
   const inputs = model.nodes.filter((n) => n.type === 'Input');

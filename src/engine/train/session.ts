@@ -23,7 +23,7 @@ import { claimNewRunDir, claimRunDirAt, type ClaimedRunDir } from '../runs/claim
 import { checkFreeSpace, runSpaceNeeded } from '../runs/runDiskSpace';
 import { describeWriteFailure } from '../runs/writeFailure';
 import { readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
-import { ConfigError, inputScaleFor, modelInputShape, resolveSettings, type ResolvedConfig } from './config';
+import { ConfigError, inputScaleFor, modelInputShape, resolveContinuedSettings, resolveSettings, type ResolvedConfig } from './config';
 import { useSeededMathRandom } from './seededRandom';
 import { Trainer } from './trainer';
 
@@ -126,11 +126,11 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     model = readModel(modelPath, params.modelText);
   }
 
-  const settings = resolveSettings(model, overrides);
+  let settings = resolveSettings(model, overrides);
   if (priorConfig) {
     // Continue to the requested total; a run that already got there trains that many epochs more.
     const wanted = overrides.epochs ?? priorConfig.epochs;
-    (settings as { epochs: number }).epochs = wanted > history.length ? wanted : history.length + wanted;
+    settings = resolveContinuedSettings(priorConfig, overrides, wanted > history.length ? wanted : history.length + wanted);
   }
 
   interface Started {
@@ -164,6 +164,11 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     throwIfCancelled(hooks.signal);
     for (const w of dataset.summary.warnings) log('warn', w);
     if (dataset.summary.numTrain === 0) throw new ConfigError('There are no training samples after the validation split. Lower training.validationSplit or add data.');
+    if (priorConfig && dataset.summary.path !== priorConfig.dataPath) {
+      throw new ConfigError(
+        `A continued run keeps its data: --data '${dataset.summary.path}' is not the run's data '${priorConfig.dataPath}' (its validation split would change). Drop --data to continue on the run's data, or train again without --continue to start a new run on this data.`,
+      );
+    }
     if (priorConfig && priorConfig.classNames.join('\n') !== dataset.classNames.join('\n')) {
       throw new RunError(`The data now has classes [${dataset.classNames.join(', ')}] but the run was trained on [${priorConfig.classNames.join(', ')}]. Continue it with the same data.`);
     }
@@ -239,7 +244,8 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   };
   try {
     if (!continuing) writeTextAtomic(join(runDir, RUN_FILES.model), serializeModel(runModel));
-    writeJsonAtomic(join(runDir, RUN_FILES.config), config);
+    // config.json stays as the run started; a continuation's new total is epochsPlanned in run.json.
+    if (!continuing) writeJsonAtomic(join(runDir, RUN_FILES.config), config);
     writeJsonAtomic(join(runDir, RUN_FILES.skipped), dataset.summary.skipped);
     writeRunRecord(runDir, record);
   } catch (err) {

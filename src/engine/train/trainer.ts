@@ -13,6 +13,7 @@ import { EngineUserError } from '../data/errors';
 import { seededRng, shuffleInPlace } from '../data/random';
 import { lossAndAccuracy, predictProbabilities } from '../eval/probabilities';
 import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoints';
+import { hasOptimizerState, restoreOptimizerState } from '../runs/optimizerState';
 import { runSpaceNeeded } from '../runs/runDiskSpace';
 import { appendEpochMetrics, RUN_FILES, writeRunRecord } from '../runs/runStore';
 import { describeWriteFailure, DiskError } from '../runs/writeFailure';
@@ -170,6 +171,7 @@ export class Trainer {
     let message: string | undefined;
     this.inLoop = true;
     try {
+      if (startEpoch > 0) await this.restoreOptimizer();
       for (let epoch = startEpoch + 1; epoch <= config.epochs; epoch++) {
         const lr = scheduler.rateFor(epoch);
         setLearningRate(this.optimizer, lr);
@@ -246,6 +248,13 @@ export class Trainer {
       ...(message !== undefined ? { message } : {}),
     });
     return outcome;
+  }
+
+  /** A continued run resumes with the optimizer state of its last checkpoint (Adam's moments and step). */
+  private async restoreOptimizer(): Promise<void> {
+    const dir = join(this.runDir, RUN_FILES.last);
+    if (hasOptimizerState(dir)) await restoreOptimizerState(this.tf, this.optimizer, dir);
+    else this.log('info', `The checkpoint in '${dir}' has no optimizer state (saved before CNN Studio kept it, or by ${this.config.optimizer}, whose state tfjs cannot save): the optimizer starts afresh.`);
   }
 
   /** Adds the not-learning warnings the history now calls for to run.json (saved with the record) and the events. */
@@ -364,7 +373,9 @@ export class Trainer {
     this.progress('saving', `Saving checkpoints of epoch ${epoch}`, null);
     for (const name of isBest ? [RUN_FILES.best, RUN_FILES.last] : [RUN_FILES.last]) {
       const dir = join(this.runDir, name);
-      await this.writing(`write the checkpoint of epoch ${epoch} to`, dir, () => saveCheckpoint(this.tf, this.model, dir));
+      // last/ carries the optimizer's state too: that is the checkpoint `--continue` resumes from.
+      const optimizer = name === RUN_FILES.last ? this.optimizer : undefined;
+      await this.writing(`write the checkpoint of epoch ${epoch} to`, dir, () => saveCheckpoint(this.tf, this.model, dir, optimizer));
     }
     const b = best.best!;
     this.record = {
