@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, cpSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderIcon } from './icon.mjs';
+import { buildNative } from './build-native.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -55,6 +56,7 @@ const active = runtimes.filter((rt) => existsSync(join(root, rt.entry)));
 const started = Date.now();
 copyWasmBinaries();
 await renderIcon(root);
+console.log(buildNative(root));
 if (watch) {
   for (const rt of active) {
     const ctx = await esbuild.context(optionsFor(rt));

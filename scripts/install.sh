@@ -27,6 +27,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# The native kernel addon (native/, built by `npm run build` with node-gyp): a C++ compiler, make and
+# python3 for node-gyp, and OpenBLAS (headers + the pthread build, whose idle threads sleep). Without
+# them the build skips the addon and training runs on plain wasm; CI builds and tests it.
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && command -v apt-get >/dev/null 2>&1; then
+  apt_install g++ make python3 libopenblas-dev libopenblas0-pthread
+fi
+
 if [ $want_test -eq 1 ]; then
   # chromium drives the webview tests and code-server; python3-torch checks the exported PyTorch code.
   apt_install chromium python3-torch

@@ -13,7 +13,7 @@
 /* Shared data                                                                                       */
 /* ------------------------------------------------------------------------------------------------ */
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 /** What the engine actually runs on (same shape as the backend module's `BackendInfo`). */
 export interface EngineBackendInfo {
@@ -21,6 +21,8 @@ export interface EngineBackendInfo {
   readonly tfjsVersion: string;
   readonly threads: number;
   readonly simd: boolean;
+  /** native: the library and kernel set doing the heavy ops, e.g. "OpenBLAS SkylakeX". */
+  readonly kernels?: string;
   /** Set when the preferred backend was not available, saying why and what was used instead. */
   readonly fallbackReason?: string;
 }

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BackendUnavailableError, getBackendInfo, getTf, initBackend, type BackendPreference } from '../../src/engine/backend/selectBackend';
+import { loadNative } from '../../src/engine/backend/native/loadNative';
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -15,9 +16,12 @@ function tfjsNodeInstalled(): boolean {
   }
 }
 
-test("'auto' without tfjs-node starts wasm with SIMD and says why tensorflow was skipped", { skip: tfjsNodeInstalled() && 'tfjs-node is installed here' }, async () => {
+test("'auto' without tfjs-node starts native kernels on wasm (plain wasm without them), SIMD, and says why tensorflow was skipped", { skip: tfjsNodeInstalled() && 'tfjs-node is installed here' }, async () => {
   const info = await initBackend('auto');
-  assert.equal(info.name, 'wasm');
+  const native = loadNative();
+  assert.equal(info.name, native.ok ? 'native' : 'wasm');
+  if (native.ok) assert.match(info.kernels ?? '', /^OpenBLAS /);
+  else assert.match(info.fallbackReason ?? '', /native: /);
   assert.equal(info.simd, true);
   assert.ok(info.threads >= 1);
   assert.match(info.tfjsVersion, /^\d+\.\d+\.\d+/);
@@ -50,5 +54,5 @@ test("explicit 'cpu' and 'wasm' start exactly those backends, with no fallback r
 });
 
 test('an unknown preference is a user-facing error listing the choices', async () => {
-  await assert.rejects(initBackend('gpu' as BackendPreference), /Unknown backend 'gpu': choose one of auto, tensorflow, wasm, cpu/);
+  await assert.rejects(initBackend('gpu' as BackendPreference), /Unknown backend 'gpu': choose one of auto, tensorflow, native, wasm, cpu/);
 });

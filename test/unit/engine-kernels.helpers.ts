@@ -1,16 +1,24 @@
 /**
  * Test helper: run the same tfjs computation on the `cpu` and `wasm` backends (same namespace, same
- * input values) and measure how far apart the results are.
+ * input values) and measure how far apart the results are. With `kernelsUnderTest('native')` (set by
+ * engine-kernels-native.test.ts before it loads the suites) the wasm side runs the native addon's
+ * kernels instead: the same cases check both.
  */
 import { getTf, initBackend } from '../../src/engine/backend/selectBackend';
 import type { Tensor } from '@tensorflow/tfjs';
 import { mulberry32 } from '../../src/engine/data/random';
 
 let ready: Promise<unknown> | undefined;
+let underTest: 'wasm' | 'native' = 'wasm';
+
+/** Which kernels the 'wasm' side of the comparisons runs: our wasm ones, or the native addon's. */
+export function kernelsUnderTest(k: 'wasm' | 'native'): void {
+  underTest = k;
+}
 
 /** Starts wasm (which registers our kernels); the cpu backend is always there. */
 export function ensureWasm(): Promise<unknown> {
-  ready ??= initBackend('wasm');
+  ready ??= initBackend(underTest);
   return ready;
 }
 

@@ -20,6 +20,7 @@ import { predictImages } from '../../src/engine/eval/predict';
 import { loadRunModel, openRun } from '../../src/engine/eval/runModel';
 import { readEpochMetrics, readRunRecord } from '../../src/engine/runs/runStore';
 import { BestTracker, LearningRateScheduler } from '../../src/engine/train/schedules';
+import { loadNative } from '../../src/engine/backend/native/loadNative';
 import { prepareTraining, runPrepared } from '../../src/engine/train/session';
 
 let root: string;
@@ -37,7 +38,7 @@ function shapesModel(name: string, patch: (m: ModelFile) => void = () => undefin
   return path;
 }
 
-async function train(modelPath: string, overrides: Record<string, number> = {}): Promise<{ events: EngineEvent[]; runDir: string; outcome: Awaited<ReturnType<typeof runPrepared>> }> {
+async function train(modelPath: string, overrides: Record<string, number | string> = {}): Promise<{ events: EngineEvent[]; runDir: string; outcome: Awaited<ReturnType<typeof runPrepared>> }> {
   const events: EngineEvent[] = [];
   const prepared = await prepareTraining({ modelPath, dataDir: data, runsRoot: root, overrides: { backend: 'wasm', ...overrides } }, { emit: (e) => events.push(e) });
   const outcome = await runPrepared(prepared);
@@ -125,6 +126,21 @@ describe('repeatability and failures', () => {
     const strip = (h: readonly EpochMetrics[]) => h.map((m) => [m.loss, m.accuracy, m.valLoss, m.valAccuracy]);
     assert.deepEqual(strip(a), strip(b));
     assert.notDeepEqual(strip(a), strip(c));
+  });
+
+  const native = loadNative();
+  it('repeats a seeded run exactly on the native kernels, and run.json says they ran', { skip: !native.ok && process.env['CI'] !== 'true' && `native kernels not available: ${native.ok ? '' : native.reason}` }, async () => {
+    const path = shapesModel('repeat-native', (m) => {
+      m.training.epochs = 2;
+    });
+    const a = await train(path, { backend: 'native' });
+    const b = await train(path, { backend: 'native' });
+    const strip = (h: readonly EpochMetrics[]) => h.map((m) => [m.loss, m.accuracy, m.valLoss, m.valAccuracy]);
+    assert.deepEqual(strip(a.outcome.history), strip(b.outcome.history));
+    assert.ok(a.outcome.history.at(-1)!.loss < a.outcome.history[0]!.loss * 1.5, 'it trains');
+    const record = JSON.parse(readFileSync(join(a.runDir, 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(record.backend.name, 'native');
+    assert.match(record.backend.kernels ?? '', /^OpenBLAS \w+$/);
   });
 
   it('stops a diverging run with a NaN message and keeps it as failed', async () => {

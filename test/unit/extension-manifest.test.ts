@@ -53,5 +53,5 @@ test('the custom editor, views and activation events match what the extension re
 
 test('untrusted folders get limited support and the backend setting offers the four backends', () => {
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-  assert.deepEqual(manifest.contributes.configuration.properties['cnnStudio.backend']?.enum, ['auto', 'tensorflow', 'wasm', 'cpu']);
+  assert.deepEqual(manifest.contributes.configuration.properties['cnnStudio.backend']?.enum, ['auto', 'tensorflow', 'native', 'wasm', 'cpu']);
 });

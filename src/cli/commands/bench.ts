@@ -10,7 +10,7 @@ import {
   type BenchModel,
 } from '../../engine/bench/runBench';
 
-const USAGE = 'bench [--backend tensorflow|wasm|cpu] [--model ID] [--threads N] [--groups N] [--no-images] [--json]';
+const USAGE = 'bench [--backend tensorflow|native|wasm|cpu] [--model ID] [--threads N] [--groups N] [--no-images] [--json]';
 
 function pick<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
   if (value === undefined) return undefined;
@@ -21,7 +21,7 @@ function pick<T extends string>(flag: string, value: string | undefined, allowed
 export const benchCommand: CliCommand = {
   name: 'bench',
   usage: USAGE,
-  description: 'Measure training samples/s (tutorial-cifar, mnist-small) per backend, peak memory and image decoding speed.',
+  description: 'Measure training samples/s (fm-convnet, tutorial-cifar, mnist-small) per backend, peak memory and image decoding speed.',
   async run(args, io) {
     const backends = pick<BenchBackend>('backend', flagString(args, 'backend'), BENCH_BACKENDS) ?? DEFAULT_BENCH_OPTIONS.backends;
     const models = pick<BenchModel>('model', flagString(args, 'model'), BENCH_MODELS) ?? DEFAULT_BENCH_OPTIONS.models;

@@ -12,8 +12,8 @@ import { prepareTraining, runPrepared } from '../../engine/train/session';
 import type { BackendOptions } from '../../engine/backend/selectBackend';
 import { CliError, flagBool, flagInt, flagString, requirePositional, stopReason, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 
-const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|wasm|cpu] [--threads N] [--out RUN_DIR] [--continue] [--json]';
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|native|wasm|cpu] [--threads N] [--out RUN_DIR] [--continue] [--json]';
+const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 /** `--threads N`: wasm compute threads; absent = defaultWasmThreads() (half the CPUs, 1 to 4). */
 export function threadsOption(args: ParsedArgs): BackendOptions {
@@ -88,7 +88,7 @@ function printEvent(e: EngineEvent, io: CliIo, json: boolean, bar: ProgressLine 
       const d = e.dataset;
       if (!json) {
         io.stdout(
-          `Training '${e.modelName}' on ${e.backend.name} (tfjs ${e.backend.tfjsVersion}${e.backend.simd ? ', SIMD' : ''}, ${e.backend.threads} thread${e.backend.threads > 1 ? 's' : ''})\n` +
+          `Training '${e.modelName}' on ${e.backend.name} (tfjs ${e.backend.tfjsVersion}${e.backend.simd ? ', SIMD' : ''}${e.backend.kernels ? `, ${e.backend.kernels}` : ''}, ${e.backend.threads} thread${e.backend.threads > 1 ? 's' : ''})\n` +
             `Data: ${d.numTrain} training + ${d.numValidation} validation samples of ${d.imageShape.join('×')}, classes ${d.classNames.join(', ')} (loaded in ${d.loadSeconds.toFixed(1)} s)\n` +
             `Run: ${e.runDir}\n`,
         );

@@ -5,9 +5,11 @@
  * - `await initBackend(pref)` once at start-up, BEFORE building any model or tensor. It resolves to a
  *   `BackendInfo` saying what runs. `pref`:
  *     'auto'       `tensorflow` (native libtensorflow through the optional `@tensorflow/tfjs-node`) when it
- *                  loads, else `wasm` (XNNPACK + our training kernels), else pure-JS `cpu`;
+ *                  loads, else `native`, else `wasm` (XNNPACK + our training kernels), else pure-JS `cpu`;
  *                  `fallbackReason` says why a faster backend was skipped.
- *     'tensorflow' | 'wasm' | 'cpu'   exactly that backend, or a `BackendUnavailableError` (userFacing)
+ *     'native'     the wasm backend (single-threaded) with its heavy kernels (convolutions, GEMMs, Adam,
+ *                  MaxPoolGrad) run by our N-API addon on OpenBLAS, in place on the wasm heap (native/).
+ *     'tensorflow' | 'native' | 'wasm' | 'cpu'   exactly that backend, or a `BackendUnavailableError` (userFacing)
  *                  whose message names the fix. There is no silent fallback for an explicit choice.
  * - `getTf()` returns the namespace to use for EVERYTHING afterwards (layers, ops, tensors). Other engine
  *   files must not import values from '@tensorflow/tfjs' (type-only imports are fine): when tfjs-node is
@@ -19,6 +21,9 @@
  * - `initBackend(pref, { threads })`: XNNPACK threads for wasm (default `defaultWasmThreads()`). Takes
  *   effect only the first time wasm starts in a process; `BackendInfo.threads` reports what actually runs.
  *   On a machine whose cores are busy with other work, 1 thread is as fast and wastes less CPU (see bench/).
+ * - `initBackend(pref, { nativeThreads })`: OpenBLAS threads of `native` (default: env
+ *   CNN_STUDIO_NATIVE_THREADS, else the physical cores this process may use). OpenBLAS threads sleep when
+ *   idle instead of spinning (loadNative.ts), so they cost little when other processes compete.
  * - Diagnostics: env CNN_STUDIO_WASM_SKIP=im2col,adam,... switches our wasm speed-ups off one by one
  *   (kernels/index.ts OPTIONAL_SPEEDUPS; bench/training-ablation.ts uses it). Never needed for correctness.
  *
@@ -34,23 +39,27 @@ import { dirname, join } from 'node:path';
 import { OPTIONAL_SPEEDUPS, registerTrainingKernels, type OptionalSpeedup } from './kernels';
 import { registerCpuResizeGradFixes } from './kernels/cpuResizeGradFixes';
 import { registerDilatedConvGradient } from './kernels/dilatedConvGradient';
+import { loadNative } from './native/loadNative';
+import { registerNativeKernels, setNativeKernelsActive } from './native/nativeKernels';
 import { patchForWasmThreads, unrefWasmWorkers, type ThreadPatch } from './wasmThreads';
 import type { Tf } from './tfNamespace';
 import { UserFacingError } from '../../core/userFacingError';
 
 export type { Tf } from './tfNamespace';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export type BackendPreference = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 export interface BackendInfo {
-  name: 'tensorflow' | 'wasm' | 'cpu';
+  name: 'tensorflow' | 'native' | 'wasm' | 'cpu';
   /** Version of tfjs-core in the active namespace. */
   tfjsVersion: string;
   /** Compute threads the backend uses (wasm: XNNPACK's pool; tensorflow: the machine's CPUs; cpu: 1). */
   threads: number;
   /** Whether vector instructions are used (wasm: the SIMD build is loaded). */
   simd: boolean;
+  /** native: the library and kernel set doing the heavy ops, e.g. "OpenBLAS SkylakeX". */
+  kernels?: string;
   /** With 'auto': why a faster backend was not used, e.g. "@tensorflow/tfjs-node is not installed". */
   fallbackReason?: string;
 }
@@ -88,6 +97,8 @@ export interface BackendOptions {
    * tfjs' threaded build, which tfjs does not support under Node; see wasmThreads.ts.
    */
   threads?: number;
+  /** native only: OpenBLAS threads (default: env CNN_STUDIO_NATIVE_THREADS, else the physical cores). */
+  nativeThreads?: number;
 }
 
 /**
@@ -131,6 +142,18 @@ export async function initBackend(pref: BackendPreference, options: BackendOptio
     }
     skipped.push(`tensorflow: @tensorflow/tfjs-node ${loaded.reason}`);
   }
+  if (pref === 'native' || pref === 'auto') {
+    const started = await startNative(options.nativeThreads ?? nativeThreadsFromEnv());
+    if (started.ok) return activate(bundledTf, { ...started.info, fallbackReason: fallback(skipped) });
+    if (pref === 'native') {
+      throw new BackendUnavailableError(
+        'native',
+        `The 'native' backend could not start: ${started.reason}. Choose backend 'wasm' (slower, works everywhere).`,
+      );
+    }
+    skipped.push(`native: ${started.reason}`);
+  }
+  setNativeKernelsActive(false);
   if (pref === 'wasm' || pref === 'auto') {
     const started = await startWasm(threads);
     if (started.ok) return activate(bundledTf, { ...started.info, fallbackReason: fallback(skipped) });
@@ -183,6 +206,29 @@ function loadTfjsNode(): TfjsNodeLoad {
     }
     return { ok: false, reason: `is installed but failed to load (${firstLine(e.message)})` };
   }
+}
+
+/** The wasm backend, single-threaded, with the native addon's kernels over its heavy ones. */
+async function startNative(nativeThreads: number | undefined): Promise<WasmStart> {
+  if (nativeThreads !== undefined && (!Number.isInteger(nativeThreads) || nativeThreads < 1)) {
+    throw new BackendUnavailableError('native', `native threads must be a whole number ≥ 1, got ${String(nativeThreads)}; leave it unset for the physical cores.`);
+  }
+  if (bundledTf.findBackend('wasm') !== null && tfWasm.getThreadsCount() > 1) {
+    return { ok: false, reason: 'wasm already runs multi-threaded in this process, and native kernels need its single-threaded heap' };
+  }
+  const native = loadNative(nativeThreads);
+  if (!native.ok) return native;
+  const wasm = await startWasm(1);
+  if (!wasm.ok) return wasm;
+  registerNativeKernels(bundledTf, native.addon);
+  setNativeKernelsActive(true);
+  const { library, coreType, threads } = native.info;
+  return { ok: true, info: { ...wasm.info, name: 'native', threads, kernels: `${library} ${coreType}` } };
+}
+
+function nativeThreadsFromEnv(): number | undefined {
+  const v = process.env['CNN_STUDIO_NATIVE_THREADS'];
+  return v === undefined || v === '' ? undefined : Number(v);
 }
 
 type WasmStart = { ok: true; info: BackendInfo } | { ok: false; reason: string };

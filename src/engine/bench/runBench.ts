@@ -1,19 +1,18 @@
 /**
- * The benchmark behind `npm run bench` and `cnn-studio bench`: training samples/s of the tutorial-cifar
- * and mnist-small templates on each backend (batch 64), peak memory, and images/s of the image-folder
+ * The benchmark behind `npm run bench` and `cnn-studio bench`: training samples/s of the nets of
+ * benchModels.ts on each backend (batch 64), peak memory, and images/s of the image-folder
  * loader. One implementation, two front ends (bench/run.ts and src/cli/commands/bench.ts).
  */
 import { cpus, loadavg } from 'node:os';
-import { createModelFromTemplate } from '../../core/templates';
+import { benchModel, BENCH_MODELS, type BenchModel } from './benchModels';
 import { buildTfModel } from '../model/buildTfModel';
 import { BackendUnavailableError, getTf, initBackend, type BackendInfo } from '../backend/selectBackend';
 import { DEFAULT_IMAGE_CASES, measureImageDecode, type ImageDecodeResult } from './imageDecode';
 import { measureTraining, type ThroughputOptions, type ThroughputResult } from './trainingThroughput';
 
 export type BenchBackend = BackendInfo['name'];
-export const BENCH_BACKENDS: readonly BenchBackend[] = ['tensorflow', 'wasm', 'cpu'];
-export const BENCH_MODELS = ['tutorial-cifar', 'mnist-small'] as const;
-export type BenchModel = (typeof BENCH_MODELS)[number];
+export const BENCH_BACKENDS: readonly BenchBackend[] = ['tensorflow', 'native', 'wasm', 'cpu'];
+export { BENCH_MODELS, type BenchModel };
 
 export interface BenchOptions {
   backends: readonly BenchBackend[];
@@ -58,16 +57,19 @@ export interface BenchReport {
 }
 
 /** Steps per timed group and warm-up, per backend: cpu runs ~1-20 samples/s, so it gets one short group. */
-function planFor(backend: BenchBackend, model: BenchModel, opts: BenchOptions): ThroughputOptions {
+function planFor(backend: BenchBackend, model: BenchModel, opts: BenchOptions): ThroughputOptions | undefined {
   const base = { batchSize: opts.batchSize, signal: opts.signal };
   // cpu: tutorial-cifar takes about a minute per batch of 64, so it gets one timed step and no warm-up.
   if (backend === 'cpu') {
+    // The Fashion-MNIST convnet is 5 GFLOP per step: several minutes per batch on the pure-JS backend.
+    if (model === 'fm-convnet') return undefined;
     return model === 'mnist-small'
       ? { ...base, warmupSteps: 1, stepsPerGroup: 1, groups: 3, maxSeconds: 60 }
       : { ...base, warmupSteps: 0, stepsPerGroup: 1, groups: 1 };
   }
   // ~0.5-1 s per group on wasm
-  return { ...base, warmupSteps: 3, stepsPerGroup: model === 'mnist-small' ? 48 : 8, groups: opts.groups };
+  const stepsPerGroup = { 'mnist-small': 48, 'tutorial-cifar': 8, 'fm-convnet': 3 }[model];
+  return { ...base, warmupSteps: 3, stepsPerGroup, groups: opts.groups };
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
@@ -93,11 +95,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const tf = getTf();
     for (const id of opts.models) {
       if (opts.signal?.aborted) break;
+      const plan = planFor(backend, id, opts);
+      if (!plan) continue;
       say(`${backend}: training ${id}…`);
-      const model = buildTfModel(tf, createModelFromTemplate(id));
+      const model = buildTfModel(tf, benchModel(id));
       try {
         const classes = model.outputs[0]!.shape[1] as number;
-        const r = await measureTraining(tf, model, classes, planFor(backend, id, opts));
+        const r = await measureTraining(tf, model, classes, plan);
         entry.models.push({ model: id, batchSize: opts.batchSize, ...r });
         say(`${backend}: ${id} ${r.samplesPerSec.toFixed(1)} samples/s`);
       } finally {
@@ -133,6 +137,7 @@ export function formatBenchReport(r: BenchReport): string {
       continue;
     }
     const tag = b.info ? `${b.backend}${b.info.threads > 1 ? ` ×${b.info.threads}` : ''}` : b.backend;
+    if (b.info?.kernels) lines.push(`${b.backend}: ${b.info.kernels}, ${b.info.threads} thread${b.info.threads > 1 ? 's' : ''}`);
     for (const m of b.models) {
       lines.push(
         `${tag.padEnd(12)}${m.model.padEnd(16)}${m.samplesPerSec.toFixed(1).padStart(11)}${m.samplesPerCpuSec.toFixed(1).padStart(11)}  ` +

@@ -18,7 +18,7 @@ import type {
 const MAX_BATCH_POINTS = 20000;
 
 export function describeBackend(b: EngineBackendInfo): string {
-  const extras = [b.simd ? 'simd' : '', b.threads > 1 ? `${b.threads} threads` : ''].filter(Boolean).join(', ');
+  const extras = [b.simd ? 'simd' : '', b.kernels ?? '', b.threads > 1 ? `${b.threads} threads` : ''].filter(Boolean).join(', ');
   return extras ? `${b.name} (${extras})` : b.name;
 }
 

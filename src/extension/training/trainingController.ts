@@ -22,7 +22,7 @@ import type { TrainingSession } from './trainingSession';
 import { runCliCommand } from './cliProcess';
 
 const MODEL_GLOB = '**/*.cnn.json';
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 export interface ControllerDeps {
   readonly extensionUri: vscode.Uri;

@@ -12,6 +12,7 @@
 import type { FusedConv2DAttrs, NamedAttrMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../tfNamespace';
 import { unfusedDilatedConv } from './dilatedConvGradient';
+import { nativeKernelsActive, RELU_BIAS_GRAD } from '../native/nativeKernels';
 
 type FusedConvArgs = Parameters<Tf['fused']['conv2d']>[0];
 
@@ -35,8 +36,15 @@ export function enableFusedConvTraining(tf: Tf): void {
         }
         // wasm's own Step and Multiply (SIMD) beat a fused JS loop for the relu mask: measured 3.7 vs
         // 6.9 ms on [64, 30, 30, 32], so the mask stays two native ops.
-        const dyAct: Tensor4D = a.activation === 'relu' ? tf.mul(g, tf.step(y)) : g;
-        const dBias = tf.sum(dyAct, [0, 1, 2]);
+        let dyAct: Tensor4D;
+        let dBias: Tensor;
+        if (nativeKernelsActive()) {
+          // native: mask and bias sum in one pass (native/src/cnn_native.cc reluBiasGrad).
+          [dyAct, dBias] = engine.runKernel(RELU_BIAS_GRAD, { dy: g, y }, { relu: a.activation === 'relu' }) as [Tensor4D, Tensor];
+        } else {
+          dyAct = a.activation === 'relu' ? tf.mul(g, tf.step(y)) : g;
+          dBias = tf.sum(dyAct, [0, 1, 2]);
+        }
         const common = { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dimRoundingMode: a.dimRoundingMode };
         return {
           x: () => engine.runKernel('Conv2DBackpropInput', { dy: dyAct, filter: w }, { ...common, inputShape: x.shape }) as Tensor,
