@@ -3,7 +3,7 @@
     python3 test/vscode/check_vsix.py <file.vsix>        (run by scripts/test-vscode.sh)
 
 Present: the manifest, LICENSE, CHANGELOG, README, a 128x128 PNG icon, every bundle the build made, the
-wasm binaries and sharp with its native binary. Absent: sources, tests, caches, source maps, screenshots
+native kernel addon the build made, the wasm binaries and sharp with its native binary. Absent: sources, tests, caches, source maps, screenshots
 and the JS dependencies that the bundles already contain. The manifest points at the repository, and
 every relative link of the README was rewritten to an absolute URL naming a file that is in the repository.
 Prints the size; exits 1 with the list of problems otherwise.
@@ -35,6 +35,8 @@ def relpaths(pattern):
 must = ['extension/package.json', 'extension/LICENSE.txt', 'extension/changelog.md', 'extension/readme.md',
         'extension/media/cnn-studio.svg', 'extension/node_modules/sharp/package.json']
 must += relpaths('dist/*.js') + relpaths('dist/webview/*.js') + relpaths('dist/webview/*.css') + relpaths('dist/wasm/*.wasm')
+# the native kernel addon, wherever the build made one (linux-x64 with libopenblas-dev; CI always)
+must += relpaths('dist/native/*.node')
 problems += [f'missing {m}' for m in must if m not in names]
 if len([n for n in names if n.startswith('extension/dist/wasm/') and n.endswith('.wasm')]) < 3:
     problems.append('fewer than 3 wasm binaries in dist/wasm')
