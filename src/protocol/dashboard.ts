@@ -78,6 +78,10 @@ export interface FilterGrid {
 
 export interface GradCamOverlay {
   readonly layerId: string;
+  /** The conv layers Grad-CAM can look at (what the dashboard's chooser offers). */
+  readonly layers: readonly string[];
+  /** What was differentiated: the class logit, or the output itself when it has no softmax/sigmoid. */
+  readonly score: 'logit' | 'probability';
   readonly className: string;
   readonly shape: readonly [number, number];
   readonly data: Uint8Array;
@@ -229,6 +233,8 @@ export type DashboardWebviewMessage =
   | { readonly type: 'stop' }
   /** Show feature maps for this sample (e.g. a misclassified one). */
   | { readonly type: 'pickSample'; readonly sample: SampleChoice }
+  /** Compute Grad-CAM at this conv layer from now on (one of `GradCamOverlay.layers`). */
+  | { readonly type: 'chooseGradCamLayer'; readonly layerId: string }
   /** The user picked a layer in the dashboard: the host may reveal it in the designer. */
   | { readonly type: 'selectLayer'; readonly layerId: string }
   | { readonly type: 'openFile'; readonly path: string }
@@ -284,9 +290,10 @@ export function parseDashboardWebviewMessage(value: unknown): ParseResult<Dashbo
       return { ok: false, error: "pickSample.sample needs a whole 'datasetIndex' ≥ 0 or an 'imagePath'" };
     }
     case 'selectLayer':
+    case 'chooseGradCamLayer':
       return nonEmptyString(value['layerId'])
         ? { ok: true, value: { type, layerId: value['layerId'] } }
-        : { ok: false, error: "selectLayer needs a 'layerId' string" };
+        : { ok: false, error: `${type} needs a 'layerId' string` };
     case 'openFile':
       return nonEmptyString(value['path'])
         ? { ok: true, value: { type, path: value['path'] } }

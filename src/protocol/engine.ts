@@ -209,9 +209,13 @@ export interface FilterTiles {
   readonly data: Uint8Array;
 }
 
-/** Grad-CAM for one class at the last conv layer, upsampled to the input's `[h, w]`, 0–255. */
+/** Grad-CAM for one class at one conv layer (the last unless chosen), upsampled to the input's `[h, w]`, 0–255. */
 export interface GradCamMap {
   readonly layerId: string;
+  /** Every conv layer Grad-CAM can look at, in model order (what a layer chooser offers). */
+  readonly layers: readonly string[];
+  /** What was differentiated: the class logit (before softmax/sigmoid), or the output itself when it has no such activation. */
+  readonly score: 'logit' | 'probability';
   readonly classIndex: number;
   readonly className: string;
   readonly shape: readonly [number, number];
@@ -300,6 +304,8 @@ export interface ActivationsParams {
   readonly sample: SampleRef;
   /** Cap on channels per layer (default 64). */
   readonly maxChannels?: number;
+  /** The conv layer for Grad-CAM (one of `GradCamMap.layers`); default the last conv layer. */
+  readonly gradCamLayer?: string;
 }
 
 export interface ListRunsParams {

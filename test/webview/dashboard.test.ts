@@ -203,6 +203,18 @@ describe('dashboard webview', () => {
       await pickOption(page, '#fm-layer', '__all__');
     });
 
+    test('Grad-CAM: says which layer and score it shows, and offers every conv layer', async () => {
+      const snap = (fixture.training.filter((m) => (m as { type: string }).type === 'featureMaps').pop() as { snapshot: { gradCam: { layerId: string; layers: string[]; className: string } } }).snapshot;
+      const cam = snap.gradCam;
+      assert.deepEqual(cam.layers, ['conv1', 'conv2']);
+      assert.equal(cam.layerId, 'conv2');
+      assert.match(await page.locator('.fm-sample .hint').innerText(), new RegExp(`^Grad-CAM at conv2 \\(\\d+×\\d+, upsampled\\) for the score \\(before softmax\\) of “${cam.className}”`));
+      assert.deepEqual(await page.locator('#fm-gradcam-layer vscode-option').allInnerTexts(), cam.layers);
+      await pickOption(page, '#fm-gradcam-layer', 'conv1');
+      assert.deepEqual(await lastPosted(page), { type: 'chooseGradCamLayer', layerId: 'conv1' });
+      await page.locator('.feature-maps').screenshot({ path: join(results, 'dashboard-gradcam.png') });
+    });
+
     test('evaluation: confusion matrix cells list their samples with open-file links; keyboard works', async () => {
       await deliver(page, fixture.evaluation);
       await settle(page);

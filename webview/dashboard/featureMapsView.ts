@@ -12,6 +12,15 @@ import { fmtPercent } from './chart';
 
 const ALL = '__all__';
 
+/** Says which layer (and its resolution: a 4×4 map is coarse) and which score the overlay comes from. */
+function gradCamHint(snap: FeatureMapSnapshot): string {
+  const cam = snap.gradCam!;
+  const layer = snap.layers.find((l) => l.layerId === cam.layerId);
+  const grid = layer ? ` (${layer.shape[0]}×${layer.shape[1]}, upsampled)` : '';
+  const score = cam.score === 'logit' ? 'score (before softmax)' : 'output';
+  return `Grad-CAM at ${cam.layerId}${grid} for the ${score} of “${cam.className}”: bright = regions that drove that class.`;
+}
+
 export class FeatureMapsView {
   readonly root: HTMLElement;
   private readonly body = el('div', { className: 'fm-body' });
@@ -20,6 +29,8 @@ export class FeatureMapsView {
   private readonly slider = el('input', { attrs: { type: 'range', id: 'fm-epoch', min: '0', max: '0', step: '1', 'aria-label': 'Epoch' } });
   private readonly sliderLabel = el('label', { attrs: { for: 'fm-epoch' } });
   private readonly gradCamToggle = document.createElement('vscode-checkbox');
+  private readonly gradCamLayer = document.createElement('vscode-dropdown');
+  private gradCamLayerIds: readonly string[] = [];
   private selectedLayer = ALL;
   /** Index into the snapshots; -1 = follow the latest epoch. */
   private epochIndex = -1;
@@ -32,10 +43,13 @@ export class FeatureMapsView {
     this.gradCamToggle.id = 'fm-gradcam';
     this.gradCamToggle.textContent = 'Grad-CAM overlay';
     this.gradCamToggle.setAttribute('checked', '');
+    this.gradCamLayer.id = 'fm-gradcam-layer';
+    this.gradCamLayer.setAttribute('aria-label', 'Grad-CAM layer');
     const controls = el('div', { className: 'fm-controls' }, [
       el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Layer' }), this.picker]),
       el('span', { className: 'control' }, [this.sliderLabel, this.slider]),
       this.gradCamToggle,
+      el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Grad-CAM layer' }), this.gradCamLayer]),
     ]);
     this.root = el('section', { className: 'feature-maps', attrs: { 'aria-labelledby': 'fm-title' } }, [
       el('div', { className: 'section-head' }, [el('h2', { text: 'Feature maps', attrs: { id: 'fm-title' } })]),
@@ -57,6 +71,11 @@ export class FeatureMapsView {
       this.redraw();
     });
     this.gradCamToggle.addEventListener('change', () => this.redraw());
+    this.gradCamLayer.addEventListener('change', () => {
+      const layerId = (this.gradCamLayer as HTMLSelectElement).value;
+      const shown = this.last?.featureMaps[this.last.featureMaps.length - 1]?.gradCam?.layerId;
+      if (layerId && layerId !== shown) postToHost({ type: 'chooseGradCamLayer', layerId });
+    });
   }
 
   render(s: DashboardState): void {
@@ -86,6 +105,7 @@ export class FeatureMapsView {
     const snap = snaps[idx]!;
     this.sliderLabel.textContent = `Epoch ${snap.epoch} (${idx + 1} of ${snaps.length} captured)`;
     this.syncPicker(snap);
+    this.syncGradCamLayer(snap);
     this.body.replaceChildren(this.sampleColumn(snap), this.layersColumn(snap));
   }
 
@@ -110,6 +130,25 @@ export class FeatureMapsView {
     (this.picker as HTMLSelectElement).value = this.selectedLayer;
   }
 
+  /** The Grad-CAM layer chooser offers the snapshot's conv layers; it is hidden when there is none. */
+  private syncGradCamLayer(snap: FeatureMapSnapshot): void {
+    const cam = snap.gradCam;
+    this.gradCamLayer.parentElement!.hidden = !cam;
+    if (!cam) return;
+    if (cam.layers.join('\n') !== this.gradCamLayerIds.join('\n')) {
+      this.gradCamLayerIds = cam.layers;
+      this.gradCamLayer.replaceChildren(
+        ...cam.layers.map((id) => {
+          const o = document.createElement('vscode-option');
+          o.setAttribute('value', id);
+          o.textContent = id;
+          return o;
+        }),
+      );
+    }
+    (this.gradCamLayer as HTMLSelectElement).value = cam.layerId;
+  }
+
   private sampleColumn(snap: FeatureMapSnapshot): HTMLElement {
     const col = el('div', { className: 'fm-sample' });
     const input = el('canvas', { className: 'pixelated', attrs: { 'data-role': 'input', 'aria-label': 'Input sample' } });
@@ -122,7 +161,7 @@ export class FeatureMapsView {
     if (top) caption.push(`predicted: ${top.className} ${fmtPercent(top.probability)}`);
     col.append(el('figure', {}, [input, el('figcaption', { text: caption.join(' · ') })]));
     if (useCam && snap.gradCam) {
-      col.append(el('p', { className: 'hint', text: `Grad-CAM at ${snap.gradCam.layerId} for “${snap.gradCam.className}”: bright = regions that drove that class.` }));
+      col.append(el('p', { className: 'hint', text: gradCamHint(snap) }));
     }
     if (snap.filters) {
       const f = el('canvas', { className: 'pixelated', attrs: { 'data-role': 'filters', 'aria-label': 'First-layer filters' } });

@@ -1,15 +1,19 @@
 /**
  * What the network sees for one sample: every conv/pool layer's feature maps (each channel scaled to
- * 0–255 on its own), the first Conv2D's filters, and a Grad-CAM heat map for the predicted class.
+ * 0–255 on its own), the first Conv2D's filters, and a Grad-CAM heat map for the predicted class at
+ * the last (or a chosen) conv layer.
  * Results are uint8 typed arrays so they travel cheaply to the dashboard.
  */
 import type { LayersModel, SymbolicTensor, Tensor, Tensor4D } from '@tensorflow/tfjs';
-import type { ModelFile } from '../../core/format';
-import { FEATURE_MAP_LAYER_TYPES } from '../../core/catalogue';
+import type { ModelFile, ModelNode } from '../../core/format';
+import { FEATURE_MAP_LAYER_TYPES, getLayerSpec } from '../../core/catalogue';
 import { ModelGraph } from '../../core/graph';
+import { checkParams } from '../../core/paramCheck';
 import type { ActivationsResult, FeatureMapTiles, FilterTiles, GradCamMap } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import type { ImageShape } from '../data/dataset';
+import { EngineUserError } from '../data/errors';
+import { cellGeometry, projectCells, stretchGeometry } from './cellGeometry';
 import { topK } from './predict';
 
 const CONV_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
@@ -22,6 +26,8 @@ export interface ActivationInput {
   readonly samplePath: string | null;
   readonly trueClass: string | null;
   readonly maxChannels?: number;
+  /** Grad-CAM's conv layer; the last conv layer when absent. */
+  readonly gradCamLayer?: string;
 }
 
 /** Scales each run of `size` values to 0–255 by its own min/max; returns the ranges too. */
@@ -66,16 +72,52 @@ function firstConvFilters(tf: Tf, model: LayersModel, modelFile: ModelFile): Fil
   return { layerId: node.id, shape: [kh, kw, colour, cout], data };
 }
 
+/** The layers Grad-CAM can look at: conv layers with a spatial (4-D) output, in model order. */
+export function gradCamLayerIds(model: LayersModel, modelFile: ModelFile): string[] {
+  return new ModelGraph(modelFile.nodes).topologicalOrder().order.filter((id) => CONV_TYPES.has(nodeType(modelFile, id)) && (model.getLayer(id).output as SymbolicTensor).shape.length === 4);
+}
+
+/** Asked for Grad-CAM at a layer that is not one of the model's conv layers. */
+export class GradCamLayerError extends EngineUserError {
+  constructor(layerId: string, choices: readonly string[]) {
+    super('bad-model', `Grad-CAM cannot look at '${layerId}': pick one of the model's conv layers (${choices.join(', ')}).`);
+    this.name = 'GradCamLayerError';
+  }
+}
+
 /**
- * Grad-CAM (Selvaraju et al.): the class score's gradient w.r.t. the last conv layer's output, averaged
- * per channel, weights that layer's channels; relu, upsample to the input, scale to 0–255. The part of
- * the graph after the conv layer is re-run eagerly from the conv output so tfjs can differentiate it.
+ * The output node's class scores before its softmax/sigmoid (the logits), from the node's inputs.
+ * Grad-CAM differentiates the class score, not the probability: a saturated softmax (97%) has gradients
+ * dominated by the other classes and gives a map of the wrong evidence. Null when the output has no
+ * squashing activation to undo (its values then are the scores already).
  */
-function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor4D, classIndex: number, className: string, inputShape: ImageShape): GradCamMap | null {
+function outputLogits(tf: Tf, model: LayersModel, node: ModelNode, ins: readonly Tensor[]): Tensor | null {
+  const spec = getLayerSpec(node.type);
+  const activation = spec ? checkParams(node, spec).params.get('activation') : undefined;
+  if (activation !== 'softmax' && activation !== 'sigmoid') return null;
+  if (node.type === 'Activation') return ins[0]!;
+  if (node.type !== 'Dense') return null;
+  const [kernel, bias] = model.getLayer(node.id).getWeights();
+  const x = ins[0]!;
+  const units = kernel!.shape[1]!;
+  // Dense applies to the last axis whatever the rank: flatten the leading axes for the product.
+  const flat = tf.matMul(x.reshape([-1, x.shape[x.shape.length - 1]!]), kernel!);
+  const z = bias ? tf.add(flat, bias) : flat;
+  return z.reshape([...x.shape.slice(0, -1), units]);
+}
+
+/**
+ * Grad-CAM (Selvaraju et al.): the class score's gradient w.r.t. a conv layer's output (the last one
+ * unless the user picked another), averaged per channel, weights that layer's channels; relu, drawn
+ * over the input pixels each cell looks at (cellGeometry), scaled to 0–255. The score is the class logit (see outputLogits). The part of the graph
+ * after the conv layer is re-run eagerly from the conv output so tfjs can differentiate it.
+ */
+function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor4D, classIndex: number, className: string, inputShape: ImageShape, layerId: string | undefined): GradCamMap | null {
   const graph = new ModelGraph(modelFile.nodes);
   const { order } = graph.topologicalOrder();
-  const convs = order.filter((id) => CONV_TYPES.has(nodeType(modelFile, id)) && (model.getLayer(id).output as SymbolicTensor).shape.length === 4);
-  const target = convs[convs.length - 1];
+  const layers = gradCamLayerIds(model, modelFile);
+  if (layerId !== undefined && !layers.includes(layerId)) throw new GradCamLayerError(layerId, layers);
+  const target = layerId ?? layers[layers.length - 1];
   if (!target) return null;
   const downstream = new Set<string>([target]);
   for (const id of order) if (graph.inputsOf(id).some((i) => downstream.has(i))) downstream.add(id);
@@ -86,33 +128,41 @@ function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor
   const outs = probe.predict(input) as Tensor | Tensor[];
   const [convOut, ...fixed] = Array.isArray(outs) ? outs : [outs];
   const fixedById = new Map(needed.map((id, i) => [id, fixed[i]!]));
+  let score: GradCamMap['score'] = 'probability';
   try {
     const heat = tf.tidy(() => {
-      const score = (a: Tensor): Tensor => {
+      const classScore = (a: Tensor): Tensor => {
         const values = new Map<string, Tensor>(fixedById);
         values.set(target, a);
+        let logits: Tensor | null = null;
         for (const id of order) {
           if (!downstream.has(id) || id === target) continue;
           const node = graph.byId.get(id)!;
           const ins = node.inputs.map((i) => values.get(i)!);
+          if (id === outputId) logits = outputLogits(tf, model, node, ins);
+          if (logits) break;
           values.set(id, model.getLayer(id).apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as Tensor);
         }
-        const out = values.get(outputId)!;
-        // A single sigmoid unit is P(class 1); class 0's score is its complement.
-        if (out.shape[out.shape.length - 1] === 1) return classIndex === 1 ? out.sum() : tf.sub(1, out).sum();
+        score = logits ? 'logit' : 'probability';
+        const out = logits ?? values.get(outputId)!;
+        const units = out.shape[out.shape.length - 1]!;
+        // A single sigmoid unit scores class 1; class 0's logit is its negation (its probability the complement).
+        if (units === 1) return classIndex === 1 ? out.sum() : logits ? tf.neg(out).sum() : tf.sub(1, out).sum();
         // A one-hot mask rather than gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
-        return tf.mul(out, tf.oneHot([classIndex], out.shape[out.shape.length - 1]!)).sum();
+        return tf.mul(out, tf.oneHot([classIndex], units)).sum();
       };
-      const grads = tf.grad(score)(convOut!) as Tensor4D;
+      const grads = tf.grad(classScore)(convOut!) as Tensor4D;
       const weights = grads.mean([1, 2], true); // [1,1,1,k]
-      const cam = tf.relu(tf.mul(convOut!, weights).sum(-1, true)) as Tensor4D; // [1,h,w,1]
-      const up = tf.image.resizeBilinear(cam, [inputShape[0], inputShape[1]]);
-      const max = up.max();
-      return tf.div(up, tf.maximum(max, 1e-12)).mul(255).round().reshape([inputShape[0], inputShape[1]]);
+      return tf.relu(tf.mul(convOut!, weights).sum(-1, true)) as Tensor4D; // [1,h,w,1]
     });
-    const data = Uint8Array.from(heat.dataSync());
+    const [, h, w] = heat.shape;
+    const cells = heat.dataSync() as Float32Array;
     heat.dispose();
-    return { layerId: target, classIndex, className, shape: [inputShape[0], inputShape[1]], data };
+    const [H, W] = inputShape;
+    const up = projectCells(cells, h, w, H, W, cellGeometry(modelFile, target) ?? stretchGeometry(h, w, H, W));
+    const max = Math.max(up.reduce((m, v) => Math.max(m, v), 0), 1e-12);
+    const data = Uint8Array.from(up, (v) => Math.round((v / max) * 255));
+    return { layerId: target, layers, score, classIndex, className, shape: [inputShape[0], inputShape[1]], data };
   } finally {
     tf.dispose([convOut!, ...fixed]);
   }
@@ -121,7 +171,6 @@ function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor
 function nodeType(model: ModelFile, id: string): string {
   return model.nodes.find((n) => n.id === id)?.type ?? '';
 }
-
 
 export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelFile, sample: ActivationInput): ActivationsResult {
   const [h, w, c] = sample.shape;
@@ -145,7 +194,7 @@ export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelF
       prediction,
       featureMaps,
       filters: firstConvFilters(tf, model, modelFile),
-      gradCam: gradCam(tf, model, modelFile, input, best, prediction[0]!.className, sample.shape),
+      gradCam: gradCam(tf, model, modelFile, input, best, prediction[0]!.className, sample.shape, sample.gradCamLayer),
     };
   } finally {
     input.dispose();

@@ -131,7 +131,7 @@ export class EngineService {
       if (!run) throw new EngineUserError('no-run', 'No run is training; ask for a finished run\'s feature maps with its folder instead.');
       const { config, dataset } = run.prepared.trainer.context;
       const sample = await this.sample(p, config, dataset);
-      return run.prepared.trainer.withModel(async (model) => computeActivations(tf, model, run.prepared.model, { ...sample, scale: config.inputScale, classNames: config.classNames, maxChannels }));
+      return run.prepared.trainer.withModel(async (model) => computeActivations(tf, model, run.prepared.model, { ...sample, scale: config.inputScale, classNames: config.classNames, maxChannels, gradCamLayer: p.gradCamLayer }));
     }
     const opened = openRun(p.target.runDir);
     const checkpoint = pickCheckpoint(opened, p.target.checkpoint);
@@ -150,7 +150,7 @@ export class EngineService {
       });
     }
     const sample = await this.sample(p, cache.config, cache.dataset);
-    return computeActivations(tf, cache.model, cache.modelFile, { ...sample, scale: cache.config.inputScale, classNames: cache.config.classNames, maxChannels });
+    return computeActivations(tf, cache.model, cache.modelFile, { ...sample, scale: cache.config.inputScale, classNames: cache.config.classNames, maxChannels, gradCamLayer: p.gradCamLayer });
   }
 
   private async sample(p: ActivationsParams, config: ResolvedConfig, dataset: LoadedDataset | null): Promise<{ pixels: Uint8Array; shape: ResolvedConfig['inputShape']; samplePath: string | null; trueClass: string | null }> {

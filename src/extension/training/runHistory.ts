@@ -153,7 +153,7 @@ export function snapshotFromActivations(epoch: number, datasetIndex: number | nu
     prediction: a.prediction,
     layers: a.featureMaps.map((f) => ({ layerId: f.layerId, type: f.layerType, shape: f.shape, totalChannels: f.totalChannels, tiles: f.data })),
     filters: a.filters ? { layerId: a.filters.layerId, shape: a.filters.shape, data: a.filters.data } : null,
-    gradCam: a.gradCam ? { layerId: a.gradCam.layerId, className: a.gradCam.className, shape: a.gradCam.shape, data: a.gradCam.data } : null,
+    gradCam: a.gradCam ? { layerId: a.gradCam.layerId, layers: a.gradCam.layers, score: a.gradCam.score, className: a.gradCam.className, shape: a.gradCam.shape, data: a.gradCam.data } : null,
   };
 }
 

@@ -271,6 +271,12 @@ export class TrainingController {
           this.d.panel.post({ type: 'error', message: `Could not compute feature maps for that sample: ${err instanceof Error ? err.message : String(err)}` });
         });
         return;
+      case 'chooseGradCamLayer':
+        await this.d.session.chooseGradCamLayer(m.layerId).catch((err: unknown) => {
+          this.d.log.error('Grad-CAM at the chosen layer', err);
+          this.d.panel.post({ type: 'error', message: `Could not compute Grad-CAM at ${m.layerId}: ${err instanceof Error ? err.message : String(err)}` });
+        });
+        return;
       case 'selectLayer':
         if (this.modelUri) this.d.revealLayerInDesigner?.(this.modelUri, m.layerId);
         return;

@@ -48,6 +48,8 @@ export class TrainingSession {
   private lastCaptureMs = 0;
   private sampleIndex = 0;
   private samplePath: string | null = null;
+  /** The conv layer the user chose for Grad-CAM in the shown run; the last conv layer when undefined. */
+  private gradCamLayer: string | undefined = undefined;
   private captureDone: Promise<void> | null = null;
   private prediction: PredictionMessage | null = null;
   private comparison: RunsForCompareMessage | null = null;
@@ -184,6 +186,12 @@ export class TrainingSession {
     await this.captureNow();
   }
 
+  /** Grad-CAM at another conv layer: recaptures the shown sample, and later captures keep the choice. */
+  async chooseGradCamLayer(layerId: string): Promise<void> {
+    this.gradCamLayer = layerId;
+    await this.captureNow();
+  }
+
   /** Captures the shown run's feature maps for the chosen sample at its latest epoch. */
   async captureNow(): Promise<void> {
     const h = this.shown;
@@ -214,13 +222,14 @@ export class TrainingSession {
   private async doCapture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
     const engine = await this.connect();
     const sample = this.samplePath !== null ? { imagePath: this.samplePath } : { datasetIndex: this.sampleIndex };
+    const request = { sample, maxChannels: MAX_CHANNELS, ...(this.gradCamLayer !== undefined ? { gradCamLayer: this.gradCamLayer } : {}) };
     let a;
     try {
-      a = await engine.call('activations', { target, sample, maxChannels: MAX_CHANNELS });
+      a = await engine.call('activations', { target, ...request });
     } catch (err) {
       // The run ended between the epoch and this request: read the checkpoint it left instead.
       if (target.kind !== 'live' || !existsSync(`${h.info.runDir}/last`)) throw err;
-      a = await engine.call('activations', { target: { kind: 'run', runDir: h.info.runDir, checkpoint: 'last' }, sample, maxChannels: MAX_CHANNELS });
+      a = await engine.call('activations', { target: { kind: 'run', runDir: h.info.runDir, checkpoint: 'last' }, ...request });
     }
     const message = h.addFeatureMaps(snapshotFromActivations(epoch, this.samplePath !== null ? null : this.sampleIndex, a));
     if (h === this.shown) this.toDashboard(message);
@@ -236,6 +245,8 @@ export class TrainingSession {
   }
 
   private show(h: RunHistory): void {
+    // Another run may be another model: its conv layers are not the chosen one's.
+    if (h !== this.shown) this.gradCamLayer = undefined;
     this.shown = h;
     this.hydrate();
   }
