@@ -1,8 +1,13 @@
 /** A model's `dataset` entry for an image folder (one sub-folder per class). Pure: paths use '/'. */
 import type { DatasetReference, ModelFile } from './format';
+import { imageFormatOfShape, inputShapeOf } from './modelFacts';
 
 /** The dataset entry for an image folder, relative to the model's folder when it is inside the same tree. */
 export function imageFolderDataset(modelPath: string, folderPath: string, inputShape: readonly number[] | undefined): DatasetReference {
+  return { kind: 'imageFolder', path: relativeFolder(modelPath, folderPath), ...imageFormatOfShape(inputShape) };
+}
+
+function relativeFolder(modelPath: string, folderPath: string): string {
   const modelDir = modelPath.slice(0, modelPath.lastIndexOf('/'));
   let path = folderPath;
   if (folderPath === modelDir) path = '.';
@@ -15,13 +20,11 @@ export function imageFolderDataset(modelPath: string, folderPath: string, inputS
     while (common < a.length && common < b.length && a[common] === b[common]) common++;
     if (common > 1) path = [...Array(a.length - common).fill('..'), ...b.slice(common)].join('/');
   }
-  const [height, width, channels] = inputShape && inputShape.length === 3 ? inputShape : [28, 28, 1];
-  return { kind: 'imageFolder', path, imageSize: [height!, width!], colorMode: channels === 1 ? 'grayscale' : 'rgb' };
+  return path;
 }
 
 /** The dataset entry that makes `model` train on the folder: image size and colour mode come from its Input layer. */
 export function imageFolderDatasetFor(model: ModelFile, modelPath: string, folderPath: string): DatasetReference {
   const input = model.nodes.find((n) => n.type === 'Input');
-  const shape = input && Array.isArray(input.params['shape']) ? (input.params['shape'] as number[]) : undefined;
-  return imageFolderDataset(modelPath, folderPath, shape);
+  return imageFolderDataset(modelPath, folderPath, input ? inputShapeOf(input) : undefined);
 }

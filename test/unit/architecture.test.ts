@@ -131,3 +131,8 @@ test('"load, analyse, list each problem once" is written once, in core/checkMode
   assert.deepEqual(filesMatching(/\$\{d\.code\}\|\$\{d\.nodeId\}/), ['src/core/checkModel.ts'], 'dedupe diagnostics with mergeDiagnostics');
   assert.deepEqual(filesMatching(/\.push\(\.\.\.analyzeModel\(/), [], 'merge load and analysis diagnostics with checkModel');
 });
+
+test('model facts (image format of the Input, "rescales itself") are written once, in core/modelFacts.ts', () => {
+  assert.deepEqual(filesMatching(/'grayscale' : 'rgb'|'rgb' : 'grayscale'/), ['src/core/modelFacts.ts']);
+  assert.deepEqual(filesMatching(/=== 'Rescaling'/), ['src/core/modelFacts.ts']);
+});

@@ -10,7 +10,8 @@ import { inputNodes, isChain, outputNodes, resolvedParams, topologicalOrder } fr
 import { kerasLayerExpression } from './kerasLayers';
 import { type CodeSection, type CodegenOptions, effectiveDataset, joinSections, safeModelName } from './options';
 import { indent, pyComment, pyFloat, pyNumber, pyString, uniqueIdentifiers } from './python';
-import { datasetConstants, modelRescalesItself, pythonDataCode } from './pythonData';
+import { modelRescalesItself } from '../modelFacts';
+import { datasetConstants, pythonDataCode } from './pythonData';
 
 const KERAS_OPTIMIZERS: Record<OptimizerName, string> = {
   adam: 'Adam',

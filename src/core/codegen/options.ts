@@ -2,8 +2,8 @@
  * What the code generators share: their options, the sections a script is made of (the notebook turns
  * each into a cell), and the dataset a script loads when the model file names none.
  */
-import type { ColorMode, DatasetReference, ModelFile } from '../format';
-import { inputNodes } from './graph';
+import type { DatasetReference, ModelFile } from '../format';
+import { inputImageFormat } from '../modelFacts';
 
 export interface CodegenOptions {
   /**
@@ -52,11 +52,8 @@ export function effectiveDataset(model: ModelFile, options: CodegenOptions): { d
       placeholder: false,
     };
   }
-  const input = inputNodes(model)[0];
-  const shape = (input?.params['shape'] as readonly number[] | undefined) ?? [28, 28, 1];
-  const colorMode: ColorMode = shape[2] === 3 ? 'rgb' : 'grayscale';
   return {
-    dataset: { kind: 'imageFolder', path: options.datasetPath ?? 'data', imageSize: [shape[0] ?? 28, shape[1] ?? 28], colorMode },
+    dataset: { kind: 'imageFolder', path: options.datasetPath ?? 'data', ...inputImageFormat(model) },
     placeholder: true,
   };
 }

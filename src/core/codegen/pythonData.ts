@@ -8,6 +8,7 @@
  * Only the loader for the model's dataset kind is written into a script, so a script stays short.
  */
 import type { DatasetKind, DatasetReference, ModelFile } from '../format';
+import { modelRescalesItself } from '../modelFacts';
 import { pyNumber, pyString } from './python';
 
 const IMAGE_FOLDER = `IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
@@ -194,17 +195,6 @@ export interface PythonDataCode {
 export function pythonDataCode(kind: DatasetKind): PythonDataCode {
   const l = LOADERS[kind];
   return { imports: l.imports, definitions: `${l.code}\n\n${SPLIT.replace('LOADER', l.fn).replace('REREAD', l.reread)}` };
-}
-
-/**
- * Whether the model rescales pixels itself: every layer reading the Input is a Rescaling. Then it is fed
- * raw 0–255 values, otherwise values in [0, 1] — the same rule as the engine's `inputScaleFor`.
- */
-export function modelRescalesItself(model: ModelFile): boolean {
-  const input = model.nodes.find((n) => n.type === 'Input');
-  if (!input) return false;
-  const first = model.nodes.filter((n) => n.inputs.length === 1 && n.inputs[0] === input.id);
-  return first.length > 0 && first.every((n) => n.type === 'Rescaling');
 }
 
 /** `DATA_PATH = "…"` etc.: the dataset settings as constants at the top of a script. */

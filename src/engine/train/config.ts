@@ -3,6 +3,7 @@
  * settings with the run's overrides applied, plus what was learned from the data.
  */
 import type { AugmentationSettings, CompileSettings, EarlyStoppingSettings, LearningRateSchedule, LossName, ModelFile, OptimizerName } from '../../core/format';
+import { inputShapeOf } from '../../core/modelFacts';
 import type { BackendPreference, TrainingOverrides } from '../../protocol/engine';
 import type { ImageShape } from '../data/dataset';
 import { EngineUserError } from '../data/errors';
@@ -117,17 +118,10 @@ export function modelInputShape(model: ModelFile): ImageShape {
   if (inputs.length !== 1) {
     throw new ConfigError(`The model has ${inputs.length} Input layers; training needs exactly one image input. ${inputs.length === 0 ? 'Add an Input layer.' : 'Remove the extra Input layers.'}`);
   }
-  const shape = (inputs[0]!.params['shape'] ?? [28, 28, 1]) as readonly number[];
+  const shape = inputShapeOf(inputs[0]!);
   if (shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new ConfigError(`The Input layer's shape is [${shape.join(', ')}]; image training needs [height, width, channels], e.g. [28, 28, 1].`);
   }
   return [shape[0]!, shape[1]!, shape[2]!];
 }
 
-/** Models that start with a Rescaling layer get raw 0–255 values (they scale themselves); others get 0–1. */
-export function inputScaleFor(model: ModelFile): number {
-  const input = model.nodes.find((n) => n.type === 'Input');
-  if (!input) return 1 / 255;
-  const first = model.nodes.filter((n) => n.inputs.length === 1 && n.inputs[0] === input.id);
-  return first.length > 0 && first.every((n) => n.type === 'Rescaling') ? 1 : 1 / 255;
-}

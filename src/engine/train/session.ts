@@ -10,6 +10,7 @@ import { parseModelText, serializeModel } from '../../core/loader';
 import type { DatasetReference, ModelFile } from '../../core/format';
 import { analyzeModel } from '../../core/shapeInference';
 import { fitOutputToClasses } from '../../core/fitOutputToClasses';
+import { imageFormatOfShape, inputPixelScale } from '../../core/modelFacts';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { EngineBackendInfo, EngineEvent, EpochMetrics, RunRecord, StartTrainingParams, TrainingStarted } from '../../protocol/engine';
 import { getTf, initBackend } from '../backend/selectBackend';
@@ -23,7 +24,7 @@ import { claimNewRunDir, claimRunDirAt, type ClaimedRunDir } from '../runs/claim
 import { checkFreeSpace, runSpaceNeeded } from '../runs/runDiskSpace';
 import { describeWriteFailure } from '../runs/writeFailure';
 import { readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
-import { ConfigError, inputScaleFor, modelInputShape, resolveContinuedSettings, resolveSettings, type ResolvedConfig } from './config';
+import { ConfigError, modelInputShape, resolveContinuedSettings, resolveSettings, type ResolvedConfig } from './config';
 import { useSeededMathRandom } from './seededRandom';
 import { Trainer } from './trainer';
 
@@ -176,8 +177,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     const dataRef: DatasetReference = {
       kind: dataset.summary.kind,
       path: dataset.summary.path,
-      imageSize: [inputShape[0], inputShape[1]],
-      colorMode: inputShape[2] === 1 ? 'grayscale' : 'rgb',
+      ...imageFormatOfShape(inputShape),
     };
     const runModel = continuing ? model : adaptModel(model, dataset, dataRef, (m) => log('warn', m), `The model '${model.name}'`);
 
@@ -188,7 +188,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
       ...settings,
       inputShape,
       classNames: dataset.classNames,
-      inputScale: inputScaleFor(runModel),
+      inputScale: inputPixelScale(runModel),
     };
 
     const release = useSeededMathRandom(config.seed);
