@@ -21,8 +21,11 @@ started=$(date +%s)
 
 # 1. OS packages, only the missing ones: chromium drives the workbench, libkrb5-dev + build tools build
 #    the native modules, ripgrep replaces the GitHub download.
+#    CS_WITHOUT_CHROMIUM=1 (scripts/try.sh): the user's own browser opens code-server, no chromium needed.
+packages=(libkrb5-dev ripgrep pkg-config make g++ python3)
+[ -n "${CS_WITHOUT_CHROMIUM:-}" ] || packages=(chromium "${packages[@]}")
 missing=()
-for p in chromium libkrb5-dev ripgrep pkg-config make g++ python3; do
+for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -4,7 +4,8 @@
 #   1. package the extension as a VSIX (`npm run package`) and check what is inside;
 #   2. install the VSIX into a fresh code-server profile and start code-server on 127.0.0.1;
 #   3. UI test: drive the workbench in chromium (palette -> new model -> designer -> keyboard edit -> undo -> save);
-#   4. mocha suites inside the extension host (test/vscode/suites, bundled to out/test/index.js).
+#   4. mocha suites inside the extension host (test/vscode/suites, bundled to out/test/index.js);
+#   5. scripts/try.sh with that VSIX: the printed URL shows the model in the designer, Ctrl+C stops everything.
 # Screenshots and logs go to test-results/vscode/. The code-server process group is stopped on exit.
 #   bash scripts/test-vscode.sh            (called by scripts/test.sh)
 set -euo pipefail
@@ -109,6 +110,10 @@ ws_untrusted="$work/$(basename "$work")-untrusted"
 mkdir -p "$ws_untrusted"
 node --import tsx test/vscode/driver/runExtensionHostTests.ts "$base" "$ext_dir" "$repo/out/test/index.js" "$ws_untrusted" "$results" || true
 count_report "$results/exthost-$(basename "$ws_untrusted").json"
+
+step "the one-command try: scripts/try.sh in code-server mode shows the model in the designer; Ctrl+C and SIGTERM stop everything"
+stop_code_server
+if node --import tsx test/vscode/driver/tryUi.ts "$vsix" "$work" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 step "done"
 echo "# vscode: $passed passed, $failed failed"

@@ -20,6 +20,7 @@ import { registerFailableCommand } from './failableCommand';
 import { registerExportImportCommands } from './exportImport';
 import { MODEL_FILE_GLOB } from './model/modelFiles';
 import { OutputLog } from './outputLog';
+import { openModelNamedByLauncher } from './openModelAtStart';
 import { registerTrainingFeatures, TRAINING_COMMANDS, type TrainingFeatures } from './training';
 import { featureMapLayerFromSelection } from './training/layerReveal';
 import { ActiveModelTracker } from './sidebar/activeModel';
@@ -109,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
   const trainButton: DesignerCommandInfo = { id: TRAINING_COMMANDS.train, title: 'Train', icon: 'play' };
   if (vscode.workspace.isTrusted) context.subscriptions.push(registerDesignerCommand(trainButton));
   else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => context.subscriptions.push(registerDesignerCommand(trainButton))));
+  openModelNamedByLauncher(log);
 
   return {
     registerDesignerCommand,

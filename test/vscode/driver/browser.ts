@@ -2,7 +2,7 @@
  * Opens code-server's workbench in Debian's chromium with playwright-core. Shared by the extension-host
  * test runner and the UI test (same chromium and flags as the webview tests), with a throw-away profile.
  */
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,4 +54,20 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
     await page.keyboard.press('Escape');
   }
   await page.keyboard.press('Enter');
+}
+
+/**
+ * The frame of a webview whose page contains `selector`. Webviews are nested iframes
+ * (<iframe class="webview"> → <iframe id="active-frame">); several can be open (designer, side bar).
+ */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    if (Date.now() > until) throw new Error(`no webview shows ${selector}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { launchWorkbenchBrowser, runFromPalette, stopwatch } from './browser';
+import { launchWorkbenchBrowser, runFromPalette, stopwatch, webviewFrame } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
@@ -21,22 +21,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   const file = join(outDir, `ui-${String(++shot).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file });
   log(`screenshot ${file}`);
-}
-
-/**
- * The frame of a webview whose page contains `selector`. Webviews are nested iframes
- * (<iframe class="webview"> → <iframe id="active-frame">); several can be open (designer, side bar).
- */
-async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if (await frame.$(selector).catch(() => null)) return frame;
-    }
-    if (Date.now() > until) throw new Error(`no webview shows ${selector}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function summaryText(frame: Frame): Promise<string> {
