@@ -12,7 +12,7 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 
 // Native or optional modules stay outside the bundles and are loaded from node_modules at run time.
-const nodeExternals = ['vscode', 'sharp', '@tensorflow/tfjs-node'];
+const nodeExternals = ['vscode', 'sharp', '@tensorflow/tfjs-node', 'webgpu'];
 
 /** @type {Array<{name: string, entry: string, outfile: string, platform: 'node' | 'browser', banner?: string}>} */
 const runtimes = [

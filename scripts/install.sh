@@ -21,6 +21,25 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The webgpu tests need a WebGPU adapter. Without a GPU, Dawn accepts Mesa's software Vulkan driver
+# (lavapipe) only from Mesa 25 on (Debian 12's own Mesa 22.3 lacks shaderUniform*ArrayDynamicIndexing),
+# so it comes from Debian's bookworm-backports suite. A machine with a real GPU loses nothing by it:
+# the packages are only added, and Dawn prefers a hardware adapter when there is one.
+install_software_vulkan() {
+  local mesa_major
+  mesa_major=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')
+  if [ -n "$mesa_major" ] && [ "$mesa_major" -ge 25 ] && dpkg -s libvulkan1 >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    step "apt source bookworm-backports (Mesa 25 for the software Vulkan adapter)"
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+      $SUDO tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+  fi
+  step "apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
+}
+
 # npm packages: `npm ci` when node_modules is missing or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm ci"
@@ -38,4 +57,5 @@ if [ $want_test -eq 1 ]; then
   # chromium drives the webview tests and code-server; python3-torch checks the exported PyTorch code.
   apt_install chromium python3-torch
   if [ -x scripts/install-code-server.sh ]; then bash scripts/install-code-server.sh; fi
+  install_software_vulkan
 fi

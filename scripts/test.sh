@@ -17,7 +17,8 @@ run_suite() {
   local dir=$1
   mapfile -t files < <(find "$dir" -name '*.test.ts' 2>/dev/null | sort)
   if [ ${#files[@]} -eq 0 ]; then echo "(no tests in $dir)"; return 0; fi
-  node --import tsx --test --test-concurrency=1 "${files[@]}"
+  # the webgpu leak test: 200 steps in CI (1,000 by default; a minute on the software adapter)
+  CNN_STUDIO_WEBGPU_LEAK_STEPS=${CNN_STUDIO_WEBGPU_LEAK_STEPS:-200} node --import tsx --test --test-concurrency=1 "${files[@]}"
 }
 
 stage "unit tests (test/unit)"

@@ -13,7 +13,27 @@
 /* Shared data                                                                                       */
 /* ------------------------------------------------------------------------------------------------ */
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'native' | 'wasm' | 'cpu';
+/** Every backend choice, in the order `auto` tries them (after itself). */
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'];
+
+/** Which GPU adapter runs the webgpu backend (what the dashboard, status bar and run.json show). */
+export interface GpuAdapterDescription {
+  /** e.g. "nvidia", "apple", "mesa". */
+  readonly vendor: string;
+  /** e.g. "ampere", "metal-3", "software". */
+  readonly architecture: string;
+  /** The driver's description, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)"; may be empty. */
+  readonly description: string;
+  /** Emulated on the CPU (llvmpipe/lavapipe, SwiftShader, WARP): slower than wasm. */
+  readonly software: boolean;
+}
+
+/** One line naming an adapter, e.g. "mesa software (llvmpipe: Mesa 25.0.7)"; shared by engine and UI. */
+export function describeGpuAdapter(a: GpuAdapterDescription): string {
+  const name = [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  return a.description ? `${name} (${a.description})` : name;
+}
 
 /** What the engine actually runs on (same shape as the backend module's `BackendInfo`). */
 export interface EngineBackendInfo {
@@ -25,6 +45,10 @@ export interface EngineBackendInfo {
   readonly kernels?: string;
   /** Set when the preferred backend was not available, saying why and what was used instead. */
   readonly fallbackReason?: string;
+  /** webgpu only: the GPU adapter (what the dashboard and status bar name). */
+  readonly adapter?: GpuAdapterDescription;
+  /** Something to tell the user about the backend that runs (e.g. a slow software GPU adapter). */
+  readonly warning?: string;
 }
 
 /** Settings the user can override per run (CLI flags, the "Train" dialog); absent = take the model file's. */

@@ -15,7 +15,7 @@ export async function bundleNodeEntry(entry: string, outfile: string): Promise<v
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', 'sharp', '@tensorflow/tfjs-node'],
+    external: ['vscode', 'sharp', '@tensorflow/tfjs-node', 'webgpu'],
     logLevel: 'error',
     // A bundle outside the repo still resolves the external modules from the repo's node_modules.
     nodePaths: [join(repo, 'node_modules')],

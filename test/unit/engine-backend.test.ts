@@ -54,5 +54,5 @@ test("explicit 'cpu' and 'wasm' start exactly those backends, with no fallback r
 });
 
 test('an unknown preference is a user-facing error listing the choices', async () => {
-  await assert.rejects(initBackend('gpu' as BackendPreference), /Unknown backend 'gpu': choose one of auto, tensorflow, native, wasm, cpu/);
+  await assert.rejects(initBackend('gpu' as BackendPreference), /Unknown backend 'gpu': choose one of auto, tensorflow, webgpu, native, wasm, cpu/);
 });

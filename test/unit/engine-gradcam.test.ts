@@ -201,13 +201,13 @@ function activationsAt({ run, model }: Trained, placed: Placed, gradCamLayer?: s
 }
 
 describe('Grad-CAM', () => {
-  it('equals an independent logit-gradient computation on the same weights, at either conv layer', (t) => {
+  it('equals an independent logit-gradient computation on the same weights, at either conv layer', async (t) => {
     const rng = seededRng(99);
     let probabilityGap = 0;
     for (const place of PLACES) {
       const placed = drawObject(place.cls, place.x, place.y, rng);
       for (const layer of ['conv2', 'conv1']) {
-        const cam = activationsAt(same, placed, layer).gradCam!;
+        const cam = (await activationsAt(same, placed, layer)).gradCam!;
         assert.equal(cam.layerId, layer);
         assert.equal(cam.score, 'logit');
         assert.deepEqual(cam.layers, ['conv1', 'conv2']);
@@ -220,11 +220,11 @@ describe('Grad-CAM', () => {
     assert.ok(probabilityGap > 10, 'the probability-based map must differ, or this test could not catch it');
   });
 
-  it('peaks on the object that decides the class (no transposition, flip or offset), with same or valid padding', (t) => {
+  it('peaks on the object that decides the class (no transposition, flip or offset), with same or valid padding', async (t) => {
     const rng = seededRng(123);
     for (const [padding, trained, places] of [['same', same, PLACES], ['valid', valid, INNER_PLACES]] as const) for (const place of places) {
       const placed = drawObject(place.cls, place.x, place.y, rng);
-      const act = activationsAt(trained, placed);
+      const act = await activationsAt(trained, placed);
       assert.equal(act.prediction[0]!.className, place.cls);
       const cam = act.gradCam!;
       assert.equal(cam.layerId, 'conv2', 'the last conv layer by default');
@@ -263,9 +263,9 @@ describe('Grad-CAM', () => {
     }
   });
 
-  it('refuses a layer that is not a conv layer, naming the choices', () => {
+  it('refuses a layer that is not a conv layer, naming the choices', async () => {
     const placed = drawObject('bright', 4, 4, seededRng(1));
-    assert.throws(() => activationsAt(same, placed, 'gmp'), (e: unknown) => e instanceof GradCamLayerError && /Grad-CAM cannot look at 'gmp': pick one of the model's conv layers \(conv1, conv2\)/.test(e.message));
+    await assert.rejects(activationsAt(same, placed, 'gmp'), (e: unknown) => e instanceof GradCamLayerError && /Grad-CAM cannot look at 'gmp': pick one of the model's conv layers \(conv1, conv2\)/.test(e.message));
   });
 });
 

@@ -1,8 +1,8 @@
 /**
- * Test helper: run the same tfjs computation on the `cpu` and `wasm` backends (same namespace, same
- * input values) and measure how far apart the results are. With `kernelsUnderTest('native')` (set by
- * engine-kernels-native.test.ts before it loads the suites) the wasm side runs the native addon's
- * kernels instead: the same cases check both.
+ * Test helper: run the same tfjs computation on the `cpu` backend and on `wasm` (or `webgpu`) (same
+ * namespace, same input values) and measure how far apart the results are. With
+ * `kernelsUnderTest('native')` (set by engine-kernels-native.test.ts before it loads the suites) the wasm
+ * side runs the native addon's kernels instead: the same cases check both.
  */
 import { getTf, initBackend } from '../../src/engine/backend/selectBackend';
 import type { Tensor } from '@tensorflow/tfjs';
@@ -38,18 +38,21 @@ export interface Diff {
   maxAbsRef: number;
 }
 
-/** Runs `compute` on cpu then on wasm; returns the worst difference over all outputs. */
-export async function compareBackends(compute: () => Tensor | Tensor[]): Promise<Diff> {
-  await ensureWasm();
+/**
+ * Runs `compute` on cpu then on `backend` (already started; default wasm, started here); returns the worst
+ * difference over all outputs. Reads asynchronously: webgpu in Node cannot read tensors synchronously.
+ */
+export async function compareBackends(compute: () => Tensor | Tensor[], backend: 'wasm' | 'webgpu' = 'wasm'): Promise<Diff> {
+  if (backend === 'wasm') await ensureWasm();
   const tf = getTf();
   const results: Float32Array[][] = [];
-  for (const backend of ['cpu', 'wasm']) {
-    await tf.setBackend(backend);
+  for (const b of ['cpu', backend]) {
+    await tf.setBackend(b);
     const outs = tf.tidy(() => {
       const r = compute();
       return Array.isArray(r) ? r : [r];
     });
-    results.push(outs.map((t) => t.dataSync() as Float32Array));
+    results.push(await Promise.all(outs.map(async (t) => (await t.data()) as Float32Array)));
     tf.dispose(outs);
   }
   const [ref, got] = results as [Float32Array[], Float32Array[]];
@@ -57,7 +60,7 @@ export async function compareBackends(compute: () => Tensor | Tensor[]): Promise
   let maxAbsRef = 0;
   ref.forEach((r, k) => {
     const g = got[k]!;
-    if (g.length !== r.length) throw new Error(`output ${k}: ${g.length} values on wasm, ${r.length} on cpu`);
+    if (g.length !== r.length) throw new Error(`output ${k}: ${g.length} values on ${backend}, ${r.length} on cpu`);
     for (let i = 0; i < r.length; i++) {
       const e = Math.abs(r[i]! - g[i]!);
       if (!(e <= maxAbsErr)) maxAbsErr = Number.isNaN(e) ? Infinity : e;

@@ -99,7 +99,7 @@ describe('training on generated shapes (wasm)', () => {
     const run = openRun(runDir);
     const model = loadRunModel(tf, run, 'best');
     const pixels = new Uint8Array(28 * 28).map((_, i) => (Math.abs((i % 28) - 14) + Math.abs(Math.floor(i / 28) - 14) < 8 ? 230 : 20));
-    const act = computeActivations(tf, model, run.model, { pixels, shape: [28, 28, 1], scale: 1 / 255, classNames: run.config.classNames, samplePath: null, trueClass: null, maxChannels: 4 });
+    const act = await computeActivations(tf, model, run.model, { pixels, shape: [28, 28, 1], scale: 1 / 255, classNames: run.config.classNames, samplePath: null, trueClass: null, maxChannels: 4 });
     model.dispose();
     assert.deepEqual(act.featureMaps.map((f) => [f.layerId, ...f.shape]), [['conv1', 24, 24, 4], ['pool1', 12, 12, 4], ['conv2', 8, 8, 4], ['pool2', 4, 4, 4]]);
     assert.equal(act.featureMaps[0]!.totalChannels, 8);

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { BACKEND_PREFERENCES } from '../../src/protocol/engine';
 
 interface Manifest {
   activationEvents: string[];
@@ -51,7 +52,7 @@ test('the custom editor, views and activation events match what the extension re
   }
 });
 
-test('untrusted folders get limited support and the backend setting offers the four backends', () => {
+test('untrusted folders get limited support and the backend setting offers every backend', () => {
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-  assert.deepEqual(manifest.contributes.configuration.properties['cnnStudio.backend']?.enum, ['auto', 'tensorflow', 'native', 'wasm', 'cpu']);
+  assert.deepEqual(manifest.contributes.configuration.properties['cnnStudio.backend']?.enum, BACKEND_PREFERENCES);
 });

@@ -10,7 +10,7 @@ import {
   type BenchModel,
 } from '../../engine/bench/runBench';
 
-const USAGE = 'bench [--backend tensorflow|native|wasm|cpu] [--model ID] [--threads N] [--groups N] [--no-images] [--json]';
+const USAGE = 'bench [--backend tensorflow|webgpu|native|wasm|cpu] [--model ID] [--threads N] [--groups N] [--no-images] [--json]';
 
 function pick<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
   if (value === undefined) return undefined;

@@ -5,15 +5,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { BackendPreference, EngineEvent, TrainingOverrides } from '../../protocol/engine';
+import { BACKEND_PREFERENCES, type BackendPreference, type EngineEvent, type TrainingOverrides } from '../../protocol/engine';
 import { listRuns, readJson, RUN_FILES } from '../../engine/runs/runStore';
 import type { ResolvedConfig } from '../../engine/train/config';
 import { prepareTraining, runPrepared } from '../../engine/train/session';
 import type { BackendOptions } from '../../engine/backend/selectBackend';
 import { CliError, flagBool, flagInt, flagString, requirePositional, stopReason, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 
-const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|native|wasm|cpu] [--threads N] [--out RUN_DIR] [--continue] [--json]';
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
+const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|webgpu|native|wasm|cpu] [--threads N] [--out RUN_DIR] [--continue] [--json]';
 
 /** `--threads N`: wasm compute threads; absent = defaultWasmThreads() (half the CPUs, 1 to 4). */
 export function threadsOption(args: ParsedArgs): BackendOptions {
@@ -23,7 +22,7 @@ export function threadsOption(args: ParsedArgs): BackendOptions {
 
 export function backendFlag(value: string | undefined): BackendPreference | undefined {
   if (value === undefined) return undefined;
-  if (!BACKENDS.includes(value as BackendPreference)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${value}'.`);
+  if (!BACKEND_PREFERENCES.includes(value as BackendPreference)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}; got '${value}'.`);
   return value as BackendPreference;
 }
 

@@ -5,12 +5,16 @@
  * - `await initBackend(pref)` once at start-up, BEFORE building any model or tensor. It resolves to a
  *   `BackendInfo` saying what runs. `pref`:
  *     'auto'       `tensorflow` (native libtensorflow through the optional `@tensorflow/tfjs-node`) when it
- *                  loads, else `native`, else `wasm` (XNNPACK + our training kernels), else pure-JS `cpu`;
- *                  `fallbackReason` says why a faster backend was skipped.
+ *                  loads, else `webgpu` on a hardware GPU adapter (Dawn through the optional `webgpu`
+ *                  package; webgpuBackend.ts), else `native`, else `wasm` (XNNPACK + our training kernels),
+ *                  else pure-JS `cpu`; `fallbackReason` says why a faster backend was skipped.
  *     'native'     the wasm backend (single-threaded) with its heavy kernels (convolutions, GEMMs, Adam,
  *                  MaxPoolGrad) run by our N-API addon on OpenBLAS, in place on the wasm heap (native/).
- *     'tensorflow' | 'native' | 'wasm' | 'cpu'   exactly that backend, or a `BackendUnavailableError` (userFacing)
- *                  whose message names the fix. There is no silent fallback for an explicit choice.
+ *     'tensorflow' | 'webgpu' | 'native' | 'wasm' | 'cpu'   exactly that backend, or a
+ *                  `BackendUnavailableError` (userFacing) whose message names the fix. There is no silent
+ *                  fallback for an explicit choice. An explicit 'webgpu' also takes a software adapter, and
+ *                  says so in `warning`; once the GPU device was lost in this process it goes on down the
+ *                  chain like 'auto'.
  * - `getTf()` returns the namespace to use for EVERYTHING afterwards (layers, ops, tensors). Other engine
  *   files must not import values from '@tensorflow/tfjs' (type-only imports are fine): when tfjs-node is
  *   active, its tensors belong to its own copy of tfjs-core, loaded from node_modules, and mixing that
@@ -43,15 +47,16 @@ import { loadNative } from './native/loadNative';
 import { registerNativeKernels, setNativeKernelsActive } from './native/nativeKernels';
 import { patchForWasmThreads, unrefWasmWorkers, type ThreadPatch } from './wasmThreads';
 import type { Tf } from './tfNamespace';
+import { startWebgpu } from './webgpuBackend';
+import { BACKEND_PREFERENCES, describeGpuAdapter, type BackendPreference, type GpuAdapterDescription } from '../../protocol/engine';
 import { UserFacingError } from '../../core/userFacingError';
 
 export type { Tf } from './tfNamespace';
-
-export type BackendPreference = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
+export type { GpuAdapterDescription };
+export { BACKEND_PREFERENCES, type BackendPreference };
 
 export interface BackendInfo {
-  name: 'tensorflow' | 'native' | 'wasm' | 'cpu';
+  name: Exclude<BackendPreference, 'auto'>;
   /** Version of tfjs-core in the active namespace. */
   tfjsVersion: string;
   /** Compute threads the backend uses (wasm: XNNPACK's pool; tensorflow: the machine's CPUs; cpu: 1). */
@@ -62,6 +67,10 @@ export interface BackendInfo {
   kernels?: string;
   /** With 'auto': why a faster backend was not used, e.g. "@tensorflow/tfjs-node is not installed". */
   fallbackReason?: string;
+  /** webgpu only: the GPU adapter it runs on. */
+  adapter?: GpuAdapterDescription;
+  /** Something the user should know about the backend that runs, e.g. a software GPU adapter (slow). */
+  warning?: string;
 }
 
 /** A backend the user asked for cannot start. The message says what to do. */
@@ -142,7 +151,23 @@ export async function initBackend(pref: BackendPreference, options: BackendOptio
     }
     skipped.push(`tensorflow: @tensorflow/tfjs-node ${loaded.reason}`);
   }
-  if (pref === 'native' || pref === 'auto') {
+  // After a GPU device loss an explicit 'webgpu' goes on down the chain like 'auto' (the run that lost
+  // the device already told the user why).
+  let downTheChain = pref === 'auto';
+  if (pref === 'webgpu' || pref === 'auto') {
+    const started = await startWebgpu(bundledTf, pref === 'webgpu');
+    if (started.ok) return activate(bundledTf, webgpuInfo(started.adapter, fallback(skipped)));
+    if (pref === 'webgpu' && !started.lost) {
+      throw new BackendUnavailableError(
+        'webgpu',
+        `The 'webgpu' backend could not start: ${started.reason}. Install the GPU's driver (Vulkan on Linux) and the ` +
+          `optional package \`webgpu\` (\`npm i webgpu\` in the extension folder), or choose backend 'wasm'.`,
+      );
+    }
+    downTheChain = true;
+    skipped.push(`webgpu: ${started.reason}`);
+  }
+  if (pref === 'native' || downTheChain) {
     const started = await startNative(options.nativeThreads ?? nativeThreadsFromEnv());
     if (started.ok) return activate(bundledTf, { ...started.info, fallbackReason: fallback(skipped) });
     if (pref === 'native') {
@@ -154,7 +179,7 @@ export async function initBackend(pref: BackendPreference, options: BackendOptio
     skipped.push(`native: ${started.reason}`);
   }
   setNativeKernelsActive(false);
-  if (pref === 'wasm' || pref === 'auto') {
+  if (pref === 'wasm' || downTheChain) {
     const started = await startWasm(threads);
     if (started.ok) return activate(bundledTf, { ...started.info, fallbackReason: fallback(skipped) });
     if (pref === 'wasm') {
@@ -171,6 +196,13 @@ export async function initBackend(pref: BackendPreference, options: BackendOptio
   }
   await bundledTf.ready();
   return activate(bundledTf, { name: 'cpu', tfjsVersion: bundledTf.version_core, threads: 1, simd: false, fallbackReason: fallback(skipped) });
+}
+
+function webgpuInfo(adapter: GpuAdapterDescription, fallbackReason: string | undefined): BackendInfo {
+  const info: BackendInfo = { name: 'webgpu', tfjsVersion: bundledTf.version_core, threads: 1, simd: false, adapter };
+  if (fallbackReason) info.fallbackReason = fallbackReason;
+  if (adapter.software) info.warning = `webgpu runs on a software adapter, ${describeGpuAdapter(adapter)}: it computes on the CPU and trains slower than wasm.`;
+  return info;
 }
 
 function fallback(skipped: string[]): string | undefined {

@@ -58,14 +58,16 @@ function featureMap(layerId: string, layerType: string, values: Float32Array, sh
   return { layerId, layerType, shape: [h, w, keep], totalChannels: c, data, ranges };
 }
 
-function firstConvFilters(tf: Tf, model: LayersModel, modelFile: ModelFile): FilterTiles | null {
+async function firstConvFilters(tf: Tf, model: LayersModel, modelFile: ModelFile): Promise<FilterTiles | null> {
   const node = modelFile.nodes.find((n) => n.type === 'Conv2D');
   if (!node) return null;
   const kernel = model.getLayer(node.id).getWeights()[0];
   if (!kernel) return null;
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
   const colour = cin === 3 ? 3 : 1;
-  const values = tf.tidy(() => (colour === 3 ? kernel : kernel.mean(2, true))).dataSync() as Float32Array;
+  const filters = tf.tidy(() => (colour === 3 ? tf.clone(kernel) : kernel.mean(2, true)));
+  const values = (await filters.data()) as Float32Array;
+  filters.dispose();
   // values are [kh, kw, colour, cout]; each filter's tile is kh*kw*colour in HWC order.
   const size = kh * kw * colour;
   const { data } = toTiles(values, cout, size, (f, i) => i * cout + f);
@@ -112,7 +114,16 @@ function outputLogits(tf: Tf, model: LayersModel, node: ModelNode, ins: readonly
  * over the input pixels each cell looks at (cellGeometry), scaled to 0–255. The score is the class logit (see outputLogits). The part of the graph
  * after the conv layer is re-run eagerly from the conv output so tfjs can differentiate it.
  */
-function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor4D, classIndex: number, className: string, inputShape: ImageShape, layerId: string | undefined): GradCamMap | null {
+async function gradCam(
+  tf: Tf,
+  model: LayersModel,
+  modelFile: ModelFile,
+  input: Tensor4D,
+  classIndex: number,
+  className: string,
+  inputShape: ImageShape,
+  layerId: string | undefined,
+): Promise<GradCamMap | null> {
   const graph = new ModelGraph(modelFile.nodes);
   const { order } = graph.topologicalOrder();
   const layers = gradCamLayerIds(model, modelFile);
@@ -156,7 +167,7 @@ function gradCam(tf: Tf, model: LayersModel, modelFile: ModelFile, input: Tensor
       return tf.relu(tf.mul(convOut!, weights).sum(-1, true)) as Tensor4D; // [1,h,w,1]
     });
     const [, h, w] = heat.shape;
-    const cells = heat.dataSync() as Float32Array;
+    const cells = (await heat.data()) as Float32Array;
     heat.dispose();
     const [H, W] = inputShape;
     const up = projectCells(cells, h, w, H, W, cellGeometry(modelFile, target) ?? stretchGeometry(h, w, H, W));
@@ -172,7 +183,8 @@ function nodeType(model: ModelFile, id: string): string {
   return model.nodes.find((n) => n.id === id)?.type ?? '';
 }
 
-export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelFile, sample: ActivationInput): ActivationsResult {
+/** Reads tensors asynchronously: the webgpu backend cannot read synchronously in Node. */
+export async function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelFile, sample: ActivationInput): Promise<ActivationsResult> {
   const [h, w, c] = sample.shape;
   const mapped = new ModelGraph(modelFile.nodes).topologicalOrder().order.filter((id) => FEATURE_MAP_LAYER_TYPES.has(nodeType(modelFile, id)));
   const input = tf.tidy(() => tf.tensor4d(Float32Array.from(sample.pixels, (v) => v * sample.scale), [1, h, w, c]));
@@ -180,8 +192,9 @@ export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelF
     const probe = tf.model({ inputs: model.inputs, outputs: [...mapped.map((id) => model.getLayer(id).output as SymbolicTensor), ...(model.outputs as SymbolicTensor[])] });
     const outs = probe.predict(input) as Tensor | Tensor[];
     const list = Array.isArray(outs) ? outs : [outs];
-    const featureMaps = mapped.map((id, i) => featureMap(id, nodeType(modelFile, id), list[i]!.dataSync() as Float32Array, list[i]!.shape, sample.maxChannels ?? 64));
-    const outValues = list[list.length - 1]!.dataSync() as Float32Array;
+    const read = await Promise.all(list.map(async (t) => (await t.data()) as Float32Array));
+    const featureMaps = mapped.map((id, i) => featureMap(id, nodeType(modelFile, id), read[i]!, list[i]!.shape, sample.maxChannels ?? 64));
+    const outValues = read[read.length - 1]!;
     tf.dispose(list);
     const k = sample.classNames.length;
     const probs = outValues.length === 1 && k === 2 ? Float32Array.of(1 - outValues[0]!, outValues[0]!) : outValues;
@@ -193,8 +206,8 @@ export function computeActivations(tf: Tf, model: LayersModel, modelFile: ModelF
       trueClass: sample.trueClass,
       prediction,
       featureMaps,
-      filters: firstConvFilters(tf, model, modelFile),
-      gradCam: gradCam(tf, model, modelFile, input, best, prediction[0]!.className, sample.shape, sample.gradCamLayer),
+      filters: await firstConvFilters(tf, model, modelFile),
+      gradCam: await gradCam(tf, model, modelFile, input, best, prediction[0]!.className, sample.shape, sample.gradCamLayer),
     };
   } finally {
     input.dispose();

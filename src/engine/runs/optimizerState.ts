@@ -40,10 +40,12 @@ export async function writeOptimizerState(tf: Tf, optimizer: Optimizer, dir: str
   }
   const { data, specs } = await tf.io.encodeWeights(named);
   const powers = optimizer as unknown as AdamPowers;
+  // Read asynchronously: the webgpu backend cannot read tensors synchronously in Node.
+  const betaPowers = powers.accBeta1 && powers.accBeta2 ? ([(await powers.accBeta1.data())[0]!, (await powers.accBeta2.data())[0]!] as const) : undefined;
   const json: OptimizerStateJson = {
     className: optimizer.getClassName(),
     weights: specs,
-    ...(powers.accBeta1 && powers.accBeta2 ? { betaPowers: [powers.accBeta1.dataSync()[0]!, powers.accBeta2.dataSync()[0]!] as const } : {}),
+    ...(betaPowers ? { betaPowers } : {}),
   };
   writeFileSync(join(dir, OPTIMIZER_FILES.json), JSON.stringify(json));
   writeFileSync(join(dir, OPTIMIZER_FILES.data), Buffer.from(data));

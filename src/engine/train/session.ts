@@ -148,6 +148,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     emit({ type: 'progress', runId: null, phase: 'building', message: `Starting the ${settings.backend} backend`, fraction: null });
     const backend = backendRecord(await initBackend(settings.backend, overrides.threads !== undefined ? { threads: overrides.threads } : {}));
     if (backend.fallbackReason) log('info', `Backend ${backend.name} (${backend.fallbackReason}).`);
+    if (backend.warning) log('warn', backend.warning);
     const tf: Tf = getTf();
     throwIfCancelled(hooks.signal);
 

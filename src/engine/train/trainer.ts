@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import type { EngineEvent, EpochMetrics, RunRecord, RunStatus } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
+import { gpuLossOr, throwIfGpuLost } from '../backend/webgpuBackend';
 import { fillBatch } from '../data/batches';
 import { sampleBytes, type LoadedDataset } from '../data/dataset';
 import { EngineUserError } from '../data/errors';
@@ -301,9 +302,12 @@ export class Trainer {
       let acc: number;
       try {
         ({ loss, accuracy: acc } = await this.step(xs, ys));
+      } catch (err) {
+        throw await gpuLossOr(err);
       } finally {
         tf.dispose([xs, ys]);
       }
+      throwIfGpuLost();
       if (!Number.isFinite(loss)) throw new NanLossError(`at epoch ${epoch}, batch ${b + 1}`, lr);
       lossSum += loss * count;
       accSum += acc * count;

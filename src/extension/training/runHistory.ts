@@ -3,7 +3,7 @@
  * dashboard can be hydrated at any time and late views miss nothing. `apply` turns an engine event into
  * the delta messages to forward; `hydrate` is the full snapshot.
  */
-import type { ActivationsResult, EngineBackendInfo, EngineClientEvent, EpochMetrics, EvaluationReport, RunStatus } from '../../protocol/engine';
+import { describeGpuAdapter, type ActivationsResult, type EngineBackendInfo, type EngineClientEvent, type EpochMetrics, type EvaluationReport, type RunStatus } from '../../protocol/engine';
 import type {
   BatchPoint,
   DashboardHostMessage,
@@ -18,6 +18,7 @@ import type {
 const MAX_BATCH_POINTS = 20000;
 
 export function describeBackend(b: EngineBackendInfo): string {
+  if (b.adapter) return `${b.name} on ${describeGpuAdapter(b.adapter)}`;
   const extras = [b.simd ? 'simd' : '', b.kernels ?? '', b.threads > 1 ? `${b.threads} threads` : ''].filter(Boolean).join(', ');
   return extras ? `${b.name} (${extras})` : b.name;
 }

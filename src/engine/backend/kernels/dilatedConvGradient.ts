@@ -45,14 +45,19 @@ export function registerDilatedConvGradient(tf: Tf): void {
   });
 }
 
-/** [KH, KW, Ci, Co] -> [(KH-1)*dh+1, (KW-1)*dw+1, Ci, Co] with the taps d apart and zeros between. */
+/**
+ * [KH, KW, Ci, Co] -> [(KH-1)*dh+1, (KW-1)*dw+1, Ci, Co] with the taps d apart and zeros between.
+ * Built from rank-3 pads (rows, then columns): tfjs-backend-webgpu's Pad cannot compile rank 6.
+ */
 export function stretch(tf: Tf, w: Tensor4D, dh: number, dw: number): Tensor4D {
   const [KH, KW, Ci, Co] = w.shape;
+  const eh = (KH - 1) * dh + 1;
+  const ew = (KW - 1) * dw + 1;
   return tf.tidy(() => {
-    const r6 = tf.reshape(w, [KH, 1, KW, 1, Ci, Co]);
-    const p6 = tf.pad(r6, [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
-    const r4 = tf.reshape(p6, [KH * dh, KW * dw, Ci, Co]);
-    return tf.slice(r4, [0, 0, 0, 0], [(KH - 1) * dh + 1, (KW - 1) * dw + 1, Ci, Co]);
+    const rows = tf.pad(tf.reshape(w, [KH, 1, KW * Ci * Co]), [[0, 0], [0, dh - 1], [0, 0]]);
+    const tallW = tf.slice(tf.reshape(rows, [KH * dh, KW * Ci * Co]), [0, 0], [eh, KW * Ci * Co]);
+    const cols = tf.pad(tf.reshape(tallW, [eh * KW, 1, Ci * Co]), [[0, 0], [0, dw - 1], [0, 0]]);
+    return tf.slice(tf.reshape(cols, [eh, KW * dw, Ci, Co]), [0, 0, 0, 0], [eh, ew, Ci, Co]);
   }) as Tensor4D;
 }
 
