@@ -3,6 +3,7 @@
  * COMMANDS below. Errors meant for the user go to stderr without a stack trace unless `--verbose`.
  */
 import * as os from 'node:os';
+import { withSystemErrorExplained } from '../core/systemError';
 import { isUserFacing } from '../core/userFacingError';
 import { CliError, parseArgs, STOP_SIGNALS, type CliCommand, type CliIo, type StopSignal } from './command';
 import { newCommand } from './commands/new';
@@ -56,7 +57,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     return await command.run(args, io);
-  } catch (err) {
+  } catch (thrown) {
+    // A file operation the system refused (missing path, permission, full disk…) is the user's to fix.
+    const err = withSystemErrorExplained(thrown);
     const e = err instanceof Error ? err : new Error(String(err));
     const userFacing = isUserFacing(e);
     io.stderr(`cnn-studio ${name}: ${userFacing ? e.message : `internal error: ${e.message}`}\n`);

@@ -2,10 +2,12 @@
  * Reading a model file for CLI commands, and printing diagnostics the way compilers do
  * (`file: error [code] node 'conv3': message`), so editors and CI logs can pick them up.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ModelFile } from '../core/format';
 import { parseModelText } from '../core/loader';
+import { describeSystemError } from '../core/systemError';
 import { CliError } from './command';
 
 export interface LoadedModelFile {
@@ -23,10 +25,23 @@ export function readModelFile(path: string): LoadedModelFile {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`No such file: ${path}. Create a model with 'cnn-studio new tutorial-cifar ${path}'.`);
     if (code === 'EISDIR') throw new CliError(`${path} is a folder; give the path of a .cnn.json model file.`);
-    throw new CliError(`Cannot read ${path}: ${(err as Error).message}`);
+    throw describeSystemError(err) ?? new CliError(`Cannot read ${path}: ${(err as Error).message}`);
   }
   const { model, diagnostics } = parseModelText(text);
   return { path, model, diagnostics };
+}
+
+/**
+ * Writes a command's output file (creating its folder); a refusal of the system (full disk, read-only,
+ * a file where a folder should be) is told with the path and the fix, even for a `write` that carries no path.
+ */
+export function writeOutputFile(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw describeSystemError(err, path) ?? err;
+  }
 }
 
 export function formatDiagnostic(path: string, d: Diagnostic): string {

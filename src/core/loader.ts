@@ -16,6 +16,7 @@ import {
   type ModelFile,
   type ModelNode,
 } from './format';
+import { MAX_MODEL_JSON_DEPTH, offsetBeyondDepth } from './jsonDepth';
 import { jsonErrorOffset } from './jsonErrorOffset';
 import { isJsonObject, migrateToCurrent, type JsonObject } from './migrations';
 // Compiled ahead of time from buildModelSchema() (scripts/gen-schema.ts): no code generation at run time.
@@ -33,8 +34,7 @@ function own(o: JsonObject, key: string): unknown {
 }
 
 /** ` at line 4, column 7`: where the JSON first goes wrong. */
-function locate(text: string): string {
-  const offset = jsonErrorOffset(text);
+function locate(text: string, offset = jsonErrorOffset(text)): string {
   if (offset < 0) return '';
   const pos = Math.min(offset, text.length);
   const before = text.slice(0, pos);
@@ -216,6 +216,15 @@ function parseUnchecked(text: string): ParseResult {
     diagnostics: [...diagnostics, { nodeId: null, severity: 'error', ...d }],
   });
 
+  const tooDeep = offsetBeyondDepth(text, MAX_MODEL_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    return fail({
+      code: 'invalid-json',
+      message:
+        `The file nests values more than ${MAX_MODEL_JSON_DEPTH} levels deep${locate(text, tooDeep)}, and a model file needs about 6: it is damaged or not a CNN Studio model. ` +
+        `Restore it (for example from version control) or create it again with 'cnn-studio new' or the "New model" command.`,
+    });
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);

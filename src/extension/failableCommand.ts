@@ -5,6 +5,7 @@
  * shown as they are; anything else is a bug, logged with its stack to the "CNN Studio" output channel.
  */
 import * as vscode from 'vscode';
+import { withSystemErrorExplained } from '../core/systemError';
 import type { OutputLog } from './outputLog';
 import { isUserFacing, UserFacingError } from './userFacingError';
 import { requireTrustedWorkspace } from './workspaceTrust';
@@ -36,7 +37,9 @@ export function registerFailableCommand(id: string, handler: CommandHandler, log
  * Shows the error without waiting for the user: a command's promise must settle when the command is
  * done, not when someone dismisses a notification.
  */
-export function reportCommandError(id: string, err: unknown, log: OutputLog): void {
+export function reportCommandError(id: string, thrown: unknown, log: OutputLog): void {
+  // A file operation the system refused (missing path, permission, full disk…) is the user's to fix.
+  const err = withSystemErrorExplained(thrown);
   if (isUserFacing(err)) {
     log.line(`${id}: ${err.message}`);
     const action = err instanceof UserFacingError ? err.action : undefined;

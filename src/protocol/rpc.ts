@@ -6,6 +6,7 @@
  * The API is a plain interface of `method(params): result` (see `EngineApi`); this file derives the
  * typed client and handler table from it, so a method's params and result are written exactly once.
  */
+import { withSystemErrorExplained } from '../core/systemError';
 
 /** An interface whose members are all one-argument methods (checked against itself, so interfaces qualify). */
 export type RpcApi<A> = { [M in keyof A]: (params: never) => unknown };
@@ -67,7 +68,9 @@ export function isRpcMessage(value: unknown): value is RpcMessage {
 }
 
 /** Turns anything thrown into the wire form; errors with `userFacing`/`code` keep them. */
-export function toRpcErrorData(err: unknown): RpcErrorData {
+export function toRpcErrorData(thrown: unknown): RpcErrorData {
+  // A file operation the system refused crosses as the user-facing message naming the path and the fix.
+  const err = withSystemErrorExplained(thrown);
   if (err instanceof Error) {
     const e = err as Error & { code?: unknown; userFacing?: unknown };
     return {

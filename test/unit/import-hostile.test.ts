@@ -114,6 +114,13 @@ describe('layer class names that are Object.prototype members', () => {
     }
   });
 
+  it('a file nested 100,000 levels deep is refused with a message, not a stack overflow', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const layers = `[{"class_name":"InputLayer","name":"in","config":{"name":"in","batch_shape":[null,2,2,1]},"inbound_nodes":[]},{"class_name":"Flatten","name":"f","config":{"name":"f"},"inbound_nodes":[{"args":${deep}}]}]`;
+    const text = `{"class_name":"Functional","config":{"name":"deep","layers":${layers},"input_layers":["in",0,0],"output_layers":["f",0,0]}}`;
+    assert.throws(() => importKerasText(text), /^KerasImportError: The file nests values more than 500 levels deep, which no Keras or TF\.js model file does/);
+  });
+
   it('as optimizer and loss names fall back to the defaults with a note', () => {
     const json = JSON.parse(modelJson(['w.bin'])) as Record<string, unknown>;
     json['trainingConfig'] = { loss: 'constructor', optimizer_config: { class_name: 'toString', config: {} }, metrics: [] };

@@ -194,6 +194,17 @@ describe('designer webview', () => {
     assert.equal(await view.count(), 0);
   });
 
+  test('a value nested 100,000 levels deep shows a clear message, not a stack overflow', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const text = templateText('mnist-small').replace('"filters": 8', `"filters": ${deep}`);
+    assert.notEqual(text, templateText('mnist-small'), 'the deep value is in the file');
+    const h = await openDesigner(text);
+    const view = h.page.locator('.invalid-view');
+    await view.waitFor();
+    assert.match(await view.innerText(), /nests values more than 64 levels deep at line \d+, column \d+.*damaged or not a CNN Studio model/s);
+    assert.doesNotMatch(await view.innerText(), /call stack|report this/i);
+  });
+
   test('an empty model offers to add an Input layer', async () => {
     const h = await openDesigner(modelText('empty', []));
     await h.page.locator('.empty-view').waitFor();

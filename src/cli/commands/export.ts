@@ -3,7 +3,7 @@
  * model files for other tools. Code formats work from a model file or a run (its snapshot); TF.js needs
  * a run, since it carries trained weights.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { codegenOptionsFor, defaultExportPath, EXPORT_FORMATS, type ExportFormat, exportText } from '../../engine/export/exportFormats';
 import type { ModelFile } from '../../core/format';
@@ -11,7 +11,7 @@ import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { type CheckpointChoice, exportRunToTfjs, isRunFolder, readRunSnapshot, tfjsOutputFolder } from '../../engine/export/tfjsExport';
 import { RUN_FILES } from '../../engine/runs/runStore';
 import { CliError, flagString, requirePositional, type CliCommand } from '../command';
-import { countText, formatDiagnostic, readModelFile } from '../modelFileIo';
+import { countText, formatDiagnostic, readModelFile, writeOutputFile } from '../modelFileIo';
 
 const USAGE = 'export <model.cnn.json|runDir> --to keras|pytorch|tfjs|keras-json|notebook [--out PATH] [--checkpoint best|last]';
 /** The folder a model's relative dataset path is relative to: the model file's, or for a run the trained model file's. */
@@ -70,8 +70,7 @@ export const exportCommand: CliCommand = {
     }
     const out = flagString(args, 'out') ?? defaultExportPath(format, model.name);
     const text = exportText(format, model, codegenOptionsFor(model, datasetBase(source, isRun), out));
-    mkdirSync(dirname(resolve(out)), { recursive: true });
-    writeFileSync(out, text);
+    writeOutputFile(out, text);
     const how: Record<Exclude<ExportFormat, 'tfjs'>, string> = {
       keras: `Run it with: python3 ${out}`,
       pytorch: `Run it with: python3 ${out}   (or torchrun --nproc_per_node 2 ${out})`,

@@ -3,7 +3,7 @@
  * TF.js `model.json` becomes a CNN Studio model file; the report says what was changed or dropped.
  * A TF.js model.json's weights, when its weight files are next to it, come along as a run.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { defaultImportPath } from '../../engine/export/importPath';
 import { formatImportReport, importKerasText } from '../../core/import/kerasImport';
@@ -12,7 +12,7 @@ import { analyzeModel } from '../../core/shapeInference';
 import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { importedWeightFiles, runFromImportedWeights } from '../../engine/export/importedRun';
 import { CliError, flagBool, flagString, requirePositional, type CliCommand } from '../command';
-import { formatDiagnostic } from '../modelFileIo';
+import { formatDiagnostic, writeOutputFile } from '../modelFileIo';
 
 const USAGE = 'import <keras.json|model.json> [--out model.cnn.json] [--name NAME] [--no-weights] [--force]';
 
@@ -29,8 +29,7 @@ export const importCommand: CliCommand = {
     const withWeights = result.weightsManifest !== null && !args.flags.has('no-weights');
     // A weight path outside the model.json's folder refuses the whole import before anything is written.
     if (withWeights) importedWeightFiles(resolve(file), result.weightsManifest ?? []);
-    mkdirSync(dirname(resolve(out)), { recursive: true });
-    writeFileSync(out, serializeModel(result.model));
+    writeOutputFile(out, serializeModel(result.model));
     io.stdout(`${formatImportReport(result)}\n`);
     const analysis = analyzeModel(result.model);
     const problems = analysis.diagnostics.filter((d) => d.severity === 'error');

@@ -1,7 +1,8 @@
 /** `cnn-studio new <template-id> <file>`: writes a new model file from a template. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve, sep } from 'node:path';
 import { CliError, flagBool, flagString, requirePositional, type CliCommand } from '../command';
+import { writeOutputFile } from '../modelFileIo';
 import { imageFolderDatasetFor } from '../../core/datasetFolder';
 import { fitOutputToClasses } from '../../core/fitOutputToClasses';
 import type { ModelFile } from '../../core/format';
@@ -49,8 +50,7 @@ export const newCommand: CliCommand = {
     const dataFolder = flagString(args, 'data');
     let dataNote = '';
     if (dataFolder) ({ model, note: dataNote } = trainOnImageFolder(model, file, dataFolder));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, serializeModel(model));
+    writeOutputFile(file, serializeModel(model));
     const totals = analyzeModel(model).totals;
     io.stdout(`Created ${file} from template '${templateId}' (${model.nodes.length} layers, ${formatCount(totals.params)} params).\n${dataNote}`);
     if (!file.endsWith('.cnn.json')) {

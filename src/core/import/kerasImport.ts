@@ -9,6 +9,7 @@
  * is a line of the report. Positions are left out so the designer lays the graph out.
  */
 import { ACTIVATIONS, getLayerSpec } from '../catalogue';
+import { offsetBeyondDepth } from '../jsonDepth';
 import { idPrefixForType, isValidNodeId, NODE_ID_RULE, suggestNodeId } from '../nodeIds';
 import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
 import { parseModelText } from '../loader';
@@ -42,6 +43,9 @@ export class KerasImportError extends UserFacingError {
     super(message, 'KerasImportError');
   }
 }
+
+/** Far above any real Keras file (a deeply nested functional model stays under 50). */
+const MAX_KERAS_JSON_DEPTH = 500;
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -637,6 +641,11 @@ function assertPassesSchema(model: ModelFile): void {
 
 /** Parses the text, then imports; JSON syntax errors become a KerasImportError naming the problem. */
 export function importKerasText(text: string, name?: string): KerasImportResult {
+  // Keras files nest deeper than ours (nested models, serialized configs), but not hundreds of levels;
+  // deeper input would overflow the recursive readers below.
+  if (offsetBeyondDepth(text, MAX_KERAS_JSON_DEPTH) >= 0) {
+    throw new KerasImportError(`The file nests values more than ${MAX_KERAS_JSON_DEPTH} levels deep, which no Keras or TF.js model file does: it is damaged or not a model. Export the model again (model.to_json() or model.save).`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -4,7 +4,7 @@
  * model rebuilt from the run's snapshot (layer names = node ids), which also works for continuing.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tfNamespace';
 import { writeOptimizerState } from './optimizerState';
@@ -66,9 +66,23 @@ export function hasCheckpoint(dir: string): boolean {
 /** Loads a checkpoint's weights into `model` (built from the same model file). */
 export function loadCheckpoint(tf: Tf, model: LayersModel, dir: string): void {
   if (!hasCheckpoint(dir)) throw new RunError(`There is no checkpoint in '${dir}' (model.json + weights.bin). The run ended before its first epoch finished; train it again.`);
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
-  const specs = json.weightsManifest.flatMap((g) => g.weights) as Parameters<Tf['io']['decodeWeights']>[1];
+  const other = basename(dir) === 'best' ? 'last' : 'best';
+  const damaged = `Use the other checkpoint (--checkpoint ${other}) if the run has one, or train the run again.`;
+  let json: ModelJson;
+  try {
+    json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJson;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new RunError(`The checkpoint's '${join(dir, 'model.json')}' is not valid JSON (${err.message}): it is damaged. ${damaged}`);
+  }
+  const specs = (Array.isArray(json.weightsManifest) ? json.weightsManifest.flatMap((g) => g.weights) : []) as Parameters<Tf['io']['decodeWeights']>[1];
   const buf = readFileSync(join(dir, WEIGHTS_FILE));
+  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'bool' ? 1 : s.dtype === 'complex64' ? 8 : 4), 0);
+  if (buf.byteLength !== expected) {
+    throw new RunError(
+      `The checkpoint's weights '${join(dir, WEIGHTS_FILE)}' hold ${buf.byteLength.toLocaleString('en-US')} bytes, but its model.json lists ${expected.toLocaleString('en-US')}: the file is truncated or damaged. ${damaged}`,
+    );
+  }
   const data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   const named = tf.io.decodeWeights(data, specs);
   try {

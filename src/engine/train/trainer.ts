@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
+import { withSystemErrorExplained } from '../../core/systemError';
 import type { EngineEvent, EpochMetrics, RunRecord, RunStatus } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import { gpuLossOr, throwIfGpuLost } from '../backend/webgpuBackend';
@@ -202,7 +203,8 @@ export class Trainer {
       }
     } catch (err) {
       status = 'failed';
-      const e = err instanceof Error ? err : new Error(String(err));
+      const explained = withSystemErrorExplained(err);
+      const e = explained instanceof Error ? explained : new Error(String(explained));
       message = e.message;
       const userFacing = (e as { userFacing?: unknown }).userFacing === true;
       const rawCode = (e as { code?: unknown }).code;
