@@ -5,7 +5,7 @@
  * PNG, JPEG and WebP are decoded and resized with sharp, in parallel; unreadable files and folders are
  * reported by path and skipped. Images far larger than the model's input are refused before decoding.
  */
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import sharp from 'sharp';
@@ -67,22 +67,24 @@ function isFile(p: string): boolean {
  * loop, or two links to one folder) is walked once. A folder that cannot be read goes to `skipped`.
  */
 function walkImages(dir: string, skipped: SkippedFile[], visited = new Set<string>()): string[] {
-  let names: string[];
+  let entries: Dirent[];
   try {
     const real = realpathSync(dir);
     if (visited.has(real)) return [];
     visited.add(real);
-    names = readdirSync(dir).filter((n) => !n.startsWith('.'));
+    entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     skipped.push({ path: dir, reason: `cannot read the folder (${code}): ${firstLine(err instanceof Error ? err.message : String(err))}; fix its permissions or move it out of the dataset`, folder: true });
     return [];
   }
   const files: string[] = [];
-  for (const name of names.sort()) {
-    const p = join(dir, name);
-    if (isDirectory(p)) files.push(...walkImages(p, skipped, visited));
-    else if (isImageName(name) && isFile(p)) files.push(p);
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const p = join(dir, e.name);
+    // Only a symlink needs a stat to say what it points to (a dataset of 60,000 files stays one readdir per folder).
+    const link = e.isSymbolicLink();
+    if (link ? isDirectory(p) : e.isDirectory()) files.push(...walkImages(p, skipped, visited));
+    else if (isImageName(e.name) && (link ? isFile(p) : e.isFile())) files.push(p);
   }
   return files;
 }
