@@ -342,19 +342,20 @@ void maxPool2x2Grad(int B, int H, int W, int C, int OH, int OW, const float* __r
         const float* __restrict dy = DY + ((static_cast<size_t>(b) * OH + oh) * OW + ow) * C;
         for (int d = 0; d < C; d++) {
           const float a = X[p00 + d], bb = X[p01 + d], c = X[p10 + d], e = X[p11 + d];
-          const bool wa = a > ninf;
-          float best = wa ? a : ninf;
-          const bool wb = bb > best;
-          best = wb ? bb : best;
-          const bool wc = c > best;
-          best = wc ? c : best;
-          const bool we = e > best;
+          // Integer flags and & (not &&): no branches, so the loop vectorises.
+          const int wa = a > ninf;
+          const float m1 = wa ? a : ninf;
+          const int wb = bb > m1;
+          const float m2 = wb ? bb : m1;
+          const int wc = c > m2;
+          const float m3 = wc ? c : m2;
+          const int we = e > m3;
           // Which one won: the last comparison that succeeded.
           const float g = dy[d];
           DX[p11 + d] = we ? g : 0.f;
-          DX[p10 + d] = wc && !we ? g : 0.f;
-          DX[p01 + d] = wb && !wc && !we ? g : 0.f;
-          DX[p00 + d] = wa && !wb && !wc && !we ? g : 0.f;
+          DX[p10 + d] = (wc & (we ^ 1)) ? g : 0.f;
+          DX[p01 + d] = (wb & ((wc | we) ^ 1)) ? g : 0.f;
+          DX[p00 + d] = (wa & ((wb | wc | we) ^ 1)) ? g : 0.f;
         }
       }
 }
