@@ -111,6 +111,29 @@ float* at(napi_env env, const Heap& h, int64_t off, size_t count) {
   return reinterpret_cast<float*>(h.base + off);
 }
 
+// OpenBLAS threads: the configured count for big products, fewer for small ones. Waking a sleeping
+// thread costs more than a small GEMM gains from it (mnist-small's conv gradients took 6x the CPU time
+// with 2 threads), so each thread gets at least kMacsPerThread multiply-adds.
+int configuredThreads = 1;
+int currentThreads = -1;
+constexpr double kMacsPerThread = 1 << 24;
+
+void threadsFor(double m, double n, double k) {
+  const double byWork = m * n * k / kMacsPerThread;
+  const int want = byWork >= configuredThreads ? configuredThreads : byWork < 1 ? 1 : static_cast<int>(byWork);
+  if (want != currentThreads) {
+    openblas_set_num_threads(want);
+    currentThreads = want;
+  }
+}
+
+// C = op(A) op(B) for row-major matrices, with a thread count that fits the size.
+void sgemm(bool tA, bool tB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float* C,
+           int64_t ldc) {
+  threadsFor(static_cast<double>(M), static_cast<double>(N), static_cast<double>(K));
+  cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.f, A, lda, B, ldb, 0.f, C, ldc);
+}
+
 // im2col scratch, kept between calls (the native heap, not the wasm one: no wasm heap growth).
 std::vector<float>& scratch(size_t n) {
   static std::vector<float> buf;
@@ -235,8 +258,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   const float* bias = C && biasOff >= 0 ? at(env, h, biasOff, N) : nullptr;
   if (!C || (biasOff >= 0 && !bias)) return nullptr;
   for (int64_t b = 0; b < batch; b++) {
-    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.f, A + b * aStride,
-                tA ? M : K, Bm + b * bStride, tB ? K : N, 0.f, C + b * M * N, N);
+    sgemm(tA, tB, M, N, K, A + b * aStride, tA ? M : K, Bm + b * bStride, tB ? K : N, C + b * M * N, N);
   }
   if (bias || relu) biasRelu(C, batch * M, N, bias, relu);
   return nullptr;
@@ -270,17 +292,17 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
     return s;
   };
   if (mode == 0) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, P, g.Co, Kd, 1.f, patchesOf(), Kd, w, g.Co, 0.f, y, g.Co);
+    sgemm(false, false, P, g.Co, Kd, patchesOf(), Kd, w, g.Co, y, g.Co);
     if (bias || relu) biasRelu(y, P, g.Co, bias, relu);
   } else if (mode == 1) {
     const float* patches = patchesOf();
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Kd, g.Co, P, 1.f, patches, Kd, y, g.Co, 0.f, w, g.Co);
+    sgemm(true, false, Kd, g.Co, P, patches, Kd, y, g.Co, w, g.Co);
   } else if (mode == 2) {
     if (direct) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, P, Kd, g.Co, 1.f, y, g.Co, w, g.Co, 0.f, x, Kd);
+      sgemm(false, true, P, Kd, g.Co, y, g.Co, w, g.Co, x, Kd);
     } else {
       float* s = scratch(P * Kd).data();
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, P, Kd, g.Co, 1.f, y, g.Co, w, g.Co, 0.f, s, Kd);
+      sgemm(false, true, P, Kd, g.Co, y, g.Co, w, g.Co, s, Kd);
       col2im(g, s, x);
     }
   } else {
@@ -460,7 +482,9 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value a[1];
   napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
   const int64_t n = argc ? num(env, a[0]) : 1;
-  openblas_set_num_threads(n < 1 ? 1 : static_cast<int>(n));
+  configuredThreads = n < 1 ? 1 : static_cast<int>(n);
+  openblas_set_num_threads(configuredThreads);
+  currentThreads = configuredThreads;
   return nullptr;
 }
 
@@ -473,7 +497,7 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, o, "coreName", s);
   napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &s);
   napi_set_named_property(env, o, "config", s);
-  napi_create_int32(env, openblas_get_num_threads(), &s);
+  napi_create_int32(env, configuredThreads, &s);
   napi_set_named_property(env, o, "threads", s);
   return o;
 }

@@ -249,7 +249,7 @@ test('nearest resize gradient is right for batch > 1 on wasm and on our fixed cp
   }
 });
 
-test('BatchMatMul with transposed operands (Dense gradients) matches cpu, batched and broadcast too', async () => {
+test('BatchMatMul with transposed operands (Dense gradients) and a big right operand matches cpu, batched and broadcast too', async () => {
   await ensureWasm();
   const tf = getTf();
   const cases: Array<[number[], number[], boolean, boolean]> = [
@@ -259,6 +259,12 @@ test('BatchMatMul with transposed operands (Dense gradients) matches cpu, batche
     [[3, 7, 5], [3, 7, 2], true, false],
     [[2, 4, 6], [1, 9, 6], false, true],
     [[1, 6, 4], [5, 9, 6], true, true],
+    // a big right operand (a Dense kernel): computed as out^T = b^T a^T, every transpose combination
+    [[4, 600], [600, 500], false, false],
+    [[600, 4], [600, 500], true, false],
+    [[4, 600], [500, 600], false, true],
+    [[600, 4], [500, 600], true, true],
+    [[1, 3, 600], [1, 600, 450], false, false],
   ];
   for (const [as, bs, ta, tb] of cases) {
     const d = await compareBackends(() => {
