@@ -1,11 +1,13 @@
 /**
  * How the native kernels choose OpenBLAS's kernel set and thread count from what the OS says about the
- * CPU: the best core type the flags allow, never one the CPU lacks, hyper-threads not counted.
+ * CPU: the best core type the flags allow, never one the CPU lacks, hyper-threads not counted, fewer
+ * threads while other processes keep the cores busy.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestOpenBlasCore, cpuRunsOpenBlasCore, parseCpuInfo } from '../../src/engine/backend/native/cpuFeatures';
 import { chooseCoreType } from '../../src/engine/backend/native/loadNative';
+import { NativeThreadPolicy, threadsForLoad } from '../../src/engine/backend/native/threadPolicy';
 
 const AVX512 = 'fpu sse sse2 ssse3 fma sse4_1 sse4_2 avx f16c avx2 avx512f avx512dq avx512cd avx512bw avx512vl';
 const AVX2 = 'fpu sse sse2 ssse3 fma sse4_1 sse4_2 avx f16c avx2';
@@ -43,4 +45,37 @@ test('threads default to physical cores: hyper-threads share a core, so they are
   assert.equal(parseCpuInfo(cpuinfo(AVX2, [[0, 0], [0, 0]]), 1).physicalCores, 1);
   // no cpuinfo at all
   assert.equal(parseCpuInfo('', 3).physicalCores, 3);
+});
+
+test('threads: all physical cores on a quiet machine, fewer while other processes keep cores busy, never 0', () => {
+  assert.equal(threadsForLoad(4, 0.2, 4), 4);
+  assert.equal(threadsForLoad(4, 4.1, 4), 4, 'the load is our own threads');
+  assert.equal(threadsForLoad(4, 6, 4), 2, 'two cores busy elsewhere');
+  assert.equal(threadsForLoad(2, 16, 2), 1);
+  assert.equal(threadsForLoad(2, 2, 1), 1, 'one other process: stays at 1');
+});
+
+test('the thread policy re-decides every 3 s from the load average; a user limit is never changed', () => {
+  let load = 0;
+  let clock = 10_000;
+  const applied: number[] = [];
+  const adaptive = new NativeThreadPolicy(2, false, (n) => applied.push(n), () => load, () => clock);
+  adaptive.tick();
+  assert.equal(adaptive.threads, 2);
+  load = 12;
+  clock += 1000;
+  adaptive.tick();
+  assert.equal(adaptive.threads, 2, 'not re-checked within 3 s');
+  clock += 3000;
+  adaptive.tick();
+  assert.equal(adaptive.threads, 1);
+  load = 1;
+  clock += 3000;
+  adaptive.tick();
+  assert.equal(adaptive.threads, 2);
+  assert.deepEqual(applied, [1, 2]);
+  const fixed = new NativeThreadPolicy(2, true, () => assert.fail('a user limit must not change'), () => 50, () => (clock += 5000));
+  fixed.tick();
+  fixed.tick();
+  assert.equal(fixed.threads, 2);
 });

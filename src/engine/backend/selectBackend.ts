@@ -25,9 +25,9 @@
  * - `initBackend(pref, { threads })`: XNNPACK threads for wasm (default `defaultWasmThreads()`). Takes
  *   effect only the first time wasm starts in a process; `BackendInfo.threads` reports what actually runs.
  *   On a machine whose cores are busy with other work, 1 thread is as fast and wastes less CPU (see bench/).
- * - `initBackend(pref, { nativeThreads })`: OpenBLAS threads of `native` (default: env
- *   CNN_STUDIO_NATIVE_THREADS, else the physical cores this process may use). OpenBLAS threads sleep when
- *   idle instead of spinning (loadNative.ts), so they cost little when other processes compete.
+ * - `initBackend(pref, { nativeThreads })`: a limit on the OpenBLAS threads of `native` (default: env
+ *   CNN_STUDIO_NATIVE_THREADS, else the physical cores this process may use, fewer while other processes
+ *   keep them busy: native/threadPolicy.ts). Idle OpenBLAS threads sleep instead of spinning.
  * - Diagnostics: env CNN_STUDIO_WASM_SKIP=im2col,adam,... switches our wasm speed-ups off one by one
  *   (kernels/index.ts OPTIONAL_SPEEDUPS; bench/training-ablation.ts uses it). Never needed for correctness.
  *
@@ -252,7 +252,7 @@ async function startNative(nativeThreads: number | undefined): Promise<WasmStart
   if (!native.ok) return native;
   const wasm = await startWasm(1);
   if (!wasm.ok) return wasm;
-  registerNativeKernels(bundledTf, native.addon);
+  registerNativeKernels(bundledTf, native);
   setNativeKernelsActive(true);
   const { library, coreType, threads } = native.info;
   return { ok: true, info: { ...wasm.info, name: 'native', threads, kernels: `${library} ${coreType}` } };

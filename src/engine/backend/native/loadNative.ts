@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bestOpenBlasCore, cpuRunsOpenBlasCore, readCpuFeatures } from './cpuFeatures';
+import { NativeThreadPolicy } from './threadPolicy';
 
 export interface NativeAddon {
   info(): { library: string; coreName: string; config: string; threads: number };
@@ -31,10 +32,19 @@ export interface NativeInfo {
   library: string;
   /** The kernel set the BLAS runs, e.g. "SkylakeX". */
   coreType: string;
+  /** The most threads the kernels use (fewer while other processes keep cores busy, see threadPolicy.ts). */
   threads: number;
 }
 
-export type NativeLoad = { ok: true; addon: NativeAddon; info: NativeInfo } | { ok: false; reason: string };
+export interface NativeKernelsLoaded {
+  ok: true;
+  addon: NativeAddon;
+  info: NativeInfo;
+  /** Replaced by each `loadNative(threads)` call. */
+  policy: NativeThreadPolicy;
+}
+
+export type NativeLoad = NativeKernelsLoaded | { ok: false; reason: string };
 
 const ADDON_FILE = 'cnn_native.node';
 
@@ -46,18 +56,18 @@ function addonCandidates(): string[] {
 let loaded: NativeLoad | undefined;
 
 /**
- * The addon, loaded once per process. `threads` = OpenBLAS threads (default: the physical cores this
- * process may use); it can be changed later with `addon.setThreads`.
+ * The addon, loaded once per process. `threads` = the user's limit on OpenBLAS threads (used as it is);
+ * undefined = the physical cores this process may use, fewer while other processes keep them busy.
  */
 export function loadNative(threads?: number): NativeLoad {
-  if (loaded) {
-    if (loaded.ok && threads !== undefined) {
-      loaded.addon.setThreads(threads);
-      loaded.info.threads = threads;
-    }
-    return loaded;
+  loaded ??= load(threads);
+  if (loaded.ok) {
+    const l = loaded;
+    const max = threads ?? readCpuFeatures().physicalCores;
+    l.addon.setThreads(max);
+    l.info.threads = max;
+    l.policy = new NativeThreadPolicy(max, threads !== undefined, (n) => l.addon.setThreads(n));
   }
-  loaded = load(threads);
   return loaded;
 }
 
@@ -91,7 +101,7 @@ function load(threads: number | undefined): NativeLoad {
     const addon = require(file) as NativeAddon;
     addon.setThreads(n);
     const i = addon.info();
-    return { ok: true, addon, info: { library: i.library, coreType: i.coreName, threads: i.threads } };
+    return { ok: true, addon, info: { library: i.library, coreType: i.coreName, threads: n }, policy: new NativeThreadPolicy(n, true, () => undefined) };
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     return { ok: false, reason: `${ADDON_FILE} did not load (${msg}); install libopenblas0 (Debian/Ubuntu: apt install libopenblas0-pthread)` };

@@ -13,7 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../tfNamespace';
 import { ADAM_UPDATE } from '../kernels/fusedAdam';
-import type { NativeAddon } from './loadNative';
+import type { NativeKernelsLoaded } from './loadNative';
 
 let active = false;
 let registered = false;
@@ -49,9 +49,10 @@ const offsetOf = (be: BackendWasm, t: TensorInfo): number => be.dataIdMap.get(t.
 const allF32 = (...ts: Array<TensorInfo | undefined>): boolean => ts.every((t) => t === undefined || t.dtype === 'float32');
 const isNhwc = (a: ConvAttrs): boolean => a.dataFormat === undefined || a.dataFormat === 'NHWC' || a.dataFormat === 'channelsLast';
 
-export function registerNativeKernels(tf: Tf, addon: NativeAddon): void {
+export function registerNativeKernels(tf: Tf, native: NativeKernelsLoaded): void {
   if (registered) return;
   registered = true;
+  const addon = native.addon;
 
   /** Replaces wasm kernel `name`; `fn` returns undefined for a case it leaves to the previous kernel. */
   const put = (name: string, fn: (args: Args, be: BackendWasm) => TensorInfo | TensorInfo[] | undefined): void => {
@@ -65,6 +66,7 @@ export function registerNativeKernels(tf: Tf, addon: NativeAddon): void {
         const be = args.backend as BackendWasm;
         // Threaded wasm keeps its heap in a SharedArrayBuffer, which N-API cannot hand out.
         if (!(heapOf(be) instanceof ArrayBuffer)) return prev.kernelFunc(args);
+        native.policy.tick();
         return fn(args, be) ?? prev.kernelFunc(args);
       },
     });
