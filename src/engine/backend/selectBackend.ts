@@ -106,7 +106,7 @@ export interface BackendOptions {
    * tfjs' threaded build, which tfjs does not support under Node; see wasmThreads.ts.
    */
   threads?: number;
-  /** native only: OpenBLAS threads (default: env CNN_STUDIO_NATIVE_THREADS, else the physical cores). */
+  /** native only: a limit on OpenBLAS threads (default: env CNN_STUDIO_NATIVE_THREADS, else the physical cores, fewer under load). */
   nativeThreads?: number;
 }
 
