@@ -39,12 +39,12 @@ export interface ModelNode {
   position?: NodePosition;
 }
 
-export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adagrad' | 'adamax' | 'adadelta';
-export type LossName =
-  | 'sparseCategoricalCrossentropy'
-  | 'categoricalCrossentropy'
-  | 'binaryCrossentropy'
-  | 'meanSquaredError';
+// Each list is declared once and its union type is read from it, so the schema's enums, the importer
+// and the types cannot drift apart (a name added to the list is in the type, and the reverse).
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'adadelta'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export const LOSSES = ['sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'] as const;
+export type LossName = (typeof LOSSES)[number];
 export type MetricName = 'accuracy';
 
 export interface CompileSettings {
@@ -89,7 +89,8 @@ export interface TrainingSettings {
   augmentation: AugmentationSettings;
 }
 
-export type DatasetKind = 'imageFolder' | 'mnistIdx' | 'cifar10' | 'csv';
+export const DATASET_KINDS = ['imageFolder', 'mnistIdx', 'cifar10', 'csv'] as const;
+export type DatasetKind = (typeof DATASET_KINDS)[number];
 export type ColorMode = 'grayscale' | 'rgb';
 
 export interface DatasetReference {

@@ -13,7 +13,7 @@ export type * from './analysis';
 export type * from './modelEdit';
 export { parseModelText, type ParseResult } from './loader';
 export { serializeModel } from './serialize';
-export { buildModelSchema, OPTIMIZERS, LOSSES, DATASET_KINDS, type JsonSchema } from './schema';
+export { buildModelSchema, type JsonSchema } from './schema';
 export { MIGRATIONS, migrateToCurrent, type Migration } from './migrations';
 export { analyzeModel } from './shapeInference';
 export { convOutputLength, deconvLength, formatShape } from './layerShapes';

@@ -8,15 +8,12 @@
  */
 import { LAYER_CATALOGUE, LAYER_TYPES, type ParamSpec } from './catalogue';
 import { NODE_ID_PATTERN, NODE_ID_RULE } from './nodeIds';
-import { CURRENT_FORMAT_VERSION, DEFAULT_COMPILE, DEFAULT_TRAINING, MODEL_FORMAT_TAG } from './format';
+import { CURRENT_FORMAT_VERSION, DATASET_KINDS, LOSSES, OPTIMIZERS, DEFAULT_COMPILE, DEFAULT_TRAINING, MODEL_FORMAT_TAG } from './format';
 
 /** A JSON Schema (draft-07) object; kept loose because it is data handed to ajv and VS Code. */
 export type JsonSchema = { [key: string]: unknown };
 
 
-export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamax', 'adadelta'] as const;
-export const LOSSES = ['sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'] as const;
-export const DATASET_KINDS = ['imageFolder', 'mnistIdx', 'cifar10', 'csv'] as const;
 
 /** The schema of one param value, from its catalogue entry. */
 export function paramSchema(spec: ParamSpec): JsonSchema {

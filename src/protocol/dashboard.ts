@@ -13,7 +13,9 @@ import type {
   ClassProbability,
   EpochMetrics,
   EvaluationReport,
+  FilterTiles,
   RunStatus,
+  SampleRef,
 } from './engine';
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -69,13 +71,6 @@ export interface FeatureMapLayer {
   readonly tiles: Uint8Array;
 }
 
-export interface FilterGrid {
-  readonly layerId: string;
-  /** `[kh, kw, channels, count]`; filter f is `data.subarray(f*kh*kw*channels, …)` row-major HWC, 0–255. */
-  readonly shape: readonly [number, number, number, number];
-  readonly data: Uint8Array;
-}
-
 export interface GradCamOverlay {
   readonly layerId: string;
   /** The conv layers Grad-CAM can look at (what the dashboard's chooser offers). */
@@ -102,7 +97,7 @@ export interface FeatureMapSnapshot {
   readonly input: ImageTile;
   readonly prediction: readonly ClassProbability[];
   readonly layers: readonly FeatureMapLayer[];
-  readonly filters: FilterGrid | null;
+  readonly filters: FilterTiles | null;
   readonly gradCam: GradCamOverlay | null;
 }
 
@@ -223,8 +218,6 @@ export type DashboardHostMessage =
 /* Webview → host                                                                                    */
 /* ------------------------------------------------------------------------------------------------ */
 
-export type SampleChoice = { readonly datasetIndex: number } | { readonly imagePath: string };
-
 export type DashboardWebviewMessage =
   /** The page is loaded and listening: answer with `hydrate`. */
   | { readonly type: 'ready' }
@@ -232,7 +225,7 @@ export type DashboardWebviewMessage =
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
   /** Show feature maps for this sample (e.g. a misclassified one). */
-  | { readonly type: 'pickSample'; readonly sample: SampleChoice }
+  | { readonly type: 'pickSample'; readonly sample: SampleRef }
   /** Compute Grad-CAM at this conv layer from now on (one of `GradCamOverlay.layers`). */
   | { readonly type: 'chooseGradCamLayer'; readonly layerId: string }
   /** The user picked a layer in the dashboard: the host may reveal it in the designer. */

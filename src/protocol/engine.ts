@@ -9,13 +9,14 @@
  * here may depend on tfjs, Node or the DOM.
  */
 
+import type { AugmentationSettings, DatasetKind, EarlyStoppingSettings, LearningRateSchedule, LossName, OptimizerName } from '../core/format';
+
 /* ------------------------------------------------------------------------------------------------ */
 /* Shared data                                                                                       */
 /* ------------------------------------------------------------------------------------------------ */
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'native' | 'wasm' | 'cpu';
-/** Every backend choice, in the order `auto` tries them (after itself). */
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'];
+/** An image's `[height, width, channels]`. */
+export type ImageShape = readonly [height: number, width: number, channels: number];
 
 /** Which GPU adapter runs the webgpu backend (what the dashboard, status bar and run.json show). */
 export interface GpuAdapterDescription {
@@ -35,9 +36,18 @@ export function describeGpuAdapter(a: GpuAdapterDescription): string {
   return a.description ? `${name} (${a.description})` : name;
 }
 
-/** What the engine actually runs on (same shape as the backend module's `BackendInfo`). */
+/** The backends the engine can run on, in the order `auto` tries them. */
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+/** What a user may ask for (`cnnStudio.backend`, `--backend`): a backend, or `auto` for the fastest that starts. */
+export const BACKEND_PREFERENCES = ['auto', ...BACKEND_NAMES] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+export const isBackendName = (v: unknown): v is BackendName => (BACKEND_NAMES as readonly unknown[]).includes(v);
+export const isBackendPreference = (v: unknown): v is BackendPreference => (BACKEND_PREFERENCES as readonly unknown[]).includes(v);
+
+/** What the engine actually runs on. */
 export interface EngineBackendInfo {
-  readonly name: string;
+  readonly name: BackendName;
   readonly tfjsVersion: string;
   readonly threads: number;
   readonly simd: boolean;
@@ -94,7 +104,7 @@ export interface SkippedFile {
 }
 
 export interface DatasetSummary {
-  readonly kind: 'imageFolder' | 'mnistIdx' | 'cifar10' | 'csv';
+  readonly kind: DatasetKind;
   /** The training data's folder or file, absolute. */
   readonly path: string;
   readonly classNames: readonly string[];
@@ -109,6 +119,31 @@ export interface DatasetSummary {
   /** Unreadable or corrupt files, skipped. */
   readonly skipped: readonly SkippedFile[];
   readonly loadSeconds: number;
+}
+
+/** A run's `config.json`: the model file's compile and training settings with the run's overrides applied, plus what was learned from the data. */
+export interface ResolvedConfig {
+  readonly modelName: string;
+  /** The model file the run was started from (absolute). */
+  readonly modelPath: string;
+  /** The data that was trained on (absolute). */
+  readonly dataPath: string;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly validationSplit: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly loss: LossName;
+  readonly earlyStopping: EarlyStoppingSettings;
+  readonly learningRateSchedule: LearningRateSchedule;
+  readonly augmentation: AugmentationSettings;
+  readonly backend: BackendPreference;
+  readonly inputShape: ImageShape;
+  readonly classNames: readonly string[];
+  /** What each pixel byte is multiplied by before it reaches the model (1/255, or 1 when the model rescales itself). */
+  readonly inputScale: number;
 }
 
 /** `run.json`: the run's status record. */

@@ -136,3 +136,11 @@ test('model facts (image format of the Input, "rescales itself") are written onc
   assert.deepEqual(filesMatching(/'grayscale' : 'rgb'|'rgb' : 'grayscale'/), ['src/core/modelFacts.ts']);
   assert.deepEqual(filesMatching(/=== 'Rescaling'/), ['src/core/modelFacts.ts']);
 });
+
+test('each list of names is declared once beside its union (optimizers, losses, dataset kinds, backends)', () => {
+  assert.deepEqual(filesMatching(/\['adam', 'sgd'/), ['src/core/format.ts']);
+  assert.deepEqual(filesMatching(/'sparseCategoricalCrossentropy', 'categoricalCrossentropy'/), ['src/core/format.ts']);
+  assert.deepEqual(filesMatching(/'imageFolder', 'mnistIdx'/), ['src/core/format.ts']);
+  assert.deepEqual(filesMatching(/\['(?:auto', ')?tensorflow', '/), ['src/protocol/engine.ts']);
+  assert.deepEqual(filesMatching(/\btype BackendPreference =/), ['src/protocol/engine.ts']);
+});

@@ -5,14 +5,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BACKEND_PREFERENCES, type BackendPreference, type EngineEvent, type TrainingOverrides } from '../../protocol/engine';
+import { BACKEND_PREFERENCES, type BackendPreference, type EngineEvent, isBackendPreference, type ResolvedConfig, type TrainingOverrides } from '../../protocol/engine';
 import { listRuns, readJson, RUN_FILES } from '../../engine/runs/runStore';
-import type { ResolvedConfig } from '../../engine/train/config';
 import { prepareTraining, runPrepared } from '../../engine/train/session';
 import type { BackendOptions } from '../../engine/backend/selectBackend';
 import { CliError, flagBool, flagInt, flagString, requirePositional, stopReason, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 
-const USAGE = 'train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend auto|tensorflow|webgpu|native|wasm|cpu] [--threads N] [--out RUN_DIR] [--continue] [--json]';
+const USAGE = `train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend ${BACKEND_PREFERENCES.join('|')}] [--threads N] [--out RUN_DIR] [--continue] [--json]`;
 
 /** `--threads N`: wasm compute threads; absent = defaultWasmThreads() (half the CPUs, 1 to 4). */
 export function threadsOption(args: ParsedArgs): BackendOptions {
@@ -22,8 +21,8 @@ export function threadsOption(args: ParsedArgs): BackendOptions {
 
 export function backendFlag(value: string | undefined): BackendPreference | undefined {
   if (value === undefined) return undefined;
-  if (!BACKEND_PREFERENCES.includes(value as BackendPreference)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}; got '${value}'.`);
-  return value as BackendPreference;
+  if (!isBackendPreference(value)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}; got '${value}'.`);
+  return value;
 }
 
 function positiveNumber(value: string | undefined, flag: string): number | undefined {

@@ -13,7 +13,7 @@ import { offsetBeyondDepth } from '../jsonDepth';
 import { idPrefixForType, isValidNodeId, NODE_ID_RULE, suggestNodeId } from '../nodeIds';
 import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
 import { parseModelText } from '../loader';
-import { OPTIMIZERS as SCHEMA_OPTIMIZERS } from '../schema';
+import { OPTIMIZERS as SCHEMA_OPTIMIZERS } from '../format';
 import { serializeModel } from '../serialize';
 import { UserFacingError } from '../userFacingError';
 

@@ -48,30 +48,14 @@ import { registerNativeKernels, setNativeKernelsActive } from './native/nativeKe
 import { patchForWasmThreads, unrefWasmWorkers, type ThreadPatch } from './wasmThreads';
 import type { Tf } from './tfNamespace';
 import { startWebgpu } from './webgpuBackend';
-import { BACKEND_PREFERENCES, describeGpuAdapter, type BackendPreference, type GpuAdapterDescription } from '../../protocol/engine';
+import { BACKEND_PREFERENCES, describeGpuAdapter, type BackendPreference, type EngineBackendInfo, type GpuAdapterDescription } from '../../protocol/engine';
 import { UserFacingError } from '../../core/userFacingError';
 
 export type { Tf } from './tfNamespace';
 export type { GpuAdapterDescription };
 export { BACKEND_PREFERENCES, type BackendPreference };
-
-export interface BackendInfo {
-  name: Exclude<BackendPreference, 'auto'>;
-  /** Version of tfjs-core in the active namespace. */
-  tfjsVersion: string;
-  /** Compute threads the backend uses (wasm: XNNPACK's pool; tensorflow: the machine's CPUs; cpu: 1). */
-  threads: number;
-  /** Whether vector instructions are used (wasm: the SIMD build is loaded). */
-  simd: boolean;
-  /** native: the library and kernel set doing the heavy ops, e.g. "OpenBLAS SkylakeX". */
-  kernels?: string;
-  /** With 'auto': why a faster backend was not used, e.g. "@tensorflow/tfjs-node is not installed". */
-  fallbackReason?: string;
-  /** webgpu only: the GPU adapter it runs on. */
-  adapter?: GpuAdapterDescription;
-  /** Something the user should know about the backend that runs, e.g. a software GPU adapter (slow). */
-  warning?: string;
-}
+/** What runs: the protocol's type, which the engine reports as is. */
+export type BackendInfo = EngineBackendInfo;
 
 /** A backend the user asked for cannot start. The message says what to do. */
 export class BackendUnavailableError extends UserFacingError {
@@ -199,10 +183,15 @@ export async function initBackend(pref: BackendPreference, options: BackendOptio
 }
 
 function webgpuInfo(adapter: GpuAdapterDescription, fallbackReason: string | undefined): BackendInfo {
-  const info: BackendInfo = { name: 'webgpu', tfjsVersion: bundledTf.version_core, threads: 1, simd: false, adapter };
-  if (fallbackReason) info.fallbackReason = fallbackReason;
-  if (adapter.software) info.warning = `webgpu runs on a software adapter, ${describeGpuAdapter(adapter)}: it computes on the CPU and trains slower than wasm.`;
-  return info;
+  return {
+    name: 'webgpu',
+    tfjsVersion: bundledTf.version_core,
+    threads: 1,
+    simd: false,
+    adapter,
+    ...(fallbackReason ? { fallbackReason } : {}),
+    ...(adapter.software ? { warning: `webgpu runs on a software adapter, ${describeGpuAdapter(adapter)}: it computes on the CPU and trains slower than wasm.` } : {}),
+  };
 }
 
 function fallback(skipped: string[]): string | undefined {

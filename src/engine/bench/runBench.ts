@@ -6,12 +6,13 @@
 import { cpus, loadavg } from 'node:os';
 import { benchModel, BENCH_MODELS, type BenchModel } from './benchModels';
 import { buildTfModel } from '../model/buildTfModel';
+import { BACKEND_NAMES } from '../../protocol/engine';
 import { BackendUnavailableError, getTf, initBackend, type BackendInfo } from '../backend/selectBackend';
 import { DEFAULT_IMAGE_CASES, measureImageDecode, type ImageDecodeResult } from './imageDecode';
 import { measureTraining, type ThroughputOptions, type ThroughputResult } from './trainingThroughput';
 
 export type BenchBackend = BackendInfo['name'];
-export const BENCH_BACKENDS: readonly BenchBackend[] = ['tensorflow', 'native', 'wasm', 'cpu'];
+export const BENCH_BACKENDS: readonly BenchBackend[] = BACKEND_NAMES;
 export { BENCH_MODELS, type BenchModel };
 
 export interface BenchOptions {

@@ -4,7 +4,8 @@
  */
 import type { DatasetSummary, SkippedFile } from '../../protocol/engine';
 
-export type ImageShape = readonly [height: number, width: number, channels: number];
+import type { ImageShape } from '../../protocol/engine';
+export type { ImageShape };
 
 /** Samples of one source (a folder, a set of files), all of the same shape. */
 export interface ImageSet {

@@ -16,7 +16,8 @@ import { countSkipped, listSkipped } from './skippedFiles';
 import { stratifiedSplit } from './split';
 import { RUN_FILES } from '../runs/runStore';
 
-export type DatasetKind = DatasetSummary['kind'];
+import type { DatasetKind } from '../../core/format';
+export type { DatasetKind };
 
 export interface LoadDatasetOptions {
   /** Replaces the reference's path (the CLI's `--data`, the run's data folder); its format is detected. */

@@ -4,12 +4,11 @@ import { join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { ModelFile } from '../../core/format';
 import { parseModelText } from '../../core/loader';
-import type { CheckpointName, RunRecord } from '../../protocol/engine';
+import type { CheckpointName, ResolvedConfig, RunRecord } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import { buildTfModel } from '../model/buildTfModel';
 import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
 import { readJson, readRunRecord, RUN_FILES, RunError } from '../runs/runStore';
-import type { ResolvedConfig } from '../train/config';
 
 export interface OpenedRun {
   readonly runDir: string;

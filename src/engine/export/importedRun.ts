@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelFile } from '../../core/format';
 import { serializeModel } from '../../core/loader';
+import { isBackendName } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import { resolveInsideFolderOf } from '../files/confinedPath';
 import { buildTfModel } from '../model/buildTfModel';
@@ -85,12 +86,14 @@ export async function runFromImportedWeights(
     await saveCheckpoint(tf, built, join(runDir, RUN_FILES.last));
     await saveCheckpoint(tf, built, join(runDir, RUN_FILES.best));
     const now = new Date().toISOString();
+    const backend = tf.getBackend();
     writeRunRecord(runDir, {
       runId,
       modelName: model.name,
       status: 'finished',
       pid: process.pid,
-      backend: { name: tf.getBackend(), tfjsVersion: tf.version_core, threads: 1, simd: false },
+      // The engine only registers the backends it knows; 'cpu' stands in for any other.
+      backend: { name: isBackendName(backend) ? backend : 'cpu', tfjsVersion: tf.version_core, threads: 1, simd: false },
       versions: { cnnStudio: CNN_STUDIO_VERSION, tfjs: tf.version_core, node: process.versions.node },
       createdAt: now,
       updatedAt: now,

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { ModelFile } from '../../core/format';
-import type { ActivationsParams, ActivationsResult, EngineApi, EngineBackendInfo, EngineEvent, EngineStatus, RunControlResult, RunSummary } from '../../protocol/engine';
+import type { ActivationsParams, ActivationsResult, EngineApi, EngineBackendInfo, EngineEvent, EngineStatus, ResolvedConfig, RunControlResult, RunSummary } from '../../protocol/engine';
 import type { RpcHandlers } from '../../protocol/rpc';
 import { getBackendInfo, getTf, initBackend } from '../backend/selectBackend';
 import type { Tf } from '../backend/tfNamespace';
@@ -18,7 +18,6 @@ import { evaluateRun } from '../eval/evaluate';
 import { predictImages } from '../eval/predict';
 import { loadRunModel, openRun, pickCheckpoint } from '../eval/runModel';
 import { listRuns } from '../runs/runStore';
-import type { ResolvedConfig } from '../train/config';
 import { prepareTraining, runPrepared, type PreparedRun } from '../train/session';
 import type { TrainingOutcome } from '../train/trainer';
 

@@ -1,36 +1,12 @@
 /**
- * The resolved training configuration (`config.json` of a run): the model file's compile and training
- * settings with the run's overrides applied, plus what was learned from the data.
+ * Resolves a run's training configuration (`config.json`, typed `ResolvedConfig` in the protocol beside
+ * `RunRecord`): the model file's compile and training settings with the run's overrides applied.
  */
-import type { AugmentationSettings, CompileSettings, EarlyStoppingSettings, LearningRateSchedule, LossName, ModelFile, OptimizerName } from '../../core/format';
+import type { CompileSettings, ModelFile } from '../../core/format';
 import { inputShapeOf } from '../../core/modelFacts';
-import type { BackendPreference, TrainingOverrides } from '../../protocol/engine';
+import type { ResolvedConfig, TrainingOverrides } from '../../protocol/engine';
 import type { ImageShape } from '../data/dataset';
 import { EngineUserError } from '../data/errors';
-
-export interface ResolvedConfig {
-  readonly modelName: string;
-  /** The model file the run was started from (absolute). */
-  readonly modelPath: string;
-  /** The data that was trained on (absolute). */
-  readonly dataPath: string;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly validationSplit: number;
-  readonly shuffle: boolean;
-  readonly seed: number;
-  readonly optimizer: OptimizerName;
-  readonly learningRate: number;
-  readonly loss: LossName;
-  readonly earlyStopping: EarlyStoppingSettings;
-  readonly learningRateSchedule: LearningRateSchedule;
-  readonly augmentation: AugmentationSettings;
-  readonly backend: BackendPreference;
-  readonly inputShape: ImageShape;
-  readonly classNames: readonly string[];
-  /** What each pixel byte is multiplied by before it reaches the model (1/255, or 1 when the model rescales itself). */
-  readonly inputScale: number;
-}
 
 /** A setting that cannot work; the message names the fix. */
 export class ConfigError extends EngineUserError {

@@ -12,7 +12,7 @@ import { analyzeModel } from '../../core/shapeInference';
 import { fitOutputToClasses } from '../../core/fitOutputToClasses';
 import { imageFormatOfShape, inputPixelScale } from '../../core/modelFacts';
 import type { Diagnostic } from '../../core/diagnostics';
-import type { EngineBackendInfo, EngineEvent, EpochMetrics, RunRecord, StartTrainingParams, TrainingStarted } from '../../protocol/engine';
+import type { EngineBackendInfo, EngineEvent, EpochMetrics, ResolvedConfig, RunRecord, StartTrainingParams, TrainingStarted } from '../../protocol/engine';
 import { getTf, initBackend } from '../backend/selectBackend';
 import type { Tf } from '../backend/tfNamespace';
 import { loadDataset } from '../data/loadDataset';
@@ -24,7 +24,7 @@ import { claimNewRunDir, claimRunDirAt, type ClaimedRunDir } from '../runs/claim
 import { checkFreeSpace, runSpaceNeeded } from '../runs/runDiskSpace';
 import { describeWriteFailure } from '../runs/writeFailure';
 import { readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
-import { ConfigError, modelInputShape, resolveContinuedSettings, resolveSettings, type ResolvedConfig } from './config';
+import { ConfigError, modelInputShape, resolveContinuedSettings, resolveSettings } from './config';
 import { useSeededMathRandom } from './seededRandom';
 import { Trainer } from './trainer';
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import { withSystemErrorExplained } from '../../core/systemError';
-import type { EngineEvent, EpochMetrics, RunRecord, RunStatus } from '../../protocol/engine';
+import type { EngineEvent, EpochMetrics, ResolvedConfig, RunRecord, RunStatus } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import { gpuLossOr, throwIfGpuLost } from '../backend/webgpuBackend';
 import { fillBatch } from '../data/batches';
@@ -19,7 +19,6 @@ import { hasOptimizerState, restoreOptimizerState } from '../runs/optimizerState
 import { runSpaceNeeded } from '../runs/runDiskSpace';
 import { appendEpochMetrics, RUN_FILES, writeRunRecord } from '../runs/runStore';
 import { describeWriteFailure, DiskError } from '../runs/writeFailure';
-import type { ResolvedConfig } from './config';
 import { learningWarnings } from './learningCheck';
 import { makeOptimizer, setLearningRate } from './optimizer';
 import { BestTracker, LearningRateScheduler } from './schedules';

@@ -6,9 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModelText } from '../../core/loader';
-import type { ResolvedConfig } from '../../engine/train/config';
 import { readEpochMetrics, readRunRecord, RUN_FILES } from '../../engine/runs/runStore';
-import type { EpochMetrics, EvaluationReport, RunRecord, SkippedFile } from '../../protocol/engine';
+import type { EpochMetrics, EvaluationReport, ResolvedConfig, RunRecord, SkippedFile } from '../../protocol/engine';
 import type { CompareRun } from '../../protocol/dashboard';
 import { describeBackend, emptyRunInfo, RunHistory } from './runHistory';
 import { runSettingsFrom } from './runSettings';

@@ -4,7 +4,7 @@
  * snapshot for the architecture. Read leniently: a field a run lacks is left out, not an error. Pure.
  */
 import type { ModelFile } from '../../core/format';
-import type { ResolvedConfig } from '../../engine/train/config';
+import type { ResolvedConfig } from '../../protocol/engine';
 import type { RunSettings } from '../../protocol/dashboard';
 
 function describeSchedule(s: ResolvedConfig['learningRateSchedule']): string {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseModelText } from '../../core/loader';
-import { BACKEND_PREFERENCES, type BackendPreference } from '../../protocol/engine';
+import { isBackendPreference, type BackendPreference } from '../../protocol/engine';
 import type { DashboardWebviewMessage } from '../../protocol/dashboard';
 import { UserFacingError } from '../userFacingError';
 import type { OutputLog } from '../outputLog';
@@ -81,7 +81,7 @@ export class TrainingController {
     const folder = vscode.workspace.getWorkspaceFolder(modelUri);
     const runsRoot = folder ? folder.uri.fsPath : dirname(modelUri.fsPath);
     const backendSetting = vscode.workspace.getConfiguration('cnnStudio').get<string>('backend', 'auto');
-    const backend = (BACKEND_PREFERENCES as readonly string[]).includes(backendSetting) ? (backendSetting as BackendPreference) : 'auto';
+    const backend: BackendPreference = isBackendPreference(backendSetting) ? backendSetting : 'auto';
     // 0 (or anything that is not a whole number 1–16) = the engine's default, half the CPUs (see defaultWasmThreads).
     const threadsSetting = vscode.workspace.getConfiguration('cnnStudio').get<number>('wasmThreads', 0);
     const threads = Number.isInteger(threadsSetting) && threadsSetting >= 1 && threadsSetting <= 16 ? threadsSetting : undefined;

@@ -5,14 +5,13 @@
  * dashboard panel, the status bar, the progress notification, the sidebar).
  */
 import { existsSync } from 'node:fs';
-import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, StartTrainingParams } from '../../protocol/engine';
+import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, SampleRef, StartTrainingParams } from '../../protocol/engine';
 import type {
   CompareRun,
   DashboardHostMessage,
   PredictionMessage,
   PreviewImage,
   RunsForCompareMessage,
-  SampleChoice,
   SampleThumbnail,
 } from '../../protocol/dashboard';
 import { describeBackend, emptyRunInfo, RunHistory, snapshotFromActivations } from './runHistory';
@@ -176,7 +175,7 @@ export class TrainingSession {
   }
 
   /** Feature maps of another sample: the shown run's latest state (live model or its last checkpoint). */
-  async pickSample(sample: SampleChoice): Promise<void> {
+  async pickSample(sample: SampleRef): Promise<void> {
     if ('datasetIndex' in sample) {
       this.sampleIndex = sample.datasetIndex;
       this.samplePath = null;
