@@ -12,7 +12,8 @@ import { DEFAULT_IMAGE_CASES, measureImageDecode, type ImageDecodeResult } from 
 import { measureTraining, type ThroughputOptions, type ThroughputResult } from './trainingThroughput';
 
 export type BenchBackend = BackendInfo['name'];
-export const BENCH_BACKENDS: readonly BenchBackend[] = BACKEND_NAMES;
+// The default set leaves webgpu out, as it did when webgpu landed; BenchOptions.backends can name it.
+export const BENCH_BACKENDS: readonly BenchBackend[] = BACKEND_NAMES.filter((b) => b !== 'webgpu');
 export { BENCH_MODELS, type BenchModel };
 
 export interface BenchOptions {
