@@ -17,6 +17,8 @@ import { BackendUnavailableError, getTf, initBackend, type BackendInfo } from '.
 import { createModelFromTemplate } from '../../src/core/templates';
 import { writeSyntheticDataset } from '../../src/engine/data/synthetic';
 import { prepareTraining, runPrepared } from '../../src/engine/train/session';
+import { formatBenchReport, runBench } from '../../src/engine/bench/runBench';
+import { describeGpuAdapter } from '../../src/protocol/engine';
 import { closeEnough, compareBackends, values } from './engine-kernels.helpers';
 import { BATCH, convNet, graphModel, spatialModel, trainOnBoth } from './engine-layers.helpers';
 
@@ -175,6 +177,17 @@ test(`${STEPS} webgpu training steps leave the tensor count where the first step
   assert.equal(tf.memory().numTensors, before, `tensors leaked over ${STEPS} steps`);
   tf.dispose([x, y]);
   model.dispose();
+});
+
+test('the bench measures webgpu and names its adapter', async (t) => {
+  const info = await webgpuOrSkip(t);
+  if (!info?.adapter) return;
+  const report = await runBench({ backends: ['webgpu'], models: ['mnist-small'], images: false, batchSize: 8, groups: 2 });
+  const entry = report.backends[0]!;
+  assert.equal(entry.unavailable, undefined);
+  assert.deepEqual(entry.info?.adapter, info.adapter);
+  assert.ok(entry.models[0]!.samplesPerSec > 0);
+  assert.ok(formatBenchReport(report).includes(`webgpu: ${describeGpuAdapter(info.adapter)}`));
 });
 
 // Last on purpose: it destroys this process's GPU device.

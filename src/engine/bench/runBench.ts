@@ -6,14 +6,14 @@
 import { cpus, loadavg } from 'node:os';
 import { benchModel, BENCH_MODELS, type BenchModel } from './benchModels';
 import { buildTfModel } from '../model/buildTfModel';
-import { BACKEND_NAMES } from '../../protocol/engine';
+import { BACKEND_NAMES, describeGpuAdapter } from '../../protocol/engine';
 import { BackendUnavailableError, getTf, initBackend, type BackendInfo } from '../backend/selectBackend';
 import { DEFAULT_IMAGE_CASES, measureImageDecode, type ImageDecodeResult } from './imageDecode';
 import { measureTraining, type ThroughputOptions, type ThroughputResult } from './trainingThroughput';
 
 export type BenchBackend = BackendInfo['name'];
-// The default set leaves webgpu out, as it did when webgpu landed; BenchOptions.backends can name it.
-export const BENCH_BACKENDS: readonly BenchBackend[] = BACKEND_NAMES.filter((b) => b !== 'webgpu');
+// Every backend, webgpu included (on a software adapter it takes a few short steps only: see planFor).
+export const BENCH_BACKENDS: readonly BenchBackend[] = BACKEND_NAMES;
 export { BENCH_MODELS, type BenchModel };
 
 export interface BenchOptions {
@@ -59,8 +59,11 @@ export interface BenchReport {
 }
 
 /** Steps per timed group and warm-up, per backend: cpu runs ~1-20 samples/s, so it gets one short group. */
-function planFor(backend: BenchBackend, model: BenchModel, opts: BenchOptions): ThroughputOptions | undefined {
+function planFor(backend: BenchBackend, model: BenchModel, opts: BenchOptions, info: BackendInfo): ThroughputOptions | undefined {
   const base = { batchSize: opts.batchSize, signal: opts.signal };
+  // webgpu on a software adapter (CI's lavapipe) computes on the CPU, slower than wasm: a figure to name
+  // it by, not a benchmark. Two timed steps after one warm-up step (shader compilation).
+  if (info.adapter?.software) return { ...base, warmupSteps: 1, stepsPerGroup: 1, groups: 2, maxSeconds: 60 };
   // cpu: tutorial-cifar takes about a minute per batch of 64, so it gets one timed step and no warm-up.
   if (backend === 'cpu') {
     // The Fashion-MNIST convnet is 5 GFLOP per step: several minutes per batch on the pure-JS backend.
@@ -97,7 +100,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     const tf = getTf();
     for (const id of opts.models) {
       if (opts.signal?.aborted) break;
-      const plan = planFor(backend, id, opts);
+      const plan = planFor(backend, id, opts, entry.info);
       if (!plan) continue;
       say(`${backend}: training ${id}…`);
       const model = buildTfModel(tf, benchModel(id));
@@ -140,6 +143,7 @@ export function formatBenchReport(r: BenchReport): string {
     }
     const tag = b.info ? `${b.backend}${b.info.threads > 1 ? ` ×${b.info.threads}` : ''}` : b.backend;
     if (b.info?.kernels) lines.push(`${b.backend}: ${b.info.kernels}, ${b.info.threads} thread${b.info.threads > 1 ? 's' : ''}`);
+    if (b.info?.adapter) lines.push(`${b.backend}: ${describeGpuAdapter(b.info.adapter)}${b.info.adapter.software ? ' — a software adapter, slower than wasm' : ''}`);
     for (const m of b.models) {
       lines.push(
         `${tag.padEnd(12)}${m.model.padEnd(16)}${m.samplesPerSec.toFixed(1).padStart(11)}${m.samplesPerCpuSec.toFixed(1).padStart(11)}  ` +
