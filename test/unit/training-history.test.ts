@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { DashboardHostMessage } from '../../src/protocol/dashboard';
 import type { EngineClientEvent, EpochMetrics } from '../../src/protocol/engine';
 import { DeltaOutbox, type Timers } from '../../src/extension/training/deltaOutbox';
-import { emptyRunInfo, RunHistory } from '../../src/extension/training/runHistory';
+import { describeBackend, emptyRunInfo, RunHistory } from '../../src/extension/training/runHistory';
 import { metricsCsv } from '../../src/extension/training/runFiles';
 import { etaSeconds, progressLine } from '../../src/extension/training/runStatusText';
 
@@ -107,4 +107,11 @@ test('Open Run: a run whose process is gone reads as interrupted; one still runn
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the backend line names the GPU adapter for webgpu (dashboard header, status bar tooltip, run list)', () => {
+  const adapter = { vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7', software: true };
+  assert.equal(describeBackend({ name: 'webgpu', tfjsVersion: '4.22.0', threads: 1, simd: false, adapter }), 'webgpu on mesa software (llvmpipe: Mesa 25.0.7)');
+  assert.equal(describeBackend({ name: 'webgpu', tfjsVersion: '4.22.0', threads: 1, simd: false, adapter: { ...adapter, description: '' } }), 'webgpu on mesa software');
+  assert.equal(describeBackend({ name: 'wasm', tfjsVersion: '4.22.0', threads: 2, simd: true }), 'wasm (simd, 2 threads)');
 });
