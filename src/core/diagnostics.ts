@@ -8,6 +8,8 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** Stable codes: tests, quick fixes and users' bug reports refer to them, so never rename one. */
 export type DiagnosticCode =
+  /** warning: training would need more memory than the machine has free (validate) */
+  | 'training-memory'
   // the file itself
   | 'invalid-json'
   | 'not-a-model'

@@ -236,3 +236,40 @@ describe('train --continue', () => {
     assert.deepEqual(bytes(part.runDir, 'weights.bin'), bytes(whole.runDir, 'weights.bin'), 'weights bit-identical');
   });
 });
+
+describe('a model too big for memory', () => {
+  /** A 224×224 grey image flattened into Dense(65,536): 3,288,596,483 parameters. */
+  function hugeModel(name: string): string {
+    return writeTinyModel(root, name, (m) => {
+      m.dataset = { kind: 'imageFolder', path: 'data', imageSize: [224, 224], colorMode: 'grayscale' };
+      m.nodes = [
+        { id: 'input', type: 'Input', params: { shape: [224, 224, 1] }, inputs: [] },
+        { id: 'flatten', type: 'Flatten', params: {}, inputs: ['input'] },
+        { id: 'huge', type: 'Dense', params: { units: 65_536, activation: 'relu' }, inputs: ['flatten'] },
+        { id: 'output', type: 'Dense', params: { units: 3, activation: 'softmax' }, inputs: ['huge'] },
+      ];
+    });
+  }
+
+  it('train refuses a 3.3-billion-parameter model before loading data or building it, with the figure and the fix', async () => {
+    const model = hugeModel('huge');
+    const r = io();
+    // The data folder does not exist: the memory check comes first, so the error is about memory.
+    assert.equal(await runCli(['train', model, '--data', join(root, 'no-such-data'), '--backend', 'wasm'], r.io), 1);
+    assert.match(
+      r.err.join(''),
+      /^cnn-studio train: The model 'huge' needs about 49 GB of memory to train at batch size 8 \(3,288,596,483 parameters with their gradients and adam slots: 49 GB; layer outputs: \d+(\.\d)? MB\), but (the wasm backend can address at most 4\.0 GB|only [\d.]+ [KMG]B is free on this machine)\. Make the model smaller: fewer units in its Dense layers or fewer filters in its Conv2D layers \(a Flatten into a large Dense layer is the usual culprit; pooling before it helps\)\.\n$/,
+    );
+    assert.deepEqual(readdirSync(join(root, '.cnn-studio', 'runs', 'huge')), [], 'no run folder is left');
+  });
+
+  it('validate warns that it exceeds the free memory; summary shows the training memory', async () => {
+    const model = hugeModel('huge-validate');
+    const v = io();
+    assert.equal(await runCli(['validate', model], v.io), 0, 'a warning, not an error');
+    assert.match(v.out.join(''), /warning \[training-memory\]: Training needs about 49 GB of memory at batch size 8 \(weights, gradients and adam slots 49 GB; layer outputs \d+(\.\d)? MB\), more than the [\d.]+ [KMG]B free on this machine; training would be refused\. Make the model smaller/);
+    const s = io();
+    assert.equal(await runCli(['summary', hiddenLayerModel('summary-memory')], s.io), 0);
+    assert.match(s.out.join(''), /\nTraining memory: ≈ 4\.2 MB at batch size 8 with adam \(weights, gradients and optimizer slots 148 KB; layer outputs 4\.1 MB\)\n$/);
+  });
+});

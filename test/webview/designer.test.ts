@@ -22,6 +22,10 @@ describe('designer webview', () => {
     assert.match(await node(h, 'conv1').innerHTML(), /32 filters/);
     assert.match(await h.page.locator('g.edge[data-from="conv1"] .edge-label').textContent() ?? '', /30×30×32/);
     assert.match(await h.page.locator('.summary-problems').innerText(), /^✓\s+No problems$/);
+    // Training memory at the template's batch size (64, adam): core's estimate, breakdown on hover.
+    const training = h.page.locator('.summary-training-memory');
+    assert.match(await training.locator('.summary-value').innerText(), /^\d+(\.\d)? MiB$/);
+    assert.match((await training.getAttribute('title')) ?? '', /^Memory to train: ≈ \d+ MB at batch size 64 with adam \(weights, gradients and optimizer slots 1\.9 MB; layer outputs \d+ MB\)$/);
   });
 
   test('double-click in the palette inserts after the selected layer', async () => {

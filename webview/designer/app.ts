@@ -25,6 +25,7 @@ import { layoutGraph, type GraphLayout } from './layout';
 import { emptyModelView, invalidDocumentView } from './messageViews';
 import { Palette } from './palette';
 import { LayerQuickPick } from './quickPick';
+import { estimateModelTrainingMemory } from '../../src/core/trainingMemory';
 import { SummaryBar } from './summaryBar';
 import { Toolbar, type ToolbarAction } from './toolbar';
 import type { DesignerViewState } from './viewState';
@@ -283,7 +284,7 @@ export class DesignerApp {
     const d = this.derived!;
     this.palette.setReadOnly(this.readOnly);
     this.summary.element.hidden = false;
-    this.summary.render(d.totals, d.diagnostics, d.model.nodes.length);
+    this.summary.render(d.totals, d.diagnostics, d.model.nodes.length, estimateModelTrainingMemory(d.model, d.analysis));
     if (d.model.nodes.length === 0) {
       this.root.dataset.state = 'empty';
       this.stage.append(
@@ -462,7 +463,7 @@ export class DesignerApp {
     this.preview = edit;
     this.derive();
     const d = this.derived!;
-    this.summary.render(d.totals, d.diagnostics, d.model.nodes.length);
+    this.summary.render(d.totals, d.diagnostics, d.model.nodes.length, estimateModelTrainingMemory(d.model, d.analysis));
     this.renderGraphAndInspector();
   }
 

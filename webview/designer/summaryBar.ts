@@ -1,6 +1,7 @@
-/** The summary bar: total params, multiply-adds, activation memory and problems (click: next problem). */
+/** The summary bar: total params, multiply-adds, activation memory, training memory and problems (click: next problem). */
 import type { ModelTotals } from '../../src/core/analysis';
 import type { Diagnostic } from '../../src/core/diagnostics';
+import { describeTrainingMemory, type TrainingMemoryEstimate } from '../../src/core/trainingMemory';
 import { clear, h } from '../common/dom';
 import { formatBytes, formatCompact, formatCount } from '../common/format';
 
@@ -11,7 +12,7 @@ export class SummaryBar {
     this.element = h('footer', { class: 'summary-bar', role: 'status', 'aria-live': 'polite' });
   }
 
-  render(totals: ModelTotals | null, diagnostics: readonly Diagnostic[], layerCount: number): void {
+  render(totals: ModelTotals | null, diagnostics: readonly Diagnostic[], layerCount: number, training: TrainingMemoryEstimate | null): void {
     clear(this.element);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -21,6 +22,9 @@ export class SummaryBar {
       item('summary-params', 'Params', totals ? formatCount(totals.params) : '—', totals ? `${formatCount(totals.trainableParams)} trainable, ${formatCount(totals.nonTrainableParams)} non-trainable` : 'Not known until the problems are fixed'),
       item('summary-flops', 'Mult-adds', totals ? formatCompact(totals.flops) : '—', 'Multiply-adds for one sample’s forward pass'),
       item('summary-memory', 'Activations', totals ? formatBytes(totals.activationBytes) : '—', 'Memory of all layer outputs for one sample (float32)'),
+      training
+        ? item('summary-training-memory', 'Training', formatBytes(training.totalBytes), `Memory to train: ${describeTrainingMemory(training)}`)
+        : item('summary-training-memory', 'Training', '—', 'Not known until every layer has a shape'),
       item('summary-layers', 'Layers', formatCount(layerCount), 'Number of layers'),
     );
     const total = diagnostics.length;
@@ -42,3 +46,4 @@ export class SummaryBar {
     this.element.append(button);
   }
 }
+

@@ -2,6 +2,7 @@
 import { flagBool, requirePositional, type CliCommand } from '../command';
 import { analyzeModel } from '../../core/shapeInference';
 import { formatSummary, summaryJson } from '../../core/summary';
+import { describeTrainingMemory, estimateModelTrainingMemory } from '../../core/trainingMemory';
 import { countText, formatDiagnostic, readModelFile } from '../modelFileIo';
 
 const USAGE = 'summary <file> [--json]';
@@ -27,6 +28,8 @@ export const summaryCommand: CliCommand = {
       return 0;
     }
     io.stdout(formatSummary(loaded.model, analysis));
+    const memory = estimateModelTrainingMemory(loaded.model, analysis);
+    if (memory) io.stdout(`Training memory: ${describeTrainingMemory(memory)}\n`);
     const problems = diagnostics.filter((d) => d.severity !== 'info');
     for (const d of problems) io.stderr(formatDiagnostic(file, d) + '\n');
     if (problems.length > 0) io.stderr(`${file}: ${countText(problems)}; shapes after a problem are shown as '?'.\n`);

@@ -5,6 +5,8 @@
 import { flagBool, flagInt, requirePositional, type CliCommand } from '../command';
 import { hasErrors } from '../../core/diagnostics';
 import { checkModel } from '../../core/checkModel';
+import { estimateModelTrainingMemory, trainingMemoryDiagnostic } from '../../core/trainingMemory';
+import { freeMemoryBytes } from '../../engine/train/memoryCheck';
 import { countText, formatDiagnostic, readModelFile } from '../modelFileIo';
 
 const USAGE = 'validate <file> [--json] [--classes N]';
@@ -17,7 +19,12 @@ export const validateCommand: CliCommand = {
     const file = requirePositional(args, 0, 'model file', USAGE);
     const numClasses = flagInt(args, 'classes', 1);
     const loaded = readModelFile(file);
-    const { diagnostics } = checkModel(loaded.model, loaded.diagnostics, numClasses !== undefined ? { numClasses } : {});
+    const checked = checkModel(loaded.model, loaded.diagnostics, numClasses !== undefined ? { numClasses } : {});
+    const diagnostics = [...checked.diagnostics];
+    // Only this machine knows its free memory, so this check lives here and not in core's analysis.
+    const estimate = loaded.model ? estimateModelTrainingMemory(loaded.model, checked.analysis) : null;
+    const tooBig = estimate ? trainingMemoryDiagnostic(estimate, freeMemoryBytes()) : null;
+    if (tooBig) diagnostics.push(tooBig);
     const valid = loaded.model !== null && !hasErrors(diagnostics);
     if (flagBool(args, 'json')) {
       io.stdout(JSON.stringify({ file, valid, diagnostics: diagnostics.map(({ nodeId, code, severity, message, fixes }) => ({ nodeId, code, severity, message, ...(fixes ? { fixes } : {}) })) }, null, 2) + '\n');

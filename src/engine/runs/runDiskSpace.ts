@@ -4,7 +4,8 @@
  * the weights (float32) plus room for its small files (metrics, run.json, config, model snapshot).
  */
 import { statfsSync } from 'node:fs';
-import { DiskError, formatBytes } from './writeFailure';
+import { formatByteSize } from '../../core/byteSize';
+import { DiskError } from './writeFailure';
 
 const SMALL_FILES_BYTES = 256 * 1024;
 
@@ -24,7 +25,7 @@ export function checkFreeSpace(runDir: string, params: number): void {
   const needed = runSpaceNeeded(params);
   if (free < needed) {
     throw new DiskError(
-      `Cannot train into '${runDir}': only ${formatBytes(free)} is free on that disk and the run needs about ${formatBytes(needed)} ` +
+      `Cannot train into '${runDir}': only ${formatByteSize(free)} is free on that disk and the run needs about ${formatByteSize(needed)} ` +
         `(checkpoints of ${params.toLocaleString('en-US')} parameters). Free some space, or pass --out with a folder on another disk.`,
     );
   }

@@ -3,6 +3,7 @@
  * system is read-only, permission is missing, or a file sits where a folder should be. Anything else
  * stays the original error (a bug of ours, reported as such).
  */
+import { formatByteSize } from '../../core/byteSize';
 import { EngineUserError } from '../data/errors';
 
 export class DiskError extends EngineUserError {
@@ -10,18 +11,6 @@ export class DiskError extends EngineUserError {
     super('disk', message);
     this.name = 'DiskError';
   }
-}
-
-/** `1.2 MB`, `340 KB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${Math.round(v)} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
 /**
@@ -35,7 +24,7 @@ export function describeWriteFailure(err: unknown, path: string, action: string,
     case 'ENOSPC':
     case 'EDQUOT':
       return new DiskError(
-        `${where}: the disk is full (${code}).${neededBytes !== undefined ? ` The run needs about ${formatBytes(neededBytes)} free there.` : ''} Free some space, or pass --out with a folder on another disk.`,
+        `${where}: the disk is full (${code}).${neededBytes !== undefined ? ` The run needs about ${formatByteSize(neededBytes)} free there.` : ''} Free some space, or pass --out with a folder on another disk.`,
       );
     case 'EROFS':
       return new DiskError(`${where}: the file system is read-only (EROFS). Pass --out with a writable folder, or remount that disk read-write.`);

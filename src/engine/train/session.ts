@@ -24,6 +24,7 @@ import { claimNewRunDir, claimRunDirAt, type ClaimedRunDir } from '../runs/claim
 import { checkFreeSpace, runSpaceNeeded } from '../runs/runDiskSpace';
 import { describeWriteFailure } from '../runs/writeFailure';
 import { readEpochMetrics, readJson, readRunRecord, RUN_FILES, RunError, writeJsonAtomic, writeRunRecord, writeTextAtomic } from '../runs/runStore';
+import { checkTrainingMemory } from './memoryCheck';
 import { ConfigError, modelInputShape, resolveContinuedSettings, resolveSettings } from './config';
 import { useSeededMathRandom } from './seededRandom';
 import { Trainer } from './trainer';
@@ -151,6 +152,8 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     if (backend.warning) log('warn', backend.warning);
     const tf: Tf = getTf();
     throwIfCancelled(hooks.signal);
+    // Before the data and the model: a model that cannot fit is refused in seconds, not after minutes.
+    checkTrainingMemory(model.name, totals, settings.batchSize, settings.optimizer, backend.name);
 
     const inputShape = modelInputShape(model);
     const modelDir = continuing ? dirname(priorConfig!.modelPath) : dirname(modelPath);
@@ -206,6 +209,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     return { tf, backend, dataset, runModel, config, tfModel, release };
   };
 
+  const { totals } = analyzeModel(model);
   // The run folder is claimed first, before the data is loaded: a folder that cannot be written fails
   // in a second, and two trainings started together can never share one.
   const claim: ClaimedRunDir = continuing
@@ -217,7 +221,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   let started: Started;
   try {
     if (continuing) ensureWritable(runDir);
-    checkFreeSpace(runDir, analyzeModel(model).totals.params);
+    checkFreeSpace(runDir, totals.params);
     started = await startRun();
   } catch (err) {
     claim.release();

@@ -45,6 +45,10 @@ export class TrainingController {
   constructor(private readonly d: ControllerDeps) {
     d.session.listen({
       dashboard: (m) => d.panel.post(m),
+      trainingWarning: (w, h) => {
+        d.log.line(`[warning] ${h.info.modelName}, epoch ${w.epoch}: ${w.message}`);
+        void vscode.window.showWarningMessage(`Training ${h.info.modelName}: ${w.message}`);
+      },
       runChanged: (h) => {
         d.statusBar.update(h);
         d.progress.update(h);

@@ -5,7 +5,7 @@
  * dashboard panel, the status bar, the progress notification, the sidebar).
  */
 import { existsSync } from 'node:fs';
-import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, SampleRef, StartTrainingParams } from '../../protocol/engine';
+import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, RunWarning, SampleRef, StartTrainingParams } from '../../protocol/engine';
 import type {
   CompareRun,
   DashboardHostMessage,
@@ -26,6 +26,8 @@ export interface SessionListener {
   dashboard?(message: DashboardHostMessage): void;
   /** A live run changed (metrics, status, ended): the status bar and progress read it. */
   runChanged?(history: RunHistory): void;
+  /** The engine warns about the live run (e.g. the loss is not improving): for the output channel. */
+  trainingWarning?(warning: RunWarning, history: RunHistory): void;
 }
 
 export type TrainingState = 'idle' | 'running' | 'paused';
@@ -277,6 +279,7 @@ export class TrainingSession {
     if (e.type === 'engineCrashed') this.engineGone();
     const h = this.live;
     if (!h) return;
+    if (e.type === 'log' && e.warning) for (const l of [...this.listeners]) l.trainingWarning?.(e.warning, h);
     const messages = h.apply(e);
     if (h === this.shown) for (const m of messages) this.toDashboard(m);
     if (e.type === 'epochMetrics' && this.captureFeatureMaps && h.status === 'running' && this.captureAffordable()) {
