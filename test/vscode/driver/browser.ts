@@ -30,6 +30,17 @@ export async function launchWorkbenchBrowser(outDir: string): Promise<{ context:
   return { context, page };
 }
 
+/** Polls `check` until it returns a value (errors count as not yet); throws naming `what` after the timeout. */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Seconds since start, for log lines that show where the time goes. */
 export function stopwatch(): (label: string) => void {
   const t0 = Date.now();
@@ -70,4 +81,27 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_
     if (Date.now() > until) throw new Error(`no webview shows ${selector}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Runs one UI test: the workbench opened on `workspace`, then `body`; the browser is closed either way.
+ * Prints "<name> passed", or "<name> failed: <stack>" and sets a failing exit code.
+ */
+export function driveWorkbench(name: string, args: { baseUrl: string; workspace: string; outDir: string }, log: (label: string) => void, body: (page: Page) => Promise<void>): void {
+  const run = async (): Promise<void> => {
+    const { context, page } = await launchWorkbenchBrowser(args.outDir);
+    try {
+      await page.goto(`${args.baseUrl}/?folder=${encodeURIComponent(args.workspace)}`);
+      await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+      log('workbench loaded');
+      await body(page);
+      console.log(`${name} passed`);
+    } finally {
+      await context.close();
+    }
+  };
+  run().catch((err: unknown) => {
+    console.error(`${name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exitCode = 1;
+  });
 }

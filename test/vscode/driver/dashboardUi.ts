@@ -9,7 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { launchWorkbenchBrowser, runFromPalette, stopwatch } from './browser';
+import { driveWorkbench, runFromPalette, stopwatch, until } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
@@ -21,16 +21,6 @@ async function pick(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** The dashboard's frame: the webview (nested iframes) whose page has the run header. */
 function dashboardFrame(page: Page): Promise<Frame> {
   return until('the dashboard webview', async () => {
@@ -39,60 +29,46 @@ function dashboardFrame(page: Page): Promise<Frame> {
   }, 60_000);
 }
 
-async function main(): Promise<void> {
-  const { context, page } = await launchWorkbenchBrowser(outDir);
-  try {
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
-    log('workbench loaded');
+driveWorkbench('dashboard UI test', { baseUrl, workspace, outDir }, log, async (page) => {
 
-    await runFromPalette(page, 'CNN Studio: Make Sample Dataset');
-    const triangles = join(workspace, 'data', 'shapes', 'triangle');
-    await until('the sample dataset', async () => (existsSync(triangles) && readdirSync(triangles).length >= 150 ? true : undefined), 60_000);
-    log('sample dataset written');
+  await runFromPalette(page, 'CNN Studio: Make Sample Dataset');
+  const triangles = join(workspace, 'data', 'shapes', 'triangle');
+  await until('the sample dataset', async () => (existsSync(triangles) && readdirSync(triangles).length >= 150 ? true : undefined), 60_000);
+  log('sample dataset written');
 
-    await runFromPalette(page, 'CNN Studio: New Model from Template');
-    await pick(page, 'mnist-small');
-    // Then the file name box, pre-filled with mnist-small.cnn.json: accept it.
-    const nameBox = page.locator('.quick-input-widget input');
-    await until('the file name box', async () => ((await nameBox.inputValue()).endsWith('.cnn.json') ? true : undefined), 10_000);
-    await page.keyboard.press('Enter');
-    await until('the designer', async () => {
-      for (const f of page.frames()) if (f !== page.mainFrame() && (await f.$('.summary-bar'))) return true;
-      return undefined;
-    }, 30_000);
-    log('model created and open in the designer');
+  await runFromPalette(page, 'CNN Studio: New Model from Template');
+  await pick(page, 'mnist-small');
+  // Then the file name box, pre-filled with mnist-small.cnn.json: accept it.
+  const nameBox = page.locator('.quick-input-widget input');
+  await until('the file name box', async () => ((await nameBox.inputValue()).endsWith('.cnn.json') ? true : undefined), 10_000);
+  await page.keyboard.press('Enter');
+  await until('the designer', async () => {
+    for (const f of page.frames()) if (f !== page.mainFrame() && (await f.$('.summary-bar'))) return true;
+    return undefined;
+  }, 30_000);
+  log('model created and open in the designer');
 
-    await runFromPalette(page, 'CNN Studio: Train Model');
-    // The template's dataset (data/mnist) is not there: the command offers the sample dataset.
-    await pick(page, 'Use the sample dataset');
-    log('training started');
+  await runFromPalette(page, 'CNN Studio: Train Model');
+  // The template's dataset (data/mnist) is not there: the command offers the sample dataset.
+  await pick(page, 'Use the sample dataset');
+  log('training started');
 
-    const frame = await dashboardFrame(page);
-    await frame.locator('.status-finished').waitFor({ timeout: 180_000 });
-    await frame.locator('figure.chart[data-chart="Loss"]:not(.is-empty)').waitFor({ timeout: 10_000 });
-    const points = Number(await frame.locator('figure.chart[data-chart="Loss"]').getAttribute('data-points'));
-    const maps = await frame.locator('canvas[data-role="feature-map"]').count();
-    const facts = await frame.locator('.run-header .facts').innerText();
-    log(`dashboard: ${facts}; loss chart ${points} points; ${maps} feature-map grids`);
-    if (!(points > 0)) throw new Error('the loss chart has no points');
-    if (maps === 0) throw new Error('no feature maps were drawn');
-    const status = await page.locator('.statusbar-item', { hasText: 'finished' }).first().innerText();
-    log(`status bar: ${status}`);
-    await runFromPalette(page, 'Notifications: Clear All Notifications');
-    const charts = join(outDir, 'ui-dashboard-trained.png');
-    await page.screenshot({ path: charts });
-    await frame.locator('section.feature-maps').scrollIntoViewIfNeeded();
-    const featureMaps = join(outDir, 'ui-dashboard-feature-maps.png');
-    await page.screenshot({ path: featureMaps });
-    log(`screenshots ${charts}, ${featureMaps}`);
-    console.log('dashboard UI test passed');
-  } finally {
-    await context.close();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(`dashboard UI test failed: ${err instanceof Error ? err.stack : String(err)}`);
-  process.exitCode = 1;
+  const frame = await dashboardFrame(page);
+  await frame.locator('.status-finished').waitFor({ timeout: 180_000 });
+  await frame.locator('figure.chart[data-chart="Loss"]:not(.is-empty)').waitFor({ timeout: 10_000 });
+  const points = Number(await frame.locator('figure.chart[data-chart="Loss"]').getAttribute('data-points'));
+  const maps = await frame.locator('canvas[data-role="feature-map"]').count();
+  const facts = await frame.locator('.run-header .facts').innerText();
+  log(`dashboard: ${facts}; loss chart ${points} points; ${maps} feature-map grids`);
+  if (!(points > 0)) throw new Error('the loss chart has no points');
+  if (maps === 0) throw new Error('no feature maps were drawn');
+  const status = await page.locator('.statusbar-item', { hasText: 'finished' }).first().innerText();
+  log(`status bar: ${status}`);
+  await runFromPalette(page, 'Notifications: Clear All Notifications');
+  const charts = join(outDir, 'ui-dashboard-trained.png');
+  await page.screenshot({ path: charts });
+  await frame.locator('section.feature-maps').scrollIntoViewIfNeeded();
+  const featureMaps = join(outDir, 'ui-dashboard-feature-maps.png');
+  await page.screenshot({ path: featureMaps });
+  log(`screenshots ${charts}, ${featureMaps}`);
 });
