@@ -56,12 +56,13 @@ step "code-server (VS Code in the browser; the first run installs it into .cache
 CS_WITHOUT_CHROMIUM=1 bash scripts/install-code-server.sh
 cs_bin="$repo/.cache/code-server/node_modules/.bin/code-server"
 mkdir -p "$profile/user-data/User" "$profile/extensions"
-# First run only, so a user's own changes to these settings stay.
+# First run only, so a user's own changes to these settings stay. ./try lies inside the clone: without
+# git.openRepositoryInParentFolders VS Code offers to open the clone's repository over the designer.
 settings="$profile/user-data/User/settings.json"
 [ -f "$settings" ] || cat > "$settings" <<'JSON'
 { "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false, "update.mode": "none", "workbench.enableExperiments": false,
-  "chat.disableAIFeatures": true }
+  "chat.disableAIFeatures": true, "git.openRepositoryInParentFolders": "never" }
 JSON
 cs_args=(--config "$profile/config.yaml" --user-data-dir "$profile/user-data" --extensions-dir "$profile/extensions")
 step "install $(basename "$vsix") into code-server (profile: $profile)"
