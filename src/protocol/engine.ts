@@ -74,6 +74,11 @@ export interface TrainingOverrides {
    * 1 to 4). Only the first backend start of an engine process can set it; `backend.threads` says what runs.
    */
   readonly threads?: number;
+  /**
+   * native only: a limit on the OpenBLAS threads (whole number ≥ 1). Absent = the physical cores, fewer
+   * while other processes keep them busy. Takes effect at each run's start.
+   */
+  readonly nativeThreads?: number;
   /** Emit `batchMetrics` at most this often (ms); default 250. 0 = every batch. */
   readonly batchEventIntervalMs?: number;
 }

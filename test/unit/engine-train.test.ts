@@ -129,18 +129,20 @@ describe('repeatability and failures', () => {
   });
 
   const native = loadNative();
-  it('repeats a seeded run exactly on the native kernels, and run.json says they ran', { skip: !native.ok && process.env['CI'] !== 'true' && `native kernels not available: ${native.ok ? '' : native.reason}` }, async () => {
+  it('repeats a seeded run exactly on the native kernels, and run.json says they ran and with how many threads', { skip: !native.ok && process.env['CI'] !== 'true' && `native kernels not available: ${native.ok ? '' : native.reason}` }, async () => {
     const path = shapesModel('repeat-native', (m) => {
       m.training.epochs = 2;
     });
-    const a = await train(path, { backend: 'native' });
-    const b = await train(path, { backend: 'native' });
+    // nativeThreads (the cnnStudio.nativeThreads setting) limits the OpenBLAS threads; run.json records it.
+    const a = await train(path, { backend: 'native', nativeThreads: 1 });
+    const b = await train(path, { backend: 'native', nativeThreads: 1 });
     const strip = (h: readonly EpochMetrics[]) => h.map((m) => [m.loss, m.accuracy, m.valLoss, m.valAccuracy]);
     assert.deepEqual(strip(a.outcome.history), strip(b.outcome.history));
     assert.ok(a.outcome.history.at(-1)!.loss < a.outcome.history[0]!.loss * 1.5, 'it trains');
     const record = JSON.parse(readFileSync(join(a.runDir, 'run.json'), 'utf8')) as RunRecord;
     assert.equal(record.backend.name, 'native');
     assert.match(record.backend.kernels ?? '', /^OpenBLAS \w+$/);
+    assert.equal(record.backend.threads, 1);
   });
 
   it('stops a diverging run with a NaN message and keeps it as failed', async () => {

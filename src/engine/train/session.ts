@@ -147,7 +147,12 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   // Everything between claiming the run folder and writing into it: a failure here gives the claim back.
   const startRun = async (): Promise<Started> => {
     emit({ type: 'progress', runId: null, phase: 'building', message: `Starting the ${settings.backend} backend`, fraction: null });
-    const backend = backendRecord(await initBackend(settings.backend, overrides.threads !== undefined ? { threads: overrides.threads } : {}));
+    const backend = backendRecord(
+      await initBackend(settings.backend, {
+        ...(overrides.threads !== undefined ? { threads: overrides.threads } : {}),
+        ...(overrides.nativeThreads !== undefined ? { nativeThreads: overrides.nativeThreads } : {}),
+      }),
+    );
     if (backend.fallbackReason) log('info', `Backend ${backend.name} (${backend.fallbackReason}).`);
     if (backend.warning) log('warn', backend.warning);
     const tf: Tf = getTf();

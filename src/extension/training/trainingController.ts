@@ -89,12 +89,15 @@ export class TrainingController {
     // 0 (or anything that is not a whole number 1–16) = the engine's default, half the CPUs (see defaultWasmThreads).
     const threadsSetting = vscode.workspace.getConfiguration('cnnStudio').get<number>('wasmThreads', 0);
     const threads = Number.isInteger(threadsSetting) && threadsSetting >= 1 && threadsSetting <= 16 ? threadsSetting : undefined;
+    // 0 (or anything that is not a whole number 1–64) = automatic: the physical cores, fewer under load.
+    const nativeSetting = vscode.workspace.getConfiguration('cnnStudio').get<number>('nativeThreads', 0);
+    const nativeThreads = Number.isInteger(nativeSetting) && nativeSetting >= 1 && nativeSetting <= 64 ? nativeSetting : undefined;
     this.modelUri = modelUri;
     this.d.panel.show(true);
     this.d.session.captureFeatureMaps = this.d.panel.isOpen;
     this.d.progress.start(`Training ${parsed.model.name}`, () => void this.d.session.stop().catch(() => undefined));
     try {
-      const h = await this.d.session.start({ modelPath: modelUri.fsPath, modelText, dataDir, runsRoot, overrides: { backend, ...(threads !== undefined ? { threads } : {}) } });
+      const h = await this.d.session.start({ modelPath: modelUri.fsPath, modelText, dataDir, runsRoot, overrides: { backend, ...(threads !== undefined ? { threads } : {}), ...(nativeThreads !== undefined ? { nativeThreads } : {}) } });
       this.d.log.line(`Training ${h.info.modelName} → ${h.info.runDir} (${h.info.backend})`);
       for (const line of skippedFilesLog(h.info.runDir)) this.d.log.line(line);
     } catch (err) {
