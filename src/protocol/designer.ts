@@ -165,9 +165,6 @@ export type DesignerToHost =
   | UndoRedoMessage
   | RunCommandMessage;
 
-/** Alias named as in the brief. */
-export type WebviewToHost = DesignerToHost;
-
 /* ------------------------------------------------------------------------------------------------ */
 /* Runtime validation                                                                                */
 /* ------------------------------------------------------------------------------------------------ */

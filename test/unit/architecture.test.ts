@@ -144,3 +144,7 @@ test('each list of names is declared once beside its union (optimizers, losses, 
   assert.deepEqual(filesMatching(/\['(?:auto', ')?tensorflow', '/), ['src/protocol/engine.ts']);
   assert.deepEqual(filesMatching(/\btype BackendPreference =/), ['src/protocol/engine.ts']);
 });
+
+test('the version is read from package.json, not written in the code', () => {
+  assert.deepEqual(filesMatching(/VERSION\s*=\s*['"]\d+\.\d+\.\d+/), []);
+});

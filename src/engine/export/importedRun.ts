@@ -14,7 +14,7 @@ import { buildTfModel } from '../model/buildTfModel';
 import { saveCheckpoint } from '../runs/checkpoints';
 import { claimNewRunDir } from '../runs/claimRunDir';
 import { RUN_FILES, writeRunRecord } from '../runs/runStore';
-import { CNN_STUDIO_VERSION } from '../train/session';
+import { CNN_STUDIO_VERSION } from '../version';
 
 interface ManifestGroup {
   paths: string[];

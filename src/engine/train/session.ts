@@ -28,8 +28,8 @@ import { checkTrainingMemory } from './memoryCheck';
 import { ConfigError, modelInputShape, resolveContinuedSettings, resolveSettings } from './config';
 import { useSeededMathRandom } from './seededRandom';
 import { Trainer } from './trainer';
+import { CNN_STUDIO_VERSION } from '../version';
 
-export const CNN_STUDIO_VERSION = '0.1.0';
 
 export interface PreparedRun {
   readonly trainer: Trainer;

@@ -33,7 +33,3 @@ export function resolveModelUri(arg: unknown, designers: DesignerEditorProvider)
     { title: 'New Model from Template…', run: () => vscode.commands.executeCommand('cnnStudio.newModelFromTemplate') },
   );
 }
-
-export async function openModelDocument(uri: vscode.Uri): Promise<vscode.TextDocument> {
-  return vscode.workspace.openTextDocument(uri);
-}
