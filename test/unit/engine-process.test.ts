@@ -86,7 +86,7 @@ describe('engine process over IPC', () => {
 
     assert.equal((await client.resume()).status, 'running');
     const before = events.filter((e) => e.type === 'batchMetrics').length;
-    await client.waitFor(isType('batchMetrics'), 10_000);
+    await client.waitFor(isType('batchMetrics'), 60_000);
     assert.ok(events.filter((e) => e.type === 'batchMetrics').length > before);
 
     // Busy: one training at a time, with a typed error.
@@ -94,9 +94,9 @@ describe('engine process over IPC', () => {
 
     const t0 = Date.now();
     await client.stop();
-    const finished = await client.waitFor(isType('runFinished'), 10_000);
+    const finished = await client.waitFor(isType('runFinished'), 30_000);
     assert.equal(finished.status, 'stopped');
-    assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 15_000, `stop took ${Date.now() - t0} ms`);
     t.diagnostic(`stop -> runFinished in ${Date.now() - t0} ms`);
     assert.ok(finished.epochsCompleted >= 1 && finished.epochsCompleted < 40);
     const rec = readRun(started.runDir).record;
