@@ -56,3 +56,12 @@ test('untrusted folders get limited support and the backend setting offers every
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual(manifest.contributes.configuration.properties['cnnStudio.backend']?.enum, BACKEND_PREFERENCES);
 });
+
+test("the Models view's welcome does not repeat the Model view's New Model from Template… button", () => {
+  const welcome = (JSON.parse(source('package.json')) as { contributes: { viewsWelcome: { view: string; contents: string }[] } }).contributes.viewsWelcome;
+  const models = welcome.filter((w) => w.view === 'cnnStudio.models').map((w) => w.contents).join('\n');
+  // The side bar's Model view shows that button whenever no model is open (webview/sidebar/main.ts).
+  assert.match(source('webview/sidebar/main.ts'), /button\('New Model from Template…'/);
+  assert.doesNotMatch(models, /command:cnnStudio\.newModelFromTemplate/);
+  assert.match(models, /\[Import a Keras or TF\.js Model…\]\(command:cnnStudio\.import\)/);
+});

@@ -9,7 +9,7 @@ import type { DatasetReference } from '../../core/format';
 import { imageFolderDatasetFor } from '../../core/datasetFolder';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { applyModelEditToDocument } from '../model/documentEdit';
-import { isModelUri, MODEL_FILE_GLOB, resolveModelUri } from '../model/modelFiles';
+import { isModelUri, MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE, resolveModelUri } from '../model/modelFiles';
 import { UserFacingError } from '../userFacingError';
 
 /** Sets the dataset of a model document to `folder`. Returns the new dataset entry. */
@@ -40,7 +40,7 @@ async function activeOrPickedModel(designers: DesignerEditorProvider): Promise<v
   try {
     return resolveModelUri(undefined, designers);
   } catch {
-    const models = (await vscode.workspace.findFiles(MODEL_FILE_GLOB, '**/node_modules/**')).filter(isModelUri);
+    const models = (await vscode.workspace.findFiles(MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE)).filter(isModelUri);
     if (models.length === 0) throw new UserFacingError('There is no model to use the folder with: create one with "CNN Studio: New Model from Template…" first.');
     const picked = await vscode.window.showQuickPick(
       models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),

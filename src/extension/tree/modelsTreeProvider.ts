@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { parseModelText } from '../../core/loader';
-import { MODEL_FILE_GLOB } from '../model/modelFiles';
+import { MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE } from '../model/modelFiles';
 import { describeRun, modelBaseName, parseRunRecord, runBelongsTo, type FoundRun } from './runRecords';
 
 export const MODELS_VIEW_ID = 'cnnStudio.models';
@@ -81,7 +81,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsTreeIte
     if (item?.kind === 'run') return [];
     if (item?.kind === 'model') return item.runs.map((r) => new RunItem(r));
     const [models, runs] = await Promise.all([
-      vscode.workspace.findFiles(MODEL_FILE_GLOB, '**/node_modules/**'),
+      vscode.workspace.findFiles(MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE),
       this.findRuns(),
     ]);
     models.sort((a, b) => a.path.localeCompare(b.path));
