@@ -124,6 +124,13 @@ export interface CompareRun {
   readonly status: RunStatus;
   readonly settings: RunSettings;
   readonly epochs: readonly EpochMetrics[];
+  /**
+   * The run's best epoch (by its early-stopping monitor, validation loss unless set otherwise) and that
+   * epoch's validation accuracy, as run.json records them: the figure the Models tree shows and the
+   * best checkpoint's evaluation gives, not the highest accuracy of any epoch.
+   */
+  readonly bestEpoch: number | null;
+  readonly bestValAccuracy: number | null;
 }
 
 /* ------------------------------------------------------------------------------------------------ */

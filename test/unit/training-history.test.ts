@@ -115,3 +115,15 @@ test('the backend line names the GPU adapter for webgpu (dashboard header, statu
   assert.equal(describeBackend({ name: 'webgpu', tfjsVersion: '4.22.0', threads: 1, simd: false, adapter: { ...adapter, description: '' } }), 'webgpu on mesa software');
   assert.equal(describeBackend({ name: 'wasm', tfjsVersion: '4.22.0', threads: 2, simd: true }), 'wasm (simd, 2 threads)');
 });
+
+test('"Saving checkpoints of epoch n" ends with the epoch: the epoch message also clears the header activity', () => {
+  const h = new RunHistory(emptyRunInfo({ runId: 'r1', runDir: '/runs/r1', modelName: 'm', epochsPlanned: 2, batchSize: 32 }));
+  const saving = h.apply({ type: 'progress', runId: 'r1', phase: 'saving', message: 'Saving checkpoints of epoch 2', fraction: null });
+  assert.deepEqual(saving.map((m) => (m.type === 'runStatus' ? m.activity : m.type)), ['Saving checkpoints of epoch 2']);
+  const done = h.apply({ type: 'epochMetrics', runId: 'r1', epochs: 2, metrics: epoch(2), isBest: true });
+  assert.deepEqual(done.map((m) => m.type), ['epochMetrics', 'runStatus']);
+  assert.equal(h.activity, null);
+  assert.equal((done[1] as { activity: string | null }).activity, null);
+  // Nothing to clear: only the epoch.
+  assert.deepEqual(h.apply({ type: 'epochMetrics', runId: 'r1', epochs: 2, metrics: epoch(2), isBest: false }).map((m) => m.type), ['epochMetrics']);
+});

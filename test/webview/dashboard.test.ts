@@ -216,6 +216,9 @@ describe('dashboard webview', () => {
     });
 
     test('evaluation: confusion matrix cells list their samples with open-file links; keyboard works', async () => {
+      // The run has ended (the replay's last message): the empty state no longer says to wait for the end.
+      const emptyText = await page.locator('section[aria-labelledby="eval-title"] p').first().innerText();
+      assert.match(emptyText, /^No evaluation yet\. Evaluate the run/);
       await deliver(page, fixture.evaluation);
       await settle(page);
       const ev = (fixture.evaluation[0] as { report: { classNames: string[]; confusionMatrix: number[][]; misclassified: { trueClass: string; predictedClass: string; path: string | null }[]; perClass: unknown[] } }).report;
@@ -253,6 +256,10 @@ describe('dashboard webview', () => {
       for (const k of ['batch size', 'epochs', 'learning rate', 'seed']) assert.ok(rows.includes(k), `${k} in ${rows.join(', ')}`);
       assert.ok(!rows.includes('optimizer') && !rows.includes('layers'), 'settings that are equal are not listed');
       assert.ok((await points(page, 'Validation loss')) >= 3);
+      // Best accuracy: each run's best epoch as run.json records it (what the Models tree shows), not the top of any epoch.
+      const compared = (fixture.compare[0] as { runs: { bestEpoch: number; bestValAccuracy: number }[] }).runs;
+      const best = await page.locator('.compare-table tr.result', { hasText: 'best epoch: validation accuracy' }).locator('td').allInnerTexts();
+      assert.deepEqual(best, compared.map((r) => `${(r.bestValAccuracy * 100).toFixed(1)}% (epoch ${r.bestEpoch})`));
       await page.locator('#compare-pick').click();
       assert.deepEqual(await lastPosted(page), { type: 'compareRuns' });
     });

@@ -52,15 +52,16 @@ export class CompareView {
     this.accuracy!.setData(compareSeries(runs, 'accuracy'));
 
     const diff = differingSettings(runs);
+    // The run's own best epoch, as the Models tree and the evaluation of its best checkpoint show it.
     const bestAcc = (i: number): string => {
-      const vals = runs[i]!.epochs.map((e) => e.valAccuracy ?? e.accuracy);
-      return vals.length ? fmtPercent(Math.max(...vals)) : '–';
+      const r = runs[i]!;
+      return r.bestValAccuracy === null || r.bestEpoch === null ? '–' : `${fmtPercent(r.bestValAccuracy)} (epoch ${r.bestEpoch})`;
     };
     const headRow = el('tr', {}, [el('th', { text: 'Setting', attrs: { scope: 'col' } }), ...runs.map((r) => el('th', { text: r.label, attrs: { scope: 'col' } }))]);
     const rows = diff.map((k) => el('tr', { attrs: { 'data-setting': k } }, [el('th', { text: k, attrs: { scope: 'row' } }), ...runs.map((r) => el('td', { text: r.settings[k] ?? '—' }))]));
     const results = [
       el('tr', { className: 'result' }, [el('th', { text: 'epochs done', attrs: { scope: 'row' } }), ...runs.map((r) => el('td', { text: String(r.epochs.length) }))]),
-      el('tr', { className: 'result' }, [el('th', { text: 'best accuracy', attrs: { scope: 'row' } }), ...runs.map((_r, i) => el('td', { text: bestAcc(i) }))]),
+      el('tr', { className: 'result' }, [el('th', { text: 'best epoch: validation accuracy', attrs: { scope: 'row' } }), ...runs.map((_r, i) => el('td', { text: bestAcc(i) }))]),
     ];
     const note = diff.length === 0 ? [el('p', { className: 'hint', text: 'These runs used the same settings.' })] : [];
     this.table.replaceChildren(...note, el('table', { attrs: { 'aria-label': 'Settings that differ between the runs' } }, [el('thead', {}, [headRow]), el('tbody', {}, [...rows, ...results])]));

@@ -80,6 +80,8 @@ export class DashboardState {
         this.activity = m.activity ?? null;
         if (this.run) this.run = { ...this.run, status: m.status };
         changed.add('header');
+        // The evaluation's empty state says whether training must end first.
+        changed.add('evaluation');
         break;
       case 'featureMaps':
         this.addSnapshot(m.snapshot);

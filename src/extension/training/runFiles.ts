@@ -79,6 +79,8 @@ export function compareRunFrom(runDir: string): CompareRun {
     status: run.record.status,
     settings: run.settings,
     epochs: run.epochs,
+    bestEpoch: run.record.bestEpoch,
+    bestValAccuracy: run.record.bestValAccuracy,
   };
 }
 

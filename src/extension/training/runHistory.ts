@@ -87,12 +87,16 @@ export class RunHistory {
         const at = this.epochs.findIndex((x) => x.epoch === e.metrics.epoch);
         if (at >= 0) this.epochs[at] = e.metrics;
         else this.epochs.push(e.metrics);
-        return [{ type: 'epochMetrics', runId, epochs: [e.metrics] }];
+        // The epoch's checkpoints are written by now: "Saving checkpoints of epoch n" is over.
+        const saved = this.activity !== null;
+        this.activity = null;
+        return saved ? [{ type: 'epochMetrics', runId, epochs: [e.metrics] }, this.statusMessage()] : [{ type: 'epochMetrics', runId, epochs: [e.metrics] }];
       }
       case 'progress':
         this.activity = e.phase === 'training' ? null : e.message;
         return [this.statusMessage()];
       case 'runState':
+        this.activity = null;
         this.setStatus(e.status);
         return [this.statusMessage()];
       case 'runFinished':
