@@ -25,14 +25,38 @@ apt_install() {
 # (lavapipe) only from Mesa 25 on (Debian 12's own Mesa 22.3 lacks shaderUniform*ArrayDynamicIndexing),
 # so it comes from Debian's bookworm-backports suite. A machine with a real GPU loses nothing by it:
 # the packages are only added, and Dawn prefers a hardware adapter when there is one.
+# The mirror of the machine's own Debian bookworm source (deb822 .sources stanzas, or sources.list lines).
+debian_mirror() {
+  local uri
+  uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk 'BEGIN { RS = ""; FS = "\n" } {
+      u = ""; s = ""
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^URIs:/) { split($i, a, /[ \t]+/); u = a[2] }
+        if ($i ~ /^Suites:/) s = $i " "
+      }
+      if (u != "" && s ~ /[ \t]bookworm[ \t]/) { print u; exit }
+    }')
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(sed -E 's/\[[^]]*\]//' /etc/apt/sources.list | awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }')
+  fi
+  printf '%s' "$uri"
+}
+
 install_software_vulkan() {
   local mesa_major
   mesa_major=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')
   if [ -n "$mesa_major" ] && [ "$mesa_major" -ge 25 ] && dpkg -s libvulkan1 >/dev/null 2>&1; then return 0; fi
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    step "apt source bookworm-backports (Mesa 25 for the software Vulkan adapter)"
-    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+    # The backports suite comes from the same mirror as the machine's own bookworm source.
+    local mirror
+    mirror=$(debian_mirror)
+    if [ -z "$mirror" ]; then
+      echo "install.sh: no apt source for Debian bookworm was found, so the bookworm-backports suite (Mesa 25 for the webgpu tests) cannot be added. Add bookworm-backports to your apt sources and run this again." >&2
+      exit 1
+    fi
+    step "apt source bookworm-backports from $mirror (Mesa 25 for the software Vulkan adapter)"
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$mirror" |
       $SUDO tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
   fi
   step "apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1"
