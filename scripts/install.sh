@@ -44,7 +44,8 @@ debian_mirror() {
 
 install_software_vulkan() {
   local mesa_major
-  mesa_major=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')
+  # dpkg-query fails when the package is not installed at all (a fresh machine): that is "no Mesa", not an error.
+  mesa_major=$({ dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true; } | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')
   if [ -n "$mesa_major" ] && [ "$mesa_major" -ge 25 ] && dpkg -s libvulkan1 >/dev/null 2>&1; then return 0; fi
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
