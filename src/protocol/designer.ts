@@ -16,10 +16,11 @@
  *
  * Types plus a runtime validator only: imported by the host and the webview (no vscode, no DOM).
  */
-import type { LayerParams, ModelFile, ModelNode, NodePosition, ParamValue } from '../core/format';
+import type { LayerParams, ModelFile, ModelNode, NodePosition } from '../core/format';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ModelEdit } from '../core/modelEdit';
 import { isValidNodeId } from '../core/nodeIds';
+import { isParamValue } from '../core/guards';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Host -> webview                                                                                   */
@@ -182,13 +183,6 @@ const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(is
 // eslint-disable-next-line no-control-regex
 const isNodeId = (v: unknown): v is string => isStr(v) && v.length > 0 && v.length <= 200 && !/[\u0000-\u001f]/.test(v);
 
-export function isParamValue(v: unknown): v is ParamValue {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (!Array.isArray(v)) return false;
-  if (v.every(isFiniteNum)) return true;
-  return v.every((row) => Array.isArray(row) && row.every(isFiniteNum));
-}
 
 function isLayerParams(v: unknown): v is LayerParams {
   return isObj(v) && Object.values(v).every(isParamValue);

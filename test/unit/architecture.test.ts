@@ -148,3 +148,13 @@ test('each list of names is declared once beside its union (optimizers, losses, 
 test('the version is read from package.json, not written in the code', () => {
   assert.deepEqual(filesMatching(/VERSION\s*=\s*['"]\d+\.\d+\.\d+/), []);
 });
+
+test('model documents are written in one place, extension/model/documentEdit.ts', () => {
+  assert.deepEqual(filesMatching(/new vscode\.WorkspaceEdit\(|workspace\.applyEdit\(/), ['src/extension/model/documentEdit.ts']);
+  assert.deepEqual(filesMatching(/\bapplyModelEdit\(/).filter((f) => f.startsWith('src/extension')), ['src/extension/model/modelTextEdit.ts'], 'an edit is parsed and applied once, by modelTextEdit');
+});
+
+test('"insert a layer after" and the quick fixes are one rule, in core/quickFixEdit.ts', () => {
+  assert.deepEqual(filesMatching(/consumersOf\(afterId\)/), ['src/core/quickFixEdit.ts']);
+  assert.deepEqual(filesMatching(/case 'setCompile':/), ['src/core/quickFixEdit.ts']);
+});

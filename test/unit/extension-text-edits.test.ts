@@ -1,11 +1,11 @@
 /** The pure parts of the extension host: minimal text edits, node ranges, located problems, quick fixes, runs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyReplacements, minimalReplacements } from '../../src/extension/editor/minimalTextEdit';
+import { applyReplacements, minimalReplacements } from '../../src/extension/model/minimalTextEdit';
 import { modelEditToReplacements } from '../../src/extension/model/modelTextEdit';
 import { nodeIdRanges } from '../../src/extension/diagnostics/nodeRanges';
 import { locateModelProblems } from '../../src/extension/model/modelProblems';
-import { quickFixToEdit } from '../../src/extension/model/quickFixEdit';
+import { quickFixToEdit } from '../../src/core/quickFixEdit';
 import { describeRun, parseRunRecord, runBelongsTo } from '../../src/extension/tree/runRecords';
 import { applyModelEdit } from '../../src/core/applyModelEdit';
 import { parseModelText, serializeModel } from '../../src/core/loader';
@@ -96,7 +96,7 @@ test('located problems: node problems on the node, syntax errors where the synta
   assert.ok(text.slice(dense.range.start, dense.range.end).includes(dense.diagnostic.nodeId!));
   // Its quick fix, applied, removes the problem.
   const fix = dense.diagnostic.fixes![0]!;
-  const repaired = applyModelEdit(broken, quickFixToEdit(broken, fix));
+  const repaired = applyModelEdit(broken, quickFixToEdit(broken, fix)!);
   assert.ok(!locateModelProblems(serializeModel(repaired)).some((p) => p.diagnostic.code === 'dense-on-4d'));
 
   const syntax = '{\n  "format": "cnn-studio-model",\n  "nodes": [ oops ]\n}\n';

@@ -4,10 +4,10 @@
  */
 import { getLayerSpec } from '../../src/core/catalogue';
 import type { QuickFix } from '../../src/core/diagnostics';
-import type { LayerParams, ModelFile, ModelNode, NodePosition, ParamValue } from '../../src/core/format';
+import type { LayerParams, ModelFile, ModelNode, NodePosition } from '../../src/core/format';
 import type { ModelEdit } from '../../src/core/modelEdit';
 import { uniqueNodeId } from '../../src/core/nodeIds';
-import { isParamValue } from '../../src/protocol/designer';
+import { insertLayerAfterEdit, quickFixToEdit } from '../../src/core/quickFixEdit';
 import type { ModelGraph } from '../../src/core/graph';
 
 export function takenIds(model: ModelFile): Set<string> {
@@ -20,22 +20,9 @@ export function newNode(model: ModelFile, type: string, inputs: string[], params
   return node;
 }
 
-/**
- * Insert a new layer right after `afterId`: it reads from `afterId`, and everything that read from
- * `afterId` now reads from it. One consumer is the plain "insert on edge"; several become a batch.
- */
+/** Insert a new layer right after `afterId` (the one rule in src/core/quickFixEdit.ts). */
 export function insertAfterEdit(model: ModelFile, graph: ModelGraph, afterId: string, type: string, params: LayerParams = {}): ModelEdit {
-  const node = newNode(model, type, [afterId], params);
-  const consumers = graph.consumersOf(afterId);
-  if (consumers.length === 0) return { kind: 'addNode', node };
-  if (consumers.length === 1) return { kind: 'addNode', node, insertOnEdge: { from: afterId, to: consumers[0]! } };
-  const edits: ModelEdit[] = [{ kind: 'addNode', node }];
-  for (const c of consumers) {
-    const consumer = graph.byId.get(c)!;
-    const index = consumer.inputs.indexOf(afterId);
-    edits.push({ kind: 'disconnect', from: afterId, to: c }, { kind: 'connect', from: node.id, to: c, index });
-  }
-  return { kind: 'batch', label: `Insert ${type} after ${afterId}`, edits };
+  return insertLayerAfterEdit(model, afterId, type, params, graph);
 }
 
 /**
@@ -100,20 +87,7 @@ export function connectEdit(graph: ModelGraph, from: string, to: string): ModelE
   return { kind: 'connect', from, to };
 }
 
-/** The edit a diagnostic's quick fix stands for, or `null` when it cannot be expressed (bad data). */
+/** The edit a diagnostic's quick fix stands for (the one rule in src/core/quickFixEdit.ts), or `null`. */
 export function quickFixEdit(model: ModelFile, graph: ModelGraph, fix: QuickFix): ModelEdit | null {
-  switch (fix.kind) {
-    case 'insertLayer': {
-      if (!graph.byId.has(fix.afterNodeId) || !getLayerSpec(fix.layerType)) return null;
-      const params: LayerParams = {};
-      for (const [k, v] of Object.entries(fix.params ?? {})) if (isParamValue(v)) params[k] = v as ParamValue;
-      return insertAfterEdit(model, graph, fix.afterNodeId, fix.layerType, params);
-    }
-    case 'setParam':
-      return isParamValue(fix.value) && graph.byId.has(fix.nodeId) ? { kind: 'setParam', id: fix.nodeId, param: fix.param, value: fix.value } : null;
-    case 'setCompile':
-      return { kind: 'setSetting', path: ['compile', fix.field], value: fix.value };
-    case 'removeNode':
-      return graph.byId.has(fix.nodeId) ? { kind: 'removeNodes', ids: [fix.nodeId] } : null;
-  }
+  return quickFixToEdit(model, fix, graph);
 }

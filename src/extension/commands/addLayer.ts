@@ -6,10 +6,11 @@ import * as vscode from 'vscode';
 import { CATEGORY_ORDER, LAYER_CATALOGUE, type LayerSpec } from '../../core/catalogue';
 import { ModelGraph } from '../../core/graph';
 import { parseModelText } from '../../core/loader';
+import type { ModelEdit } from '../../core/modelEdit';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { applyModelEditToDocument } from '../model/documentEdit';
 import { resolveModelUri } from '../model/modelFiles';
-import { insertLayerAfter } from '../model/quickFixEdit';
+import { insertLayerAfterEdit } from '../../core/quickFixEdit';
 import { UserFacingError } from '../userFacingError';
 
 /** Optional arguments (the sidebar's palette and tests pass them to skip the pickers). */
@@ -30,9 +31,9 @@ export async function addLayer(arg: unknown, designers: DesignerEditorProvider):
   if (!LAYER_CATALOGUE.has(layerType)) throw new UserFacingError(`"${layerType}" is not a layer type CNN Studio knows.`);
   const afterNodeId = args.afterNodeId ?? (await pickPredecessor(model.nodes.map((n) => n.id), new ModelGraph(model.nodes).sinks()));
   if (!afterNodeId) return undefined;
-  const edit = insertLayerAfter(model, afterNodeId, layerType);
+  const edit = insertLayerAfterEdit(model, afterNodeId, layerType);
   await applyModelEditToDocument(document, edit);
-  return edit.kind === 'addNode' ? edit.node.id : undefined;
+  return addedNodeId(edit);
 }
 
 async function pickLayerType(): Promise<string | undefined> {
@@ -55,4 +56,11 @@ async function pickPredecessor(ids: readonly string[], outputs: readonly string[
     { title: 'Add Layer', placeHolder: 'Insert after which layer?' },
   );
   return picked?.label;
+}
+
+/** The id of the layer an insert edit adds (a lone add, or the first add of a rewiring batch). */
+function addedNodeId(edit: ModelEdit): string | undefined {
+  if (edit.kind === 'addNode') return edit.node.id;
+  if (edit.kind === 'batch') return edit.edits.map(addedNodeId).find((id) => id !== undefined);
+  return undefined;
 }

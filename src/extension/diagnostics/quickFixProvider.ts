@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { parseModelText } from '../../core/loader';
 import { modelEditToWorkspaceEdit } from '../model/documentEdit';
-import { quickFixToEdit } from '../model/quickFixEdit';
+import { quickFixToEdit } from '../../core/quickFixEdit';
 import type { ModelDiagnostics } from './modelDiagnostics';
 
 export class ModelQuickFixProvider implements vscode.CodeActionProvider {
@@ -18,8 +18,10 @@ export class ModelQuickFixProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const d of relevant) {
       for (const fix of this.diagnostics.originOf(d)?.fixes ?? []) {
+        const modelEdit = quickFixToEdit(model, fix);
+        if (!modelEdit) continue;
         try {
-          const edit = modelEditToWorkspaceEdit(document, quickFixToEdit(model, fix));
+          const edit = modelEditToWorkspaceEdit(document, modelEdit);
           if (!edit) continue;
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
           action.edit = edit;

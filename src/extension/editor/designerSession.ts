@@ -18,7 +18,7 @@ import {
 } from '../../protocol/designer';
 import type { ModelEdit } from '../../core/modelEdit';
 import { readModelText } from '../model/modelText';
-import { modelEditToWorkspaceEdit } from '../model/documentEdit';
+import { editModelDocument } from '../model/documentEdit';
 import type { OutputLog } from '../outputLog';
 
 /** Messages sent and received, kept for the extension-host tests (see the exported API in main.ts). */
@@ -134,27 +134,21 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
   }
 
   private async applyEdit(baseVersion: number, edit: ModelEdit): Promise<void> {
-    if (baseVersion !== this.document.version) {
-      this.reject(baseVersion, 'The model changed while you were editing (for example in the text editor); your last change was not applied. The designer now shows the current model: please repeat it.');
-      return;
+    const outcome = await editModelDocument(this.document, edit, baseVersion);
+    switch (outcome.kind) {
+      case 'applied':
+        this.sendSnapshot(false);
+        return;
+      case 'unchanged':
+        this.sendSnapshot(true); // confirm the current state so the webview stops waiting
+        return;
+      case 'stale':
+        this.reject(baseVersion, 'The model changed while you were editing (for example in the text editor); your last change was not applied. The designer now shows the current model: please repeat it.');
+        return;
+      case 'refused':
+        this.reject(baseVersion, outcome.message);
+        return;
     }
-    let workspaceEdit: vscode.WorkspaceEdit | null;
-    try {
-      workspaceEdit = modelEditToWorkspaceEdit(this.document, edit);
-    } catch (err) {
-      this.reject(baseVersion, err instanceof Error ? err.message : String(err));
-      return;
-    }
-    if (!workspaceEdit) {
-      this.sendSnapshot(true); // nothing changed: confirm the current state so the webview stops waiting
-      return;
-    }
-    const applied = await vscode.workspace.applyEdit(workspaceEdit);
-    if (!applied) {
-      this.reject(baseVersion, 'VS Code did not apply the change (the file may be read-only). Save a copy of the model elsewhere to edit it.');
-      return;
-    }
-    this.sendSnapshot(false);
   }
 
   private reject(baseVersion: number, message: string): void {

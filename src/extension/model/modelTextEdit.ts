@@ -8,7 +8,7 @@
 import { applyModelEdit } from '../../core/applyModelEdit';
 import { parseModelText, serializeModel } from '../../core/loader';
 import type { ModelEdit } from '../../core/modelEdit';
-import { minimalReplacements, type TextReplacement } from '../editor/minimalTextEdit';
+import { minimalReplacements, type TextReplacement } from './minimalTextEdit';
 import { UserFacingError } from '../userFacingError';
 
 /** Empty when the edit changes nothing. Throws a user-facing error when the text is not a model or the edit does not apply. */
@@ -16,7 +16,7 @@ export function modelEditToReplacements(text: string, edit: ModelEdit): TextRepl
   const { model, diagnostics } = parseModelText(text);
   if (!model) {
     const why = diagnostics.find((d) => d.severity === 'error')?.message ?? 'it is not a valid model';
-    throw new UserFacingError(`The model file cannot be changed from the designer while it is broken: ${why}`);
+    throw new UserFacingError(`The model file cannot be changed while it is broken: ${why} Fix it in the text editor (see the Problems panel), then try again.`);
   }
   return minimalReplacements(text, serializeModel(applyModelEdit(model, edit)));
 }

@@ -6,13 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { applyModelEdit } from '../../core/applyModelEdit';
-import { parseModelText } from '../../core/loader';
 import { SIDEBAR_SETTINGS, checkSettingValue, parseSidebarMessage, type SidebarStateMessage, type SidebarToHost, type SidebarTrainingInfo } from '../../protocol/sidebar';
 import { sidebarHtml } from '../../../webview/sidebar/html';
 import { setDatasetFolder } from '../commands/useFolderAsDataset';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
-import { applyModelEditToDocument } from '../model/documentEdit';
+import { editModelDocument } from '../model/documentEdit';
+import { UserFacingError } from '../userFacingError';
 import { readModelText } from '../model/modelText';
 import type { OutputLog } from '../outputLog';
 import { reportCommandError } from '../failableCommand';
@@ -146,18 +145,13 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         await this.designers.revealNode(uriOf(message.documentUri), message.nodeId);
         return;
       case 'setSetting': {
-        const document = await vscode.workspace.openTextDocument(uriOf(message.documentUri));
         const problem = checkSettingValue(message.setting, message.value);
-        if (problem) throw new Error(problem);
-        if (document.version !== message.baseVersion) {
-          this.schedule(); // the model changed meanwhile: show the current values instead
-          return;
-        }
-        const { model } = parseModelText(document.getText());
-        if (!model) return;
+        if (problem) throw new UserFacingError(problem);
+        const document = await vscode.workspace.openTextDocument(uriOf(message.documentUri));
         const edit = { kind: 'setSetting', path: SIDEBAR_SETTINGS[message.setting].path, value: message.value } as const;
-        applyModelEdit(model, edit); // throws a user-facing error if it cannot apply
-        await applyModelEditToDocument(document, edit);
+        const outcome = await editModelDocument(document, edit, message.baseVersion);
+        if (outcome.kind === 'refused') throw new UserFacingError(outcome.message);
+        if (outcome.kind === 'stale') this.schedule(); // the model changed meanwhile: show the current values instead
         return;
       }
       case 'chooseDataset': {
