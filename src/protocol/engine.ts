@@ -218,8 +218,13 @@ export interface EvaluationReport {
   readonly runDir: string;
   readonly checkpoint: CheckpointName;
   readonly dataPath: string;
-  /** Which samples were evaluated: the run's validation split, or all of a separate folder. */
-  readonly split: 'validation' | 'all';
+  /** Which samples were evaluated: the run's validation split, all of a separate folder (`--data`), or a held-out test set (`--test`). */
+  readonly split: 'validation' | 'all' | 'test';
+  /**
+   * The evaluated data in words, for headings: "Validation split (20%)", "Test set: data/fashion/t10k
+   * (10,000 images)". Paths are relative to the model file's folder when inside it. Absent in older files.
+   */
+  readonly dataLabel?: string;
   readonly numSamples: number;
   readonly accuracy: number;
   readonly loss: number;
@@ -343,6 +348,11 @@ export interface EvaluateParams {
   readonly runDir: string;
   /** A separate labelled folder/file; default: the run's own validation split. */
   readonly dataDir?: string;
+  /**
+   * A held-out test set, never trained on: an image folder, MNIST IDX files (`t10k-images-idx3-ubyte` or
+   * their folder), a CIFAR-10 `test_batch.bin` (or its folder) or a CSV file. Wins over `dataDir`.
+   */
+  readonly testPath?: string;
   readonly checkpoint?: CheckpointName;
 }
 

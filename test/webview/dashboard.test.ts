@@ -242,6 +242,29 @@ describe('dashboard webview', () => {
       assert.equal((await lastPosted(page))!.type, 'pickSample');
     });
 
+    test('evaluation says which data its figures come from: the validation split, or a held-out test set', async () => {
+      assert.equal(await page.locator('[data-role="eval-source"]').innerText(), 'Validation split');
+      const recorded = fixture.evaluation[0] as { type: string; runId: string; report: Record<string, unknown> & { misclassified: { path: string | null }[] }; thumbnails: unknown[] };
+      const withPercent = { ...recorded, report: { ...recorded.report, dataLabel: 'Validation split (20%)' } };
+      await deliver(page, [withPercent]);
+      await settle(page);
+      assert.equal(await page.locator('[data-role="eval-source"]').innerText(), 'Validation split (20%)');
+      // A test set read from IDX files: no file per sample, so a mistake cannot open its feature maps.
+      const test = {
+        ...recorded,
+        thumbnails: [],
+        report: { ...recorded.report, split: 'test', dataPath: '/workspace/data/fashion/t10k', dataLabel: 'Test set: data/fashion/t10k (10,000 images)', misclassified: recorded.report.misclassified.map((m) => ({ ...m, path: null })) },
+      };
+      await deliver(page, [test]);
+      await settle(page);
+      assert.equal(await page.locator('[data-role="eval-source"]').innerText(), 'Test set: data/fashion/t10k (10,000 images)');
+      assert.match(await page.locator('.evaluation .facts').innerText(), / test samples/);
+      assert.equal(await page.locator('.gallery-item').first().isDisabled(), true);
+      await page.locator('.evaluation').screenshot({ path: join(results, 'dashboard-evaluation-test-set.png') });
+      await deliver(page, fixture.evaluation);
+      await settle(page);
+    });
+
     test('prediction: top-k bars', async () => {
       await deliver(page, fixture.prediction);
       await settle(page);

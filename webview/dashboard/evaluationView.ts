@@ -4,11 +4,17 @@
  * cell says how many were right instead of listing them.
  */
 import type { DashboardState } from './state';
-import type { MisclassifiedSample } from '../../src/protocol/engine';
+import type { EvaluationReport, MisclassifiedSample, SampleRef } from '../../src/protocol/engine';
 import { postToHost } from './vscodeApi';
 import { button, el, emptyState, linkButton, basename } from './dom';
 import { drawPreview } from './tiles';
 import { fmtPercent } from './chart';
+
+/** Which data the figures come from; older evaluation files have no label and are described from their split. */
+export function evaluatedDataText(ev: EvaluationReport): string {
+  if (ev.dataLabel) return ev.dataLabel;
+  return ev.split === 'validation' ? 'Validation split' : `${ev.split === 'test' ? 'Test set' : 'All of'}: ${ev.dataPath} (${ev.numSamples.toLocaleString('en-US')} images)`;
+}
 
 export class EvaluationView {
   readonly root: HTMLElement;
@@ -44,9 +50,10 @@ export class EvaluationView {
     this.cellList.replaceChildren();
     const summary = el('p', {
       className: 'facts',
-      text: `Accuracy ${fmtPercent(ev.accuracy)} · loss ${ev.loss.toFixed(4)} on ${ev.numSamples} ${ev.split === 'validation' ? 'validation' : ''} samples (${ev.checkpoint} checkpoint)`,
+      text: `Accuracy ${fmtPercent(ev.accuracy)} · loss ${ev.loss.toFixed(4)} on ${ev.numSamples} ${ev.split === 'validation' ? 'validation' : ev.split === 'test' ? 'test' : ''} samples (${ev.checkpoint} checkpoint)`,
     });
     this.body.replaceChildren(
+      el('p', { className: 'eval-source', text: evaluatedDataText(ev), attrs: { 'data-role': 'eval-source' } }),
       summary,
       el('div', { className: 'eval-grid' }, [this.matrix(), this.classTable()]),
       this.cellList,
@@ -109,8 +116,18 @@ export class EvaluationView {
       const path = m.path;
       li.append(linkButton('Open file', () => postToHost({ type: 'openFile', path }), path));
     }
-    li.append(linkButton('Show feature maps', () => postToHost({ type: 'pickSample', sample: { datasetIndex: m.index } })));
+    const sample = this.sampleRef(m);
+    if (sample) li.append(linkButton('Show feature maps', () => postToHost({ type: 'pickSample', sample })));
     return li;
+  }
+
+  /**
+   * How the host finds a mistake again: its index in the validation split, or its file. A sample of
+   * another set without a file of its own (a row of a test CSV) cannot be shown.
+   */
+  private sampleRef(m: MisclassifiedSample): SampleRef | null {
+    if (this.state!.evaluation!.split === 'validation') return { datasetIndex: m.index };
+    return m.path ? { imagePath: m.path } : null;
   }
 
   private classTable(): HTMLElement {
@@ -134,7 +151,8 @@ export class EvaluationView {
     const ev = this.state!.evaluation!;
     if (ev.misclassified.length === 0) return el('p', { className: 'hint', text: 'No misclassified samples.' });
     const items = ev.misclassified.slice(0, 48).map((m) => {
-      const b = el('button', { className: 'gallery-item', attrs: { type: 'button', title: `${m.path ?? `#${m.index}`}: show its feature maps` } });
+      const canShow = this.sampleRef(m) !== null;
+      const b = el('button', { className: 'gallery-item', attrs: { type: 'button', title: `${m.path ?? `#${m.index}`}: ${canShow ? 'show its feature maps' : 'no file of its own, so no feature maps'}` } });
       const thumb = this.state!.thumbnails.get(m.index);
       if (thumb) {
         const c = el('canvas', { className: 'pixelated' });
@@ -142,7 +160,9 @@ export class EvaluationView {
         b.append(c);
       }
       b.append(el('span', { text: `${m.trueClass} → ${m.predictedClass}` }), el('span', { className: 'hint', text: fmtPercent(m.confidence) }));
-      b.addEventListener('click', () => postToHost({ type: 'pickSample', sample: { datasetIndex: m.index } }));
+      const sample = this.sampleRef(m);
+      if (sample) b.addEventListener('click', () => postToHost({ type: 'pickSample', sample }));
+      else b.disabled = true;
       return b;
     });
     return el('div', {}, [el('h3', { text: `Misclassified (${ev.misclassified.length})` }), el('div', { className: 'gallery' }, items)]);

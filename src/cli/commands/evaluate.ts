@@ -5,7 +5,7 @@ import { evaluateRun } from '../../engine/eval/evaluate';
 import { CliError, flagBool, flagString, requirePositional, type CliCommand } from '../command';
 import { backendFlag, threadsOption } from './train';
 
-const USAGE = 'evaluate <runDir> [--data DIR] [--checkpoint best|last] [--backend B] [--threads N] [--json]';
+const USAGE = 'evaluate <runDir> [--test PATH | --data DIR] [--checkpoint best|last] [--backend B] [--threads N] [--json]';
 
 export function checkpointFlag(value: string | undefined): CheckpointName | undefined {
   if (value === undefined) return undefined;
@@ -18,13 +18,16 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',
   usage: USAGE,
-  description: "Evaluate a run's best checkpoint on its validation split (or --data DIR); writes evaluation.json into the run.",
+  description:
+    "Evaluate a run's best checkpoint on its validation split, or on a held-out test set (--test: an image folder, t10k IDX files, test_batch.bin or a CSV); writes evaluation.json into the run.",
   async run(args, io) {
     const runDir = requirePositional(args, 0, 'the run folder', USAGE);
     const json = flagBool(args, 'json');
     await initBackend(backendFlag(flagString(args, 'backend')) ?? 'auto', threadsOption(args));
     const dataDir = flagString(args, 'data');
-    const report = await evaluateRun(getTf(), { runDir, ...(dataDir ? { dataDir } : {}), checkpoint: checkpointFlag(flagString(args, 'checkpoint')) }, json ? undefined : (m) => io.stderr(m + '\n'));
+    const testPath = flagString(args, 'test');
+    if (dataDir && testPath) throw new CliError('Pass either --test PATH (a held-out test set) or --data DIR, not both.');
+    const report = await evaluateRun(getTf(), { runDir, ...(dataDir ? { dataDir } : {}), ...(testPath ? { testPath } : {}), checkpoint: checkpointFlag(flagString(args, 'checkpoint')) }, json ? undefined : (m) => io.stderr(m + '\n'));
     if (json) {
       io.stdout(JSON.stringify(report) + '\n');
       return 0;
@@ -32,7 +35,8 @@ export const evaluateCommand: CliCommand = {
     const names = report.classNames;
     const w = Math.max(9, ...names.map((n) => n.length)) + 2;
     const lines = [
-      `Accuracy ${pct(report.accuracy)} on ${report.numSamples} ${report.split === 'validation' ? 'validation ' : ''}samples (loss ${report.loss.toFixed(4)}, '${report.checkpoint}' checkpoint)`,
+      `Accuracy ${pct(report.accuracy)} on ${report.numSamples} ${report.split === 'validation' ? 'validation ' : report.split === 'test' ? 'test ' : ''}samples (loss ${report.loss.toFixed(4)}, '${report.checkpoint}' checkpoint)`,
+      `Data: ${report.dataLabel ?? report.dataPath}`,
       '',
       `${'class'.padEnd(w)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'f1'.padStart(10)}${'support'.padStart(10)}`,
       ...report.perClass.map((c) => `${c.className.padEnd(w)}${pct(c.precision).padStart(10)}${pct(c.recall).padStart(10)}${c.f1.toFixed(3).padStart(10)}${String(c.support).padStart(10)}`),

@@ -4,7 +4,7 @@
  * three 32×32 planes (R, G, B); we store HWC like every other source.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SkippedFile } from '../../protocol/engine';
 import type { ImageSet, RawDataset } from './dataset';
 import { DatasetError } from './errors';
@@ -92,15 +92,34 @@ function readBatches(paths: readonly string[], channels: 1 | 3, classes: ClassNa
   return { shape: [SIDE, SIDE, channels], pixels, labels, count, paths: null };
 }
 
+function classNamesFor(d: string): ClassNames {
+  const metaPath = join(d, 'batches.meta.txt');
+  return existsSync(metaPath)
+    ? { names: readFileSync(metaPath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean), metaPath }
+    : { names: DEFAULT_CLASSES, metaPath: null };
+}
+
+/** The held-out batch of a folder (`test_batch.bin`), or null when it has none. */
+export function cifarTestBatchIn(dir: string): string | null {
+  const p = join(batchDir(dir), 'test_batch.bin');
+  return existsSync(p) ? p : null;
+}
+
+/** One CIFAR-10 binary batch file (a held-out `test_batch.bin`); class names from `batches.meta.txt` beside it. */
+export function loadCifar10Batch(path: string, channels: 1 | 3): { set: ImageSet; classNames: readonly string[]; skipped: SkippedFile[] } {
+  const classes = classNamesFor(dirname(path));
+  const skipped: SkippedFile[] = [];
+  const set = readBatches([path], channels, classes, skipped);
+  if (set.count === 0) throw new DatasetError(`'${path}' could not be read as a CIFAR-10 batch: ${listSkipped(skipped, skipped.length)}. Unpack the archive again.`);
+  return { set, classNames: classes.names, skipped };
+}
+
 export function loadCifar10(dir: string, channels: 1 | 3): RawDataset {
   if (!existsSync(dir)) throw new DatasetError(`The CIFAR-10 folder '${dir}' does not exist. Unpack 'cifar-10-binary.tar.gz' there.`);
   const d = batchDir(dir);
   const batches = trainBatches(d);
   if (batches.length === 0) throw new DatasetError(`'${dir}' has no 'data_batch_N.bin' files. Unpack the CIFAR-10 binary version (not the Python one) there.`);
-  const metaPath = join(d, 'batches.meta.txt');
-  const classes: ClassNames = existsSync(metaPath)
-    ? { names: readFileSync(metaPath, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean), metaPath }
-    : { names: DEFAULT_CLASSES, metaPath: null };
+  const classes = classNamesFor(d);
   const classNames = [...classes.names];
   const skipped: SkippedFile[] = [];
   const train = readBatches(batches, channels, classes, skipped);

@@ -90,10 +90,17 @@ function toSet(parsed: ParsedCsv, classNames: readonly string[], shape: ImageSha
   const labels = new Int32Array(parsed.labels.length);
   parsed.labels.forEach((l, i) => {
     const k = classNames.indexOf(l);
-    if (k < 0) throw new DatasetError(`'${path}' has label '${l}', which the training CSV does not have. Use the same labels in both files.`);
+    if (k < 0) throw new DatasetError(`'${path}' has label '${l}', which the training data does not have (${classNames.join(', ')}). Use the same labels in both files.`);
     labels[i] = k;
   });
   return { shape, pixels: parsed.pixels, labels, count: labels.length, paths: null };
+}
+
+/** A CSV read with the classes of a trained run (a held-out test file): a label the run does not know is an error. */
+export function loadCsvWithClasses(path: string, shape: ImageShape, classNames: readonly string[]): { set: ImageSet; skipped: SkippedFile[] } {
+  const parsed = parseCsv(path, shape);
+  if (parsed.labels.length === 0) throw new DatasetError(`'${path}' has no usable rows (see the skipped rows). Each row needs a label and ${sampleBytes(shape)} numbers.`);
+  return { set: toSet(parsed, classNames, shape, path), skipped: parsed.skipped };
 }
 
 export function loadCsv(path: string, shape: ImageShape, validationPath?: string): RawDataset {

@@ -121,7 +121,7 @@ function scanClasses(dir: string, expectedClasses?: readonly string[]): ScannedC
     const extra = names.filter((n) => !expectedClasses.includes(n));
     if (extra.length) {
       throw new DatasetError(
-        `The validation folder '${dir}' has classes the training folder lacks: ${extra.join(', ')}. Use the same class subfolders in both.`,
+        `The folder '${dir}' has classes the training data lacks: ${extra.join(', ')}. Use the same class subfolders as the training data (${expectedClasses.join(', ')}).`,
       );
     }
     const skipped: SkippedFile[] = [];
@@ -255,6 +255,20 @@ export function imageFolderClassNames(dir: string): string[] {
 export interface ImageFolderOptions extends DecodeOptions {
   /** A separate validation folder with the same class subfolders. */
   readonly validationDir?: string;
+}
+
+/**
+ * A held-out image folder read with a trained run's classes: `dir/test/<class>` when it has a `test/`
+ * sub-folder, else `dir/<class>`. A class the run lacks is an error; a class the folder lacks is allowed.
+ */
+export async function loadImageFolderWithClasses(dir: string, classNames: readonly string[], opts: DecodeOptions): Promise<{ set: ImageSet; skipped: SkippedFile[]; folder: string }> {
+  const folder = isDirectory(join(dir, 'test')) ? join(dir, 'test') : dir;
+  const scanned = scanClasses(folder, classNames);
+  if (scanned.classes.every((c) => c.files.length === 0)) {
+    throw new DatasetError(`'${folder}' has no class sub-folders named like the run's classes (${classNames.join(', ')}). Put each class's test images in a sub-folder of that name.`);
+  }
+  const loaded = await loadClasses(scanned.classes, opts);
+  return { set: loaded.set, skipped: [...scanned.skipped, ...loaded.skipped], folder };
 }
 
 export async function loadImageFolder(dir: string, opts: ImageFolderOptions): Promise<RawDataset> {

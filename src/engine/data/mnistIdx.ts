@@ -3,7 +3,7 @@
  * validation set), plain or `.gz`. Fashion-MNIST and EMNIST use the same format.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ImageSet, ImageShape, RawDataset } from './dataset';
 import { DatasetError } from './errors';
 import { readFileMaybeGz } from './readFileMaybeGz';
@@ -32,6 +32,15 @@ function findFiles(dir: string): IdxFiles {
 export function looksLikeMnist(dir: string): boolean {
   try {
     return statSync(dir).isDirectory() && findFiles(dir).trainImages !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** A folder with IDX images of either kind (`train-*` or only `t10k-*`). */
+export function hasIdxImages(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory() && idxTestImagesIn(dir) !== undefined;
   } catch {
     return false;
   }
@@ -77,6 +86,32 @@ function readPair(imagesPath: string, labelsPath: string | undefined, numClasses
   }
   const shape: ImageShape = [rows, cols, 1];
   return { shape, pixels: new Uint8Array(images.data), labels: out, count: n, paths: null };
+}
+
+/** The labels file that belongs to an images file: `t10k-images-idx3-ubyte.gz` → `t10k-labels-idx1-ubyte(.gz)` beside it. */
+function labelsBeside(imagesPath: string): string | undefined {
+  const dir = dirname(imagesPath);
+  const m = FILE_PATTERN.exec(basename(imagesPath));
+  if (!m || m[2] !== 'images') return undefined;
+  const names = ['-', '.'].flatMap((sep) => [`${m[1]}-labels${sep}idx1-ubyte`, `${m[1]}-labels${sep}idx1-ubyte.gz`]);
+  return names.map((n) => join(dir, n)).find((p) => existsSync(p));
+}
+
+/** True for an IDX images file name (`t10k-images-idx3-ubyte`, `train-images.idx3-ubyte.gz`). */
+export function isIdxImagesFile(path: string): boolean {
+  const m = FILE_PATTERN.exec(basename(path));
+  return m !== null && m[2] === 'images';
+}
+
+/** One IDX images file with its labels file beside it (a held-out `t10k-*` pair). */
+export function loadIdxImages(imagesPath: string, numClasses: number): ImageSet {
+  return readPair(imagesPath, labelsBeside(imagesPath), numClasses);
+}
+
+/** The held-out pair of a folder: its `t10k-*` files, else its `train-*` files (a folder holding only a test set). */
+export function idxTestImagesIn(dir: string): string | undefined {
+  const files = findFiles(dir);
+  return files.testImages ?? files.trainImages;
 }
 
 export function loadMnistIdx(dir: string): RawDataset {
