@@ -1,9 +1,13 @@
 /**
- * The layer catalogue: every layer type CNN Studio can build and train, as data.
+ * The layer catalogue: every layer type CNN Studio can build and train, as data — the one table of
+ * layer facts, read through `getLayerSpec` (as Netron's `keras-metadata.json`: one entry per layer).
  *
- * The designer's palette, colours and inspector fields, the schema, shape inference, the tfjs model
- * builder and the code generators all read this table, so a new layer type starts here. Only layers
- * that tfjs-layers can train are listed (SpatialDropout2D is built as a Dropout with a
+ * Per layer: its palette category and inspector fields, its id prefix and short name, whether its output
+ * is shown as feature maps, its Keras class name (and the other names Keras files use for it), the Keras
+ * config it writes; per param: its Keras name, Keras default and older spellings. The designer, schema,
+ * importer and both Keras exporters read these facts here; only the code that truly differs per layer
+ * (the shape rule in layerShapes.ts, the tfjs builder, the PyTorch code) switches on the type. Only
+ * layers that tfjs-layers can train are listed (SpatialDropout2D is built as a Dropout with a
  * `[batch, 1, 1, channels]` noise shape, which is what Keras' SpatialDropout2D is).
  */
 import type { ParamValue } from './format';
@@ -19,9 +23,29 @@ export type LayerCategory =
   | 'reshape'
   | 'merge';
 
+/** A JSON value as Keras writes it in a layer config. */
+export type KerasJsonValue = null | boolean | number | string | readonly KerasJsonValue[] | { readonly [key: string]: KerasJsonValue };
+
+/** How Keras spells a param: the config key / constructor keyword, its Keras default, older spellings. */
+export interface KerasParamSpec {
+  /** The snake_case config key and constructor keyword (`kernel_size`). */
+  name: string;
+  /**
+   * Keras' own default (which may differ from the palette's, e.g. Conv2D's activation). The Python export
+   * leaves out an argument equal to it; the importer uses it when a file leaves the key out. Absent when
+   * Keras requires the argument (or it is always written): the importer then falls back to the palette's.
+   */
+  default?: ParamValue;
+  /** Written positionally in the Python constructor (filters, kernel size, units, rate…). */
+  positional?: boolean;
+  /** Other keys the importer also reads, first match wins: Keras 1 names (`nb_filter`), Keras 3 renames. */
+  aliases?: readonly string[];
+}
+
 interface ParamSpecBase {
   /** One sentence a user reads in the inspector. */
   help: string;
+  keras: KerasParamSpec;
 }
 
 export interface IntParamSpec extends ParamSpecBase {
@@ -86,10 +110,32 @@ export type ParamSpec =
   | Pair2ParamSpec
   | ShapeParamSpec;
 
+/**
+ * One entry of a layer's Keras config, in the order Keras' `get_config()` writes it: a string is the
+ * Keras name of one of the layer's params (its value comes from the node); a `[key, value]` pair is a
+ * key Keras writes that CNN Studio does not vary (data format, initializers, regularizers…).
+ */
+export type KerasConfigEntry = string | readonly [key: string, value: KerasJsonValue];
+
 export interface LayerSpec {
   type: string;
   /** The class name in Keras (`tf.keras.layers.X`) and tfjs-layers' `className`. */
   kerasName: string;
+  /** Other class names Keras files use for this layer (Keras 1 `Convolution2D`, aliases like `MaxPool2D`). */
+  kerasAliases?: readonly string[];
+  /** The layer's Keras config after `name`, `trainable` and `dtype` (not used for Input, whose config differs). */
+  kerasConfig: readonly KerasConfigEntry[];
+  /**
+   * The constructor's argument order where it differs from `kerasConfig`'s (MaxPooling2D takes
+   * `pool_size, strides, padding` but writes `pool_size, padding, strides`).
+   */
+  kerasSignature?: readonly string[];
+  /** Readable node ids are `<idPrefix>1`, `<idPrefix>2`… (`conv1`). */
+  idPrefix: string;
+  /** The name on a node's first line when the type is too long for it (`BatchNorm`). */
+  shortName?: string;
+  /** Its output is shown as feature maps (the engine captures them; selecting the node jumps to them). */
+  featureMaps: boolean;
   category: LayerCategory;
   /** One line for the palette's tooltip. */
   description: string;
@@ -121,36 +167,55 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 
 const PADDINGS = ['valid', 'same'] as const;
 
-const activation = (dflt: ActivationName, help = 'Applied to the output.'): EnumParamSpec => ({
+/** Keras' names for our activation names where they differ (`hardSigmoid` → `hard_sigmoid`). */
+const KERAS_ACTIVATION_NAMES: ReadonlyMap<string, string> = new Map([['hardSigmoid', 'hard_sigmoid']]);
+
+/** Keras' name for one of our activation names. */
+export function kerasActivationName(name: string): string {
+  return KERAS_ACTIVATION_NAMES.get(name) ?? name;
+}
+
+const activation = (dflt: ActivationName): EnumParamSpec => ({
   kind: 'enum',
   default: dflt,
   values: ACTIVATIONS,
-  help,
+  help: 'Applied to the output.',
+  keras: { name: 'activation', default: 'linear' },
 });
 const padding: EnumParamSpec = {
   kind: 'enum',
   default: 'valid',
   values: PADDINGS,
   help: "'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).",
+  keras: { name: 'padding', default: 'valid', aliases: ['border_mode'] },
 };
-const useBias: BoolParamSpec = { kind: 'bool', default: true, help: 'Add a learned bias to each output channel.' };
-const kernelSize: PairParamSpec = { kind: 'pair', default: [3, 3], min: 1, help: 'Height and width of the convolution window.' };
-const strides: PairParamSpec = { kind: 'pair', default: [1, 1], min: 1, help: 'Step of the window in height and width.' };
+const useBias: BoolParamSpec = { kind: 'bool', default: true, help: 'Add a learned bias to each output channel.', keras: { name: 'use_bias', default: true, aliases: ['bias'] } };
+const kernelSize: PairParamSpec = { kind: 'pair', default: [3, 3], min: 1, help: 'Height and width of the convolution window.', keras: { name: 'kernel_size', positional: true } };
+const strides: PairParamSpec = { kind: 'pair', default: [1, 1], min: 1, help: 'Step of the window in height and width.', keras: { name: 'strides', default: [1, 1], aliases: ['subsample'] } };
 const dilationRate: PairParamSpec = {
   kind: 'pair',
   default: [1, 1],
   min: 1,
   help: 'Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).',
+  keras: { name: 'dilation_rate', default: [1, 1], aliases: ['atrous_rate'] },
 };
-const filters = (dflt: number): IntParamSpec => ({ kind: 'int', default: dflt, min: 1, max: 8192, help: 'Number of output channels (feature maps).' });
-const depthMultiplier: IntParamSpec = { kind: 'int', default: 1, min: 1, max: 64, help: 'Output channels per input channel of the depthwise step.' };
-const poolSize: PairParamSpec = { kind: 'pair', default: [2, 2], min: 1, help: 'Height and width of the pooling window.' };
+const filters = (dflt: number): IntParamSpec => ({
+  kind: 'int',
+  default: dflt,
+  min: 1,
+  max: 8192,
+  help: 'Number of output channels (feature maps).',
+  keras: { name: 'filters', positional: true, aliases: ['nb_filter'] },
+});
+const depthMultiplier: IntParamSpec = { kind: 'int', default: 1, min: 1, max: 64, help: 'Output channels per input channel of the depthwise step.', keras: { name: 'depth_multiplier', default: 1 } };
+const poolSize: PairParamSpec = { kind: 'pair', default: [2, 2], min: 1, help: 'Height and width of the pooling window.', keras: { name: 'pool_size', default: [2, 2], positional: true } };
 const poolStrides: PairParamSpec = {
   kind: 'pair',
   default: null,
   nullable: true,
   min: 1,
   help: 'Step of the pooling window; empty means the same as the pool size.',
+  keras: { name: 'strides', default: null },
 };
 const dropoutRate: FloatParamSpec = {
   kind: 'float',
@@ -159,16 +224,31 @@ const dropoutRate: FloatParamSpec = {
   max: 1,
   exclusiveMax: true,
   help: 'Fraction of values set to zero during training (0 to just under 1).',
+  keras: { name: 'rate', positional: true, aliases: ['p'] },
 };
+
+// Keys of Keras configs that CNN Studio does not vary, written as Keras writes them.
+const CHANNELS_LAST: KerasConfigEntry = ['data_format', 'channels_last'];
+const initializer = (key: string, className: string, config: { readonly [key: string]: KerasJsonValue } = {}): KerasConfigEntry => [key, { class_name: className, config }];
+const glorot = (key: string): KerasConfigEntry => initializer(key, 'GlorotUniform', { seed: null });
+const zeros = (key: string): KerasConfigEntry => initializer(key, 'Zeros');
+const ones = (key: string): KerasConfigEntry => initializer(key, 'Ones');
+const nulls = (...keys: string[]): KerasConfigEntry[] => keys.map((k) => [k, null]);
+const KERNEL_EXTRAS: readonly KerasConfigEntry[] = [glorot('kernel_initializer'), zeros('bias_initializer'), ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint')];
+const POOLING_CONFIG: readonly KerasConfigEntry[] = ['pool_size', 'padding', 'strides', CHANNELS_LAST];
+const GLOBAL_POOLING_CONFIG: readonly KerasConfigEntry[] = [CHANNELS_LAST, ['keepdims', false]];
 
 const specs: LayerSpec[] = [
   {
     type: 'Input',
     kerasName: 'InputLayer',
+    kerasConfig: [],
+    idPrefix: 'input',
+    featureMaps: false,
     category: 'input',
     description: 'The image (or tensor) the network receives, without the batch dimension.',
     params: {
-      shape: { kind: 'shape', default: [28, 28, 1], minLength: 1, maxLength: 3, help: 'Input size as [height, width, channels].' },
+      shape: { kind: 'shape', default: [28, 28, 1], minLength: 1, maxLength: 3, help: 'Input size as [height, width, channels].', keras: { name: 'shape' } },
     },
     minInputs: 0,
     maxInputs: 0,
@@ -177,6 +257,10 @@ const specs: LayerSpec[] = [
   {
     type: 'Conv2D',
     kerasName: 'Conv2D',
+    kerasAliases: ['Convolution2D'],
+    kerasConfig: ['filters', 'kernel_size', 'strides', 'padding', CHANNELS_LAST, 'dilation_rate', ['groups', 1], 'activation', 'use_bias', ...KERNEL_EXTRAS],
+    idPrefix: 'conv',
+    featureMaps: true,
     category: 'convolution',
     description: '2-D convolution: learns filters that slide over the image.',
     params: { filters: filters(32), kernelSize, strides, padding, activation: activation('relu'), useBias, dilationRate },
@@ -187,6 +271,13 @@ const specs: LayerSpec[] = [
   {
     type: 'DepthwiseConv2D',
     kerasName: 'DepthwiseConv2D',
+    kerasConfig: [
+      'kernel_size', 'strides', 'padding', CHANNELS_LAST, ['dilation_rate', [1, 1]], 'depth_multiplier', 'activation', 'use_bias',
+      glorot('depthwise_initializer'), zeros('bias_initializer'), ...nulls('depthwise_regularizer', 'bias_regularizer', 'activity_regularizer', 'depthwise_constraint', 'bias_constraint'),
+    ],
+    idPrefix: 'dwconv',
+    shortName: 'DepthwiseConv',
+    featureMaps: true,
     category: 'convolution',
     description: 'Convolves each input channel with its own filter(s); cheap spatial filtering.',
     params: { kernelSize, strides, padding, depthMultiplier, activation: activation('linear'), useBias },
@@ -197,6 +288,15 @@ const specs: LayerSpec[] = [
   {
     type: 'SeparableConv2D',
     kerasName: 'SeparableConv2D',
+    kerasAliases: ['SeparableConvolution2D'],
+    kerasConfig: [
+      'filters', 'kernel_size', 'strides', 'padding', CHANNELS_LAST, ['dilation_rate', [1, 1]], 'depth_multiplier', 'activation', 'use_bias',
+      glorot('depthwise_initializer'), glorot('pointwise_initializer'), zeros('bias_initializer'),
+      ...nulls('depthwise_regularizer', 'pointwise_regularizer', 'bias_regularizer', 'activity_regularizer', 'depthwise_constraint', 'pointwise_constraint', 'bias_constraint'),
+    ],
+    idPrefix: 'sepconv',
+    shortName: 'SeparableConv',
+    featureMaps: true,
     category: 'convolution',
     description: 'A depthwise convolution followed by a 1×1 pointwise convolution.',
     params: { filters: filters(32), kernelSize, strides, padding, depthMultiplier, activation: activation('relu'), useBias },
@@ -207,6 +307,11 @@ const specs: LayerSpec[] = [
   {
     type: 'Conv2DTranspose',
     kerasName: 'Conv2DTranspose',
+    kerasAliases: ['Convolution2DTranspose', 'Deconvolution2D'],
+    kerasConfig: ['filters', 'kernel_size', 'strides', 'padding', CHANNELS_LAST, ['dilation_rate', [1, 1]], ['output_padding', null], 'activation', 'use_bias', ...KERNEL_EXTRAS],
+    idPrefix: 'deconv',
+    shortName: 'ConvTranspose',
+    featureMaps: true,
     category: 'convolution',
     description: 'Transposed convolution: learns to upsample.',
     params: { filters: filters(32), kernelSize, strides, padding, activation: activation('relu'), useBias },
@@ -217,6 +322,11 @@ const specs: LayerSpec[] = [
   {
     type: 'MaxPooling2D',
     kerasName: 'MaxPooling2D',
+    kerasAliases: ['MaxPool2D'],
+    kerasConfig: POOLING_CONFIG,
+    kerasSignature: ['pool_size', 'strides', 'padding'],
+    idPrefix: 'pool',
+    featureMaps: true,
     category: 'pooling',
     description: 'Keeps the largest value in each window; halves height and width by default.',
     params: { poolSize, strides: poolStrides, padding },
@@ -227,6 +337,12 @@ const specs: LayerSpec[] = [
   {
     type: 'AveragePooling2D',
     kerasName: 'AveragePooling2D',
+    kerasAliases: ['AvgPool2D'],
+    kerasConfig: POOLING_CONFIG,
+    kerasSignature: ['pool_size', 'strides', 'padding'],
+    idPrefix: 'avgpool',
+    shortName: 'AvgPooling2D',
+    featureMaps: true,
     category: 'pooling',
     description: 'Averages each window; halves height and width by default.',
     params: { poolSize, strides: poolStrides, padding },
@@ -237,6 +353,11 @@ const specs: LayerSpec[] = [
   {
     type: 'GlobalAveragePooling2D',
     kerasName: 'GlobalAveragePooling2D',
+    kerasAliases: ['GlobalAvgPool2D'],
+    kerasConfig: GLOBAL_POOLING_CONFIG,
+    idPrefix: 'gap',
+    shortName: 'GlobalAvgPool2D',
+    featureMaps: false,
     category: 'pooling',
     description: 'Averages each feature map to one number: [h, w, c] → [c].',
     params: {},
@@ -247,6 +368,11 @@ const specs: LayerSpec[] = [
   {
     type: 'GlobalMaxPooling2D',
     kerasName: 'GlobalMaxPooling2D',
+    kerasAliases: ['GlobalMaxPool2D'],
+    kerasConfig: GLOBAL_POOLING_CONFIG,
+    idPrefix: 'gmp',
+    shortName: 'GlobalMaxPool2D',
+    featureMaps: false,
     category: 'pooling',
     description: 'Takes the maximum of each feature map: [h, w, c] → [c].',
     params: {},
@@ -257,6 +383,9 @@ const specs: LayerSpec[] = [
   {
     type: 'Flatten',
     kerasName: 'Flatten',
+    kerasConfig: [CHANNELS_LAST],
+    idPrefix: 'flatten',
+    featureMaps: false,
     category: 'reshape',
     description: 'Unrolls feature maps into one vector, for Dense layers.',
     params: {},
@@ -267,10 +396,13 @@ const specs: LayerSpec[] = [
   {
     type: 'Dense',
     kerasName: 'Dense',
+    kerasConfig: ['units', 'activation', 'use_bias', ...KERNEL_EXTRAS],
+    idPrefix: 'dense',
+    featureMaps: false,
     category: 'core',
     description: 'Fully connected layer.',
     params: {
-      units: { kind: 'int', default: 128, min: 1, max: 65536, help: 'Number of outputs (neurons).' },
+      units: { kind: 'int', default: 128, min: 1, max: 65536, help: 'Number of outputs (neurons).', keras: { name: 'units', positional: true, aliases: ['output_dim'] } },
       activation: activation('relu'),
       useBias,
     },
@@ -281,6 +413,9 @@ const specs: LayerSpec[] = [
   {
     type: 'Dropout',
     kerasName: 'Dropout',
+    kerasConfig: ['rate', ['noise_shape', null], ['seed', null]],
+    idPrefix: 'dropout',
+    featureMaps: false,
     category: 'regularization',
     description: 'Randomly zeroes values during training to reduce overfitting.',
     params: { rate: dropoutRate },
@@ -291,6 +426,10 @@ const specs: LayerSpec[] = [
   {
     type: 'SpatialDropout2D',
     kerasName: 'SpatialDropout2D',
+    kerasConfig: ['rate', ['noise_shape', null], ['seed', null], CHANNELS_LAST],
+    idPrefix: 'sdropout',
+    shortName: 'SpatialDropout',
+    featureMaps: false,
     category: 'regularization',
     description: 'Drops whole feature maps during training.',
     params: { rate: dropoutRate },
@@ -301,13 +440,21 @@ const specs: LayerSpec[] = [
   {
     type: 'BatchNormalization',
     kerasName: 'BatchNormalization',
+    kerasConfig: [
+      ['axis', -1], 'momentum', 'epsilon', 'center', 'scale',
+      zeros('beta_initializer'), ones('gamma_initializer'), zeros('moving_mean_initializer'), ones('moving_variance_initializer'),
+      ...nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint'),
+    ],
+    idPrefix: 'bn',
+    shortName: 'BatchNorm',
+    featureMaps: false,
     category: 'normalization',
     description: 'Normalises each channel over the batch; speeds up and stabilises training.',
     params: {
-      momentum: { kind: 'float', default: 0.99, min: 0, max: 1, help: 'Momentum of the moving mean and variance.' },
-      epsilon: { kind: 'float', default: 0.001, min: 0, exclusiveMin: true, help: 'Added to the variance to avoid dividing by zero.' },
-      center: { kind: 'bool', default: true, help: 'Learn an offset (beta).' },
-      scale: { kind: 'bool', default: true, help: 'Learn a scale (gamma).' },
+      momentum: { kind: 'float', default: 0.99, min: 0, max: 1, help: 'Momentum of the moving mean and variance.', keras: { name: 'momentum', default: 0.99 } },
+      epsilon: { kind: 'float', default: 0.001, min: 0, exclusiveMin: true, help: 'Added to the variance to avoid dividing by zero.', keras: { name: 'epsilon', default: 0.001 } },
+      center: { kind: 'bool', default: true, help: 'Learn an offset (beta).', keras: { name: 'center', default: true } },
+      scale: { kind: 'bool', default: true, help: 'Learn a scale (gamma).', keras: { name: 'scale', default: true } },
     },
     minInputs: 1,
     maxInputs: 1,
@@ -316,9 +463,14 @@ const specs: LayerSpec[] = [
   {
     type: 'Activation',
     kerasName: 'Activation',
+    // Keras' ReLU and Softmax layers are imported as Activation layers (the importer reads their options).
+    kerasAliases: ['ReLU', 'Softmax'],
+    kerasConfig: ['activation'],
+    idPrefix: 'act',
+    featureMaps: false,
     category: 'activation',
     description: 'Applies an activation function.',
-    params: { activation: activation('relu', 'The function applied to every value.') },
+    params: { activation: { ...activation('relu'), help: 'The function applied to every value.', keras: { name: 'activation', positional: true } } },
     minInputs: 1,
     maxInputs: 1,
     keyParams: ['activation'],
@@ -326,9 +478,13 @@ const specs: LayerSpec[] = [
   {
     type: 'LeakyReLU',
     kerasName: 'LeakyReLU',
+    kerasConfig: ['alpha'],
+    idPrefix: 'lrelu',
+    featureMaps: false,
     category: 'activation',
     description: 'ReLU that lets a small slope through for negative values.',
-    params: { alpha: { kind: 'float', default: 0.3, min: 0, help: 'Slope for negative inputs.' } },
+    // No Keras default: Keras 2 defaults alpha to 0.3, Keras 3 (as `negative_slope`) to 0.2, so it is always written.
+    params: { alpha: { kind: 'float', default: 0.3, min: 0, help: 'Slope for negative inputs.', keras: { name: 'alpha', aliases: ['negative_slope'] } } },
     minInputs: 1,
     maxInputs: 1,
     keyParams: ['alpha'],
@@ -336,9 +492,12 @@ const specs: LayerSpec[] = [
   {
     type: 'ZeroPadding2D',
     kerasName: 'ZeroPadding2D',
+    kerasConfig: ['padding', CHANNELS_LAST],
+    idPrefix: 'pad',
+    featureMaps: false,
     category: 'reshape',
     description: 'Adds rows and columns of zeros around each feature map.',
-    params: { padding: { kind: 'pair2', default: [[1, 1], [1, 1]], min: 0, help: 'Zeros added as [[top, bottom], [left, right]].' } },
+    params: { padding: { kind: 'pair2', default: [[1, 1], [1, 1]], min: 0, help: 'Zeros added as [[top, bottom], [left, right]].', keras: { name: 'padding' } } },
     minInputs: 1,
     maxInputs: 1,
     keyParams: ['padding'],
@@ -346,9 +505,12 @@ const specs: LayerSpec[] = [
   {
     type: 'Cropping2D',
     kerasName: 'Cropping2D',
+    kerasConfig: ['cropping', CHANNELS_LAST],
+    idPrefix: 'crop',
+    featureMaps: false,
     category: 'reshape',
     description: 'Removes rows and columns at the borders.',
-    params: { cropping: { kind: 'pair2', default: [[0, 0], [0, 0]], min: 0, help: 'Rows/columns removed as [[top, bottom], [left, right]].' } },
+    params: { cropping: { kind: 'pair2', default: [[0, 0], [0, 0]], min: 0, help: 'Rows/columns removed as [[top, bottom], [left, right]].', keras: { name: 'cropping' } } },
     minInputs: 1,
     maxInputs: 1,
     keyParams: ['cropping'],
@@ -356,11 +518,14 @@ const specs: LayerSpec[] = [
   {
     type: 'UpSampling2D',
     kerasName: 'UpSampling2D',
+    kerasConfig: ['size', CHANNELS_LAST, 'interpolation'],
+    idPrefix: 'up',
+    featureMaps: false,
     category: 'reshape',
     description: 'Repeats rows and columns to enlarge feature maps.',
     params: {
-      size: { kind: 'pair', default: [2, 2], min: 1, help: 'Upsampling factors for height and width.' },
-      interpolation: { kind: 'enum', default: 'nearest', values: ['nearest', 'bilinear'], help: 'How new pixels are filled in.' },
+      size: { kind: 'pair', default: [2, 2], min: 1, help: 'Upsampling factors for height and width.', keras: { name: 'size', default: [2, 2] } },
+      interpolation: { kind: 'enum', default: 'nearest', values: ['nearest', 'bilinear'], help: 'How new pixels are filled in.', keras: { name: 'interpolation', default: 'nearest' } },
     },
     minInputs: 1,
     maxInputs: 1,
@@ -369,6 +534,9 @@ const specs: LayerSpec[] = [
   {
     type: 'Reshape',
     kerasName: 'Reshape',
+    kerasConfig: ['target_shape'],
+    idPrefix: 'reshape',
+    featureMaps: false,
     category: 'reshape',
     description: 'Changes the shape without changing the values.',
     params: {
@@ -379,6 +547,7 @@ const specs: LayerSpec[] = [
         maxLength: 3,
         allowInfer: true,
         help: 'New shape without the batch dimension; one entry may be -1 (inferred).',
+        keras: { name: 'target_shape', positional: true, aliases: ['dims'] },
       },
     },
     minInputs: 1,
@@ -388,11 +557,14 @@ const specs: LayerSpec[] = [
   {
     type: 'Rescaling',
     kerasName: 'Rescaling',
+    kerasConfig: ['scale', 'offset'],
+    idPrefix: 'rescale',
+    featureMaps: false,
     category: 'reshape',
     description: 'Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.',
     params: {
-      scale: { kind: 'float', default: 1 / 255, help: 'Every value is multiplied by this.' },
-      offset: { kind: 'float', default: 0, help: 'Then this is added.' },
+      scale: { kind: 'float', default: 1 / 255, help: 'Every value is multiplied by this.', keras: { name: 'scale', positional: true } },
+      offset: { kind: 'float', default: 0, help: 'Then this is added.', keras: { name: 'offset', default: 0 } },
     },
     minInputs: 1,
     maxInputs: 1,
@@ -401,6 +573,9 @@ const specs: LayerSpec[] = [
   {
     type: 'Add',
     kerasName: 'Add',
+    kerasConfig: [],
+    idPrefix: 'add',
+    featureMaps: false,
     category: 'merge',
     description: 'Adds two or more tensors of the same shape (residual connections).',
     params: {},
@@ -411,9 +586,21 @@ const specs: LayerSpec[] = [
   {
     type: 'Concatenate',
     kerasName: 'Concatenate',
+    kerasConfig: ['axis'],
+    idPrefix: 'concat',
+    featureMaps: false,
     category: 'merge',
     description: 'Joins tensors along an axis (channels by default).',
-    params: { axis: { kind: 'int', default: -1, min: -3, max: 3, help: 'Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.' } },
+    params: {
+      axis: {
+        kind: 'int',
+        default: -1,
+        min: -3,
+        max: 3,
+        help: 'Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.',
+        keras: { name: 'axis', default: -1, aliases: ['concat_axis'] },
+      },
+    },
     minInputs: 2,
     maxInputs: Number.POSITIVE_INFINITY,
     keyParams: ['axis'],
@@ -439,14 +626,15 @@ export const CATEGORY_ORDER: readonly LayerCategory[] = [
  * Layer types whose outputs are shown as feature maps (the engine captures them; the dashboard draws
  * them; selecting one in the designer jumps to its maps).
  */
-export const FEATURE_MAP_LAYER_TYPES: ReadonlySet<string> = new Set([
-  'Conv2D',
-  'DepthwiseConv2D',
-  'SeparableConv2D',
-  'Conv2DTranspose',
-  'MaxPooling2D',
-  'AveragePooling2D',
-]);
+export const FEATURE_MAP_LAYER_TYPES: ReadonlySet<string> = new Set(specs.filter((s) => s.featureMaps).map((s) => s.type));
+
+// A Map, not an object literal: a file's class name `constructor` or `__proto__` must find nothing.
+const BY_KERAS_CLASS: ReadonlyMap<string, LayerSpec> = new Map(specs.flatMap((s) => [s.kerasName, ...(s.kerasAliases ?? [])].map((name) => [name, s] as const)));
+
+/** The layer a Keras class name (`Conv2D`, `Convolution2D`, `MaxPool2D`…) is imported as, if any. */
+export function layerSpecForKerasClass(className: string): LayerSpec | undefined {
+  return BY_KERAS_CLASS.get(className);
+}
 
 export function getLayerSpec(type: string): LayerSpec | undefined {
   return LAYER_CATALOGUE.get(type);

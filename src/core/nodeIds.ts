@@ -7,6 +7,7 @@
  * or `-`, at most 64 characters. The schema, the loader's diagnostics, model edits, the designer
  * protocol and the inspector all check through this module (the architecture test keeps it that way).
  */
+import { getLayerSpec } from './catalogue';
 
 /** The longest id the designer and the schema accept (long ids make unreadable graphs and summaries). */
 export const NODE_ID_MAX_LENGTH = 64;
@@ -32,35 +33,9 @@ export function suggestNodeId(text: string): string {
     .slice(0, NODE_ID_MAX_LENGTH);
 }
 
-const PREFIXES: ReadonlyMap<string, string> = new Map([
-  ['Input', 'input'],
-  ['Conv2D', 'conv'],
-  ['DepthwiseConv2D', 'dwconv'],
-  ['SeparableConv2D', 'sepconv'],
-  ['Conv2DTranspose', 'deconv'],
-  ['MaxPooling2D', 'pool'],
-  ['AveragePooling2D', 'avgpool'],
-  ['GlobalAveragePooling2D', 'gap'],
-  ['GlobalMaxPooling2D', 'gmp'],
-  ['Flatten', 'flatten'],
-  ['Dense', 'dense'],
-  ['Dropout', 'dropout'],
-  ['SpatialDropout2D', 'sdropout'],
-  ['BatchNormalization', 'bn'],
-  ['Activation', 'act'],
-  ['LeakyReLU', 'lrelu'],
-  ['ZeroPadding2D', 'pad'],
-  ['Cropping2D', 'crop'],
-  ['UpSampling2D', 'up'],
-  ['Reshape', 'reshape'],
-  ['Rescaling', 'rescale'],
-  ['Add', 'add'],
-  ['Concatenate', 'concat'],
-]);
-
 /** The id prefix for a layer type, e.g. `conv` for Conv2D; unknown types get a lower-cased, cleaned name. */
 export function idPrefixForType(type: string): string {
-  const known = PREFIXES.get(type);
+  const known = getLayerSpec(type)?.idPrefix;
   if (known) return known;
   const cleaned = type.toLowerCase().replace(/[^a-z0-9_]/g, '');
   return /^[a-z]/.test(cleaned) ? cleaned : `layer${cleaned}`;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import test from 'node:test';
+import { LAYER_CATALOGUE } from '../../src/core/catalogue';
 
 const root = resolve(__dirname, '../..');
 
@@ -157,4 +158,33 @@ test('model documents are written in one place, extension/model/documentEdit.ts'
 test('"insert a layer after" and the quick fixes are one rule, in core/quickFixEdit.ts', () => {
   assert.deepEqual(filesMatching(/consumersOf\(afterId\)/), ['src/core/quickFixEdit.ts']);
   assert.deepEqual(filesMatching(/case 'setCompile':/), ['src/core/quickFixEdit.ts']);
+});
+
+test("a layer's facts (Keras class and param names, id prefixes, short names, feature maps) are written once, in core/catalogue.ts", () => {
+  const catalogue = 'src/core/catalogue.ts';
+  const specs = [...LAYER_CATALOGUE.values()];
+  const layerNames = [...new Set(specs.flatMap((s) => [s.type, s.kerasName, ...(s.kerasAliases ?? [])]))];
+  const names = layerNames.join('|');
+  // A per-layer table: three or more lines that map a layer name to a string (`Conv2D: 'conv',`,
+  // `['Conv2D', 'conv'],`, `Convolution2D: 'Conv2D',`), or a list of three or more layer names.
+  const tableLine = new RegExp(`^\\s*\\[?\\s*['"]?(?:${names})['"]?\\s*[:,]\\s*['"]`, 'gm');
+  const nameList = new RegExp(`\\[(?:\\s*['"](?:${names})['"]\\s*,){2,}\\s*['"](?:${names})['"]`);
+  const tables = SOURCE_DIRS.flatMap((dir) => sourceFiles(join(root, dir)))
+    .filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return (text.match(tableLine)?.length ?? 0) >= 3 || nameList.test(text);
+    })
+    .map((file) => relative(root, file))
+    // Lists of what a rule does per layer, not facts of the layer: the generated schema validator's
+    // enum, shape inference's value-preserving layers, the receptive-field walk's windowed layers.
+    .filter((f) => ![catalogue, 'src/core/generated/modelSchemaValidator.js', 'src/core/shapeInference.ts', 'src/engine/eval/cellGeometry.ts'].includes(f));
+  assert.deepEqual(tables, [], 'keep per-layer facts in the catalogue (LayerSpec fields) and read them with getLayerSpec');
+  // A hand-written camelCase ↔ Keras snake_case mapping: a file naming both spellings of a param.
+  const pairs = new Set(specs.flatMap((s) => Object.entries(s.params).filter(([n, p]) => p.keras.name !== n).map(([n, p]) => `${n} ${p.keras.name}`)));
+  for (const pair of pairs) {
+    const [camel, snake] = pair.split(' ') as [string, string];
+    const mentions = (name: string): RegExp => new RegExp(`['"]${name}['"]|^\\s*${name}\\s*:|[{,]\\s*${name}\\s*:`, 'm');
+    const both = filesMatching(mentions(snake)).filter((f) => f !== catalogue && mentions(camel).test(readFileSync(join(root, f), 'utf8')));
+    assert.deepEqual(both, [], `${camel} ↔ ${snake}: read the Keras name from the catalogue (ParamSpec.keras.name)`);
+  }
 });

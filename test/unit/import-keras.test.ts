@@ -155,6 +155,26 @@ describe('Keras JSON import and export', () => {
     assert.equal(weightsManifest?.length, 1);
   });
 
+  it("reads the older Keras names the catalogue lists for a param (Keras 1's output_dim, p, border_mode, subsample, bias)", () => {
+    const layer = (class_name: string, config: Record<string, unknown>): Record<string, unknown> => ({ class_name, config: { name: `${class_name.toLowerCase()}1`, ...config } });
+    const { model } = importKerasModel({
+      class_name: 'Sequential',
+      config: {
+        name: 'keras1',
+        layers: [
+          layer('Convolution2D', { batch_input_shape: [null, 28, 28, 1], nb_filter: 8, kernel_size: [3, 3], border_mode: 'same', subsample: [2, 2], bias: false }),
+          layer('Flatten', {}),
+          layer('Dropout', { p: 0.25 }),
+          layer('Dense', { output_dim: 10, activation: 'softmax' }),
+        ],
+      },
+    });
+    const byType = new Map(model.nodes.map((n) => [n.type, n.params]));
+    assert.deepEqual(byType.get('Conv2D'), { filters: 8, strides: [2, 2], padding: 'same', activation: 'linear', useBias: false });
+    assert.deepEqual(byType.get('Dropout'), { rate: 0.25 });
+    assert.deepEqual(byType.get('Dense'), { units: 10, activation: 'softmax' });
+  });
+
   it('says what is wrong with files it cannot read', () => {
     assert.throws(() => importKerasText('{"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"units": 2}}]}}'), /does not say its input shape/);
     assert.throws(() => importKerasText('not json'), KerasImportError);

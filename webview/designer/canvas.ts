@@ -52,18 +52,6 @@ export interface CanvasCallbacks {
 
 const DRAG_THRESHOLD = 4;
 
-/** Names too long for a node's first line, shortened the way people say them (the full name is in the tooltip). */
-const SHORT_TYPE_NAMES: Readonly<Record<string, string>> = {
-  BatchNormalization: 'BatchNorm',
-  GlobalAveragePooling2D: 'GlobalAvgPool2D',
-  GlobalMaxPooling2D: 'GlobalMaxPool2D',
-  AveragePooling2D: 'AvgPooling2D',
-  DepthwiseConv2D: 'DepthwiseConv',
-  SeparableConv2D: 'SeparableConv',
-  Conv2DTranspose: 'ConvTranspose',
-  SpatialDropout2D: 'SpatialDropout',
-};
-
 type Gesture =
   | { kind: 'none' }
   | { kind: 'pan'; startX: number; startY: number; panX: number; panY: number; moved: boolean }
@@ -311,7 +299,7 @@ export class GraphCanvas {
       tabindex: data.focusedId === node.id ? 0 : -1,
     });
     const clipped = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-    const typeName = SHORT_TYPE_NAMES[node.type] ?? node.type;
+    const typeName = getLayerSpec(node.type)?.shortName ?? node.type;
     // Type (13px bold, ~7.6px a character) and id (11.5px mono, ~6.9px) share the first line.
     const room = box.width - 26 - (worst ? 18 : 0);
     const idChars = Math.min(node.id.length, Math.max(6, Math.floor((room - Math.min(typeName.length, 12) * 7.6 - 10) / 6.9)));

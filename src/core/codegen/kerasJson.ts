@@ -5,8 +5,9 @@
  * `tf.keras.models.model_from_json(text)` or tfjs' `tf.models.modelFromJSON({ modelTopology })`.
  */
 import type { LossName, ModelFile, ModelNode, OptimizerName } from '../format';
-import { CodegenError, boolParam, isChain, numberParam, pair2Param, pairParam, resolvedParams, shapeParam, stringParam, topologicalOrder } from './graph';
-import { kerasActivationName } from './kerasLayers';
+import { getLayerSpec } from '../catalogue';
+import { CodegenError, isChain, resolvedParams, shapeParam, topologicalOrder } from './graph';
+import { configParamNames, kerasParams } from './kerasParams';
 import { safeModelName } from './options';
 import { analyzeModel } from '../shapeInference';
 
@@ -21,112 +22,31 @@ export interface KerasJsonOptions {
   flavour?: 'keras' | 'tfjs';
 }
 
-const init = (className: string, config: JsonObject = {}): JsonObject => ({ class_name: className, config });
-const GLOROT = (): JsonObject => init('GlorotUniform', { seed: null });
-const ZEROS = (): JsonObject => init('Zeros');
-const ONES = (): JsonObject => init('Ones');
-const NO_REGULARIZERS = { kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null };
-
-/** The Keras class name and config of one node. */
+/** The Keras class name and config of one node: the catalogue's Keras config, filled from the node's params. */
 export function kerasLayerConfig(node: ModelNode, options: KerasJsonOptions = {}, outputShape?: readonly number[] | null): { className: string; config: JsonObject } {
-  const p = resolvedParams(node);
-  const base: JsonObject = { name: node.id, trainable: true, dtype: 'float32' };
-  const act = (): string => kerasActivationName(stringParam(p, 'activation'));
-  switch (node.type) {
-    case 'Input':
-      return { className: 'InputLayer', config: { batch_input_shape: [null, ...shapeParam(p, 'shape')], dtype: 'float32', sparse: false, ragged: false, name: node.id } };
-    case 'Conv2D':
-      return {
-        className: 'Conv2D',
-        config: {
-          ...base, filters: numberParam(p, 'filters'), kernel_size: pairParam(p, 'kernelSize'), strides: pairParam(p, 'strides'), padding: stringParam(p, 'padding'),
-          data_format: 'channels_last', dilation_rate: pairParam(p, 'dilationRate'), groups: 1, activation: act(), use_bias: boolParam(p, 'useBias'),
-          kernel_initializer: GLOROT(), bias_initializer: ZEROS(), ...NO_REGULARIZERS,
-        },
-      };
-    case 'DepthwiseConv2D':
-      return {
-        className: 'DepthwiseConv2D',
-        config: {
-          ...base, kernel_size: pairParam(p, 'kernelSize'), strides: pairParam(p, 'strides'), padding: stringParam(p, 'padding'), data_format: 'channels_last',
-          dilation_rate: [1, 1], depth_multiplier: numberParam(p, 'depthMultiplier'), activation: act(), use_bias: boolParam(p, 'useBias'),
-          depthwise_initializer: GLOROT(), bias_initializer: ZEROS(), depthwise_regularizer: null, bias_regularizer: null, activity_regularizer: null, depthwise_constraint: null, bias_constraint: null,
-        },
-      };
-    case 'SeparableConv2D':
-      return {
-        className: 'SeparableConv2D',
-        config: {
-          ...base, filters: numberParam(p, 'filters'), kernel_size: pairParam(p, 'kernelSize'), strides: pairParam(p, 'strides'), padding: stringParam(p, 'padding'),
-          data_format: 'channels_last', dilation_rate: [1, 1], depth_multiplier: numberParam(p, 'depthMultiplier'), activation: act(), use_bias: boolParam(p, 'useBias'),
-          depthwise_initializer: GLOROT(), pointwise_initializer: GLOROT(), bias_initializer: ZEROS(),
-          depthwise_regularizer: null, pointwise_regularizer: null, bias_regularizer: null, activity_regularizer: null, depthwise_constraint: null, pointwise_constraint: null, bias_constraint: null,
-        },
-      };
-    case 'Conv2DTranspose':
-      return {
-        className: 'Conv2DTranspose',
-        config: {
-          ...base, filters: numberParam(p, 'filters'), kernel_size: pairParam(p, 'kernelSize'), strides: pairParam(p, 'strides'), padding: stringParam(p, 'padding'),
-          data_format: 'channels_last', dilation_rate: [1, 1], output_padding: null, activation: act(), use_bias: boolParam(p, 'useBias'),
-          kernel_initializer: GLOROT(), bias_initializer: ZEROS(), ...NO_REGULARIZERS,
-        },
-      };
-    case 'MaxPooling2D':
-    case 'AveragePooling2D': {
-      const pool = pairParam(p, 'poolSize');
-      const strides = p['strides'] === null || p['strides'] === undefined ? pool : pairParam(p, 'strides');
-      return { className: node.type, config: { ...base, pool_size: pool, padding: stringParam(p, 'padding'), strides, data_format: 'channels_last' } };
-    }
-    case 'GlobalAveragePooling2D':
-    case 'GlobalMaxPooling2D':
-      return { className: node.type, config: { ...base, data_format: 'channels_last', keepdims: false } };
-    case 'Flatten':
-      return { className: 'Flatten', config: { ...base, data_format: 'channels_last' } };
-    case 'Dense':
-      return {
-        className: 'Dense',
-        config: { ...base, units: numberParam(p, 'units'), activation: act(), use_bias: boolParam(p, 'useBias'), kernel_initializer: GLOROT(), bias_initializer: ZEROS(), ...NO_REGULARIZERS },
-      };
-    case 'Dropout':
-      return { className: 'Dropout', config: { ...base, rate: numberParam(p, 'rate'), noise_shape: null, seed: null } };
-    case 'SpatialDropout2D':
-      if (options.flavour === 'tfjs') {
-        // TF.js has no SpatialDropout2D: a Dropout whose mask is shared over height and width is the same layer.
-        return { className: 'Dropout', config: { ...base, rate: numberParam(p, 'rate'), noise_shape: [null, 1, 1, null], seed: null } };
-      }
-      return { className: 'SpatialDropout2D', config: { ...base, rate: numberParam(p, 'rate'), noise_shape: null, seed: null, data_format: 'channels_last' } };
-    case 'BatchNormalization':
-      return {
-        className: 'BatchNormalization',
-        config: {
-          ...base, axis: -1, momentum: numberParam(p, 'momentum'), epsilon: numberParam(p, 'epsilon'), center: boolParam(p, 'center'), scale: boolParam(p, 'scale'),
-          beta_initializer: ZEROS(), gamma_initializer: ONES(), moving_mean_initializer: ZEROS(), moving_variance_initializer: ONES(),
-          beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
-        },
-      };
-    case 'Activation':
-      return { className: 'Activation', config: { ...base, activation: act() } };
-    case 'LeakyReLU':
-      return { className: 'LeakyReLU', config: { ...base, alpha: numberParam(p, 'alpha') } };
-    case 'ZeroPadding2D':
-      return { className: 'ZeroPadding2D', config: { ...base, padding: pair2Param(p, 'padding'), data_format: 'channels_last' } };
-    case 'Cropping2D':
-      return { className: 'Cropping2D', config: { ...base, cropping: pair2Param(p, 'cropping'), data_format: 'channels_last' } };
-    case 'UpSampling2D':
-      return { className: 'UpSampling2D', config: { ...base, size: pairParam(p, 'size'), data_format: 'channels_last', interpolation: stringParam(p, 'interpolation') } };
-    case 'Reshape':
-      // TF.js cannot build a layer after a Reshape whose -1 it leaves unknown: write the inferred size.
-      return { className: 'Reshape', config: { ...base, target_shape: options.flavour === 'tfjs' && outputShape ? [...outputShape] : shapeParam(p, 'targetShape') } };
-    case 'Rescaling':
-      return { className: 'Rescaling', config: { ...base, scale: numberParam(p, 'scale'), offset: numberParam(p, 'offset') } };
-    case 'Add':
-      return { className: 'Add', config: { ...base } };
-    case 'Concatenate':
-      return { className: 'Concatenate', config: { ...base, axis: numberParam(p, 'axis') } };
-    default:
-      throw new CodegenError(`Layer '${node.id}' (${node.type}) has no Keras equivalent in the exporter yet.`);
+  const spec = getLayerSpec(node.type);
+  if (!spec) throw new CodegenError(`Layer '${node.id}' (${node.type}) has no Keras equivalent in the exporter yet.`);
+  if (node.type === 'Input') {
+    const shape = shapeParam(resolvedParams(node), 'shape');
+    return { className: 'InputLayer', config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, ragged: false, name: node.id } };
   }
+  const values = new Map(kerasParams(node, spec, configParamNames(spec.kerasConfig)).map((k) => [k.kerasName, k.value as JsonValue]));
+  const isPooling = node.type === 'MaxPooling2D' || node.type === 'AveragePooling2D';
+  // Keras writes a pooling layer's derived strides (= the pool size) rather than null.
+  if (isPooling && values.get('strides') === null) values.set('strides', values.get('pool_size') ?? null);
+  // TF.js cannot build a layer after a Reshape whose -1 it leaves unknown: write the inferred size.
+  if (node.type === 'Reshape' && options.flavour === 'tfjs' && outputShape) values.set('target_shape', [...outputShape]);
+  const base: JsonObject = { name: node.id, trainable: true, dtype: 'float32' };
+  if (node.type === 'SpatialDropout2D' && options.flavour === 'tfjs') {
+    // TF.js has no SpatialDropout2D: a Dropout whose mask is shared over height and width is the same layer.
+    return { className: 'Dropout', config: { ...base, rate: values.get('rate') ?? null, noise_shape: [null, 1, 1, null], seed: null } };
+  }
+  const config: JsonObject = { ...base };
+  for (const entry of spec.kerasConfig) {
+    if (typeof entry === 'string') config[entry] = values.get(entry) ?? null;
+    else config[entry[0]] = structuredClone(entry[1]) as JsonValue;
+  }
+  return { className: spec.kerasName, config };
 }
 
 /** The `model.to_json()` object for a model file. */

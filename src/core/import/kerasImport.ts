@@ -8,7 +8,7 @@
  * input, an option we do not support (regularizers, constraints, groups…) is ignored, and each of these
  * is a line of the report. Positions are left out so the designer lays the graph out.
  */
-import { ACTIVATIONS, getLayerSpec } from '../catalogue';
+import { ACTIVATIONS, getLayerSpec, type KerasParamSpec, layerSpecForKerasClass, type LayerSpec, type ParamSpec } from '../catalogue';
 import { offsetBeyondDepth } from '../jsonDepth';
 import { idPrefixForType, isValidNodeId, NODE_ID_RULE, suggestNodeId } from '../nodeIds';
 import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
@@ -58,46 +58,6 @@ function get(cfg: Obj, snake: string): Json {
   const camel = snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   return cfg[camel];
 }
-
-// Maps, not object literals: a file's class name `constructor` or `__proto__` must find nothing, not
-// Object.prototype's members.
-const CLASS_ALIASES: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-  InputLayer: 'Input',
-  Conv2D: 'Conv2D',
-  Convolution2D: 'Conv2D',
-  DepthwiseConv2D: 'DepthwiseConv2D',
-  SeparableConv2D: 'SeparableConv2D',
-  SeparableConvolution2D: 'SeparableConv2D',
-  Conv2DTranspose: 'Conv2DTranspose',
-  Convolution2DTranspose: 'Conv2DTranspose',
-  Deconvolution2D: 'Conv2DTranspose',
-  MaxPooling2D: 'MaxPooling2D',
-  MaxPool2D: 'MaxPooling2D',
-  AveragePooling2D: 'AveragePooling2D',
-  AvgPool2D: 'AveragePooling2D',
-  GlobalAveragePooling2D: 'GlobalAveragePooling2D',
-  GlobalAvgPool2D: 'GlobalAveragePooling2D',
-  GlobalMaxPooling2D: 'GlobalMaxPooling2D',
-  GlobalMaxPool2D: 'GlobalMaxPooling2D',
-  Flatten: 'Flatten',
-  Dense: 'Dense',
-  Dropout: 'Dropout',
-  SpatialDropout2D: 'SpatialDropout2D',
-  BatchNormalization: 'BatchNormalization',
-  Activation: 'Activation',
-  LeakyReLU: 'LeakyReLU',
-  ReLU: 'Activation',
-  Softmax: 'Activation',
-  ZeroPadding2D: 'ZeroPadding2D',
-  Cropping2D: 'Cropping2D',
-  UpSampling2D: 'UpSampling2D',
-  Reshape: 'Reshape',
-  Rescaling: 'Rescaling',
-  Add: 'Add',
-  Concatenate: 'Concatenate',
-  }),
-);
 
 const ACTIVATION_ALIASES: ReadonlyMap<string, string> = new Map([
   ['hard_sigmoid', 'hardSigmoid'],
@@ -354,106 +314,81 @@ function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
   if (raw.calls > 1) r.note('warning', `The layer is used ${raw.calls} times (shared weights); only its first use was imported.`, raw.name);
 }
 
-/** Our node params for a supported layer (only the ones that differ from the catalogue's defaults are kept). */
-function paramsFor(r: Reader, type: string, raw: RawLayer): LayerParams {
+/** A param's value in a Keras config: under its Keras name, else under one of its older names. */
+function kerasValue(cfg: Obj, keras: KerasParamSpec): Json {
+  let v = get(cfg, keras.name);
+  for (const alias of keras.aliases ?? []) v ??= get(cfg, alias);
+  return v;
+}
+
+/** A Keras config value read as a param of this kind; a missing or unreadable one is `fallback`. */
+function readParam(r: Reader, raw: RawLayer, spec: ParamSpec, v: Json, fallback: ParamValue): ParamValue {
+  switch (spec.kind) {
+    case 'int':
+    case 'float':
+      return num(v, fallback as number);
+    case 'bool':
+      return typeof v === 'boolean' ? v : fallback;
+    case 'enum':
+      if (spec.values === ACTIVATIONS) return activationOf(r, v, raw.name);
+      return typeof v === 'string' && spec.values.includes(v) ? v : fallback;
+    case 'pair':
+      return v === null || v === undefined || fallback === null ? (fallback ?? null) : pair(v, fallback as [number, number]);
+    case 'pair2':
+      return v === undefined ? fallback : pair2(v);
+    case 'shape':
+      return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x : -1)) : fallback;
+  }
+}
+
+/**
+ * Our node params for a supported layer (only the ones that differ from the catalogue's defaults are
+ * kept): each param is read under its catalogue Keras name (or an older one), a missing one is Keras'
+ * default; then the few layers whose Keras options do not map one to one are adjusted.
+ */
+function paramsFor(r: Reader, spec: LayerSpec, raw: RawLayer): LayerParams {
   const cfg = raw.config;
   const p: Record<string, ParamValue> = {};
-  const act = (): string => activationOf(r, get(cfg, 'activation'), raw.name);
-  switch (type) {
-    case 'Input': {
-      const shape = declaredInputShape(cfg);
-      if (!shape || shape.some((d) => d < 1)) throw new KerasImportError(`Input layer '${raw.name}' has no fixed shape (${JSON.stringify(shape)}). CNN Studio needs a fixed [height, width, channels]; set it in Keras and save again.`);
-      p['shape'] = shape;
-      break;
-    }
-    case 'Conv2D':
-    case 'SeparableConv2D':
-    case 'Conv2DTranspose':
-    case 'DepthwiseConv2D':
-      if (type !== 'DepthwiseConv2D') p['filters'] = num(get(cfg, 'filters'), 32);
-      p['kernelSize'] = pair(get(cfg, 'kernel_size'), [3, 3]);
-      p['strides'] = pair(get(cfg, 'strides'), [1, 1]);
-      p['padding'] = get(cfg, 'padding') === 'same' ? 'same' : 'valid';
-      p['activation'] = act();
-      p['useBias'] = get(cfg, 'use_bias') !== false;
-      if (type === 'Conv2D') p['dilationRate'] = pair(get(cfg, 'dilation_rate'), [1, 1]);
-      if (type === 'DepthwiseConv2D' || type === 'SeparableConv2D') p['depthMultiplier'] = num(get(cfg, 'depth_multiplier'), 1);
-      break;
+  if (spec.type === 'Input') {
+    const shape = declaredInputShape(cfg);
+    if (!shape || shape.some((d) => d < 1)) throw new KerasImportError(`Input layer '${raw.name}' has no fixed shape (${JSON.stringify(shape)}). CNN Studio needs a fixed [height, width, channels]; set it in Keras and save again.`);
+    p['shape'] = shape;
+    return withoutDefaults(spec.type, p);
+  }
+  for (const [name, param] of Object.entries(spec.params)) {
+    p[name] = readParam(r, raw, param, kerasValue(cfg, param.keras), param.keras.default ?? (param.default as ParamValue));
+  }
+  switch (spec.type) {
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
-      const pool = pair(get(cfg, 'pool_size'), [2, 2]);
-      p['poolSize'] = pool;
+      // Keras writes the derived strides (= the pool size); ours are null then.
+      const pool = p['poolSize'] as [number, number];
       const s = get(cfg, 'strides');
       const strides = s === null || s === undefined ? null : pair(s, pool);
       p['strides'] = strides && (strides[0] !== pool[0] || strides[1] !== pool[1]) ? strides : null;
-      p['padding'] = get(cfg, 'padding') === 'same' ? 'same' : 'valid';
       break;
     }
-    case 'Dense':
-      p['units'] = num(get(cfg, 'units'), 128);
-      p['activation'] = act();
-      p['useBias'] = get(cfg, 'use_bias') !== false;
-      break;
-    case 'Dropout':
-    case 'SpatialDropout2D':
-      p['rate'] = num(get(cfg, 'rate'), 0.5);
-      break;
-    case 'BatchNormalization':
-      p['momentum'] = num(get(cfg, 'momentum'), 0.99);
-      p['epsilon'] = num(get(cfg, 'epsilon'), 0.001);
-      p['center'] = get(cfg, 'center') !== false;
-      p['scale'] = get(cfg, 'scale') !== false;
-      break;
     case 'Activation':
       if (raw.className === 'ReLU') {
         const max = get(cfg, 'max_value');
-        const slope = num(get(cfg, 'negative_slope'), 0);
-        if (slope !== 0) {
-          return { alpha: slope };
-        }
         p['activation'] = max === 6 ? 'relu6' : 'relu';
         if (max !== null && max !== undefined && max !== 6) r.note('warning', `ReLU max_value=${String(max)} is not supported; a plain relu is used.`, raw.name);
       } else if (raw.className === 'Softmax') {
         p['activation'] = 'softmax';
-      } else {
-        p['activation'] = act();
       }
       break;
-    case 'LeakyReLU':
-      p['alpha'] = num(get(cfg, 'alpha') ?? get(cfg, 'negative_slope'), 0.3);
-      break;
-    case 'ZeroPadding2D':
-      p['padding'] = pair2(get(cfg, 'padding'));
-      break;
-    case 'Cropping2D':
-      p['cropping'] = pair2(get(cfg, 'cropping'));
-      break;
     case 'UpSampling2D': {
-      p['size'] = pair(get(cfg, 'size'), [2, 2]);
       const interp = get(cfg, 'interpolation');
-      if (interp === 'bilinear' || interp === 'nearest' || interp === undefined) p['interpolation'] = interp === 'bilinear' ? 'bilinear' : 'nearest';
-      else {
+      if (interp !== 'bilinear' && interp !== 'nearest' && interp !== undefined) {
         p['interpolation'] = 'bilinear';
         r.note('warning', `Interpolation '${String(interp)}' is not supported; bilinear is used.`, raw.name);
       }
       break;
     }
-    case 'Reshape': {
-      const t = get(cfg, 'target_shape');
-      p['targetShape'] = Array.isArray(t) ? t.map((x) => (typeof x === 'number' ? x : -1)) : [-1];
-      break;
-    }
-    case 'Rescaling':
-      p['scale'] = num(get(cfg, 'scale'), 1);
-      p['offset'] = num(get(cfg, 'offset'), 0);
-      break;
-    case 'Concatenate':
-      p['axis'] = num(get(cfg, 'axis'), -1);
-      break;
     default:
       break;
   }
-  return withoutDefaults(type, p);
+  return withoutDefaults(spec.type, p);
 }
 
 function sameValue(a: ParamValue | undefined, b: unknown): boolean {
@@ -560,7 +495,7 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
   };
   const weightShapes = weightShapesOf(weightsManifest);
   for (const raw of raws) {
-    let type = CLASS_ALIASES.get(raw.className);
+    let type = layerSpecForKerasClass(raw.className)?.type;
     // tfjs-layers 4.x forgets depth_multiplier when it saves a SeparableConv2D; the weights still tell it.
     if (type === 'SeparableConv2D' && get(raw.config, 'depth_multiplier') === undefined) {
       const shape = weightShapes.get(`${raw.name}/depthwise_kernel`);
@@ -583,7 +518,7 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
       continue;
     }
     reportUnsupportedOptions(r, raw);
-    const params = paramsFor(r, type, raw);
+    const params = paramsFor(r, getLayerSpec(type)!, raw);
     const inputs = raw.inputs.map(resolve).filter((x): x is string => x !== null);
     nodes.push({ id: raw.name, type, params, inputs: type === 'Input' ? [] : inputs });
   }

@@ -16,7 +16,8 @@ import { EngineUserError } from '../data/errors';
 import { cellGeometry, projectCells, stretchGeometry } from './cellGeometry';
 import { topK } from './predict';
 
-const CONV_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
+/** Grad-CAM reads the last layer of the catalogue's convolution category. */
+const isConvType = (type: string): boolean => getLayerSpec(type)?.category === 'convolution';
 
 export interface ActivationInput {
   readonly pixels: Uint8Array;
@@ -76,7 +77,7 @@ async function firstConvFilters(tf: Tf, model: LayersModel, modelFile: ModelFile
 
 /** The layers Grad-CAM can look at: conv layers with a spatial (4-D) output, in model order. */
 export function gradCamLayerIds(model: LayersModel, modelFile: ModelFile): string[] {
-  return new ModelGraph(modelFile.nodes).topologicalOrder().order.filter((id) => CONV_TYPES.has(nodeType(modelFile, id)) && (model.getLayer(id).output as SymbolicTensor).shape.length === 4);
+  return new ModelGraph(modelFile.nodes).topologicalOrder().order.filter((id) => isConvType(nodeType(modelFile, id)) && (model.getLayer(id).output as SymbolicTensor).shape.length === 4);
 }
 
 /** Asked for Grad-CAM at a layer that is not one of the model's conv layers. */
