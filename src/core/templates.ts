@@ -12,6 +12,7 @@ import {
   type ModelFile,
   type ModelNode,
 } from './format';
+import { analyzeModel } from './shapeInference';
 import { UserFacingError } from './userFacingError';
 
 export interface TemplateInfo {
@@ -168,7 +169,7 @@ const DEFS: readonly TemplateDef[] = [
   {
     id: 'tutorial-cifar',
     title: 'TensorFlow CNN tutorial (CIFAR-10)',
-    description: 'Three 3×3 convolutions with max pooling, then Dense 128, 256 and 10: the TensorFlow CNN tutorial network, 124,810 params.',
+    description: 'Three 3×3 convolutions with max pooling, then Dense 128, 256 and 10: the TensorFlow CNN tutorial network.',
     nodes: tutorialCifar,
     dataset: { kind: 'cifar10', path: 'data/cifar-10-batches-bin', imageSize: [32, 32], colorMode: 'rgb' },
     epochs: 10,
@@ -222,6 +223,25 @@ const DEFS: readonly TemplateDef[] = [
 ];
 
 export const TEMPLATES: readonly TemplateInfo[] = DEFS.map(({ id, title, description }) => ({ id, title, description }));
+
+const paramCounts = new Map<string, number>();
+/**
+ * A template's parameter count, computed from its layers (never stored in its description, which is
+ * copied into the model file and would go stale after the first edit).
+ */
+export function templateParamCount(id: string): number {
+  let n = paramCounts.get(id);
+  if (n === undefined) {
+    n = analyzeModel(createModelFromTemplate(id)).totals.params;
+    paramCounts.set(id, n);
+  }
+  return n;
+}
+
+/** The description a template picker shows: what it is, and its computed size. */
+export function templateDetail(t: TemplateInfo): string {
+  return `${t.description} ${templateParamCount(t.id).toLocaleString('en-US')} params.`;
+}
 
 export function createModelFromTemplate(id: string, name?: string): ModelFile {
   const def = DEFS.find((d) => d.id === id);

@@ -12,6 +12,7 @@ import { launchChromium } from './harness/browser';
 import { REPO_ROOT, startServer, type StaticServer } from './harness/server';
 import { cspViolations, dashboardStats, deliver, openDashboard, posted, settle, type DashboardPage } from './dashboard-harness';
 import { loadFixture, typesOf } from './dashboard-fixture';
+import { epochRanges } from '../../webview/dashboard/epochCaptureLabel';
 
 const fixture = loadFixture();
 const results = join(REPO_ROOT, 'test-results');
@@ -184,7 +185,12 @@ describe('dashboard webview', () => {
       const [input] = await canvasColours(page, 'canvas[data-role="input"]');
       assert.ok(input! > 8);
       const snapshots = typesOf(fixture.training).filter((t) => t === 'featureMaps').length;
-      assert.match(await page.locator('label[for="fm-epoch"]').innerText(), new RegExp(`\\(${snapshots} of ${snapshots} captured\\)`));
+      // The label names the captured epochs (the recorded run captured every one of them), never "n of n" after a longer run.
+      const captured = (fixture.training.filter((m) => (m as { type: string }).type === 'featureMaps') as { snapshot: { epoch: number } }[]).map((m) => m.snapshot.epoch);
+      assert.equal(captured.length, snapshots);
+      const label = await page.locator('label[for="fm-epoch"]').innerText();
+      assert.equal(label, captured.length === epochCount ? `Epoch ${epochCount} of ${epochCount} (every epoch captured)` : `Epoch ${captured.at(-1)} of ${epochCount} (captured: ${epochRanges(captured)})`);
+      assert.equal(await page.locator('[data-role="capture-note"]').isHidden(), captured.length === epochCount);
       const conv1 = `canvas[data-layer="${layers[0]!.layerId}"]`;
       const last = await canvasHash(page, conv1);
       await page.locator('#fm-epoch').focus();

@@ -9,6 +9,7 @@ import { postToHost } from './vscodeApi';
 import { drawChannelGrid, drawFilters, drawImage } from './tiles';
 import { el, emptyState, basename } from './dom';
 import { fmtPercent } from './chart';
+import { epochCaptureText } from './epochCaptureLabel';
 
 const ALL = '__all__';
 
@@ -28,6 +29,7 @@ export class FeatureMapsView {
   private readonly picker = document.createElement('vscode-dropdown');
   private readonly slider = el('input', { attrs: { type: 'range', id: 'fm-epoch', min: '0', max: '0', step: '1', 'aria-label': 'Epoch' } });
   private readonly sliderLabel = el('label', { attrs: { for: 'fm-epoch' } });
+  private readonly captureNote = el('p', { className: 'hint', attrs: { 'data-role': 'capture-note', hidden: '' } });
   private readonly gradCamToggle = document.createElement('vscode-checkbox');
   private readonly gradCamLayer = document.createElement('vscode-dropdown');
   private gradCamLayerIds: readonly string[] = [];
@@ -54,6 +56,7 @@ export class FeatureMapsView {
     this.root = el('section', { className: 'feature-maps', attrs: { 'aria-labelledby': 'fm-title' } }, [
       el('div', { className: 'section-head' }, [el('h2', { text: 'Feature maps', attrs: { id: 'fm-title' } })]),
       controls,
+      this.captureNote,
       this.empty,
       this.body,
     ]);
@@ -93,6 +96,7 @@ export class FeatureMapsView {
     this.root.hidden = !s || s.run === null;
     if (!s || !s.run) return;
     const snaps = s.featureMaps;
+    this.captureNote.hidden = true;
     this.empty.hidden = snaps.length > 0;
     this.body.hidden = snaps.length === 0;
     this.root.querySelector('.fm-controls')!.toggleAttribute('hidden', snaps.length === 0);
@@ -103,7 +107,13 @@ export class FeatureMapsView {
     this.slider.value = String(idx);
     this.slider.disabled = snaps.length < 2;
     const snap = snaps[idx]!;
-    this.sliderLabel.textContent = `Epoch ${snap.epoch} (${idx + 1} of ${snaps.length} captured)`;
+    const finished = s.status !== 'running' && s.status !== 'paused';
+    const lastEpoch = Math.max(snaps[snaps.length - 1]!.epoch, ...s.epochs.map((e) => e.epoch));
+    const text = epochCaptureText(snap.epoch, snaps.map((x) => x.epoch), finished ? lastEpoch : Math.max(lastEpoch, s.run.epochsPlanned));
+    this.sliderLabel.textContent = text.label;
+    this.slider.setAttribute('aria-valuetext', `Epoch ${snap.epoch}`);
+    this.captureNote.hidden = text.note === null;
+    this.captureNote.textContent = text.note ?? '';
     this.syncPicker(snap);
     this.syncGradCamLayer(snap);
     this.body.replaceChildren(this.sampleColumn(snap), this.layersColumn(snap));

@@ -3,7 +3,7 @@
  * message, the lines around the error and "Open as Text"), and an empty model.
  */
 import type { SnapshotMessage } from '../../src/protocol/designer';
-import { TEMPLATES } from '../../src/core/templates';
+import { templateDetail, TEMPLATES } from '../../src/core/templates';
 import { h } from '../common/dom';
 
 export function invalidDocumentView(snapshot: SnapshotMessage, onOpenAsText: () => void): HTMLElement {
@@ -55,7 +55,7 @@ export function emptyModelView(actions: EmptyModelActions, readOnly: boolean): H
     const use = h('vscode-button', { appearance: 'secondary', 'data-action': `template:${t.id}`, 'aria-label': `Start from ${t.title}` }, 'Use');
     use.addEventListener('click', () => actions.useTemplate(t.id));
     templates.append(
-      h('div', { class: 'template-item', role: 'listitem' }, h('div', { class: 'template-text' }, h('strong', {}, t.title), h('span', { class: 'muted' }, t.description)), use),
+      h('div', { class: 'template-item', role: 'listitem' }, h('div', { class: 'template-text' }, h('strong', {}, t.title), h('span', { class: 'muted' }, templateDetail(t))), use),
     );
   }
   const add = h('vscode-button', { appearance: 'primary', 'data-action': 'add-input' }, 'Add an Input layer');

@@ -8,7 +8,7 @@
 import type { LossName, ModelFile, OptimizerName } from '../format';
 import { inputNodes, isChain, outputNodes, resolvedParams, topologicalOrder } from './graph';
 import { kerasLayerExpression } from './kerasLayers';
-import { type CodeSection, type CodegenOptions, effectiveDataset, joinSections, safeModelName } from './options';
+import { type CodeSection, type CodegenOptions, effectiveDataset, joinSections, paramCountText, safeModelName } from './options';
 import { indent, pyComment, pyFloat, pyNumber, pyString, uniqueIdentifiers } from './python';
 import { modelRescalesItself } from '../modelFacts';
 import { datasetConstants, pythonDataCode } from './pythonData';
@@ -46,7 +46,7 @@ function headerSection(model: ModelFile, options: CodegenOptions, distributed: b
   const script = options.scriptName ?? `${safeModelName(model.name)}_keras.py`;
   const lines = [
     '"""',
-    `${model.name}: a CNN exported from CNN Studio as a Keras script.`,
+    `${model.name}: a CNN exported from CNN Studio as a Keras script (${paramCountText(model)}).`,
     ...(model.description ? ['', model.description] : []),
     '',
     `Run it with TensorFlow 2.x (2.16 or newer recommended):  python3 ${script}`,

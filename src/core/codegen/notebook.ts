@@ -5,7 +5,7 @@
  */
 import type { ModelFile } from '../format';
 import { kerasSections } from './keras';
-import type { CodegenOptions } from './options';
+import { paramCountText, type CodegenOptions } from './options';
 
 interface MarkdownCell {
   cell_type: 'markdown';
@@ -48,7 +48,7 @@ export function generateNotebook(model: ModelFile, options: CodegenOptions = {})
     `# ${model.name}`,
     '',
     ...(model.description ? [model.description, ''] : []),
-    'A convolutional network exported from **CNN Studio** as a Keras notebook. Run the cells from top to bottom;',
+    `A convolutional network of ${paramCountText(model)} exported from **CNN Studio** as a Keras notebook. Run the cells from top to bottom;`,
     'the settings cell holds the epochs, batch size, learning rate and dataset path of the model file.',
   ].join('\n');
   cells.push({ cell_type: 'markdown', id: id(), metadata: {}, source: sourceLines(intro) });

@@ -4,6 +4,7 @@
  */
 import type { DatasetReference, ModelFile } from '../format';
 import { inputImageFormat } from '../modelFacts';
+import { analyzeModel } from '../shapeInference';
 
 export interface CodegenOptions {
   /**
@@ -62,4 +63,10 @@ export function effectiveDataset(model: ModelFile, options: CodegenOptions): { d
 export function safeModelName(name: string): string {
   const s = name.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
   return s === '' ? 'cnn' : /^[0-9]/.test(s) ? `cnn_${s}` : s;
+}
+
+/** The model's parameter count in words, computed from the model as exported (a stored description may be stale). */
+export function paramCountText(model: ModelFile): string {
+  const n = analyzeModel(model).totals.params;
+  return `${n.toLocaleString('en-US')} parameter${n === 1 ? '' : 's'}`;
 }

@@ -8,7 +8,7 @@
 import type { LossName, ModelFile, OptimizerName } from '../format';
 import { analyzeModel } from '../shapeInference';
 import { CodegenError, inputNodes, outputNodes, resolvedParams, topologicalOrder } from './graph';
-import { type CodeSection, type CodegenOptions, effectiveDataset, joinSections, safeModelName } from './options';
+import { type CodeSection, type CodegenOptions, effectiveDataset, joinSections, paramCountText, safeModelName } from './options';
 import { indent, pyComment, pyFloat, pyNumber, uniqueIdentifiers } from './python';
 import { datasetConstants, pythonDataCode } from './pythonData';
 import { TORCH_HELPERS, type TorchHelper, torchNodeCode } from './pytorchLayers';
@@ -117,7 +117,7 @@ function headerSection(model: ModelFile, options: CodegenOptions): CodeSection {
   const script = options.scriptName ?? `${safeModelName(model.name)}_pytorch.py`;
   const code = [
     '"""',
-    `${model.name}: a CNN exported from CNN Studio as a PyTorch script.`,
+    `${model.name}: a CNN exported from CNN Studio as a PyTorch script (${paramCountText(model)}).`,
     ...(model.description ? ['', model.description] : []),
     '',
     `Train:               python3 ${script} [--data PATH] [--epochs N] [--batch-size N]`,

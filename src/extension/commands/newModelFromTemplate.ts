@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { serializeModel } from '../../core/loader';
-import { createModelFromTemplate, TEMPLATES } from '../../core/templates';
+import { createModelFromTemplate, templateDetail, TEMPLATES } from '../../core/templates';
 import { DESIGNER_VIEW_TYPE } from '../editor/designerEditorProvider';
 import { MODEL_FILE_SUFFIX } from '../model/modelFiles';
 import { UserFacingError } from '../userFacingError';
@@ -62,7 +62,7 @@ type TemplatePicker = vscode.QuickPick<vscode.QuickPickItem & { readonly id: str
  */
 function pickTemplate(): Promise<{ id: string; picker: TemplatePicker } | undefined> {
   const picker: TemplatePicker = vscode.window.createQuickPick();
-  picker.items = TEMPLATES.map((t) => ({ label: t.title, description: t.id, detail: t.description, id: t.id }));
+  picker.items = TEMPLATES.map((t) => ({ label: t.title, description: t.id, detail: templateDetail(t), id: t.id }));
   picker.title = 'New Model from Template';
   picker.placeholder = 'Choose a starting architecture';
   picker.matchOnDescription = true;
