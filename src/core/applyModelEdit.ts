@@ -80,6 +80,18 @@ export function applyModelEdit(model: ModelFile, edit: ModelEdit): ModelFile {
         }),
       };
     }
+    case 'setTrainable': {
+      for (const id of edit.ids) requireNode(model, id);
+      const ids = new Set(edit.ids);
+      return {
+        ...model,
+        nodes: model.nodes.map((n) => {
+          if (!ids.has(n.id)) return n;
+          const { trainable: _dropped, ...rest } = n;
+          return edit.trainable ? rest : { ...rest, trainable: false };
+        }),
+      };
+    }
     case 'renameNode':
       return renameNode(model, edit.id, edit.newId);
     case 'setSetting':

@@ -33,6 +33,12 @@ export interface ModelNode {
   type: string;
   /** Only the params that differ from the catalogue's defaults need to be present. */
   params: LayerParams;
+  /**
+   * `false` freezes the layer (Keras' `layer.trainable = False`): training leaves its weights as they
+   * are, and a frozen BatchNormalization normalises with its moving statistics (inference mode), as
+   * Keras does. Absent means trainable; the loader keeps only `false`.
+   */
+  trainable?: false;
   /** Ids of the nodes feeding this one, in order (Input has none; Add/Concatenate have two or more). */
   inputs: string[];
   /** Where the user put the node in the designer; absent means "lay it out automatically". */

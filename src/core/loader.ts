@@ -190,6 +190,8 @@ function toModel(doc: JsonObject): ModelFile {
       params: Object.fromEntries(Object.entries((own(n, 'params') as JsonObject | undefined) ?? {})) as ModelNode['params'],
       inputs: [...(own(n, 'inputs') as string[])],
     };
+    // Only `false` is kept: `true` is the default, so a frozen-then-unfrozen layer has no key at all.
+    if (own(n, 'trainable') === false) node.trainable = false;
     const pos = own(n, 'position');
     if (isJsonObject(pos)) node.position = { x: pos['x'] as number, y: pos['y'] as number };
     return node;

@@ -23,6 +23,8 @@ export type ModelEdit =
   | { kind: 'connect'; from: string; to: string; index?: number }
   | { kind: 'disconnect'; from: string; to: string }
   | { kind: 'moveNodes'; positions: Record<string, NodePosition> }
+  /** Freeze (`trainable: false`) or unfreeze layers; one edit for a whole selection. */
+  | { kind: 'setTrainable'; ids: string[]; trainable: boolean }
   /** Rename a node id; every input reference to it follows. */
   | { kind: 'renameNode'; id: string; newId: string }
   /** Change a model-level setting, e.g. `['training', 'epochs']` or `['compile', 'learningRate']`. */

@@ -87,6 +87,12 @@ export function buildModelSchema(): JsonSchema {
         description: 'The layer type.',
       },
       params: { type: 'object', description: 'Layer params; missing ones take the catalogue default.', default: {} },
+      trainable: {
+        type: 'boolean',
+        default: true,
+        description:
+          'false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable.',
+      },
       inputs: { type: 'array', items: { type: 'string' }, description: 'Ids of the nodes feeding this one, in order.' },
       position: {
         type: 'object',

@@ -1,5 +1,5 @@
 /**
- * Writes a model as deterministic text: a fixed key order (top level, nodes: id, type, params, inputs,
+ * Writes a model as deterministic text: a fixed key order (top level, nodes: id, type, trainable, params, inputs,
  * position; params in catalogue order), 2-space indentation, short number/string lists on one line and
  * a trailing newline. One param or one layer change is then a one-hunk git diff.
  */
@@ -7,7 +7,7 @@ import { LAYER_CATALOGUE } from './catalogue';
 import type { ModelFile } from './format';
 
 const TOP_LEVEL_ORDER = ['format', 'formatVersion', 'name', 'description', 'dataset', 'compile', 'training', 'nodes'];
-const NODE_ORDER = ['id', 'type', 'params', 'inputs', 'position'];
+const NODE_ORDER = ['id', 'type', 'trainable', 'params', 'inputs', 'position'];
 const NESTED_ORDER: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
   compile: ['optimizer', 'learningRate', 'loss', 'metrics'],
   training: ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'seed', 'earlyStopping', 'learningRateSchedule', 'augmentation'],

@@ -352,8 +352,10 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
     const result = inferLayer({ id, type: g.spec.type, inputIds: inputs, params }, shapes as Shape[]);
     diagnostics.push(...result.diagnostics);
     a.outputShape = result.shape;
-    a.trainableParams = result.trainable;
-    a.nonTrainableParams = result.nonTrainable;
+    // A frozen layer's weights all count as non-trainable, as in Keras' summary of a frozen layer.
+    const frozen = g.node.trainable === false;
+    a.trainableParams = frozen ? 0 : result.trainable;
+    a.nonTrainableParams = frozen ? result.trainable + result.nonTrainable : result.nonTrainable;
     a.params = result.trainable + result.nonTrainable;
     a.flops = result.flops;
     a.activationBytes = result.shape ? product(result.shape) * 4 : 0;

@@ -174,8 +174,25 @@ export interface RunRecord {
   readonly message?: string;
   /** When continued from another run: that run's folder. */
   readonly continuedFrom?: string;
+  /** When started from another run's weights (`train --init-from`): which layers took them. */
+  readonly initializedFrom?: WeightInitReport;
   /** Warnings given during training (e.g. a loss that does not improve), in the order given. */
   readonly warnings?: readonly RunWarning[];
+}
+
+/**
+ * What a run started with `--init-from` took from the other run: the layers whose weights matched by
+ * layer name and shape were loaded; the others start from fresh initial weights (typically a new head).
+ */
+export interface WeightInitReport {
+  /** The run the weights came from. */
+  readonly runDir: string;
+  /** Its checkpoint that was read: its best epoch's weights when it has them. */
+  readonly checkpoint: 'best' | 'last';
+  /** Layers whose every weight was loaded. */
+  readonly loaded: readonly string[];
+  /** Layers with weights that start fresh, each with why (not in the run, or another shape). */
+  readonly fresh: readonly { readonly layer: string; readonly reason: string }[];
 }
 
 /** A warning about a run's training, kept in run.json and sent as a `log` event with its code. */
@@ -324,6 +341,11 @@ export interface StartTrainingParams {
   readonly runDir?: string;
   /** Continue this run's folder from its last checkpoint (new epochs are appended to it). */
   readonly continueFrom?: string;
+  /**
+   * A new run whose layers start from this run's weights where layer name and shape match (fine-tuning);
+   * the rest start fresh. Cannot be combined with `continueFrom`.
+   */
+  readonly initFrom?: string;
 }
 
 export interface TrainingStarted {
@@ -472,6 +494,8 @@ export interface RunStartedEvent {
   readonly startEpoch: number;
   /** The earlier epochs' metrics when continuing, so charts can start filled. */
   readonly history: readonly EpochMetrics[];
+  /** Set when the run started from another run's weights: what was loaded and what starts fresh. */
+  readonly initializedFrom?: WeightInitReport;
 }
 
 export interface RunStateEvent {

@@ -11,7 +11,7 @@ import { prepareTraining, runPrepared } from '../../engine/train/session';
 import type { BackendOptions } from '../../engine/backend/selectBackend';
 import { CliError, flagBool, flagInt, flagString, requirePositional, stopReason, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 
-const USAGE = `train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend ${BACKEND_PREFERENCES.join('|')}] [--threads N] [--out RUN_DIR] [--continue] [--json]`;
+const USAGE = `train <model.cnn.json> [--data DIR] [--epochs N] [--batch-size B] [--learning-rate LR] [--seed K] [--backend ${BACKEND_PREFERENCES.join('|')}] [--threads N] [--out RUN_DIR] [--continue | --init-from RUN_DIR] [--json]`;
 
 /** `--threads N`: wasm compute threads; absent = defaultWasmThreads() (half the CPUs, 1 to 4). */
 export function threadsOption(args: ParsedArgs): BackendOptions {
@@ -137,6 +137,8 @@ export const trainCommand: CliCommand = {
     const continueFrom = continuing ? runToContinue(target, runsRoot) : undefined;
     if (!continuing && isRunDir(target)) throw new CliError(`'${target}' is a run folder. Pass --continue to continue it, or pass a model file.`);
     const out = flagString(args, 'out');
+    const initFrom = flagString(args, 'init-from');
+    if (initFrom !== undefined && continuing) throw new CliError('Pass either --continue (more epochs of the same run) or --init-from RUN_DIR (a new run starting from that run\'s weights), not both.');
     const bar = !json && io.isTty ? new ProgressLine(io) : null;
     const prepared = await prepareTraining(
       {
@@ -146,6 +148,7 @@ export const trainCommand: CliCommand = {
         runsRoot,
         ...(out ? { runDir: resolve(out) } : {}),
         ...(continueFrom ? { continueFrom } : {}),
+        ...(initFrom !== undefined ? { initFrom: resolve(initFrom) } : {}),
       },
       { emit: (e) => printEvent(e, io, json, bar), signal: io.signal },
     );
@@ -170,6 +173,7 @@ export const trainCommand: CliCommand = {
       ...(outcome.message ? { message: outcome.message } : {}),
       // Every unreadable data file by path and reason (the warning at the start names the first few).
       skipped: prepared.started.dataset.skipped,
+      ...(prepared.initializedFrom ? { initializedFrom: prepared.initializedFrom } : {}),
     };
     if (json) io.stdout(JSON.stringify(summary) + '\n');
     else {

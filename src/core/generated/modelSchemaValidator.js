@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","BatchNormalization","Activation","LeakyReLU","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Rescaling","Add","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Normalises each channel over the batch; speeds up and stabilises training.","Applies an activation function.","ReLU that lets a small slope through for negative values.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","BatchNormalization","Activation","LeakyReLU","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Rescaling","Add","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Normalises each channel over the batch; speeds up and stabilises training.","Applies an activation function.","ReLU that lets a small slope through for negative values.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
 const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9_.-]{0,63}$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
@@ -4240,7 +4240,7 @@ vErrors.push(err301);
 errors++;
 }
 for(const key24 in data5){
-if(!(((((key24 === "id") || (key24 === "type")) || (key24 === "params")) || (key24 === "inputs")) || (key24 === "position"))){
+if(!((((((key24 === "id") || (key24 === "type")) || (key24 === "params")) || (key24 === "trainable")) || (key24 === "inputs")) || (key24 === "position"))){
 const err302 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err302];
@@ -4312,13 +4312,9 @@ vErrors.push(err307);
 errors++;
 }
 }
-if(data5.inputs !== undefined){
-let data127 = data5.inputs;
-if(Array.isArray(data127)){
-const len21 = data127.length;
-for(let i21=0; i21<len21; i21++){
-if(typeof data127[i21] !== "string"){
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i21,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.trainable !== undefined){
+if(typeof data5.trainable !== "boolean"){
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -4328,9 +4324,13 @@ vErrors.push(err308);
 errors++;
 }
 }
-}
-else {
-const err309 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data5.inputs !== undefined){
+let data128 = data5.inputs;
+if(Array.isArray(data128)){
+const len21 = data128.length;
+for(let i21=0; i21<len21; i21++){
+if(typeof data128[i21] !== "string"){
+const err309 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i21,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -4340,11 +4340,9 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(data5.position !== undefined){
-let data129 = data5.position;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.x === undefined){
-const err310 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
+}
+else {
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -4353,8 +4351,12 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(data129.y === undefined){
-const err311 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
+}
+if(data5.position !== undefined){
+let data130 = data5.position;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+if(data130.x === undefined){
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -4363,9 +4365,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-for(const key25 in data129){
-if(!((key25 === "x") || (key25 === "y"))){
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(data130.y === undefined){
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -4374,11 +4375,9 @@ vErrors.push(err312);
 }
 errors++;
 }
-}
-if(data129.x !== undefined){
-let data130 = data129.x;
-if(!((typeof data130 == "number") && (isFinite(data130)))){
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
+for(const key25 in data130){
+if(!((key25 === "x") || (key25 === "y"))){
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -4388,10 +4387,10 @@ vErrors.push(err313);
 errors++;
 }
 }
-if(data129.y !== undefined){
-let data131 = data129.y;
+if(data130.x !== undefined){
+let data131 = data130.x;
 if(!((typeof data131 == "number") && (isFinite(data131)))){
-const err314 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err314 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4401,9 +4400,10 @@ vErrors.push(err314);
 errors++;
 }
 }
-}
-else {
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data130.y !== undefined){
+let data132 = data130.y;
+if(!((typeof data132 == "number") && (isFinite(data132)))){
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4415,7 +4415,7 @@ errors++;
 }
 }
 else {
-const err316 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4427,7 +4427,7 @@ errors++;
 }
 }
 else {
-const err317 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err317 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4437,11 +4437,9 @@ vErrors.push(err317);
 errors++;
 }
 }
-if(data.compile !== undefined){
-let data132 = data.compile;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.optimizer === undefined){
-const err318 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
+}
+else {
+const err318 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4450,8 +4448,12 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(data132.learningRate === undefined){
-const err319 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
+}
+if(data.compile !== undefined){
+let data133 = data.compile;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.optimizer === undefined){
+const err319 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4460,8 +4462,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(data132.loss === undefined){
-const err320 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
+if(data133.learningRate === undefined){
+const err320 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4470,8 +4472,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data132.metrics === undefined){
-const err321 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+if(data133.loss === undefined){
+const err321 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4480,9 +4482,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-for(const key26 in data132){
-if(!((((key26 === "optimizer") || (key26 === "learningRate")) || (key26 === "loss")) || (key26 === "metrics"))){
-const err322 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(data133.metrics === undefined){
+const err322 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4491,11 +4492,9 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-if(data132.optimizer !== undefined){
-let data133 = data132.optimizer;
-if(typeof data133 !== "string"){
-const err323 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key26 in data133){
+if(!((((key26 === "optimizer") || (key26 === "learningRate")) || (key26 === "loss")) || (key26 === "metrics"))){
+const err323 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4504,8 +4503,11 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(!((((((data133 === "adam") || (data133 === "sgd")) || (data133 === "rmsprop")) || (data133 === "adagrad")) || (data133 === "adamax")) || (data133 === "adadelta"))){
-const err324 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
+}
+if(data133.optimizer !== undefined){
+let data134 = data133.optimizer;
+if(typeof data134 !== "string"){
+const err324 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4514,12 +4516,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-}
-if(data132.learningRate !== undefined){
-let data134 = data132.learningRate;
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 > 10 || isNaN(data134)){
-const err325 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(!((((((data134 === "adam") || (data134 === "sgd")) || (data134 === "rmsprop")) || (data134 === "adagrad")) || (data134 === "adamax")) || (data134 === "adadelta"))){
+const err325 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4528,8 +4526,12 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data134 <= 0 || isNaN(data134)){
-const err326 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+if(data133.learningRate !== undefined){
+let data135 = data133.learningRate;
+if((typeof data135 == "number") && (isFinite(data135))){
+if(data135 > 10 || isNaN(data135)){
+const err326 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4538,9 +4540,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-else {
-const err327 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data135 <= 0 || isNaN(data135)){
+const err327 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4550,10 +4551,8 @@ vErrors.push(err327);
 errors++;
 }
 }
-if(data132.loss !== undefined){
-let data135 = data132.loss;
-if(typeof data135 !== "string"){
-const err328 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err328 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4562,8 +4561,11 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(!((((data135 === "sparseCategoricalCrossentropy") || (data135 === "categoricalCrossentropy")) || (data135 === "binaryCrossentropy")) || (data135 === "meanSquaredError"))){
-const err329 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
+}
+if(data133.loss !== undefined){
+let data136 = data133.loss;
+if(typeof data136 !== "string"){
+const err329 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4572,15 +4574,8 @@ vErrors.push(err329);
 }
 errors++;
 }
-}
-if(data132.metrics !== undefined){
-let data136 = data132.metrics;
-if(Array.isArray(data136)){
-const len22 = data136.length;
-for(let i22=0; i22<len22; i22++){
-let data137 = data136[i22];
-if(typeof data137 !== "string"){
-const err330 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data136 === "sparseCategoricalCrossentropy") || (data136 === "categoricalCrossentropy")) || (data136 === "binaryCrossentropy")) || (data136 === "meanSquaredError"))){
+const err330 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4589,8 +4584,15 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(!(data137 === "accuracy")){
-const err331 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
+}
+if(data133.metrics !== undefined){
+let data137 = data133.metrics;
+if(Array.isArray(data137)){
+const len22 = data137.length;
+for(let i22=0; i22<len22; i22++){
+let data138 = data137[i22];
+if(typeof data138 !== "string"){
+const err331 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4599,24 +4601,34 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-let i23 = data136.length;
-let j0;
-if(i23 > 1){
-const indices0 = {};
-for(;i23--;){
-let item0 = data136[i23];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err332 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i23, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i23+" are identical)"};
+if(!(data138 === "accuracy")){
+const err332 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err332];
 }
 else {
 vErrors.push(err332);
+}
+errors++;
+}
+}
+let i23 = data137.length;
+let j0;
+if(i23 > 1){
+const indices0 = {};
+for(;i23--;){
+let item0 = data137[i23];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err333 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i23, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i23+" are identical)"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
 }
 errors++;
 break;
@@ -4626,19 +4638,7 @@ indices0[item0] = i23;
 }
 }
 else {
-const err333 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err333];
-}
-else {
-vErrors.push(err333);
-}
-errors++;
-}
-}
-}
-else {
-const err334 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err334 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4648,11 +4648,9 @@ vErrors.push(err334);
 errors++;
 }
 }
-if(data.training !== undefined){
-let data138 = data.training;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-if(data138.epochs === undefined){
-const err335 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
+}
+else {
+const err335 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4661,8 +4659,12 @@ vErrors.push(err335);
 }
 errors++;
 }
-if(data138.batchSize === undefined){
-const err336 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
+}
+if(data.training !== undefined){
+let data139 = data.training;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+if(data139.epochs === undefined){
+const err336 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4671,8 +4673,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(data138.validationSplit === undefined){
-const err337 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
+if(data139.batchSize === undefined){
+const err337 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4681,8 +4683,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-if(data138.shuffle === undefined){
-const err338 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
+if(data139.validationSplit === undefined){
+const err338 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4691,8 +4693,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(data138.seed === undefined){
-const err339 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
+if(data139.shuffle === undefined){
+const err339 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4701,8 +4703,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data138.earlyStopping === undefined){
-const err340 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
+if(data139.seed === undefined){
+const err340 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4711,8 +4713,8 @@ vErrors.push(err340);
 }
 errors++;
 }
-if(data138.learningRateSchedule === undefined){
-const err341 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
+if(data139.earlyStopping === undefined){
+const err341 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4721,8 +4723,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(data138.augmentation === undefined){
-const err342 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
+if(data139.learningRateSchedule === undefined){
+const err342 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4731,9 +4733,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-for(const key27 in data138){
-if(!((((((((key27 === "epochs") || (key27 === "batchSize")) || (key27 === "validationSplit")) || (key27 === "shuffle")) || (key27 === "seed")) || (key27 === "earlyStopping")) || (key27 === "learningRateSchedule")) || (key27 === "augmentation"))){
-const err343 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(data139.augmentation === undefined){
+const err343 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4742,11 +4743,9 @@ vErrors.push(err343);
 }
 errors++;
 }
-}
-if(data138.epochs !== undefined){
-let data139 = data138.epochs;
-if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
-const err344 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key27 in data139){
+if(!((((((((key27 === "epochs") || (key27 === "batchSize")) || (key27 === "validationSplit")) || (key27 === "shuffle")) || (key27 === "seed")) || (key27 === "earlyStopping")) || (key27 === "learningRateSchedule")) || (key27 === "augmentation"))){
+const err344 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4755,9 +4754,11 @@ vErrors.push(err344);
 }
 errors++;
 }
-if((typeof data139 == "number") && (isFinite(data139))){
-if(data139 > 100000 || isNaN(data139)){
-const err345 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+}
+if(data139.epochs !== undefined){
+let data140 = data139.epochs;
+if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
+const err345 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4766,8 +4767,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-if(data139 < 1 || isNaN(data139)){
-const err346 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data140 == "number") && (isFinite(data140))){
+if(data140 > 100000 || isNaN(data140)){
+const err346 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4776,12 +4778,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-}
-if(data138.batchSize !== undefined){
-let data140 = data138.batchSize;
-if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
-const err347 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data140 < 1 || isNaN(data140)){
+const err347 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4790,9 +4788,12 @@ vErrors.push(err347);
 }
 errors++;
 }
-if((typeof data140 == "number") && (isFinite(data140))){
-if(data140 > 65536 || isNaN(data140)){
-const err348 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
+}
+}
+if(data139.batchSize !== undefined){
+let data141 = data139.batchSize;
+if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
+const err348 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4801,8 +4802,9 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(data140 < 1 || isNaN(data140)){
-const err349 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data141 == "number") && (isFinite(data141))){
+if(data141 > 65536 || isNaN(data141)){
+const err349 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4811,13 +4813,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-}
-if(data138.validationSplit !== undefined){
-let data141 = data138.validationSplit;
-if((typeof data141 == "number") && (isFinite(data141))){
-if(data141 < 0 || isNaN(data141)){
-const err350 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data141 < 1 || isNaN(data141)){
+const err350 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4826,8 +4823,13 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(data141 >= 1 || isNaN(data141)){
-const err351 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+}
+}
+if(data139.validationSplit !== undefined){
+let data142 = data139.validationSplit;
+if((typeof data142 == "number") && (isFinite(data142))){
+if(data142 < 0 || isNaN(data142)){
+const err351 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4836,9 +4838,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-else {
-const err352 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data142 >= 1 || isNaN(data142)){
+const err352 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4848,9 +4849,8 @@ vErrors.push(err352);
 errors++;
 }
 }
-if(data138.shuffle !== undefined){
-if(typeof data138.shuffle !== "boolean"){
-const err353 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err353 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4860,10 +4860,9 @@ vErrors.push(err353);
 errors++;
 }
 }
-if(data138.seed !== undefined){
-let data143 = data138.seed;
-if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
-const err354 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data139.shuffle !== undefined){
+if(typeof data139.shuffle !== "boolean"){
+const err354 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4873,11 +4872,10 @@ vErrors.push(err354);
 errors++;
 }
 }
-if(data138.earlyStopping !== undefined){
-let data144 = data138.earlyStopping;
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(data144.enabled === undefined){
-const err355 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data139.seed !== undefined){
+let data144 = data139.seed;
+if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
+const err355 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4886,8 +4884,12 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(data144.monitor === undefined){
-const err356 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
+}
+if(data139.earlyStopping !== undefined){
+let data145 = data139.earlyStopping;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.enabled === undefined){
+const err356 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4896,8 +4898,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data144.patience === undefined){
-const err357 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+if(data145.monitor === undefined){
+const err357 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4906,8 +4908,8 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(data144.restoreBestWeights === undefined){
-const err358 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
+if(data145.patience === undefined){
+const err358 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4916,9 +4918,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-for(const key28 in data144){
-if(!((((key28 === "enabled") || (key28 === "monitor")) || (key28 === "patience")) || (key28 === "restoreBestWeights"))){
-const err359 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(data145.restoreBestWeights === undefined){
+const err359 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4927,10 +4928,9 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-if(data144.enabled !== undefined){
-if(typeof data144.enabled !== "boolean"){
-const err360 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key28 in data145){
+if(!((((key28 === "enabled") || (key28 === "monitor")) || (key28 === "patience")) || (key28 === "restoreBestWeights"))){
+const err360 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4940,10 +4940,9 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data144.monitor !== undefined){
-let data146 = data144.monitor;
-if(typeof data146 !== "string"){
-const err361 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data145.enabled !== undefined){
+if(typeof data145.enabled !== "boolean"){
+const err361 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4952,8 +4951,11 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(!((data146 === "valLoss") || (data146 === "valAccuracy"))){
-const err362 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
+}
+if(data145.monitor !== undefined){
+let data147 = data145.monitor;
+if(typeof data147 !== "string"){
+const err362 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4962,11 +4964,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-if(data144.patience !== undefined){
-let data147 = data144.patience;
-if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
-const err363 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((data147 === "valLoss") || (data147 === "valAccuracy"))){
+const err363 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4975,9 +4974,11 @@ vErrors.push(err363);
 }
 errors++;
 }
-if((typeof data147 == "number") && (isFinite(data147))){
-if(data147 < 0 || isNaN(data147)){
-const err364 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data145.patience !== undefined){
+let data148 = data145.patience;
+if(!(((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148))) && (isFinite(data148)))){
+const err364 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4986,11 +4987,9 @@ vErrors.push(err364);
 }
 errors++;
 }
-}
-}
-if(data144.restoreBestWeights !== undefined){
-if(typeof data144.restoreBestWeights !== "boolean"){
-const err365 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data148 == "number") && (isFinite(data148))){
+if(data148 < 0 || isNaN(data148)){
+const err365 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -5001,8 +5000,9 @@ errors++;
 }
 }
 }
-else {
-const err366 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data145.restoreBestWeights !== undefined){
+if(typeof data145.restoreBestWeights !== "boolean"){
+const err366 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -5012,15 +5012,9 @@ vErrors.push(err366);
 errors++;
 }
 }
-if(data138.learningRateSchedule !== undefined){
-let data149 = data138.learningRateSchedule;
-const _errs410 = errors;
-let valid146 = true;
-const _errs411 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.kind !== undefined){
-if("constant" !== data149.kind){
-const err367 = {};
+}
+else {
+const err367 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -5030,23 +5024,15 @@ vErrors.push(err367);
 errors++;
 }
 }
-}
-var _valid26 = _errs411 === errors;
-errors = _errs410;
-if(vErrors !== null){
-if(_errs410){
-vErrors.length = _errs410;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid26){
+if(data139.learningRateSchedule !== undefined){
+let data150 = data139.learningRateSchedule;
+const _errs412 = errors;
+let valid146 = true;
 const _errs413 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-for(const key29 in data149){
-if(!(key29 === "kind")){
-const err368 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.kind !== undefined){
+if("constant" !== data150.kind){
+const err368 = {};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -5058,10 +5044,21 @@ errors++;
 }
 }
 var _valid26 = _errs413 === errors;
-valid146 = _valid26;
+errors = _errs412;
+if(vErrors !== null){
+if(_errs412){
+vErrors.length = _errs412;
 }
-if(!valid146){
-const err369 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+vErrors = null;
+}
+}
+if(_valid26){
+const _errs415 = errors;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+for(const key29 in data150){
+if(!(key29 === "kind")){
+const err369 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -5070,13 +5067,13 @@ vErrors.push(err369);
 }
 errors++;
 }
-const _errs416 = errors;
-let valid148 = true;
-const _errs417 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.kind !== undefined){
-if("step" !== data149.kind){
-const err370 = {};
+}
+}
+var _valid26 = _errs415 === errors;
+valid146 = _valid26;
+}
+if(!valid146){
+const err370 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -5085,23 +5082,13 @@ vErrors.push(err370);
 }
 errors++;
 }
-}
-}
-var _valid27 = _errs417 === errors;
-errors = _errs416;
-if(vErrors !== null){
-if(_errs416){
-vErrors.length = _errs416;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid27){
+const _errs418 = errors;
+let valid148 = true;
 const _errs419 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.stepEpochs === undefined){
-const err371 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.kind !== undefined){
+if("step" !== data150.kind){
+const err371 = {};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -5110,8 +5097,23 @@ vErrors.push(err371);
 }
 errors++;
 }
-if(data149.factor === undefined){
-const err372 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+}
+}
+var _valid27 = _errs419 === errors;
+errors = _errs418;
+if(vErrors !== null){
+if(_errs418){
+vErrors.length = _errs418;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid27){
+const _errs421 = errors;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.stepEpochs === undefined){
+const err372 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -5120,9 +5122,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-for(const key30 in data149){
-if(!(((key30 === "kind") || (key30 === "stepEpochs")) || (key30 === "factor"))){
-const err373 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(data150.factor === undefined){
+const err373 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -5131,11 +5132,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-if(data149.stepEpochs !== undefined){
-let data152 = data149.stepEpochs;
-if(!(((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152))) && (isFinite(data152)))){
-const err374 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key30 in data150){
+if(!(((key30 === "kind") || (key30 === "stepEpochs")) || (key30 === "factor"))){
+const err374 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -5144,9 +5143,11 @@ vErrors.push(err374);
 }
 errors++;
 }
-if((typeof data152 == "number") && (isFinite(data152))){
-if(data152 < 1 || isNaN(data152)){
-const err375 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data150.stepEpochs !== undefined){
+let data153 = data150.stepEpochs;
+if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
+const err375 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -5155,13 +5156,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-}
-if(data149.factor !== undefined){
-let data153 = data149.factor;
 if((typeof data153 == "number") && (isFinite(data153))){
-if(data153 > 1 || isNaN(data153)){
-const err376 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data153 < 1 || isNaN(data153)){
+const err376 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -5170,8 +5167,13 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data153 <= 0 || isNaN(data153)){
-const err377 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+}
+if(data150.factor !== undefined){
+let data154 = data150.factor;
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 > 1 || isNaN(data154)){
+const err377 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -5180,9 +5182,8 @@ vErrors.push(err377);
 }
 errors++;
 }
-}
-else {
-const err378 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data154 <= 0 || isNaN(data154)){
+const err378 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -5192,12 +5193,8 @@ vErrors.push(err378);
 errors++;
 }
 }
-}
-var _valid27 = _errs419 === errors;
-valid148 = _valid27;
-}
-if(!valid148){
-const err379 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err379 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -5206,13 +5203,13 @@ vErrors.push(err379);
 }
 errors++;
 }
-const _errs426 = errors;
-let valid151 = true;
-const _errs427 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.kind !== undefined){
-if("cosine" !== data149.kind){
-const err380 = {};
+}
+}
+var _valid27 = _errs421 === errors;
+valid148 = _valid27;
+}
+if(!valid148){
+const err380 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -5221,23 +5218,13 @@ vErrors.push(err380);
 }
 errors++;
 }
-}
-}
-var _valid28 = _errs427 === errors;
-errors = _errs426;
-if(vErrors !== null){
-if(_errs426){
-vErrors.length = _errs426;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid28){
+const _errs428 = errors;
+let valid151 = true;
 const _errs429 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.minLearningRate === undefined){
-const err381 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.kind !== undefined){
+if("cosine" !== data150.kind){
+const err381 = {};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -5246,9 +5233,23 @@ vErrors.push(err381);
 }
 errors++;
 }
-for(const key31 in data149){
-if(!((key31 === "kind") || (key31 === "minLearningRate"))){
-const err382 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+}
+}
+var _valid28 = _errs429 === errors;
+errors = _errs428;
+if(vErrors !== null){
+if(_errs428){
+vErrors.length = _errs428;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid28){
+const _errs431 = errors;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.minLearningRate === undefined){
+const err382 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -5257,12 +5258,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-}
-if(data149.minLearningRate !== undefined){
-let data155 = data149.minLearningRate;
-if((typeof data155 == "number") && (isFinite(data155))){
-if(data155 < 0 || isNaN(data155)){
-const err383 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key31 in data150){
+if(!((key31 === "kind") || (key31 === "minLearningRate"))){
+const err383 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -5272,8 +5270,11 @@ vErrors.push(err383);
 errors++;
 }
 }
-else {
-const err384 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data150.minLearningRate !== undefined){
+let data156 = data150.minLearningRate;
+if((typeof data156 == "number") && (isFinite(data156))){
+if(data156 < 0 || isNaN(data156)){
+const err384 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -5283,12 +5284,8 @@ vErrors.push(err384);
 errors++;
 }
 }
-}
-var _valid28 = _errs429 === errors;
-valid151 = _valid28;
-}
-if(!valid151){
-const err385 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err385 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -5297,13 +5294,13 @@ vErrors.push(err385);
 }
 errors++;
 }
-const _errs434 = errors;
-let valid154 = true;
-const _errs435 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.kind !== undefined){
-if("reduceOnPlateau" !== data149.kind){
-const err386 = {};
+}
+}
+var _valid28 = _errs431 === errors;
+valid151 = _valid28;
+}
+if(!valid151){
+const err386 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -5312,23 +5309,13 @@ vErrors.push(err386);
 }
 errors++;
 }
-}
-}
-var _valid29 = _errs435 === errors;
-errors = _errs434;
-if(vErrors !== null){
-if(_errs434){
-vErrors.length = _errs434;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid29){
+const _errs436 = errors;
+let valid154 = true;
 const _errs437 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.factor === undefined){
-const err387 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.kind !== undefined){
+if("reduceOnPlateau" !== data150.kind){
+const err387 = {};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -5337,8 +5324,23 @@ vErrors.push(err387);
 }
 errors++;
 }
-if(data149.patience === undefined){
-const err388 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+}
+}
+var _valid29 = _errs437 === errors;
+errors = _errs436;
+if(vErrors !== null){
+if(_errs436){
+vErrors.length = _errs436;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid29){
+const _errs439 = errors;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.factor === undefined){
+const err388 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -5347,8 +5349,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(data149.minLearningRate === undefined){
-const err389 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(data150.patience === undefined){
+const err389 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -5357,9 +5359,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-for(const key32 in data149){
-if(!((((key32 === "kind") || (key32 === "factor")) || (key32 === "patience")) || (key32 === "minLearningRate"))){
-const err390 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(data150.minLearningRate === undefined){
+const err390 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -5368,12 +5369,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-if(data149.factor !== undefined){
-let data157 = data149.factor;
-if((typeof data157 == "number") && (isFinite(data157))){
-if(data157 >= 1 || isNaN(data157)){
-const err391 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+for(const key32 in data150){
+if(!((((key32 === "kind") || (key32 === "factor")) || (key32 === "patience")) || (key32 === "minLearningRate"))){
+const err391 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -5382,8 +5380,12 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(data157 <= 0 || isNaN(data157)){
-const err392 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+if(data150.factor !== undefined){
+let data158 = data150.factor;
+if((typeof data158 == "number") && (isFinite(data158))){
+if(data158 >= 1 || isNaN(data158)){
+const err392 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -5392,9 +5394,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-}
-else {
-const err393 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data158 <= 0 || isNaN(data158)){
+const err393 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -5404,10 +5405,8 @@ vErrors.push(err393);
 errors++;
 }
 }
-if(data149.patience !== undefined){
-let data158 = data149.patience;
-if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
-const err394 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err394 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -5416,9 +5415,11 @@ vErrors.push(err394);
 }
 errors++;
 }
-if((typeof data158 == "number") && (isFinite(data158))){
-if(data158 < 0 || isNaN(data158)){
-const err395 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data150.patience !== undefined){
+let data159 = data150.patience;
+if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
+const err395 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -5427,13 +5428,9 @@ vErrors.push(err395);
 }
 errors++;
 }
-}
-}
-if(data149.minLearningRate !== undefined){
-let data159 = data149.minLearningRate;
 if((typeof data159 == "number") && (isFinite(data159))){
 if(data159 < 0 || isNaN(data159)){
-const err396 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err396 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5443,8 +5440,12 @@ vErrors.push(err396);
 errors++;
 }
 }
-else {
-const err397 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data150.minLearningRate !== undefined){
+let data160 = data150.minLearningRate;
+if((typeof data160 == "number") && (isFinite(data160))){
+if(data160 < 0 || isNaN(data160)){
+const err397 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5454,12 +5455,8 @@ vErrors.push(err397);
 errors++;
 }
 }
-}
-var _valid29 = _errs437 === errors;
-valid154 = _valid29;
-}
-if(!valid154){
-const err398 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err398 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5468,9 +5465,13 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.kind === undefined){
-const err399 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+}
+var _valid29 = _errs439 === errors;
+valid154 = _valid29;
+}
+if(!valid154){
+const err399 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -5479,10 +5480,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data149.kind !== undefined){
-let data160 = data149.kind;
-if(typeof data160 !== "string"){
-const err400 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.kind === undefined){
+const err400 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5491,8 +5491,10 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(!((((data160 === "constant") || (data160 === "step")) || (data160 === "cosine")) || (data160 === "reduceOnPlateau"))){
-const err401 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data150.kind !== undefined){
+let data161 = data150.kind;
+if(typeof data161 !== "string"){
+const err401 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5501,10 +5503,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-}
-}
-else {
-const err402 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((((data161 === "constant") || (data161 === "step")) || (data161 === "cosine")) || (data161 === "reduceOnPlateau"))){
+const err402 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5514,11 +5514,9 @@ vErrors.push(err402);
 errors++;
 }
 }
-if(data138.augmentation !== undefined){
-let data161 = data138.augmentation;
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-if(data161.horizontalFlip === undefined){
-const err403 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+}
+else {
+const err403 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5527,8 +5525,12 @@ vErrors.push(err403);
 }
 errors++;
 }
-if(data161.translate === undefined){
-const err404 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+}
+if(data139.augmentation !== undefined){
+let data162 = data139.augmentation;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.horizontalFlip === undefined){
+const err404 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5537,8 +5539,8 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data161.brightness === undefined){
-const err405 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+if(data162.translate === undefined){
+const err405 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5547,9 +5549,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-for(const key33 in data161){
-if(!(((key33 === "horizontalFlip") || (key33 === "translate")) || (key33 === "brightness"))){
-const err406 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+if(data162.brightness === undefined){
+const err406 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5558,10 +5559,9 @@ vErrors.push(err406);
 }
 errors++;
 }
-}
-if(data161.horizontalFlip !== undefined){
-if(typeof data161.horizontalFlip !== "boolean"){
-const err407 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key33 in data162){
+if(!(((key33 === "horizontalFlip") || (key33 === "translate")) || (key33 === "brightness"))){
+const err407 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5571,11 +5571,9 @@ vErrors.push(err407);
 errors++;
 }
 }
-if(data161.translate !== undefined){
-let data163 = data161.translate;
-if((typeof data163 == "number") && (isFinite(data163))){
-if(data163 > 0.5 || isNaN(data163)){
-const err408 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(data162.horizontalFlip !== undefined){
+if(typeof data162.horizontalFlip !== "boolean"){
+const err408 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5584,8 +5582,12 @@ vErrors.push(err408);
 }
 errors++;
 }
-if(data163 < 0 || isNaN(data163)){
-const err409 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data162.translate !== undefined){
+let data164 = data162.translate;
+if((typeof data164 == "number") && (isFinite(data164))){
+if(data164 > 0.5 || isNaN(data164)){
+const err409 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5594,9 +5596,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-}
-else {
-const err410 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data164 < 0 || isNaN(data164)){
+const err410 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5606,11 +5607,8 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data161.brightness !== undefined){
-let data164 = data161.brightness;
-if((typeof data164 == "number") && (isFinite(data164))){
-if(data164 > 1 || isNaN(data164)){
-const err411 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err411 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5619,8 +5617,12 @@ vErrors.push(err411);
 }
 errors++;
 }
-if(data164 < 0 || isNaN(data164)){
-const err412 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data162.brightness !== undefined){
+let data165 = data162.brightness;
+if((typeof data165 == "number") && (isFinite(data165))){
+if(data165 > 1 || isNaN(data165)){
+const err412 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5629,9 +5631,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-}
-else {
-const err413 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data165 < 0 || isNaN(data165)){
+const err413 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5641,9 +5642,8 @@ vErrors.push(err413);
 errors++;
 }
 }
-}
 else {
-const err414 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err414 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5655,7 +5655,7 @@ errors++;
 }
 }
 else {
-const err415 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err415 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5665,11 +5665,9 @@ vErrors.push(err415);
 errors++;
 }
 }
-if(data.dataset !== undefined){
-let data165 = data.dataset;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-if(data165.kind === undefined){
-const err416 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err416 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5678,8 +5676,12 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(data165.path === undefined){
-const err417 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+if(data.dataset !== undefined){
+let data166 = data.dataset;
+if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
+if(data166.kind === undefined){
+const err417 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5688,8 +5690,8 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(data165.imageSize === undefined){
-const err418 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+if(data166.path === undefined){
+const err418 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5698,8 +5700,8 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(data165.colorMode === undefined){
-const err419 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+if(data166.imageSize === undefined){
+const err419 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5708,9 +5710,8 @@ vErrors.push(err419);
 }
 errors++;
 }
-for(const key34 in data165){
-if(!(((((key34 === "kind") || (key34 === "path")) || (key34 === "validationPath")) || (key34 === "imageSize")) || (key34 === "colorMode"))){
-const err420 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+if(data166.colorMode === undefined){
+const err420 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5719,11 +5720,9 @@ vErrors.push(err420);
 }
 errors++;
 }
-}
-if(data165.kind !== undefined){
-let data166 = data165.kind;
-if(typeof data166 !== "string"){
-const err421 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key34 in data166){
+if(!(((((key34 === "kind") || (key34 === "path")) || (key34 === "validationPath")) || (key34 === "imageSize")) || (key34 === "colorMode"))){
+const err421 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5732,8 +5731,11 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(!((((data166 === "imageFolder") || (data166 === "mnistIdx")) || (data166 === "cifar10")) || (data166 === "csv"))){
-const err422 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data166.kind !== undefined){
+let data167 = data166.kind;
+if(typeof data167 !== "string"){
+const err422 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5742,12 +5744,8 @@ vErrors.push(err422);
 }
 errors++;
 }
-}
-if(data165.path !== undefined){
-let data167 = data165.path;
-if(typeof data167 === "string"){
-if(func2(data167) < 1){
-const err423 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!((((data167 === "imageFolder") || (data167 === "mnistIdx")) || (data167 === "cifar10")) || (data167 === "csv"))){
+const err423 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5757,8 +5755,11 @@ vErrors.push(err423);
 errors++;
 }
 }
-else {
-const err424 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data166.path !== undefined){
+let data168 = data166.path;
+if(typeof data168 === "string"){
+if(func2(data168) < 1){
+const err424 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5768,11 +5769,8 @@ vErrors.push(err424);
 errors++;
 }
 }
-if(data165.validationPath !== undefined){
-let data168 = data165.validationPath;
-if(typeof data168 === "string"){
-if(func2(data168) < 1){
-const err425 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err425 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5782,8 +5780,11 @@ vErrors.push(err425);
 errors++;
 }
 }
-else {
-const err426 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data166.validationPath !== undefined){
+let data169 = data166.validationPath;
+if(typeof data169 === "string"){
+if(func2(data169) < 1){
+const err426 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5793,11 +5794,8 @@ vErrors.push(err426);
 errors++;
 }
 }
-if(data165.imageSize !== undefined){
-let data169 = data165.imageSize;
-if(Array.isArray(data169)){
-if(data169.length > 2){
-const err427 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+const err427 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5806,8 +5804,12 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(data169.length < 2){
-const err428 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+if(data166.imageSize !== undefined){
+let data170 = data166.imageSize;
+if(Array.isArray(data170)){
+if(data170.length > 2){
+const err428 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5816,11 +5818,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-const len23 = data169.length;
-for(let i24=0; i24<len23; i24++){
-let data170 = data169[i24];
-if(!(((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170))) && (isFinite(data170)))){
-const err429 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data170.length < 2){
+const err429 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5829,9 +5828,11 @@ vErrors.push(err429);
 }
 errors++;
 }
-if((typeof data170 == "number") && (isFinite(data170))){
-if(data170 < 1 || isNaN(data170)){
-const err430 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const len23 = data170.length;
+for(let i24=0; i24<len23; i24++){
+let data171 = data170[i24];
+if(!(((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171))) && (isFinite(data171)))){
+const err430 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5840,11 +5841,9 @@ vErrors.push(err430);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err431 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data171 == "number") && (isFinite(data171))){
+if(data171 < 1 || isNaN(data171)){
+const err431 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5854,10 +5853,10 @@ vErrors.push(err431);
 errors++;
 }
 }
-if(data165.colorMode !== undefined){
-let data171 = data165.colorMode;
-if(typeof data171 !== "string"){
-const err432 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err432 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5866,8 +5865,11 @@ vErrors.push(err432);
 }
 errors++;
 }
-if(!((data171 === "grayscale") || (data171 === "rgb"))){
-const err433 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data166.colorMode !== undefined){
+let data172 = data166.colorMode;
+if(typeof data172 !== "string"){
+const err433 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5876,10 +5878,8 @@ vErrors.push(err433);
 }
 errors++;
 }
-}
-}
-else {
-const err434 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data172 === "grayscale") || (data172 === "rgb"))){
+const err434 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5891,12 +5891,24 @@ errors++;
 }
 }
 else {
-const err435 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err435 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err435];
 }
 else {
 vErrors.push(err435);
+}
+errors++;
+}
+}
+}
+else {
+const err436 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err436];
+}
+else {
+vErrors.push(err436);
 }
 errors++;
 }

@@ -161,6 +161,21 @@ function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly n
   }
 }
 
+/**
+ * Freezes a layer as Keras' `layer.trainable = False` does. tfjs-layers drops its weights from
+ * `trainableWeights` (so the optimizer never sees them), but its BatchNormalization still uses the
+ * batch's statistics and updates its moving mean and variance whenever `training` is true (4.22's
+ * `call` reads only `kwargs.training`). Keras 2.1+ runs a frozen BatchNormalization in inference mode,
+ * which fine-tuning relies on (a small new dataset must not overwrite the base's statistics), so the
+ * frozen layer's `call` is given `training: false` whatever the model is called with.
+ */
+function freeze(layer: Layer): void {
+  layer.trainable = false;
+  if (layer.getClassName() !== 'BatchNormalization') return;
+  const call = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+}
+
 export function buildTfModel(tf: Tf, model: ModelFile): LayersModel {
   const analysis = analyzeModel(model);
   if (analysis.diagnostics.some((d) => d.severity === 'error')) throw new ModelBuildError(analysis.diagnostics);
@@ -176,6 +191,7 @@ export function buildTfModel(tf: Tf, model: ModelFile): LayersModel {
     }
     const inputs = node.inputs.map((i) => tensors.get(i)!);
     const layer = createLayer(tf, node, params, analysis.nodes.get(id)!.outputShape!);
+    if (node.trainable === false) freeze(layer);
     const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as SymbolicTensor;
     tensors.set(id, out);
   }

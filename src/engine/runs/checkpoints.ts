@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
+import type { LayersModel, NamedTensorMap, Optimizer } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tfNamespace';
 import { writeOptimizerState } from './optimizerState';
 import { ensureDir, RunError } from './runStore';
@@ -63,8 +63,11 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'model.json')) && existsSync(join(dir, WEIGHTS_FILE));
 }
 
-/** Loads a checkpoint's weights into `model` (built from the same model file). */
-export function loadCheckpoint(tf: Tf, model: LayersModel, dir: string): void {
+/**
+ * A checkpoint's weights by name, checked against its manifest (a truncated file is refused). The
+ * caller disposes the tensors.
+ */
+export function readCheckpointWeights(tf: Tf, dir: string): NamedTensorMap {
   if (!hasCheckpoint(dir)) throw new RunError(`There is no checkpoint in '${dir}' (model.json + weights.bin). The run ended before its first epoch finished; train it again.`);
   const other = basename(dir) === 'best' ? 'last' : 'best';
   const damaged = `Use the other checkpoint (--checkpoint ${other}) if the run has one, or train the run again.`;
@@ -83,8 +86,12 @@ export function loadCheckpoint(tf: Tf, model: LayersModel, dir: string): void {
       `The checkpoint's weights '${join(dir, WEIGHTS_FILE)}' hold ${buf.byteLength.toLocaleString('en-US')} bytes, but its model.json lists ${expected.toLocaleString('en-US')}: the file is truncated or damaged. ${damaged}`,
     );
   }
-  const data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-  const named = tf.io.decodeWeights(data, specs);
+  return tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), specs);
+}
+
+/** Loads a checkpoint's weights into `model` (built from the same model file). */
+export function loadCheckpoint(tf: Tf, model: LayersModel, dir: string): void {
+  const named = readCheckpointWeights(tf, dir);
   try {
     model.loadWeights(named, true);
   } catch (err) {

@@ -12,7 +12,7 @@ import { analyzeModel } from '../../core/shapeInference';
 import { fitOutputToClasses } from '../../core/fitOutputToClasses';
 import { imageFormatOfShape, inputPixelScale } from '../../core/modelFacts';
 import type { Diagnostic } from '../../core/diagnostics';
-import type { EngineBackendInfo, EngineEvent, EpochMetrics, ResolvedConfig, RunRecord, StartTrainingParams, TrainingStarted } from '../../protocol/engine';
+import type { EngineBackendInfo, EngineEvent, EpochMetrics, ResolvedConfig, RunRecord, StartTrainingParams, TrainingStarted, WeightInitReport } from '../../protocol/engine';
 import { getTf, initBackend } from '../backend/selectBackend';
 import type { Tf } from '../backend/tfNamespace';
 import { loadDataset } from '../data/loadDataset';
@@ -20,6 +20,7 @@ import type { LoadedDataset } from '../data/dataset';
 import { EngineUserError, throwIfCancelled } from '../data/errors';
 import { buildTfModel } from '../model/buildTfModel';
 import { hasCheckpoint, loadCheckpoint } from '../runs/checkpoints';
+import { formatWeightInitReport, initCheckpointOf, initFromRun } from '../runs/initFromRun';
 import { claimNewRunDir, claimRunDirAt, type ClaimedRunDir } from '../runs/claimRunDir';
 import { checkFreeSpace, runSpaceNeeded } from '../runs/runDiskSpace';
 import { describeWriteFailure } from '../runs/writeFailure';
@@ -38,6 +39,8 @@ export interface PreparedRun {
   readonly model: ModelFile;
   /** Restores Math.random once the run is over (see seededRandom.ts). */
   readonly release: () => void;
+  /** Set when the run started from another run's weights (`initFrom`). */
+  readonly initializedFrom?: WeightInitReport;
 }
 
 /** The model file cannot be trained as it is; lists the problems. */
@@ -105,6 +108,12 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
   const log = (level: 'info' | 'warn', message: string) => emit({ type: 'log', runId: null, level, message });
   const overrides = params.overrides ?? {};
   const continuing = params.continueFrom ? resolve(params.continueFrom) : undefined;
+  const initFrom = params.initFrom ? resolve(params.initFrom) : undefined;
+  if (continuing && initFrom) {
+    throw new ConfigError('A run is either continued (--continue) or started from another run\'s weights (--init-from), not both. Drop one of the two.');
+  }
+  // Before anything is claimed or loaded: a folder without weights is refused at once.
+  if (initFrom) initCheckpointOf(initFrom);
 
   // What to train: the model file, or the run's own snapshot when continuing (its weights fit only that).
   let model: ModelFile;
@@ -142,6 +151,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     readonly runModel: ModelFile;
     readonly config: ResolvedConfig;
     readonly tfModel: LayersModel;
+    readonly initReport: WeightInitReport | undefined;
     readonly release: () => void;
   }
   // Everything between claiming the run folder and writing into it: a failure here gives the claim back.
@@ -202,16 +212,24 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
 
     const release = useSeededMathRandom(config.seed);
     let tfModel: LayersModel;
+    let initReport: WeightInitReport | undefined;
     try {
       emit({ type: 'progress', runId, phase: 'building', message: 'Building the model', fraction: null });
       tfModel = buildTfModel(tf, runModel);
       if (continuing) loadCheckpoint(tf, tfModel, join(runDir, RUN_FILES.last));
+      if (initFrom) {
+        initReport = initFromRun(tf, tfModel, initFrom);
+        log('info', formatWeightInitReport(initReport));
+      }
+      if (tfModel.trainableWeights.length === 0 && runModel.nodes.some((n) => n.trainable === false)) {
+        throw new ConfigError(`Every layer of '${runModel.name}' that has weights is frozen ("trainable": false), so training would change nothing. Unfreeze at least the new head (the last Dense layer) and train again.`);
+      }
       throwIfCancelled(hooks.signal);
     } catch (err) {
       release();
       throw err;
     }
-    return { tf, backend, dataset, runModel, config, tfModel, release };
+    return { tf, backend, dataset, runModel, config, tfModel, initReport, release };
   };
 
   const { totals } = analyzeModel(model);
@@ -232,7 +250,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     claim.release();
     throw err;
   }
-  const { tf, backend, dataset, runModel, config, tfModel, release } = started;
+  const { tf, backend, dataset, runModel, config, tfModel, initReport, release } = started;
   const now = new Date().toISOString();
   const record: RunRecord = {
     runId,
@@ -250,6 +268,7 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     bestValAccuracy: priorRecord?.bestValAccuracy ?? null,
     bestValLoss: priorRecord?.bestValLoss ?? null,
     ...(continuing ? { continuedFrom: continuing } : {}),
+    ...((initReport ?? priorRecord?.initializedFrom) ? { initializedFrom: initReport ?? priorRecord!.initializedFrom } : {}),
     ...(priorRecord?.warnings ? { warnings: priorRecord.warnings } : {}),
   };
   try {
@@ -287,8 +306,9 @@ export async function prepareTraining(params: StartTrainingParams, hooks: Prepar
     batchSize: config.batchSize,
     startEpoch: history.length,
     history,
+    ...(initReport ? { initializedFrom: initReport } : {}),
   });
-  return { trainer, started: { runId, runDir, backend, dataset: dataset.summary }, model: runModel, release };
+  return { trainer, started: { runId, runDir, backend, dataset: dataset.summary }, model: runModel, release, ...(initReport ? { initializedFrom: initReport } : {}) };
 }
 
 /** Runs the prepared training to its end and always releases the seeded Math.random. */
