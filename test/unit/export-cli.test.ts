@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { runCli } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
+import { cliInProcess } from './cliInProcess.helpers';
 import { generateKerasScript } from '../../src/core/codegen/keras';
 import { generateNotebook } from '../../src/core/codegen/notebook';
 import { parseModelText, serializeModel } from '../../src/core/loader';
@@ -23,13 +22,7 @@ import { buildTfModel } from '../../src/engine/model/buildTfModel';
 import { loadCheckpoint, saveCheckpoint } from '../../src/engine/runs/checkpoints';
 import { readRunRecord, RUN_FILES } from '../../src/engine/runs/runStore';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), isTty: false, signal: new AbortController().signal };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = cliInProcess;
 
 describe('export and import commands', () => {
   let dir: string;
@@ -91,12 +84,29 @@ describe('export and import commands', () => {
     assert.match(again.err, /already exists.*--force/);
   });
 
-  it('prints the import report: what was removed and why', async () => {
-    const r = await cli('import', join(__dirname, '../fixtures/keras/keras2-sequential-lstm.json'), '--out', join(dir, 'lstm.cnn.json'));
+  it('stops at an unsupported layer, listing it, and writes nothing; --bridge imports with the grouped report', async () => {
+    const lstm = join(__dirname, '../fixtures/keras/keras2-sequential-lstm.json');
+    const refused = await cli('import', lstm, '--out', join(dir, 'lstm.cnn.json'));
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /The model has 1 layer CNN Studio cannot represent: 'lstm' \(LSTM, layer 3 of 5\)\. Nothing was written\..*--bridge/);
+    assert.ok(!existsSync(join(dir, 'lstm.cnn.json')));
+    const r = await cli('import', lstm, '--out', join(dir, 'lstm.cnn.json'), '--bridge');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /warning: \[lstm\] LSTM is not supported by CNN Studio and was removed/);
-    assert.match(r.out, /warning: \[conv\] Option kernel_regularizer is not supported/);
-    assert.match(r.out, /Wrote .*lstm\.cnn\.json: 5 layers/);
+    const lines = r.out.split('\n');
+    // Stock tfjs cannot rebuild this file (it has no 'L2' regularizer class), so there is no count to compare.
+    assert.match(lines[0]!, /^Imported 'seq_with_lstm' from Keras JSON \(Sequential\): 5 layers, [\d,]+ parameters\.$/);
+    assert.equal(lines[1], 'Problems (2):');
+    assert.match(r.out, /- \[lstm\] LSTM is not supported by CNN Studio and was removed/);
+    assert.match(r.out, /- Option kernel_regularizer is not supported and was ignored .* \(conv\)/);
+    assert.match(r.out, /Wrote .*lstm\.cnn\.json\./);
+  });
+
+  it("compares the parameter count with stock tfjs' rebuild of a Keras JSON file", async () => {
+    const r = await cli('import', join(__dirname, '../fixtures/keras/keras22-sequential-list.json'), '--out', join(dir, 'list.cnn.json'));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Imported 'imported' from Keras JSON \(Sequential\): 6 layers, 13,610 parameters, as the file's stock tfjs rebuild\.\nProblems: none\./);
+    const validated = await cli('validate', join(dir, 'list.cnn.json'));
+    assert.equal(validated.code, 0, validated.out);
   });
 });
 

@@ -4,14 +4,14 @@
  *   `../../etc/passwd`, an absolute path, a symlink inside the folder pointing outside) is refused
  *   with the path named, and nothing is read or written;
  * - layer class names that are Object.prototype members (`constructor`, `__proto__`, `toString`,
- *   `hasOwnProperty`) are reported as unsupported layers by name;
+ *   `hasOwnProperty`) stop the import as unsupported layers, by name;
  * - whatever the layer names, an imported model passes its own schema check.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { importKerasText } from '../../src/core/import/kerasImport';
+import { importKerasText, UnsupportedLayersError } from '../../src/core/import/kerasImport';
 import { parseModelText, serializeModel } from '../../src/core/loader';
 import { bundledCli } from './cliProcess.helpers';
 
@@ -93,7 +93,7 @@ describe('import never reads outside the folder of the model.json', () => {
 describe('layer class names that are Object.prototype members', () => {
   const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
 
-  it('are reported as unsupported layers by name, and the model passes its own schema check', () => {
+  it('stop the import as unsupported layers by name; bridged, the model passes its own schema check', () => {
     for (const cls of names) {
       const text = modelJson(['w.bin'], [
         { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 2, 2, 1] } },
@@ -101,7 +101,8 @@ describe('layer class names that are Object.prototype members', () => {
         { class_name: 'Flatten', config: { name: 'flat' } },
         { class_name: 'Dense', config: { name: 'out', units: 2, activation: cls } },
       ]);
-      const result = importKerasText(text);
+      assert.throws(() => importKerasText(text), (err: Error) => err instanceof UnsupportedLayersError && err.message.includes(`'odd' (${cls}, layer 2 of 4)`), cls);
+      const result = importKerasText(text, undefined, { bridge: true });
       assert.ok(
         result.notes.some((n) => n.layer === 'odd' && n.message.startsWith(`${cls} is not supported by CNN Studio and was removed`)),
         `${cls}: ${JSON.stringify(result.notes)}`,

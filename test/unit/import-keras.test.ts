@@ -121,8 +121,8 @@ describe('Keras JSON import and export', () => {
     assert.equal(a.totals.params, 3 * 3 * 3 * 8 + (3 * 3 * 8 * 8 + 8) + (8 * 5 + 5));
   });
 
-  it('removes an unsupported LSTM with reconnection and reports it, its regularizer and the shape it breaks', () => {
-    const { model, notes } = importKerasText(fixture('keras2-sequential-lstm.json'));
+  it('with bridge, removes an unsupported LSTM with reconnection and reports it, its regularizer and the shape it breaks', () => {
+    const { model, notes } = importKerasText(fixture('keras2-sequential-lstm.json'), undefined, { bridge: true });
     assert.deepEqual(model.nodes.map((n) => `${n.id}:${n.type}<${n.inputs.join(',')}`), [
       'input:Input<',
       'conv:Conv2D<input',

@@ -1,20 +1,45 @@
 /**
- * `cnn-studio import <file> [--out model.cnn.json]`: a Keras JSON (`model.to_json()`, Keras 2 or 3) or a
- * TF.js `model.json` becomes a CNN Studio model file; the report says what was changed or dropped.
- * A TF.js model.json's weights, when its weight files are next to it, come along as a run.
+ * `cnn-studio import <file> [--out model.cnn.json]`: a Keras JSON (`model.to_json()`, Keras 1 to 3) or a
+ * TF.js `model.json` becomes a CNN Studio model file. Layers CNN Studio cannot represent stop the import,
+ * listed, unless `--bridge` replaces them by pass-throughs. The report is one grouped summary (problems
+ * first, with our parameter count against the file's); `--details` adds every note, `--json` prints the
+ * outcome as JSON for VS Code. A TF.js model.json's weights, when its weight files are next to it, come
+ * along as a run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { defaultImportPath } from '../../engine/export/importPath';
-import { formatImportReport, importKerasText } from '../../core/import/kerasImport';
+import { importKerasText, type KerasImportResult, UnsupportedLayersError } from '../../core/import/kerasImport';
+import { formatImportNotes, formatImportSummary, type ImportSummary, summarizeImport } from '../../core/import/importReport';
 import { serializeModel } from '../../core/loader';
-import { analyzeModel } from '../../core/shapeInference';
+import { checkModel } from '../../core/checkModel';
+import { isUserFacing } from '../../core/userFacingError';
 import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { importedWeightFiles, runFromImportedWeights } from '../../engine/export/importedRun';
-import { CliError, flagBool, flagString, requirePositional, type CliCommand } from '../command';
-import { formatDiagnostic, writeOutputFile } from '../modelFileIo';
+import { defaultImportPath } from '../../engine/export/importPath';
+import { stockTfjsParamCount } from '../../engine/export/stockParamCount';
+import type { ImportedWeights, ImportOutcome } from '../../protocol/importOutcome';
+import { CliError, type CliIo, flagBool, flagString, requirePositional, type CliCommand } from '../command';
+import { writeOutputFile } from '../modelFileIo';
 
-const USAGE = 'import <keras.json|model.json> [--out model.cnn.json] [--name NAME] [--no-weights] [--force]';
+const USAGE = 'import <keras.json|model.json> [--out model.cnn.json] [--name NAME] [--bridge] [--no-weights] [--details] [--json] [--force]';
+
+/** Our count against the file's: its weights manifest, else what stock tfjs builds from it. */
+async function summaryOf(result: KerasImportResult): Promise<ImportSummary> {
+  // The checks `validate` runs, so a problem it would report is in the summary.
+  const { analysis, diagnostics } = checkModel(result.model, []);
+  const validationErrors = diagnostics.filter((d) => d.severity === 'error').map((d) => (d.nodeId ? `[${d.nodeId}] ${d.message}` : d.message));
+  let fileParams = null;
+  if (result.fileParams === null) {
+    await initBackend('cpu');
+    const count = await stockTfjsParamCount(getTf(), result.topology);
+    fileParams = count === null ? null : { count, from: 'stock tfjs rebuild' as const };
+  }
+  return summarizeImport(result, { params: analysis?.totals.params ?? 0, validationErrors, fileParams });
+}
+
+function printOutcome(io: CliIo, outcome: ImportOutcome): void {
+  io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+}
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -22,26 +47,35 @@ export const importCommand: CliCommand = {
   description: 'Import a Keras JSON or TF.js model.json as a .cnn.json model (and its weights as a run).',
   async run(args, io) {
     const file = requirePositional(args, 0, 'Keras JSON or TF.js model.json file', USAGE);
-    if (!existsSync(file)) throw new CliError(`'${file}' does not exist. Pass the JSON written by Keras' model.to_json() or a TF.js model.json.`);
-    const out = flagString(args, 'out') ?? defaultImportPath(file);
-    if (existsSync(out) && !flagBool(args, 'force')) throw new CliError(`'${out}' already exists. Pass --force to replace it, or --out another path.`);
-    const result = importKerasText(readFileSync(file, 'utf8'), flagString(args, 'name'));
-    const withWeights = result.weightsManifest !== null && !args.flags.has('no-weights');
-    // A weight path outside the model.json's folder refuses the whole import before anything is written.
-    if (withWeights) importedWeightFiles(resolve(file), result.weightsManifest ?? []);
-    writeOutputFile(out, serializeModel(result.model));
-    io.stdout(`${formatImportReport(result)}\n`);
-    const analysis = analyzeModel(result.model);
-    const problems = analysis.diagnostics.filter((d) => d.severity === 'error');
-    for (const d of problems) io.stderr(formatDiagnostic(out, d) + '\n');
-    io.stdout(`Wrote ${out}: ${result.model.nodes.length} layers, ${analysis.totals.params.toLocaleString('en-US')} parameters${problems.length ? `, ${problems.length} problem(s) to fix in the designer` : ''}.\n`);
-
-    if (withWeights && result.weightsManifest) {
-      await initBackend('cpu');
-      const outcome = await runFromImportedWeights(getTf(), result.model, resolve(file), result.weightsManifest, dirname(resolve(out)), result.layerIds);
-      if (outcome.kind === 'run') io.stdout(`Weights: ${outcome.weights} tensors saved as the run ${outcome.runDir}\n`);
-      else io.stdout(`Weights: not imported: ${outcome.reason}.\n`);
+    const json = flagBool(args, 'json');
+    try {
+      if (!existsSync(file)) throw new CliError(`'${file}' does not exist. Pass the JSON written by Keras' model.to_json() or a TF.js model.json.`);
+      const out = flagString(args, 'out') ?? defaultImportPath(file);
+      if (existsSync(out) && !flagBool(args, 'force')) throw new CliError(`'${out}' already exists. Pass --force to replace it, or --out another path.`);
+      const result = importKerasText(readFileSync(file, 'utf8'), flagString(args, 'name'), { bridge: flagBool(args, 'bridge') });
+      const withWeights = result.weightsManifest !== null && !args.flags.has('no-weights');
+      // A weight path outside the model.json's folder refuses the whole import before anything is written.
+      if (withWeights) importedWeightFiles(resolve(file), result.weightsManifest ?? []);
+      const summary = await summaryOf(result);
+      writeOutputFile(out, serializeModel(result.model));
+      if (!json) {
+        io.stdout(`${formatImportSummary(summary)}\n`);
+        if (flagBool(args, 'details')) io.stdout(`Details:\n${formatImportNotes(result)}\n`);
+        io.stdout(`Wrote ${out}.\n`);
+      }
+      let weights: ImportedWeights | null = null;
+      if (withWeights && result.weightsManifest) {
+        await initBackend('cpu');
+        const outcome = await runFromImportedWeights(getTf(), result.model, resolve(file), result.weightsManifest, dirname(resolve(out)), result.layerIds);
+        weights = outcome.kind === 'run' ? { kind: 'run', runDir: outcome.runDir, tensors: outcome.weights } : outcome;
+        if (!json) io.stdout(weights.kind === 'run' ? `Weights: ${weights.tensors} tensors saved as the run ${weights.runDir}\n` : `Weights: not imported: ${weights.reason}.\n`);
+      }
+      if (json) printOutcome(io, { ok: true, out, summary, weights });
+      return 0;
+    } catch (err) {
+      // The CLI's own error line goes to stderr as for any command; --json also says it on stdout.
+      if (json && isUserFacing(err)) printOutcome(io, { ok: false, message: err.message, unsupported: err instanceof UnsupportedLayersError ? [...err.layers] : null });
+      throw err;
     }
-    return 0;
   },
 };

@@ -4,53 +4,52 @@
  * `model_config`). Sequential and Functional models, nested models (inlined), every input-shape spelling
  * (`batch_input_shape`, `batch_shape`, `input_shape`, `build_input_shape`) and both `inbound_nodes` forms.
  *
- * Nothing is dropped silently: a layer we cannot train is removed and its consumers are connected to its
- * input, an option we do not support (regularizers, constraints, groups…) is ignored, and each of these
- * is a line of the report. Positions are left out so the designer lays the graph out.
+ * The file's layout is found by kerasDocument.ts (JSON strings, Keras ≤ 2.2 list configs, graph models).
+ *
+ * Nothing changes silently: a layer with no faithful equivalent (an unknown class, a per-channel
+ * Rescaling, a Dropout noise shape that is not a SpatialDropout2D) stops the import with the list of
+ * them, unless `bridge` asks to replace them by pass-throughs; channels_first models are refused; an
+ * option we do not support (regularizers, constraints, groups…) is ignored with a note. The loss comes
+ * from the file or fits the output (importLoss.ts). Positions are left out so the designer lays the graph out.
  */
 import { ACTIVATIONS, getLayerSpec, type KerasParamSpec, layerSpecForKerasClass, type LayerSpec, type ParamSpec } from '../catalogue';
-import { offsetBeyondDepth } from '../jsonDepth';
 import { idPrefixForType, isValidNodeId, NODE_ID_RULE, suggestNodeId } from '../nodeIds';
-import { type CompileSettings, DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
+import { DEFAULT_COMPILE, DEFAULT_TRAINING, type LayerParams, type ModelFile, type ModelNode, type ParamValue } from '../format';
 import { parseModelText } from '../loader';
-import { OPTIMIZERS as SCHEMA_OPTIMIZERS } from '../format';
 import { serializeModel } from '../serialize';
-import { UserFacingError } from '../userFacingError';
+import { compileFor } from './importLoss';
+import { type ImportNote, type ImportSeverity, type UnsupportedLayer, UnsupportedLayersError } from './importNotes';
+import { configOf, decodedOnceMore, decodeKerasText, isObj, type Json, KerasImportError, type KerasSource, locateModelConfig, type Obj, sequentialLayers } from './kerasDocument';
 
-export type ImportSeverity = 'info' | 'warning';
+export { KerasImportError } from './kerasDocument';
+export { type ImportNote, type ImportSeverity, type UnsupportedLayer, UnsupportedLayersError } from './importNotes';
 
-export interface ImportNote {
-  severity: ImportSeverity;
-  /** The Keras layer the note is about, when it is about one. */
-  layer?: string;
-  message: string;
+export interface KerasImportOptions {
+  /**
+   * Replace the layers CNN Studio cannot represent by pass-throughs (their consumers read their input)
+   * instead of refusing the import: `--bridge` in the CLI, "Import with Pass-throughs" in VS Code.
+   */
+  bridge?: boolean;
 }
 
 export interface KerasImportResult {
   model: ModelFile;
   notes: ImportNote[];
   /** Which format was recognised, for the report. */
-  source: 'keras-json' | 'tfjs-model-json' | 'keras3-config';
+  source: KerasSource;
   /** The TF.js weights manifest when the file had one (the caller reads the weight files). */
   weightsManifest: unknown[] | null;
   /** Layer names that were not valid node ids → the ids they became (their weights are renamed alike). */
   layerIds: ReadonlyMap<string, string>;
+  /** The layers replaced by pass-throughs (only with `bridge`; without it they stop the import). */
+  bridged: UnsupportedLayer[];
+  /** How many numbers the file's weights manifest holds, when it has one (compared with ours in the report). */
+  fileParams: number | null;
+  /** The model's class in the file (Sequential, Functional, Model). */
+  modelClass: string;
+  /** The file's model config as found (`{class_name, config}`), for a second reading by stock tfjs. */
+  topology: Record<string, unknown>;
 }
-
-/** The file is not a Keras model we can read; the message says what was expected. */
-export class KerasImportError extends UserFacingError {
-  constructor(message: string) {
-    super(message, 'KerasImportError');
-  }
-}
-
-/** Far above any real Keras file (a deeply nested functional model stays under 50). */
-const MAX_KERAS_JSON_DEPTH = 500;
-
-type Json = unknown;
-type Obj = Record<string, Json>;
-
-const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `kernel_size` or `kernelSize`: Keras files are snake_case, TF.js user code sometimes camelCase. */
 function get(cfg: Obj, snake: string): Json {
@@ -74,12 +73,14 @@ interface RawLayer {
   inputs: string[];
   /** How many times the layer is called (shared layers are called more than once). */
   calls: number;
+  /** Made by the import (the Input of a Sequential that declares its shape on its first layer). */
+  synthetic?: boolean;
 }
 
 class Reader {
   readonly notes: ImportNote[] = [];
-  note(severity: ImportSeverity, message: string, layer?: string): void {
-    this.notes.push(layer ? { severity, layer, message } : { severity, message });
+  note(severity: ImportSeverity, message: string, layer?: string, kind?: string): void {
+    this.notes.push({ severity, message, ...(layer ? { layer } : {}), ...(kind ? { kind } : {}) });
   }
 }
 
@@ -134,11 +135,6 @@ function className(layer: Obj): string {
   return typeof c === 'string' ? c : '';
 }
 
-function configOf(layer: Obj): Obj {
-  const c = layer['config'];
-  return isObj(c) ? c : {};
-}
-
 function layerName(layer: Obj, fallback: string): string {
   const cfg = configOf(layer);
   const n = layer['name'] ?? cfg['name'];
@@ -152,7 +148,7 @@ const isModelClass = (c: string): boolean => c === 'Sequential' || c === 'Functi
  * layers so an enclosing model can connect to them.
  */
 function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, outerInputs: string[] | null, out: RawLayer[], taken: Set<string>): { inputs: string[]; outputs: string[] } {
-  const layers = Array.isArray(cfg['layers']) ? (cfg['layers'].filter(isObj) as Obj[]) : [];
+  const layers = sequentialLayers(cfg);
   const rename = new Map<string, string>();
   const uniqueName = (n: string): string => {
     let name = prefix && taken.has(n) ? `${prefix}_${n}` : n;
@@ -163,16 +159,21 @@ function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, o
   if (modelClass === 'Sequential') {
     let prev: string[] = outerInputs ?? [];
     const inputs: string[] = [];
-    // The input shape can sit on the first layer, on the Sequential (Keras 3 build_input_shape) or on an InputLayer.
+    // The input shape can sit on the first layer, on the Sequential (Keras 3 build_input_shape) or on an
+    // InputLayer; or the first layer is a model (`Sequential([base_model, …])`) that declares its own.
     const firstCfg = layers[0] ? configOf(layers[0]) : {};
+    const firstIsModel = isModelClass(className(layers[0] ?? {}));
     const buildShape = get(cfg, 'build_input_shape');
     if (!outerInputs && className(layers[0] ?? {}) !== 'InputLayer') {
-      const shape = declaredInputShape(firstCfg) ?? (Array.isArray(buildShape) ? buildShape.slice(1).map((x) => (typeof x === 'number' ? x : -1)) : null);
-      if (!shape) throw new KerasImportError('The Sequential model does not say its input shape (no InputLayer, batch_input_shape or build_input_shape). Save it after building it (e.g. with an Input layer), then import again.');
-      const name = uniqueName('input');
-      out.push({ name, className: 'InputLayer', config: { batch_input_shape: [null, ...shape] }, inputs: [], calls: 0 });
-      prev = [name];
-      inputs.push(name);
+      const shape = (firstIsModel ? null : declaredInputShape(firstCfg)) ?? (Array.isArray(buildShape) ? buildShape.slice(1).map((x) => (typeof x === 'number' ? x : -1)) : null);
+      if (shape) {
+        const name = uniqueName('input');
+        out.push({ name, className: 'InputLayer', config: { batch_input_shape: [null, ...shape] }, inputs: [], calls: 0, synthetic: true });
+        prev = [name];
+        inputs.push(name);
+      } else if (!firstIsModel) {
+        throw new KerasImportError('The Sequential model does not say its input shape (no InputLayer, batch_input_shape or build_input_shape). Save it after building it (e.g. with an Input layer), then import again.');
+      }
     }
     layers.forEach((layer, k) => {
       const c = className(layer);
@@ -186,8 +187,10 @@ function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, o
         return;
       }
       if (isModelClass(c)) {
-        r.note('info', `Nested model '${original}' was inlined: its layers are now part of this model.`, original);
-        const inner = flattenModel(r, c, configOf(layer), original, prev, out, taken);
+        r.note('info', `Nested model '${original}' was inlined: its layers are now part of this model.`, original, 'nested model inlined');
+        // A first nested model without an input before it brings its own Input layers.
+        const inner = flattenModel(r, c, configOf(layer), original, prev.length > 0 ? prev : null, out, taken);
+        if (prev.length === 0) inputs.push(...inner.inputs);
         prev = inner.outputs;
         return;
       }
@@ -219,7 +222,7 @@ function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, o
       return;
     }
     if (isModelClass(c)) {
-      r.note('info', `Nested model '${original}' was inlined: its layers are now part of this model.`, original);
+      r.note('info', `Nested model '${original}' was inlined: its layers are now part of this model.`, original, 'nested model inlined');
       const inner = flattenModel(r, c, configOf(layer), original, fed, out, taken);
       resolved.set(original, inner.outputs);
       return;
@@ -291,8 +294,6 @@ function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
   }
   const groups = get(cfg, 'groups');
   if (typeof groups === 'number' && groups !== 1) r.note('warning', `groups=${groups} is not supported; the convolution is imported as an ordinary one (groups=1), with more parameters.`, raw.name);
-  const df = get(cfg, 'data_format');
-  if (df === 'channels_first') r.note('warning', 'data_format=channels_first is not supported; the layer is imported channels-last (shapes are [height, width, channels]).', raw.name);
   const dil = get(cfg, 'dilation_rate');
   if (raw.className !== 'Conv2D' && raw.className !== 'Convolution2D' && dil !== undefined && pair(dil, [1, 1]).some((d) => d !== 1)) {
     r.note('warning', `dilation_rate is only supported on Conv2D; it was ignored on this ${raw.className}.`, raw.name);
@@ -415,73 +416,82 @@ function weightShapesOf(manifest: unknown[] | null): Map<string, number[]> {
   return shapes;
 }
 
-const OPTIMIZERS: ReadonlyMap<string, CompileSettings['optimizer']> = new Map(SCHEMA_OPTIMIZERS.map((o) => [o, o]));
-const LOSSES: ReadonlyMap<string, CompileSettings['loss']> = new Map([
-  ['sparsecategoricalcrossentropy', 'sparseCategoricalCrossentropy'],
-  ['categoricalcrossentropy', 'categoricalCrossentropy'],
-  ['binarycrossentropy', 'binaryCrossentropy'],
-  ['meansquarederror', 'meanSquaredError'],
-  ['mse', 'meanSquaredError'],
-]);
-
-/** Compile settings from a `training_config` / `trainingConfig` (TF.js model.json, Keras H5 conversions). */
-function compileFrom(r: Reader, json: Json): CompileSettings {
-  const compile: CompileSettings = structuredClone(DEFAULT_COMPILE);
-  const topo = isObj(json) && isObj(json['modelTopology']) ? json['modelTopology'] : null;
-  const tc = isObj(json) ? (json['trainingConfig'] ?? json['training_config'] ?? topo?.['training_config'] ?? topo?.['trainingConfig']) : undefined;
-  if (!isObj(tc)) {
-    r.note('info', "The file has no training configuration: compile settings are CNN Studio's defaults (adam, 0.001, sparse categorical cross-entropy).");
-    return compile;
-  }
-  const lossValue = tc['loss'];
-  const lossName = typeof lossValue === 'string' ? lossValue : isObj(lossValue) ? className(lossValue) : '';
-  const loss = LOSSES.get(lossName.replace(/_/g, '').toLowerCase());
-  if (loss) compile.loss = loss;
-  else if (lossName) r.note('warning', `Loss '${lossName}' is not supported; sparse categorical cross-entropy is used.`);
-  const opt = get(tc, 'optimizer_config');
-  if (isObj(opt)) {
-    const name = className(opt).toLowerCase();
-    const optimizer = OPTIMIZERS.get(name);
-    if (optimizer) compile.optimizer = optimizer;
-    else r.note('warning', `Optimizer '${className(opt)}' is not supported; adam is used.`);
-    const cfg = configOf(opt);
-    const lr = get(cfg, 'learning_rate') ?? cfg['lr'];
-    if (typeof lr === 'number' && lr > 0) compile.learningRate = lr;
-  }
-  const metrics = tc['metrics'];
-  const list = Array.isArray(metrics) ? metrics : isObj(metrics) ? Object.values(metrics) : [];
-  compile.metrics = list.some((m) => typeof m === 'string' && /^(acc|accuracy|sparse_categorical_accuracy|categorical_accuracy)$/i.test(m)) ? ['accuracy'] : [];
-  return compile;
+/** How many numbers the manifest's weights hold (Keras' count_params: trainable and not). */
+function manifestParamCount(manifest: unknown[] | null): number | null {
+  if (!manifest) return null;
+  let total = 0;
+  for (const shape of weightShapesOf(manifest).values()) total += shape.reduce((a, d) => a * (typeof d === 'number' ? d : 0), 1);
+  return total;
 }
 
-/** Finds the model config inside whatever JSON was given. */
-function locateModelConfig(json: Json): { config: Obj; source: KerasImportResult['source']; weightsManifest: unknown[] | null } {
-  if (!isObj(json)) throw new KerasImportError('The file is not a JSON object. Expected Keras JSON (model.to_json()), a Keras 3 config.json or a TF.js model.json.');
-  const manifest = Array.isArray(json['weightsManifest']) ? (json['weightsManifest'] as unknown[]) : null;
-  if ('modelTopology' in json) {
-    const topo = json['modelTopology'];
-    if (!isObj(topo)) throw new KerasImportError('This model.json has no layers model topology (it may be a TF.js graph model, converted from a SavedModel). Only TF.js layers models can be imported.');
-    const inner = isObj(topo['model_config']) ? topo['model_config'] : topo;
-    return { config: inner, source: 'tfjs-model-json', weightsManifest: manifest };
+/** A per-channel list where CNN Studio's Rescaling has one number. */
+function perChannelRescaling(cfg: Obj): string | null {
+  for (const key of ['scale', 'offset']) {
+    const v = get(cfg, key);
+    if (v !== undefined && v !== null && typeof v !== 'number') return `a per-channel ${key} ${JSON.stringify(v)}, where CNN Studio's Rescaling has one number`;
   }
-  if (isObj(json['model_config'])) return { config: json['model_config'], source: 'keras-json', weightsManifest: manifest };
-  if (typeof json['module'] === 'string' || 'registered_name' in json) return { config: json, source: 'keras3-config', weightsManifest: null };
-  return { config: json, source: 'keras-json', weightsManifest: null };
+  return null;
+}
+
+/** [batch, 1, 1, channels] is a SpatialDropout2D (whole feature maps); any other noise shape drops something else. */
+function nonSpatialNoiseShape(cfg: Obj): string | null {
+  const ns = get(cfg, 'noise_shape');
+  if (!Array.isArray(ns)) return null;
+  const spatial = ns.length === 4 && ns[1] === 1 && ns[2] === 1 && (ns[3] === null || (typeof ns[3] === 'number' && ns[3] > 1));
+  return spatial ? null : `noise_shape ${JSON.stringify(ns)}, where only [None, 1, 1, channels] (a SpatialDropout2D) can be kept`;
+}
+
+/**
+ * Keras classes we have, in configurations we do not: why such a layer cannot be kept exactly. Kept
+ * exactly or refused by name: nothing changes silently.
+ */
+const INEXACT: ReadonlyMap<string, (cfg: Obj) => string | null> = new Map([
+  ['Rescaling', perChannelRescaling],
+  ['Dropout', nonSpatialNoiseShape],
+]);
+
+/** channels_first layers (Keras 2/3 `data_format`, Keras 1 `dim_ordering: "th"`). */
+function isChannelsFirst(cfg: Obj): boolean {
+  return get(cfg, 'data_format') === 'channels_first' || get(cfg, 'dim_ordering') === 'th';
+}
+
+function refuseChannelsFirst(raws: readonly RawLayer[]): void {
+  const names = raws.filter((raw) => isChannelsFirst(raw.config)).map((raw) => `'${raw.name}'`);
+  if (names.length === 0) return;
+  throw new KerasImportError(
+    `The model is channels_first (data_format='channels_first' on ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}): its tensors are [channels, height, width], and CNN Studio's are [height, width, channels]. ` +
+      "Converting would reorder every Reshape, Flatten and the weights after them, so it is not done. In Keras, rebuild the model with data_format='channels_last' (the default), load the weights, save it and import again.",
+  );
 }
 
 /** Turns a parsed Keras/TF.js JSON document into a model file and a report. */
-export function importKerasModel(json: Json, name?: string): KerasImportResult {
-  const { config: top, source, weightsManifest } = locateModelConfig(json);
+export function importKerasModel(json: Json, name?: string, options: KerasImportOptions = {}): KerasImportResult {
+  const { config: top, source, weightsManifest } = locateModelConfig(decodedOnceMore(json));
   const cls = className(top);
   if (!isModelClass(cls)) {
-    throw new KerasImportError(`Expected a Sequential or Functional model, found class '${cls || 'none'}'. Export the whole model with model.to_json() (or save it with TF.js' model.save).`);
+    throw new KerasImportError(`Expected a Sequential or Functional model, found ${cls ? `class '${cls}'` : 'no class_name'}. Export the whole model with model.to_json() (or save it with TF.js' model.save).`);
   }
   const r = new Reader();
   const raws: RawLayer[] = [];
   const modelCfg = configOf(top);
   const { outputs } = flattenModel(r, cls, modelCfg, '', null, raws, new Set());
+  refuseChannelsFirst(raws);
 
-  // Unsupported layers are dropped and their consumers fed from their first input.
+  // Layers without a faithful equivalent stop the import, listed; with `bridge` they become pass-throughs.
+  const unsupported: UnsupportedLayer[] = [];
+  const types = new Map<string, string>();
+  const fileLayers = raws.filter((raw) => !raw.synthetic);
+  fileLayers.forEach((raw, k) => {
+    let type = layerSpecForKerasClass(raw.className)?.type;
+    if (raw.className === 'ReLU' && num(get(raw.config, 'negative_slope'), 0) !== 0) type = 'LeakyReLU';
+    if (type === 'Dropout' && Array.isArray(get(raw.config, 'noise_shape'))) type = 'SpatialDropout2D';
+    const reason = type ? (INEXACT.get(raw.className)?.(raw.config) ?? null) : null;
+    if (!type || reason) unsupported.push({ name: raw.name, className: raw.className, position: k + 1, ...(reason ? { reason } : {}) });
+    else types.set(raw.name, type);
+  });
+  for (const raw of raws) if (raw.synthetic) types.set(raw.name, 'Input');
+  if (unsupported.length > 0 && !options.bridge) throw new UnsupportedLayersError(unsupported, fileLayers.length);
+
   const replacement = new Map<string, string | null>();
   const nodes: ModelNode[] = [];
   const resolve = (n: string): string | null => {
@@ -495,7 +505,16 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
   };
   const weightShapes = weightShapesOf(weightsManifest);
   for (const raw of raws) {
-    let type = layerSpecForKerasClass(raw.className)?.type;
+    const type = types.get(raw.name);
+    if (!type) {
+      const fedBy = raw.inputs.map(resolve).filter((x): x is string => x !== null);
+      replacement.set(raw.name, fedBy[0] ?? null);
+      const what = fedBy.length === 0 ? 'It had no input, so nothing replaces it.' : `Layers reading it now read '${fedBy[0]}' instead${fedBy.length > 1 ? ` (its other inputs ${fedBy.slice(1).map((f) => `'${f}'`).join(', ')} are no longer used there)` : ''}; shapes after it may change.`;
+      const reason = unsupported.find((u) => u.name === raw.name)?.reason;
+      const why = reason ? `cannot be kept exactly (${reason}); it` : 'is not supported by CNN Studio and';
+      r.note('warning', `${raw.className} ${why} was removed (replaced by a pass-through, --bridge). ${what}`, raw.name, 'layer replaced by a pass-through');
+      continue;
+    }
     // tfjs-layers 4.x forgets depth_multiplier when it saves a SeparableConv2D; the weights still tell it.
     if (type === 'SeparableConv2D' && get(raw.config, 'depth_multiplier') === undefined) {
       const shape = weightShapes.get(`${raw.name}/depthwise_kernel`);
@@ -503,19 +522,6 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
         raw.config = { ...raw.config, depth_multiplier: shape[3]! };
         r.note('info', `depth_multiplier ${shape[3]} was read from the weight shapes (TF.js does not save it).`, raw.name);
       }
-    }
-    if (type === 'Dropout') {
-      const ns = get(raw.config, 'noise_shape');
-      if (Array.isArray(ns) && ns.length === 4 && ns[1] === 1 && ns[2] === 1) type = 'SpatialDropout2D';
-      else if (Array.isArray(ns)) r.note('warning', `Dropout noise_shape ${JSON.stringify(ns)} is not supported; an ordinary Dropout is used.`, raw.name);
-    }
-    if (raw.className === 'ReLU' && num(get(raw.config, 'negative_slope'), 0) !== 0) type = 'LeakyReLU';
-    if (!type) {
-      const fedBy = raw.inputs.map(resolve).filter((x): x is string => x !== null);
-      replacement.set(raw.name, fedBy[0] ?? null);
-      const what = fedBy.length === 0 ? 'It had no input, so nothing replaces it.' : `Layers reading it now read '${fedBy[0]}' instead${fedBy.length > 1 ? ` (its other inputs ${fedBy.slice(1).map((f) => `'${f}'`).join(', ')} are no longer used there)` : ''}; shapes after it may change.`;
-      r.note('warning', `${raw.className} is not supported by CNN Studio and was removed (replaced by a pass-through). ${what}`, raw.name);
-      continue;
     }
     reportUnsupportedOptions(r, raw);
     const params = paramsFor(r, getLayerSpec(type)!, raw);
@@ -528,19 +534,18 @@ export function importKerasModel(json: Json, name?: string): KerasImportResult {
   if (nodes.filter((n) => n.type === 'Input').length === 0) throw new KerasImportError('The model has no input layer after import. Save the Keras model with an Input layer and import again.');
 
   const modelName = name ?? (typeof modelCfg['name'] === 'string' && modelCfg['name'] !== '' ? modelCfg['name'] : 'imported');
-  r.note('info', `Imported ${nodes.length} layers from ${source === 'tfjs-model-json' ? 'a TF.js model.json' : source === 'keras3-config' ? 'Keras 3 JSON' : 'Keras JSON'} (${cls}). Training settings (epochs, batch size…) are CNN Studio's defaults: check them in the designer.`);
-  const compile = compileFrom(r, json);
   const model: ModelFile = {
     format: 'cnn-studio-model',
     formatVersion: 1,
     name: modelName,
     description: `Imported from a Keras ${cls} model.`,
     nodes,
-    compile,
+    compile: structuredClone(DEFAULT_COMPILE),
     training: structuredClone(DEFAULT_TRAINING),
   };
+  model.compile = compileFor((severity, message, kind) => r.note(severity, message, undefined, kind), json, model);
   assertPassesSchema(model);
-  return { model, notes: r.notes, source, weightsManifest, layerIds };
+  return { model, notes: r.notes, source, weightsManifest, layerIds, bridged: options.bridge ? unsupported : [], fileParams: manifestParamCount(weightsManifest), modelClass: cls, topology: top };
 }
 
 /**
@@ -574,23 +579,7 @@ function assertPassesSchema(model: ModelFile): void {
   throw new KerasImportError(`The imported model would not be a valid CNN Studio model: ${listed.join('; ')}${problems.length > 4 ? ` (and ${problems.length - 4} more)` : ''}. Fix these values in the Keras model (or the file) and import again.`);
 }
 
-/** Parses the text, then imports; JSON syntax errors become a KerasImportError naming the problem. */
-export function importKerasText(text: string, name?: string): KerasImportResult {
-  // Keras files nest deeper than ours (nested models, serialized configs), but not hundreds of levels;
-  // deeper input would overflow the recursive readers below.
-  if (offsetBeyondDepth(text, MAX_KERAS_JSON_DEPTH) >= 0) {
-    throw new KerasImportError(`The file nests values more than ${MAX_KERAS_JSON_DEPTH} levels deep, which no Keras or TF.js model file does: it is damaged or not a model. Export the model again (model.to_json() or model.save).`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new KerasImportError(`The file is not valid JSON (${(err as Error).message}). Expected Keras JSON (model.to_json()) or a TF.js model.json.`);
-  }
-  return importKerasModel(json, name);
-}
-
-/** The report as text lines, for the CLI and the VS Code output. */
-export function formatImportReport(result: KerasImportResult): string {
-  return result.notes.map((n) => `${n.severity === 'warning' ? 'warning' : 'note'}: ${n.layer ? `[${n.layer}] ` : ''}${n.message}`).join('\n');
+/** Parses the text (a JSON string holding the model JSON is decoded once more), then imports. */
+export function importKerasText(text: string, name?: string, options: KerasImportOptions = {}): KerasImportResult {
+  return importKerasModel(decodeKerasText(text), name, options);
 }
