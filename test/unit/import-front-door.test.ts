@@ -97,6 +97,21 @@ describe('the importer front door: file layouts', () => {
     assert.deepEqual(validateErrors(model), []);
   });
 
+  it('reads a Keras 1.2.2 file: list config, nb_filter, nb_row/nb_col, subsample, border_mode, p, output_dim, init, W_regularizer', () => {
+    const { model, notes } = importKerasText(fixture('keras1-mnist-cnn.json'));
+    const byId = new Map(model.nodes.map((n) => [n.id, n.params]));
+    assert.deepEqual(byId.get('convolution2d_1'), { kernelSize: [5, 5], activation: 'linear' }, '32 filters (the default), a 5×5 kernel from nb_row/nb_col, not the 3×3 default');
+    assert.deepEqual(byId.get('convolution2d_2'), { filters: 16, strides: [2, 2], padding: 'same' });
+    assert.deepEqual(byId.get('dropout_1'), { rate: 0.25 });
+    assert.deepEqual(byId.get('dense_1'), { units: 64 });
+    assert.deepEqual(byId.get('dense_2'), { units: 10, activation: 'softmax' });
+    // Keras' own count for this model: 832 + 4,624 + 36,928 + 650.
+    assert.equal(analyzeModel(model).totals.params, 43_034);
+    assert.ok(notes.some((n) => n.layer === 'convolution2d_2' && /^Option W_regularizer is not supported/.test(n.message)), 'the Keras 1 regularizer is reported');
+    assert.ok(notes.some((n) => n.layer === 'convolution2d_2' && /^init he_normal is not kept/.test(n.message)), 'the Keras 1 initializer is reported');
+    assert.deepEqual(validateErrors(model), []);
+  });
+
   it('says a TF.js graph model is a graph model (not "found class none")', () => {
     assert.throws(() => importKerasText(fixture('tfjs-graph-model.json')), (err: Error) => {
       assert.ok(err instanceof KerasImportError);

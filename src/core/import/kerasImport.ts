@@ -281,14 +281,26 @@ function isGlorotUniform(init: Obj): boolean {
   return c === 'VarianceScaling' && num(cfg['scale'], 1) === 1 && cfg['mode'] === 'fan_avg' && (cfg['distribution'] === 'uniform' || cfg['distribution'] === undefined);
 }
 
+/**
+ * Keras 1 wrote a convolution's kernel as two numbers (`Convolution2D(nb_filter, nb_row, nb_col)`); every
+ * other Keras 1 name is an alias in the catalogue. Without this the kernel would silently be Keras' 3×3.
+ */
+function withKeras1KernelSize(cfg: Obj): Obj {
+  const rows = get(cfg, 'nb_row');
+  if (get(cfg, 'kernel_size') !== undefined || typeof rows !== 'number') return cfg;
+  const cols = get(cfg, 'nb_col');
+  return { ...cfg, kernel_size: [rows, typeof cols === 'number' ? cols : rows] };
+}
+
 /** Options we read but cannot represent; each non-default one becomes a note. */
 function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
   const cfg = raw.config;
-  for (const key of ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'depthwise_regularizer', 'pointwise_regularizer', 'beta_regularizer', 'gamma_regularizer']) {
+  // Keras 1 spelled the weight options W_ / b_ (W_regularizer, b_constraint…).
+  for (const key of ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'depthwise_regularizer', 'pointwise_regularizer', 'beta_regularizer', 'gamma_regularizer', 'W_regularizer', 'b_regularizer']) {
     const v = get(cfg, key);
     if (v !== null && v !== undefined) r.note('warning', `Option ${key} is not supported and was ignored (CNN Studio trains without regularizers).`, raw.name);
   }
-  for (const key of ['kernel_constraint', 'bias_constraint', 'depthwise_constraint', 'pointwise_constraint', 'beta_constraint', 'gamma_constraint']) {
+  for (const key of ['kernel_constraint', 'bias_constraint', 'depthwise_constraint', 'pointwise_constraint', 'beta_constraint', 'gamma_constraint', 'W_constraint', 'b_constraint']) {
     const v = get(cfg, key);
     if (v !== null && v !== undefined) r.note('warning', `Option ${key} is not supported and was ignored.`, raw.name);
   }
@@ -305,11 +317,11 @@ function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
     const a = Array.isArray(axis) ? axis[0] : axis;
     if (a !== undefined && a !== -1 && a !== 3) r.note('warning', `BatchNormalization over axis ${JSON.stringify(axis)} is not supported; it normalises the channels (axis -1).`, raw.name);
   }
-  for (const key of ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer']) {
+  // Keras 1's `init` is a name ("he_normal"); Keras 2 and 3 write an object.
+  for (const key of ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer', 'init']) {
     const init = get(cfg, key);
-    if (isObj(init) && !isGlorotUniform(init)) {
-      r.note('info', `${key} ${className(init)} is not kept: CNN Studio initialises with Glorot uniform (this only matters when training from scratch).`, raw.name);
-    }
+    const initName = isObj(init) ? (isGlorotUniform(init) ? null : className(init)) : typeof init === 'string' && init !== 'glorot_uniform' ? init : null;
+    if (initName) r.note('info', `${key} ${initName} is not kept: CNN Studio initialises with Glorot uniform (this only matters when training from scratch).`, raw.name);
   }
   if (get(cfg, 'trainable') === false) r.note('info', 'The layer was frozen (trainable=false); CNN Studio trains every layer.', raw.name);
   if (raw.calls > 1) r.note('warning', `The layer is used ${raw.calls} times (shared weights); only its first use was imported.`, raw.name);
@@ -523,6 +535,7 @@ export function importKerasModel(json: Json, name?: string, options: KerasImport
         r.note('info', `depth_multiplier ${shape[3]} was read from the weight shapes (TF.js does not save it).`, raw.name);
       }
     }
+    raw.config = withKeras1KernelSize(raw.config);
     reportUnsupportedOptions(r, raw);
     const params = paramsFor(r, getLayerSpec(type)!, raw);
     const inputs = raw.inputs.map(resolve).filter((x): x is string => x !== null);
