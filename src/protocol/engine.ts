@@ -9,7 +9,7 @@
  * here may depend on tfjs, Node or the DOM.
  */
 
-import type { AugmentationSettings, DatasetKind, EarlyStoppingSettings, LearningRateSchedule, LossName, OptimizerName } from '../core/format';
+import type { AugmentationSettings, DatasetKind, DatasetReference, EarlyStoppingSettings, LearningRateSchedule, LossName, OptimizerName } from '../core/format';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Shared data                                                                                       */
@@ -378,6 +378,55 @@ export interface EvaluateParams {
   readonly checkpoint?: CheckpointName;
 }
 
+/** What the side bar asks about a model's dataset (`describeDataset`); the answer is cached by the engine. */
+export interface DescribeDatasetParams {
+  /** The model file; a relative dataset path resolves against its folder. */
+  readonly modelPath: string;
+  /** The model's `dataset` section (from the editor, possibly unsaved). */
+  readonly dataset: DatasetReference;
+  /** The model's Input `[h, w, c]`, or null when it has none: what the data is compared with. */
+  readonly inputShape: ImageShape | null;
+  readonly validationSplit: number;
+  /** Settings to preview on a few images (absent: no preview). */
+  readonly augmentation?: AugmentationSettings;
+  /** Thumbnails per class (default 4, at most 8). */
+  readonly samplesPerClass?: number;
+}
+
+export interface DatasetClassDescription {
+  readonly name: string;
+  /** Images of this class (training and validation together). */
+  readonly count: number;
+  /** Small PNG thumbnails as `data:image/png;base64,…` URIs (the webview's CSP allows `data:` images only). */
+  readonly samples: readonly string[];
+}
+
+/** One image and the same image under a few random draws of the augmentation settings. */
+export interface AugmentationPreview {
+  readonly className: string;
+  readonly original: string;
+  readonly augmented: readonly string[];
+}
+
+export interface DatasetDescription {
+  readonly kind: DatasetKind;
+  /** The training data's folder or file (absolute). */
+  readonly path: string;
+  readonly classes: readonly DatasetClassDescription[];
+  /** The images as stored: the most common size and colour among those looked at. */
+  readonly found: { readonly height: number; readonly width: number; readonly channels: number; readonly uniform: boolean };
+  /** The model's input, echoed; null when the model has no Input layer. */
+  readonly inputShape: ImageShape | null;
+  /** True when the found size and colour equal the model's input (no resize or colour change in training). */
+  readonly fitsInput: boolean;
+  readonly numTrain: number;
+  readonly numValidation: number;
+  /** 'split': validation taken from the training data by `validationSplit`; 'separate': its own files (a val/ folder, t10k, test_batch). */
+  readonly validationSource: 'split' | 'separate';
+  readonly augmentationPreview: readonly AugmentationPreview[];
+  readonly warnings: readonly string[];
+}
+
 export interface PredictParams {
   readonly runDir: string;
   readonly imagePaths: readonly string[];
@@ -424,6 +473,7 @@ export interface EngineApi {
   predict(params: PredictParams): ImagePrediction[];
   activations(params: ActivationsParams): ActivationsResult;
   listRuns(params: ListRunsParams): RunSummary[];
+  describeDataset(params: DescribeDatasetParams): DatasetDescription;
   status(params: Record<string, never>): EngineStatus;
   /** Stops any run cleanly (kept as 'stopped') and lets the process exit. */
   shutdown(params: Record<string, never>): { readonly ok: true };

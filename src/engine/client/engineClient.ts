@@ -149,6 +149,9 @@ export class EngineClient {
   activations(params: EngineParams<'activations'>) {
     return this.call('activations', params);
   }
+  describeDataset(params: EngineParams<'describeDataset'>) {
+    return this.call('describeDataset', params);
+  }
   listRuns(params: EngineParams<'listRuns'>) {
     return this.call('listRuns', params);
   }

@@ -24,7 +24,7 @@ const VALIDATION_FOLDER_NAMES = ['val', 'validation', 'valid', 'test'];
 sharp.concurrency(1);
 sharp.cache(false);
 
-interface ClassFiles {
+export interface ClassFiles {
   className: string;
   files: string[];
 }
@@ -271,33 +271,47 @@ export async function loadImageFolderWithClasses(dir: string, classNames: readon
   return { set: loaded.set, skipped: [...scanned.skipped, ...loaded.skipped], folder };
 }
 
-export async function loadImageFolder(dir: string, opts: ImageFolderOptions): Promise<RawDataset> {
+/** An image folder's files by class, before decoding: what training will read. */
+export interface ImageFolderListing {
+  readonly trainDir: string;
+  readonly classes: readonly ClassFiles[];
+  /** The separate validation folder's files by class (same order), or null when the split is used. */
+  readonly validation: readonly ClassFiles[] | null;
+  readonly skipped: readonly SkippedFile[];
+}
+
+/** Lists `dir` as training does: `dir/<class>`, or `dir/train/<class>` with `dir/val/<class>` beside it. */
+export function listImageFolder(dir: string, validationDirArg?: string): ImageFolderListing {
   let trainDir = dir;
-  let validationDir = opts.validationDir;
+  let validationDir = validationDirArg;
   // `data/train/<class>` + `data/val/<class>`: the common layout of downloaded datasets.
   if (isDirectory(join(dir, 'train')) && !validationDir) {
     trainDir = join(dir, 'train');
     validationDir = VALIDATION_FOLDER_NAMES.map((n) => join(dir, n)).find(isDirectory);
   }
   const scanned = scanClasses(trainDir);
-  const classNames = scanned.classes.map((c) => c.className);
-  const train = await loadClasses(scanned.classes, opts);
-  const skipped = [...scanned.skipped, ...train.skipped];
+  const scannedValidation = validationDir ? scanClasses(validationDir, scanned.classes.map((c) => c.className)) : null;
+  return { trainDir, classes: scanned.classes, validation: scannedValidation?.classes ?? null, skipped: [...scanned.skipped, ...(scannedValidation?.skipped ?? [])] };
+}
+
+export async function loadImageFolder(dir: string, opts: ImageFolderOptions): Promise<RawDataset> {
+  const listing = listImageFolder(dir, opts.validationDir);
+  const classNames = listing.classes.map((c) => c.className);
+  const train = await loadClasses([...listing.classes], opts);
+  const skipped = [...listing.skipped, ...train.skipped];
   for (const c of classNames) {
     const k = classNames.indexOf(c);
     if (!train.set.labels.some((l) => l === k)) {
-      const inClass = skipped.filter((s) => s.path.startsWith(join(trainDir, c) + sep));
-      throw new DatasetError(`Every image in class folder '${join(trainDir, c)}' failed to decode: ${listSkipped(inClass)}. Replace them with readable PNG/JPEG/WebP files.`);
+      const inClass = skipped.filter((s) => s.path.startsWith(join(listing.trainDir, c) + sep));
+      throw new DatasetError(`Every image in class folder '${join(listing.trainDir, c)}' failed to decode: ${listSkipped(inClass)}. Replace them with readable PNG/JPEG/WebP files.`);
     }
   }
   let validation: ImageSet | null = null;
-  if (validationDir) {
-    const scannedValidation = scanClasses(validationDir, classNames);
-    const v = await loadClasses(scannedValidation.classes, opts);
+  if (listing.validation) {
+    const v = await loadClasses([...listing.validation], opts);
     validation = v.set;
-    skipped.push(...scannedValidation.skipped, ...v.skipped);
+    skipped.push(...v.skipped);
   }
   skipped.sort((a, b) => a.path.localeCompare(b.path));
   return { kind: 'imageFolder', path: dir, classNames, train: train.set, validation, skipped };
 }
-

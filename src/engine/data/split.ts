@@ -2,6 +2,13 @@
 import type { ImageSet } from './dataset';
 import { seededRng, shuffleInPlace } from './random';
 
+/** How many of a class's `size` samples the split puts into validation. */
+export function validationCount(size: number, validationFraction: number): number {
+  // At least one validation sample per class when the class can spare one, so every class is measured.
+  const n = Math.round(size * validationFraction);
+  return validationFraction > 0 && n === 0 && size >= 2 ? 1 : n;
+}
+
 export function stratifiedSplit(set: ImageSet, numClasses: number, validationFraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < set.count; i++) byClass[set.labels[i]!]!.push(i);
@@ -10,9 +17,7 @@ export function stratifiedSplit(set: ImageSet, numClasses: number, validationFra
   const validation: number[] = [];
   for (const members of byClass) {
     shuffleInPlace(members, rng);
-    // At least one validation sample per class when the class can spare one, so every class is measured.
-    let nVal = Math.round(members.length * validationFraction);
-    if (validationFraction > 0 && nVal === 0 && members.length >= 2) nVal = 1;
+    const nVal = validationCount(members.length, validationFraction);
     validation.push(...members.slice(0, nVal));
     train.push(...members.slice(nVal));
   }

@@ -11,6 +11,7 @@ import { getBackendInfo, getTf, initBackend } from '../backend/selectBackend';
 import type { Tf } from '../backend/tfNamespace';
 import { samplePixels, type LoadedDataset } from '../data/dataset';
 import { DatasetError, EngineUserError } from '../data/errors';
+import { DatasetDescriber } from '../data/describeDataset';
 import { decodeImages } from '../data/imageFolder';
 import { loadDataset } from '../data/loadDataset';
 import { computeActivations } from '../eval/activations';
@@ -40,6 +41,7 @@ export class EngineService {
   /** Set while a run is starting (backend, data, model); aborting it cancels the start. */
   private starting: AbortController | null = null;
   private probeCache: ProbeCache | null = null;
+  private readonly describer = new DatasetDescriber();
 
   constructor(private readonly emit: (event: EngineEvent) => void) {}
 
@@ -78,6 +80,7 @@ export class EngineService {
       },
       evaluate: async (p) => evaluateRun(await this.tf(), p, (message) => this.emit({ type: 'progress', runId: null, phase: 'evaluating', message, fraction: null })),
       predict: async (p) => predictImages(await this.tf(), p),
+      describeDataset: (p) => this.describer.describe(p),
       activations: (p) => this.activations(p),
       listRuns: (p): RunSummary[] => listRuns(p.runsRoot),
       status: (): EngineStatus => ({
