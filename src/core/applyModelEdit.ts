@@ -10,8 +10,9 @@
 import { getLayerSpec } from './catalogue';
 import type { LayerParams, ModelFile, ModelNode, NodePosition } from './format';
 import { ModelGraph } from './graph';
-import type { ModelEdit } from './modelEdit';
+import type { ModelEdit, SettingsEdit } from './modelEdit';
 import { isValidNodeId, NODE_ID_RULE } from './nodeIds';
+import { mergeSettings, settingsEditProblem } from './settingsCheck';
 import { UserFacingError } from './userFacingError';
 
 export type ModelEditErrorCode =
@@ -36,9 +37,6 @@ export class ModelEditError extends UserFacingError {
     super(message, 'ModelEditError');
   }
 }
-
-/** Top-level sections `setSetting` may change; nodes and the format tag have their own edits. */
-const SETTING_ROOTS: ReadonlySet<string> = new Set(['compile', 'training', 'dataset', 'description']);
 
 export function applyModelEdit(model: ModelFile, edit: ModelEdit): ModelFile {
   switch (edit.kind) {
@@ -94,8 +92,10 @@ export function applyModelEdit(model: ModelFile, edit: ModelEdit): ModelFile {
     }
     case 'renameNode':
       return renameNode(model, edit.id, edit.newId);
-    case 'setSetting':
-      return setSetting(model, edit.path, edit.value);
+    case 'setCompileSettings':
+    case 'setTrainingSettings':
+    case 'setDataset':
+      return setSettings(model, edit);
     case 'setName': {
       const name = edit.name.trim();
       if (name === '') throw new ModelEditError('bad-name', 'A model name cannot be empty: type at least one character.');
@@ -223,33 +223,9 @@ function renameNode(model: ModelFile, id: string, newId: string): ModelFile {
   };
 }
 
-type JsonObject = { [key: string]: unknown };
-
-function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function setSetting(model: ModelFile, path: readonly string[], value: unknown): ModelFile {
-  const [root] = path;
-  if (root === undefined || !SETTING_ROOTS.has(root)) {
-    throw new ModelEditError('bad-setting', `"${path.join('.')}" is not a model setting: settings live under ${[...SETTING_ROOTS].join(', ')}.`);
-  }
-  const setIn = (obj: JsonObject, rest: readonly string[]): JsonObject => {
-    const [key, ...tail] = rest as [string, ...string[]];
-    const copy: JsonObject = { ...obj };
-    if (tail.length === 0) {
-      if (value === undefined) delete copy[key];
-      else copy[key] = structuredClone(value);
-      return copy;
-    }
-    const child = copy[key];
-    if (child !== undefined && !isPlainObject(child)) {
-      throw new ModelEditError('bad-setting', `"${path.join('.')}" cannot be set because "${key}" is not a group of settings.`);
-    }
-    copy[key] = setIn(child ?? {}, tail);
-    return copy;
-  };
-  // The model is plain JSON data, so treating it as a record here is exact; the result is checked by
-  // the loader's schema on the next parse of the document.
-  return setIn(model as unknown as JsonObject, path) as unknown as ModelFile;
+function setSettings(model: ModelFile, edit: SettingsEdit): ModelFile {
+  const problem = settingsEditProblem(edit, model);
+  if (problem !== null) throw new ModelEditError('bad-setting', `This setting cannot be changed: ${problem}`);
+  const { dataset: _old, ...rest } = model;
+  return { ...rest, ...mergeSettings(model, edit) };
 }

@@ -4,6 +4,8 @@
  * extension host can apply them without parsing messages.
  */
 
+import type { LossName } from './format';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** Stable codes: tests, quick fixes and users' bug reports refer to them, so never rename one. */
@@ -49,7 +51,7 @@ export type DiagnosticCode =
 export type QuickFix =
   | { kind: 'insertLayer'; title: string; afterNodeId: string; layerType: string; params?: Record<string, unknown> }
   | { kind: 'setParam'; title: string; nodeId: string; param: string; value: unknown }
-  | { kind: 'setCompile'; title: string; field: 'loss'; value: string }
+  | { kind: 'setCompile'; title: string; field: 'loss'; value: LossName }
   | { kind: 'removeNode'; title: string; nodeId: string };
 
 export interface Diagnostic {

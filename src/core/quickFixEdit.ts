@@ -40,7 +40,7 @@ export function quickFixToEdit(model: ModelFile, fix: QuickFix, graph = new Mode
     case 'setParam':
       return isParamValue(fix.value) && graph.byId.has(fix.nodeId) ? { kind: 'setParam', id: fix.nodeId, param: fix.param, value: fix.value } : null;
     case 'setCompile':
-      return { kind: 'setSetting', path: ['compile', fix.field], value: fix.value };
+      return { kind: 'setCompileSettings', settings: { [fix.field]: fix.value } };
     case 'removeNode':
       return graph.byId.has(fix.nodeId) ? { kind: 'removeNodes', ids: [fix.nodeId] } : null;
   }

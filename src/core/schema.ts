@@ -73,52 +73,8 @@ function layerParamsSchema(type: string): JsonSchema {
 
 const pairOfPositiveInts = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 };
 
-export function buildModelSchema(): JsonSchema {
-  const nodeSchema: JsonSchema = {
-    type: 'object',
-    description: 'One layer of the network.',
-    required: ['id', 'type', 'inputs'],
-    properties: {
-      id: { type: 'string', pattern: NODE_ID_PATTERN, description: `Unique id, also the layer name: ${NODE_ID_RULE}.` },
-      type: {
-        type: 'string',
-        enum: [...LAYER_TYPES],
-        enumDescriptions: LAYER_TYPES.map((t) => LAYER_CATALOGUE.get(t)!.description),
-        description: 'The layer type.',
-      },
-      params: { type: 'object', description: 'Layer params; missing ones take the catalogue default.', default: {} },
-      trainable: {
-        type: 'boolean',
-        default: true,
-        description:
-          'false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable.',
-      },
-      inputs: { type: 'array', items: { type: 'string' }, description: 'Ids of the nodes feeding this one, in order.' },
-      position: {
-        type: 'object',
-        description: 'Where the node sits in the designer.',
-        required: ['x', 'y'],
-        properties: { x: { type: 'number' }, y: { type: 'number' } },
-        additionalProperties: false,
-      },
-    },
-    additionalProperties: false,
-    // VS Code offers these when completing inside "nodes": one per layer type with its key params.
-    defaultSnippets: LAYER_TYPES.map((t) => {
-      const spec = LAYER_CATALOGUE.get(t)!;
-      const params = Object.fromEntries(spec.keyParams.map((k) => [k, spec.params[k]!.default]));
-      return {
-        label: t,
-        description: spec.description,
-        body: { id: `$1`, type: t, params, inputs: spec.maxInputs === 0 ? [] : ['$2'] },
-      };
-    }),
-    allOf: LAYER_TYPES.map((t) => ({
-      if: { properties: { type: { const: t } }, required: ['type'] },
-      then: { properties: { params: layerParamsSchema(t) } },
-    })),
-  };
-
+/** The rules of the model-level settings, one schema per section (the model schema and the settings edit check share them). */
+function buildSettingsSchemas(): { compile: JsonSchema; training: JsonSchema; dataset: JsonSchema } {
   const compileSchema: JsonSchema = {
     type: 'object',
     description: 'How the model is trained: optimizer, loss and metrics.',
@@ -246,6 +202,73 @@ export function buildModelSchema(): JsonSchema {
     additionalProperties: false,
   };
 
+  return { compile: compileSchema, training: trainingSchema, dataset: datasetSchema };
+}
+
+/**
+ * The settings of a model alone (`compile`, `training`, optional `dataset`): compiled into a small
+ * validator of its own, so a settings edit is checked where it is made (the webview too) without the
+ * whole model schema's per-layer rules.
+ */
+export function buildSettingsSchema(): JsonSchema {
+  const { compile, training, dataset } = buildSettingsSchemas();
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'CNN Studio model settings',
+    type: 'object',
+    required: ['compile', 'training'],
+    properties: { compile, training, dataset },
+    additionalProperties: false,
+  };
+}
+
+export function buildModelSchema(): JsonSchema {
+  const nodeSchema: JsonSchema = {
+    type: 'object',
+    description: 'One layer of the network.',
+    required: ['id', 'type', 'inputs'],
+    properties: {
+      id: { type: 'string', pattern: NODE_ID_PATTERN, description: `Unique id, also the layer name: ${NODE_ID_RULE}.` },
+      type: {
+        type: 'string',
+        enum: [...LAYER_TYPES],
+        enumDescriptions: LAYER_TYPES.map((t) => LAYER_CATALOGUE.get(t)!.description),
+        description: 'The layer type.',
+      },
+      params: { type: 'object', description: 'Layer params; missing ones take the catalogue default.', default: {} },
+      trainable: {
+        type: 'boolean',
+        default: true,
+        description:
+          'false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable.',
+      },
+      inputs: { type: 'array', items: { type: 'string' }, description: 'Ids of the nodes feeding this one, in order.' },
+      position: {
+        type: 'object',
+        description: 'Where the node sits in the designer.',
+        required: ['x', 'y'],
+        properties: { x: { type: 'number' }, y: { type: 'number' } },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+    // VS Code offers these when completing inside "nodes": one per layer type with its key params.
+    defaultSnippets: LAYER_TYPES.map((t) => {
+      const spec = LAYER_CATALOGUE.get(t)!;
+      const params = Object.fromEntries(spec.keyParams.map((k) => [k, spec.params[k]!.default]));
+      return {
+        label: t,
+        description: spec.description,
+        body: { id: `$1`, type: t, params, inputs: spec.maxInputs === 0 ? [] : ['$2'] },
+      };
+    }),
+    allOf: LAYER_TYPES.map((t) => ({
+      if: { properties: { type: { const: t } }, required: ['type'] },
+      then: { properties: { params: layerParamsSchema(t) } },
+    })),
+  };
+
+  const { compile: compileSchema, training: trainingSchema, dataset: datasetSchema } = buildSettingsSchemas();
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'CNN Studio model',

@@ -18,7 +18,8 @@
  */
 import type { LayerParams, ModelFile, ModelNode, NodePosition } from '../core/format';
 import type { Diagnostic } from '../core/diagnostics';
-import type { ModelEdit } from '../core/modelEdit';
+import type { ModelEdit, SettingsEdit } from '../core/modelEdit';
+import { settingsEditProblem } from '../core/settingsCheck';
 import { isValidNodeId } from '../core/nodeIds';
 import { isParamValue } from '../core/guards';
 
@@ -177,7 +178,6 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNonEmptyStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isInt = (v: unknown): v is number => Number.isInteger(v);
-const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 
 /** Existing ids are whatever the file holds; edits only need a bounded string without control characters. */
 // eslint-disable-next-line no-control-regex
@@ -231,8 +231,12 @@ export function isModelEdit(v: unknown, depth = 0): v is ModelEdit {
       return isObj(v.positions) && Object.keys(v.positions).every(isNodeId) && Object.values(v.positions).every(isPosition);
     case 'renameNode':
       return isNodeId(v.id) && isStr(v.newId) && isValidNodeId(v.newId);
-    case 'setSetting':
-      return isStrArray(v.path) && v.path.length > 0 && v.path.length <= 4 && 'value' in v;
+    case 'setCompileSettings':
+    case 'setTrainingSettings':
+      // The values are checked by the model schema's rules (as the loader would), with defaults for the rest.
+      return isObj(v.settings) && settingsEditProblem({ kind: v.kind, settings: v.settings } as SettingsEdit) === null;
+    case 'setDataset':
+      return (v.dataset === null || isObj(v.dataset)) && settingsEditProblem({ kind: 'setDataset', dataset: v.dataset } as SettingsEdit) === null;
     case 'setName':
       return isStr(v.name);
     case 'batch':

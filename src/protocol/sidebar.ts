@@ -11,6 +11,7 @@
  * Types plus a runtime validator only (no vscode, no DOM).
  */
 import type { DesignerContent } from './designer';
+import type { ModelEdit } from '../core/modelEdit';
 
 export interface SidebarModelInfo {
   /** `document.uri.toString()`. */
@@ -41,9 +42,9 @@ export type HostToSidebar = SidebarStateMessage;
 
 /** Settings the side bar edits (numbers only). */
 export const SIDEBAR_SETTINGS = {
-  epochs: { path: ['training', 'epochs'], label: 'Epochs', min: 1, max: 100_000, integer: true },
-  batchSize: { path: ['training', 'batchSize'], label: 'Batch size', min: 1, max: 65_536, integer: true },
-  learningRate: { path: ['compile', 'learningRate'], label: 'Learning rate', min: 1e-8, max: 10, integer: false },
+  epochs: { edit: (epochs: number): ModelEdit => ({ kind: 'setTrainingSettings', settings: { epochs } }), label: 'Epochs', min: 1, max: 100_000, integer: true },
+  batchSize: { edit: (batchSize: number): ModelEdit => ({ kind: 'setTrainingSettings', settings: { batchSize } }), label: 'Batch size', min: 1, max: 65_536, integer: true },
+  learningRate: { edit: (learningRate: number): ModelEdit => ({ kind: 'setCompileSettings', settings: { learningRate } }), label: 'Learning rate', min: 1e-8, max: 10, integer: false },
 } as const;
 export type SidebarSettingName = keyof typeof SIDEBAR_SETTINGS;
 

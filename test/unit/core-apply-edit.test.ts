@@ -116,16 +116,24 @@ test('renameNode follows every reference; moveNodes sets positions', () => {
   throwsCode(() => applyModelEdit(chain(), { kind: 'moveNodes', positions: { ghost: { x: 0, y: 0 } } }), 'unknown-node');
 });
 
-test('setSetting changes nested settings only under the allowed sections; setName trims', () => {
-  const m = applyModelEdit(chain(), { kind: 'setSetting', path: ['training', 'epochs'], value: 3 });
+test('settings edits merge typed fields and are checked when made; setName trims', () => {
+  const m = applyModelEdit(chain(), { kind: 'setTrainingSettings', settings: { epochs: 3 } });
   assert.equal(m.training.epochs, 3);
+  assert.equal(m.training.batchSize, DEFAULT_TRAINING.batchSize);
   assert.equal(chain().training.epochs, DEFAULT_TRAINING.epochs);
-  const m2 = applyModelEdit(chain(), { kind: 'setSetting', path: ['training', 'earlyStopping', 'patience'], value: 7 });
+  const m2 = applyModelEdit(chain(), { kind: 'setTrainingSettings', settings: { earlyStopping: { ...DEFAULT_TRAINING.earlyStopping, patience: 7 } } });
   assert.equal(m2.training.earlyStopping.patience, 7);
-  const m3 = applyModelEdit(chain(), { kind: 'setSetting', path: ['description'], value: 'hi' });
-  assert.equal(m3.description, 'hi');
-  throwsCode(() => applyModelEdit(chain(), { kind: 'setSetting', path: ['nodes'], value: [] }), 'bad-setting');
-  throwsCode(() => applyModelEdit(chain(), { kind: 'setSetting', path: ['training', 'epochs', 'x'], value: 1 }), 'bad-setting');
+  const m3 = applyModelEdit(chain(), { kind: 'setCompileSettings', settings: { loss: 'categoricalCrossentropy' } });
+  assert.equal(m3.compile.loss, 'categoricalCrossentropy');
+  assert.equal(m3.compile.optimizer, chain().compile.optimizer);
+  const dataset = { kind: 'imageFolder', path: 'data', imageSize: [32, 32], colorMode: 'rgb' } as const;
+  const m4 = applyModelEdit(chain(), { kind: 'setDataset', dataset: { ...dataset, imageSize: [32, 32] } });
+  assert.deepEqual(m4.dataset, { ...dataset, imageSize: [32, 32] });
+  assert.equal(applyModelEdit(m4, { kind: 'setDataset', dataset: null }).dataset, undefined);
+  // Values the schema refuses are refused now, with the loader's message (not on the next parse).
+  throwsCode(() => applyModelEdit(chain(), { kind: 'setTrainingSettings', settings: { epochs: 0 } }), 'bad-setting');
+  throwsCode(() => applyModelEdit(chain(), { kind: 'setCompileSettings', settings: { learningRate: -1 } }), 'bad-setting');
+  assert.throws(() => applyModelEdit(chain(), { kind: 'setTrainingSettings', settings: { batchSize: 0 } }), /training\.batchSize.*>= 1/);
   assert.equal(applyModelEdit(chain(), { kind: 'setName', name: '  net ' }).name, 'net');
   throwsCode(() => applyModelEdit(chain(), { kind: 'setName', name: '  ' }), 'bad-name');
 });

@@ -63,6 +63,34 @@ test('malformed or unknown webview messages are rejected', () => {
   for (const m of bad) assert.equal(parseDesignerMessage(m), null, JSON.stringify(m));
 });
 
+test('typed settings edits pass; a malformed or out-of-range setting edit is rejected before use', () => {
+  const good = [
+    { kind: 'setCompileSettings', settings: { learningRate: 0.01, optimizer: 'sgd' } },
+    { kind: 'setTrainingSettings', settings: { epochs: 3, earlyStopping: { enabled: true, monitor: 'valAccuracy', patience: 2, restoreBestWeights: false } } },
+    { kind: 'setDataset', dataset: { kind: 'imageFolder', path: 'data', imageSize: [28, 28], colorMode: 'grayscale' } },
+    { kind: 'setDataset', dataset: null },
+  ];
+  for (const edit of good) {
+    const m = { type: 'edit', documentUri: uri, baseVersion: 2, edit };
+    assert.deepEqual(parseDesignerMessage(m), m, JSON.stringify(edit));
+  }
+  const bad: unknown[] = [
+    { kind: 'setSetting', path: ['training', 'epochs'], value: 3 }, // the untyped edit is gone
+    { kind: 'setCompileSettings', settings: { learningRate: 0 } },
+    { kind: 'setCompileSettings', settings: { learningRate: '0.1' } },
+    { kind: 'setCompileSettings', settings: { optimizer: 'lbfgs' } },
+    { kind: 'setCompileSettings', settings: { nodes: [] } },
+    { kind: 'setCompileSettings', settings: 'adam' },
+    { kind: 'setTrainingSettings', settings: { epochs: 2.5 } },
+    { kind: 'setTrainingSettings', settings: { earlyStopping: { patience: 7 } } },
+    { kind: 'setTrainingSettings' },
+    { kind: 'setDataset', dataset: { kind: 'imageFolder', path: '', imageSize: [28, 28], colorMode: 'grayscale' } },
+    { kind: 'setDataset', dataset: { kind: 'imageFolder', path: 'data', imageSize: [28], colorMode: 'grayscale' } },
+    { kind: 'setDataset' },
+  ];
+  for (const edit of bad) assert.equal(parseDesignerMessage({ type: 'edit', documentUri: uri, baseVersion: 2, edit }), null, JSON.stringify(edit));
+});
+
 test('batches nested too deep are rejected (no unbounded recursion from a message)', () => {
   let edit: unknown = { kind: 'setName', name: 'x' };
   for (let i = 0; i < 10; i++) edit = { kind: 'batch', label: 'x', edits: [edit] };

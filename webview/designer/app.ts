@@ -524,7 +524,7 @@ export class DesignerApp {
         label: `Start from template ${id}`,
         edits: [
           { kind: 'addNodes', nodes: template.nodes },
-          { kind: 'setSetting', path: ['compile'], value: template.compile },
+          { kind: 'setCompileSettings', settings: template.compile },
         ],
       },
       [],

@@ -17,7 +17,7 @@ export async function setDatasetFolder(document: vscode.TextDocument, folder: vs
   const { model } = parseModelText(document.getText());
   if (!model) throw new UserFacingError('The model has problems that stop it from loading: fix them (see the Problems panel), then choose the dataset again.');
   const dataset = imageFolderDatasetFor(model, document.uri.path, folder.path);
-  await applyModelEditToDocument(document, { kind: 'setSetting', path: ['dataset'], value: dataset });
+  await applyModelEditToDocument(document, { kind: 'setDataset', dataset });
   return dataset;
 }
 

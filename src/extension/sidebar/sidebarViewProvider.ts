@@ -148,7 +148,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         const problem = checkSettingValue(message.setting, message.value);
         if (problem) throw new UserFacingError(problem);
         const document = await vscode.workspace.openTextDocument(uriOf(message.documentUri));
-        const edit = { kind: 'setSetting', path: SIDEBAR_SETTINGS[message.setting].path, value: message.value } as const;
+        const edit = SIDEBAR_SETTINGS[message.setting].edit(message.value);
         const outcome = await editModelDocument(document, edit, message.baseVersion);
         if (outcome.kind === 'refused') throw new UserFacingError(outcome.message);
         if (outcome.kind === 'stale') this.schedule(); // the model changed meanwhile: show the current values instead
