@@ -188,3 +188,18 @@ test("a layer's facts (Keras class and param names, id prefixes, short names, fe
     assert.deepEqual(both, [], `${camel} ↔ ${snake}: read the Keras name from the catalogue (ParamSpec.keras.name)`);
   }
 });
+
+test('settings edits are typed: no untyped "path + value" setting edit, and one settings check (core/settingsCheck.ts)', () => {
+  assert.deepEqual(filesMatching(/kind: 'setSetting'/), [], 'use setCompileSettings / setTrainingSettings / setDataset');
+  assert.deepEqual(filesMatching(/generated\/settingsSchemaValidator'/), ['src/core/settingsCheck.ts']);
+});
+
+test('the designer page is split by job: only the edit channel posts edits, and app.ts stays a coordinator', () => {
+  // The one-edit-in-flight protocol holds only if nothing else sends an edit past it.
+  assert.deepEqual(filesMatching(/type: 'edit',/).filter((f) => f.startsWith('webview/')), ['webview/designer/editChannel.ts']);
+  // Document-level listeners belong to the part they serve (keys, clipboard), not to the coordinator.
+  const app = readFileSync(join(root, 'webview/designer/app.ts'), 'utf8');
+  assert.doesNotMatch(app, /addEventListener\('(?:keydown|copy|cut|paste)'/);
+  const lines = app.split('\n').length;
+  assert.ok(lines <= 400, `webview/designer/app.ts has ${lines} lines: move a job into its own file (see editChannel, selection, derive, editActions, keys, clipboard)`);
+});
