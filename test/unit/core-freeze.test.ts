@@ -9,6 +9,7 @@ import { applyModelEdit, ModelEditError } from '../../src/core/applyModelEdit';
 import { parseModelText, serializeModel } from '../../src/core/loader';
 import { analyzeModel } from '../../src/core/shapeInference';
 import { formatSummary } from '../../src/core/summary';
+import { importKerasText } from '../../src/core/import/kerasImport';
 import { createModelFromTemplate } from '../../src/core/templates';
 
 describe('trainable: false in the model format', () => {
@@ -51,5 +52,24 @@ describe('trainable: false in the model format', () => {
 
   it('refuses to freeze a layer that does not exist', () => {
     assert.throws(() => applyModelEdit(createModelFromTemplate('mnist-small'), { kind: 'setTrainable', ids: ['nope'], trainable: false }), ModelEditError);
+  });
+
+  it('keeps a Keras layer frozen on import (trainable: false, as base_model.trainable = False writes)', () => {
+    const keras = {
+      class_name: 'Sequential',
+      config: {
+        name: 'frozen_base',
+        layers: [
+          { class_name: 'InputLayer', config: { batch_input_shape: [null, 8, 8, 1], name: 'in' } },
+          { class_name: 'Conv2D', config: { name: 'base_conv', trainable: false, filters: 4, kernel_size: [3, 3], activation: 'relu' } },
+          { class_name: 'Flatten', config: { name: 'flat', trainable: false } },
+          { class_name: 'Dense', config: { name: 'head', trainable: true, units: 2, activation: 'softmax' } },
+        ],
+      },
+      keras_version: '2.15.0',
+    };
+    const result = importKerasText(JSON.stringify(keras));
+    assert.deepEqual(result.model.nodes.filter((n) => n.trainable === false).map((n) => n.id), ['base_conv', 'flat']);
+    assert.equal(analyzeModel(result.model).totals.nonTrainableParams, 3 * 3 * 4 + 4);
   });
 });

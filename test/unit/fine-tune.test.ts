@@ -4,8 +4,10 @@
  * model's base is frozen ("trainable": false) and its head replaced for a second task (stripes); then
  * `train --init-from` the imported run trains only the head. The frozen weights, BatchNormalization's
  * moving statistics included, must be bit-identical afterwards, and the head must learn the new task.
+ * The PyTorch export of the frozen model must count the same trainable and frozen parameters.
  */
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,10 @@ import type { CliIo } from '../../src/cli/command';
 import { applyModelEdit } from '../../src/core/applyModelEdit';
 import { DEFAULT_TRAINING, type ModelFile } from '../../src/core/format';
 import { parseModelText, serializeModel } from '../../src/core/loader';
+import { analyzeModel } from '../../src/core/shapeInference';
+import { generatePytorchScript } from '../../src/core/codegen/pytorch';
+import { generateKerasScript } from '../../src/core/codegen/keras';
+import { toKerasJson } from '../../src/core/codegen/kerasJson';
 import { readCheckpointWeights } from '../../src/engine/runs/checkpoints';
 import { readRunRecord } from '../../src/engine/runs/runStore';
 
@@ -140,4 +146,40 @@ describe('freeze and fine-tune (train --init-from)', () => {
     assert.equal(r.code, 1);
     assert.match(r.err, /Every layer of 'base' that has weights is frozen \("trainable": false\), so training would change nothing\. Unfreeze at least the new head/);
   });
+
+  it('exports trainable = False to Keras: the script, and Keras JSON that stock tfjs loads with the same trainable count', async () => {
+    const model = parseModelText(readFileSync(join(dir, 'tuned.cnn.json'), 'utf8')).model!;
+    const totals = analyzeModel(model).totals;
+    const frozenLines = generateKerasScript(model).split('\n').filter((l) => l.includes('trainable=False'));
+    assert.deepEqual(frozenLines.map((l) => /name="(\w+)"/.exec(l)?.[1]), BASE);
+    const loaded = await tf.models.modelFromJSON({ modelTopology: toKerasJson(model) });
+    const count = (ws: readonly { shape: readonly (number | null)[] }[]): number => ws.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+    assert.equal(count(loaded.trainableWeights), totals.trainableParams);
+    assert.equal(count(loaded.nonTrainableWeights), totals.nonTrainableParams);
+    loaded.dispose();
+  });
+
+  it('exports to PyTorch with the same trainable and frozen parameter counts', { skip: torchPython() === null && !process.env['CI'] ? 'python3-torch is not installed' : false }, () => {
+    const model = parseModelText(readFileSync(join(dir, 'tuned.cnn.json'), 'utf8')).model!;
+    const totals = analyzeModel(model).totals;
+    assert.ok(totals.nonTrainableParams > 0 && totals.trainableParams > 0);
+    const file = join(dir, 'tuned.py');
+    writeFileSync(file, generatePytorchScript(model));
+    const counts = JSON.parse(execFileSync(torchPython()!, [join(__dirname, '../fixtures/keras/torch_trainable.py'), file], { encoding: 'utf8' })) as Record<string, unknown>;
+    assert.deepEqual(counts, {
+      trainable: totals.trainableParams,
+      // PyTorch keeps BatchNorm's running statistics as buffers, not parameters: Keras counts them as
+      // non-trainable parameters, so they are added here to compare like with like.
+      frozen: totals.nonTrainableParams,
+      frozenBatchNormInEval: true,
+      frozenUnchangedByStep: true,
+    });
+  });
 });
+
+function torchPython(): string | null {
+  for (const py of [process.env['CNN_STUDIO_PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => Boolean(p))) {
+    if (spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return py;
+  }
+  return null;
+}

@@ -36,7 +36,7 @@ export function kerasLayerConfig(node: ModelNode, options: KerasJsonOptions = {}
   if (isPooling && values.get('strides') === null) values.set('strides', values.get('pool_size') ?? null);
   // TF.js cannot build a layer after a Reshape whose -1 it leaves unknown: write the inferred size.
   if (node.type === 'Reshape' && options.flavour === 'tfjs' && outputShape) values.set('target_shape', [...outputShape]);
-  const base: JsonObject = { name: node.id, trainable: true, dtype: 'float32' };
+  const base: JsonObject = { name: node.id, trainable: node.trainable !== false, dtype: 'float32' };
   if (node.type === 'SpatialDropout2D' && options.flavour === 'tfjs') {
     // TF.js has no SpatialDropout2D: a Dropout whose mask is shared over height and width is the same layer.
     return { className: 'Dropout', config: { ...base, rate: values.get('rate') ?? null, noise_shape: [null, 1, 1, null], seed: null } };

@@ -51,6 +51,8 @@ export function kerasLayerArgs(node: ModelNode): { className: string; positional
 export function kerasLayerExpression(node: ModelNode, layersPrefix = 'layers', inputPrefix = 'keras'): string {
   const { className, positional, keywords } = kerasLayerArgs(node);
   const callee = node.type === 'Input' ? `${inputPrefix}.Input` : `${layersPrefix}.${className}`;
-  const args = [...positional, ...keywords.map(([k, v]) => `${k}=${v}`), `name=${pyString(node.id)}`];
+  // A frozen layer (Keras' `trainable=False`; a frozen BatchNormalization then runs in inference mode).
+  const frozen = node.trainable === false && node.type !== 'Input' ? ['trainable=False'] : [];
+  const args = [...positional, ...keywords.map(([k, v]) => `${k}=${v}`), `name=${pyString(node.id)}`, ...frozen];
   return `${callee}(${args.join(', ')})`;
 }

@@ -78,12 +78,19 @@ export function pytorchModuleCode(model: ModelFile, className = 'Net'): { helper
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = new Set<TorchHelper>();
+  const frozen: string[] = [];
+  const frozenBatchNorms: string[] = [];
   for (const n of order) {
     if (n.type === 'Input') continue;
     const info = analysis.nodes.get(n.id);
     if (!info) throw new CodegenError(`Layer '${n.id}' could not be analysed; fix the model in the designer first.`);
     const code = torchNodeCode(n, names.get(n.id)!, info.inputShapes, info.outputShape);
     code.helpers.forEach((h) => helpers.add(h));
+    if (n.trainable === false) {
+      const modules = moduleAttributes(code.init);
+      frozen.push(...modules);
+      if (n.type === 'BatchNormalization') frozenBatchNorms.push(...modules);
+    }
     // A comment that explains a recurring choice is written only the first time.
     for (const line of code.init) if (!(line.startsWith('#') && init.includes(line))) init.push(line);
     const ins = chain ? ['x'] : n.inputs.map((i) => names.get(i)!);
@@ -99,6 +106,13 @@ export function pytorchModuleCode(model: ModelFile, className = 'Net'): { helper
     `channels-last). Output: ${analysis.nodes.get(outputs[0]?.id ?? '')?.outputShape?.length === 3 ? 'channels-first feature maps' : `[batch, ${analysis.nodes.get(outputs[0]?.id ?? '')?.outputShape?.join(', ') ?? '?'}]`}.`,
     '"""',
   ];
+  if (frozen.length > 0) {
+    init.push(
+      '# Frozen in CNN Studio ("trainable": false): the optimizer leaves these weights as they are.',
+      `for layer in ${pyTupleOf(frozen)}:`,
+      '    layer.requires_grad_(False)',
+    );
+  }
   const module = [
     `class ${className}(nn.Module):`,
     indent(doc.join('\n')),
@@ -109,8 +123,35 @@ export function pytorchModuleCode(model: ModelFile, className = 'Net'): { helper
     '',
     `    def forward(self, ${inputArgs.join(', ')}):`,
     indent([...forward, `return ${returns}`].join('\n'), 8),
+    ...(frozenBatchNorms.length > 0 ? ['', indent(frozenBatchNormTrain(frozenBatchNorms), 4)] : []),
   ].join('\n');
   return { helpers: [...helpers].map((h) => TORCH_HELPERS[h]).join('\n\n\n'), module };
+}
+
+/** The `self.<name> = …` modules a layer's init lines create (a SeparableConv2D makes two). */
+function moduleAttributes(init: readonly string[]): string[] {
+  return init.map((line) => /^self\.(\w+) = /.exec(line)?.[1]).filter((a): a is string => a !== undefined);
+}
+
+/** `(self.a, self.b)`, or `(self.a,)` for one. */
+function pyTupleOf(attrs: readonly string[]): string {
+  return `(${attrs.map((a) => `self.${a}`).join(', ')}${attrs.length === 1 ? ',' : ''})`;
+}
+
+/**
+ * Keras runs a frozen BatchNormalization in inference mode even while training (its moving statistics
+ * are kept). In PyTorch `requires_grad_(False)` does not do that: BatchNorm updates its running
+ * statistics in train mode whatever its gradients, so `train()` puts those layers back in eval mode.
+ */
+function frozenBatchNormTrain(attrs: readonly string[]): string {
+  return [
+    'def train(self, mode=True):',
+    '    """Frozen BatchNormalization layers stay in eval mode, as in Keras: their running statistics are kept."""',
+    '    super().train(mode)',
+    `    for layer in ${pyTupleOf(attrs)}:`,
+    '        layer.eval()',
+    '    return self',
+  ].join('\n');
 }
 
 function headerSection(model: ModelFile, options: CodegenOptions): CodeSection {

@@ -323,7 +323,6 @@ function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
     const initName = isObj(init) ? (isGlorotUniform(init) ? null : className(init)) : typeof init === 'string' && init !== 'glorot_uniform' ? init : null;
     if (initName) r.note('info', `${key} ${initName} is not kept: CNN Studio initialises with Glorot uniform (this only matters when training from scratch).`, raw.name);
   }
-  if (get(cfg, 'trainable') === false) r.note('info', 'The layer was frozen (trainable=false); CNN Studio trains every layer.', raw.name);
   if (raw.calls > 1) r.note('warning', `The layer is used ${raw.calls} times (shared weights); only its first use was imported.`, raw.name);
 }
 
@@ -539,7 +538,9 @@ export function importKerasModel(json: Json, name?: string, options: KerasImport
     reportUnsupportedOptions(r, raw);
     const params = paramsFor(r, getLayerSpec(type)!, raw);
     const inputs = raw.inputs.map(resolve).filter((x): x is string => x !== null);
-    nodes.push({ id: raw.name, type, params, inputs: type === 'Input' ? [] : inputs });
+    // A frozen layer stays frozen (`base_model.trainable = False` freezes every layer of the base).
+    const frozen = type !== 'Input' && get(raw.config, 'trainable') === false;
+    nodes.push({ id: raw.name, type, ...(frozen ? { trainable: false as const } : {}), params, inputs: type === 'Input' ? [] : inputs });
   }
   const layerIds = renameInvalidIds(r, nodes);
   const outputIds = outputs.map(resolve).filter((x): x is string => x !== null).map((n) => layerIds.get(n) ?? n);
