@@ -16,11 +16,12 @@ import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText } f
 import type { ModelFile } from '../core/format';
 import { defaultImportPath } from '../engine/export/importPath';
 import { parseModelText } from '../core/loader';
+import { activeModelUri, modelUriOfArg, type ActiveDesigner } from './model/modelResolver';
 import { runCliCommand } from './training/cliProcess';
 import { TRAINING_COMMANDS } from './training/commandIds';
 import { isUserFacing, UserFacingError } from './userFacingError';
 
-const DESIGNER_VIEW_TYPE = 'cnnStudio.designer';
+import { DESIGNER_VIEW_TYPE } from './editor/designerEditorProvider';
 
 interface FormatPick extends vscode.QuickPickItem {
   format: ExportFormat;
@@ -73,16 +74,13 @@ function uriOf(arg: unknown): vscode.Uri | undefined {
 }
 
 /** The argument (a URI or a tree item), else the active designer or text editor's model. */
-function exportSource(arg: unknown): ExportSource {
+function exportSource(arg: unknown, designers: ActiveDesigner): ExportSource {
   const given = uriOf(arg);
   if (given) {
     if (given.scheme === 'file' && isRunFolder(given.fsPath)) return { kind: 'run', uri: given };
-    if (given.path.endsWith('.cnn.json')) return { kind: 'model', uri: given };
   }
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (tab instanceof vscode.TabInputCustom && tab.viewType === DESIGNER_VIEW_TYPE) return { kind: 'model', uri: tab.uri };
-  const editor = vscode.window.activeTextEditor;
-  if (editor && editor.document.uri.path.endsWith('.cnn.json')) return { kind: 'model', uri: editor.document.uri };
+  const model = modelUriOfArg(arg) ?? activeModelUri(designers);
+  if (model) return { kind: 'model', uri: model };
   throw new UserFacingError('Open a CNN Studio model (*.cnn.json) or pick a run in the CNN Studio view, then run "CNN Studio: Export…" again.');
 }
 
@@ -94,8 +92,8 @@ async function readModel(source: ExportSource): Promise<ModelFile> {
   return model;
 }
 
-async function exportCommand(extensionPath: string, arg: unknown, options: ExportCommandOptions): Promise<vscode.Uri | undefined> {
-  const source = exportSource(arg);
+async function exportCommand(extensionPath: string, designers: ActiveDesigner, arg: unknown, options: ExportCommandOptions): Promise<vscode.Uri | undefined> {
+  const source = exportSource(arg, designers);
   const picks = FORMAT_PICKS.map((p) =>
     p.format === 'tfjs' && source.kind === 'model' ? { ...p, description: 'needs trained weights: pick a run in the CNN Studio view' } : p,
   );
@@ -198,12 +196,12 @@ function command(id: string, run: (arg: unknown, options: unknown) => Promise<un
   });
 }
 
-export function registerExportImportCommands(context: vscode.ExtensionContext): void {
+export function registerExportImportCommands(context: vscode.ExtensionContext, designers: ActiveDesigner): void {
   const output = vscode.window.createOutputChannel('CNN Studio: Import/Export');
   const extensionPath = context.extensionUri.fsPath;
   context.subscriptions.push(
     output,
-    command('cnnStudio.export', (arg, options) => exportCommand(extensionPath, arg, optionsArg<ExportCommandOptions>(options)), output),
+    command('cnnStudio.export', (arg, options) => exportCommand(extensionPath, designers, arg, optionsArg<ExportCommandOptions>(options)), output),
     command('cnnStudio.import', (arg, options) => importCommand(extensionPath, output, arg, optionsArg<ImportCommandOptions>(options)), output),
   );
 }

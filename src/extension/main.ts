@@ -90,10 +90,10 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
   };
 
   // Features built in their own folders register themselves here.
-  registerExportImportCommands(context);
+  registerExportImportCommands(context, designers);
   const training = registerTrainingFeatures(context, {
     log,
-    activeDesignerUri: () => designers.activeDocumentUri(),
+    designers,
     revealLayerInDesigner: (uri, layerId) => void designers.revealNode(uri, layerId).catch((err: unknown) => log.error('reveal layer', err)),
   });
   context.subscriptions.push(

@@ -203,3 +203,11 @@ test('the designer page is split by job: only the edit channel posts edits, and 
   const lines = app.split('\n').length;
   assert.ok(lines <= 400, `webview/designer/app.ts has ${lines} lines: move a job into its own file (see editChannel, selection, derive, editActions, keys, clipboard)`);
 });
+
+test('"which model is meant" is decided once, in extension/model/modelResolver.ts', () => {
+  assert.deepEqual(filesMatching(/TabInputCustom|window\.activeTextEditor|\.activeDocumentUri\(\)/).filter((f) => f.startsWith('src/extension')), [
+    'src/extension/model/modelResolver.ts',
+  ]);
+  // A model file is recognised by isModelUri (case-insensitive), never by a suffix check of its own.
+  assert.deepEqual(filesMatching(/endsWith\(['"]\.cnn\.json['"]\)/).filter((f) => f.startsWith('src/extension')), []);
+});

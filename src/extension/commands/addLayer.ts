@@ -9,7 +9,7 @@ import { parseModelText } from '../../core/loader';
 import type { ModelEdit } from '../../core/modelEdit';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { applyModelEditToDocument } from '../model/documentEdit';
-import { resolveModelUri } from '../model/modelFiles';
+import { resolveModelUri } from '../model/modelResolver';
 import { insertLayerAfterEdit } from '../../core/quickFixEdit';
 import { UserFacingError } from '../userFacingError';
 

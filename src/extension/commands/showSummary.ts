@@ -4,7 +4,7 @@ import { parseModelText } from '../../core/loader';
 import { analyzeModel } from '../../core/shapeInference';
 import { formatSummary } from '../../core/summary';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
-import { resolveModelUri } from '../model/modelFiles';
+import { resolveModelUri } from '../model/modelResolver';
 import type { OutputLog } from '../outputLog';
 import { UserFacingError } from '../userFacingError';
 

@@ -9,7 +9,7 @@ import type { DatasetReference } from '../../core/format';
 import { imageFolderDatasetFor } from '../../core/datasetFolder';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { applyModelEditToDocument } from '../model/documentEdit';
-import { isModelUri, MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE, resolveModelUri } from '../model/modelFiles';
+import { modelUriOfArg, resolveOrPickModelUri } from '../model/modelResolver';
 import { UserFacingError } from '../userFacingError';
 
 /** Sets the dataset of a model document to `folder`. Returns the new dataset entry. */
@@ -28,24 +28,10 @@ export async function useFolderAsDataset(folderArg: unknown, modelArg: unknown, 
     folder = picked?.[0];
     if (!folder) return undefined;
   }
-  const modelUri = modelArg instanceof vscode.Uri ? modelArg : await activeOrPickedModel(designers);
+  const modelUri = modelUriOfArg(modelArg) ?? (await resolveOrPickModelUri(undefined, designers, 'Which model should train on this folder?'));
   if (!modelUri) return undefined;
   const document = await vscode.workspace.openTextDocument(modelUri);
   const dataset = await setDatasetFolder(document, folder);
   void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(modelUri)} now trains on ${dataset.path} (${dataset.imageSize.join('×')}, ${dataset.colorMode}). Save the model to keep it.`);
   return dataset;
-}
-
-async function activeOrPickedModel(designers: DesignerEditorProvider): Promise<vscode.Uri | undefined> {
-  try {
-    return resolveModelUri(undefined, designers);
-  } catch {
-    const models = (await vscode.workspace.findFiles(MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE)).filter(isModelUri);
-    if (models.length === 0) throw new UserFacingError('There is no model to use the folder with: create one with "CNN Studio: New Model from Template…" first.');
-    const picked = await vscode.window.showQuickPick(
-      models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-      { title: 'Use Folder as Dataset', placeHolder: 'Which model should train on this folder?' },
-    );
-    return picked?.uri;
-  }
 }

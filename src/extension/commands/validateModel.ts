@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ModelDiagnostics } from '../diagnostics/modelDiagnostics';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
-import { resolveModelUri } from '../model/modelFiles';
+import { resolveModelUri } from '../model/modelResolver';
 
 export interface ValidationCounts {
   readonly errors: number;

@@ -3,15 +3,7 @@
  * last such model while a tab of it is still open.
  */
 import * as vscode from 'vscode';
-import { DESIGNER_VIEW_TYPE } from '../editor/designerEditorProvider';
-import { isModelUri } from '../model/modelFiles';
-
-function modelUriOfTab(tab: vscode.Tab | undefined): vscode.Uri | undefined {
-  const input = tab?.input;
-  if (input instanceof vscode.TabInputCustom && input.viewType === DESIGNER_VIEW_TYPE) return input.uri;
-  if (input instanceof vscode.TabInputText && isModelUri(input.uri)) return input.uri;
-  return undefined;
-}
+import { modelUriOfTab } from '../model/modelResolver';
 
 function isOpenInSomeTab(uri: vscode.Uri): boolean {
   const key = uri.toString();

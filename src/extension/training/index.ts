@@ -10,7 +10,12 @@ import { TRAINING_COMMANDS } from './commandIds';
 import { EngineHost } from './engineHost';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardProbe } from './dashboardPanel';
 import { TrainingStatusBar } from './statusBar';
-import { TrainingController } from './trainingController';
+import { TrainingCommands } from './trainingCommands';
+import { routeDashboardMessages } from './dashboardRouter';
+import { showRunFeedback } from './runFeedback';
+import { makeSampleDataset } from './sampleDataset';
+import { TrainingDataChooser } from './trainingData';
+import type { ActiveDesigner } from '../model/modelResolver';
 import type { TrainingEngine } from './trainingEngine';
 import { TrainingProgress } from './trainingProgress';
 import { TrainingSession, type TrainingState } from './trainingSession';
@@ -24,8 +29,8 @@ export interface TrainingServices {
   readonly log: OutputLog;
   /** The engine to train with; default: the engine process (dist/engine.js), forked on first use. */
   readonly engine?: TrainingEngine;
-  /** The model shown in the active designer (Train with no argument trains it). */
-  readonly activeDesignerUri?: () => vscode.Uri | undefined;
+  /** The open designers (Train with no argument trains the model in front of the user). */
+  readonly designers: ActiveDesigner;
   /** Selects a layer in the model's open designer(s) when it is picked in the dashboard. */
   readonly revealLayerInDesigner?: (modelUri: vscode.Uri, layerId: string) => void;
 }
@@ -56,17 +61,16 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
   const panel = new DashboardPanel(context.extensionUri, services.log);
   const statusBar = new TrainingStatusBar();
   const progress = new TrainingProgress();
-  const c = new TrainingController({
-    extensionUri: context.extensionUri,
+  const c = new TrainingCommands({
     session,
     panel,
-    statusBar,
     progress,
     log: services.log,
-    workspaceState: context.workspaceState,
-    activeDesignerUri: services.activeDesignerUri,
-    revealLayerInDesigner: services.revealLayerInDesigner,
+    data: new TrainingDataChooser(context.workspaceState, context.extensionUri.fsPath),
+    designers: services.designers,
   });
+  routeDashboardMessages({ session, panel, log: services.log, shownModelUri: () => c.shownModelUri, revealLayerInDesigner: services.revealLayerInDesigner });
+  const stopFeedback = showRunFeedback(session, panel, statusBar, progress, services.log);
   // Every training command runs or reads the engine's work on the folder's files: trusted folders only.
   const command = (id: string, handler: (...args: never[]) => unknown) => registerFailableCommand(id, handler, services.log, { requiresTrust: 'Training' });
   const T = TRAINING_COMMANDS;
@@ -74,7 +78,7 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     panel,
     statusBar,
     { dispose: () => void engineHost?.dispose() },
-    { dispose: () => void engineHost?.dispose() },
+    { dispose: stopFeedback },
     { dispose: () => progress.end() },
     { dispose: () => session.dispose() },
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
@@ -92,7 +96,7 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     command(T.evaluateRun, (arg: unknown) => c.evaluate(arg)),
     command(T.predictImage, (arg: unknown, image: unknown) => c.predict(arg, image)),
     command(T.showLayerFeatureMaps, (layerId: unknown) => c.showLayer(layerId)),
-    command(T.makeSampleDataset, () => c.makeSampleDataset()),
+    command(T.makeSampleDataset, () => makeSampleDataset(context.extensionUri.fsPath)),
   );
   const changed = new vscode.EventEmitter<void>();
   let lastRun: RunHistory | null = null;
