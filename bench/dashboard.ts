@@ -18,7 +18,7 @@ import { parseModelText, serializeModel } from '../src/core/loader';
 import { writeSyntheticDataset } from '../src/engine/data/synthetic';
 import { EngineClient } from '../src/engine/client/engineClient';
 import type { EngineClientEvent, EngineParams, RunFinishedEvent } from '../src/protocol/engine';
-import type { DashboardHostMessage } from '../src/protocol/dashboard';
+import type { HostToDashboard } from '../src/protocol/dashboard';
 import { TrainingSession } from '../src/extension/training/trainingSession';
 import { DeltaOutbox } from '../src/extension/training/deltaOutbox';
 import type { TrainingEngine } from '../src/extension/training/trainingEngine';
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       // Steady state starts after the first epoch: page creation, the first chart and feature-map
       // renders are one-time costs, measured apart.
       let steadyFrom: { task: number; wall: number } | null = null;
-      const outbox = new DeltaOutbox((m: DashboardHostMessage) => {
+      const outbox = new DeltaOutbox((m: HostToDashboard) => {
         // Encoding for the harness happens off the measured path (VS Code clones messages itself).
         delivering = delivering.then(async () => {
           await deliver(page, [encodeTypedArrays(m)], { waitUntilTaken: false });

@@ -15,7 +15,7 @@ import { createModelFromTemplate } from '../src/core/templates';
 import { serializeModel } from '../src/core/loader';
 import { writeSyntheticDataset } from '../src/engine/data/synthetic';
 import { EngineClient } from '../src/engine/client/engineClient';
-import type { DashboardHostMessage } from '../src/protocol/dashboard';
+import type { HostToDashboard } from '../src/protocol/dashboard';
 import type { EngineClientEvent, RunFinishedEvent, TrainingOverrides } from '../src/protocol/engine';
 import { TrainingSession } from '../src/extension/training/trainingSession';
 import { compareRunFrom } from '../src/extension/training/runFiles';
@@ -38,10 +38,10 @@ async function main(): Promise<void> {
     session.captureFeatureMaps = true;
     // Every epoch (the extension spaces captures to stay within 1% of training time; the fixture wants all).
     session.featureMapBudget = 1;
-    let sink: DashboardHostMessage[] = [];
+    let sink: HostToDashboard[] = [];
     session.listen({ dashboard: (m) => sink.push(m) });
 
-    const train = async (overrides: TrainingOverrides): Promise<{ runDir: string; messages: DashboardHostMessage[] }> => {
+    const train = async (overrides: TrainingOverrides): Promise<{ runDir: string; messages: HostToDashboard[] }> => {
       sink = [];
       const finished = client.waitFor((e: EngineClientEvent): e is RunFinishedEvent => e.type === 'runFinished', 300_000);
       const h = await session.start({ modelPath, dataDir, runsRoot: work, overrides: { backend: 'wasm', batchEventIntervalMs: 0, ...overrides } });

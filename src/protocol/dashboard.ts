@@ -17,6 +17,8 @@ import type {
   RunStatus,
   SampleRef,
 } from './engine';
+import { isBoundedString, isRecord, isString } from '../core/guards';
+import { resultOf, type ParseResult } from './parseResult';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Shared data                                                                                       */
@@ -209,7 +211,7 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
-export type DashboardHostMessage =
+export type HostToDashboard =
   | HydrateMessage
   | BatchMetricsMessage
   | EpochMetricsMessage
@@ -225,7 +227,7 @@ export type DashboardHostMessage =
 /* Webview → host                                                                                    */
 /* ------------------------------------------------------------------------------------------------ */
 
-export type DashboardWebviewMessage =
+export type DashboardToHost =
   /** The page is loaded and listening: answer with `hydrate`. */
   | { readonly type: 'ready' }
   | { readonly type: 'pause' }
@@ -245,9 +247,9 @@ export type DashboardWebviewMessage =
   | { readonly type: 'compareRuns' }
   | { readonly type: 'train' };
 
-export type DashboardWebviewMessageType = DashboardWebviewMessage['type'];
+export type DashboardToHostType = DashboardToHost['type'];
 
-const NO_PAYLOAD: ReadonlySet<string> = new Set<DashboardWebviewMessageType>([
+const NO_PAYLOAD: ReadonlySet<string> = new Set<DashboardToHostType>([
   'ready',
   'pause',
   'resume',
@@ -259,25 +261,16 @@ const NO_PAYLOAD: ReadonlySet<string> = new Set<DashboardWebviewMessageType>([
   'train',
 ]);
 
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function nonEmptyString(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length < 4096;
-}
-
 /**
  * Checks a message from the dashboard webview before the host acts on it; the error names what is wrong.
  * Returns a fresh object with only the known fields, so nothing unexpected travels further.
  */
-export function parseDashboardWebviewMessage(value: unknown): ParseResult<DashboardWebviewMessage> {
+export function parseDashboardToHost(raw: unknown): ParseResult<DashboardToHost> {
+  const value = raw;
   if (!isRecord(value)) return { ok: false, error: 'message is not an object' };
   const type = value['type'];
   if (typeof type !== 'string') return { ok: false, error: "message has no string 'type'" };
-  if (NO_PAYLOAD.has(type)) return { ok: true, value: { type } as DashboardWebviewMessage };
+  if (NO_PAYLOAD.has(type)) return { ok: true, value: { type } as DashboardToHost };
   switch (type) {
     case 'pickSample': {
       const s = value['sample'];
@@ -286,19 +279,57 @@ export function parseDashboardWebviewMessage(value: unknown): ParseResult<Dashbo
       if (typeof idx === 'number' && Number.isInteger(idx) && idx >= 0) {
         return { ok: true, value: { type, sample: { datasetIndex: idx } } };
       }
-      if (nonEmptyString(s['imagePath'])) return { ok: true, value: { type, sample: { imagePath: s['imagePath'] } } };
+      if (isBoundedString(s['imagePath'])) return { ok: true, value: { type, sample: { imagePath: s['imagePath'] } } };
       return { ok: false, error: "pickSample.sample needs a whole 'datasetIndex' ≥ 0 or an 'imagePath'" };
     }
     case 'selectLayer':
     case 'chooseGradCamLayer':
-      return nonEmptyString(value['layerId'])
+      return isBoundedString(value['layerId'])
         ? { ok: true, value: { type, layerId: value['layerId'] } }
         : { ok: false, error: `${type} needs a 'layerId' string` };
     case 'openFile':
-      return nonEmptyString(value['path'])
+      return isBoundedString(value['path'])
         ? { ok: true, value: { type, path: value['path'] } }
         : { ok: false, error: "openFile needs a 'path' string" };
     default:
       return { ok: false, error: `unknown message type '${type}'` };
+  }
+}
+
+/**
+ * The page's check of a message from the host: the envelope only (the host is trusted and builds the
+ * data itself), so a probe or a message of another extension never reaches the views.
+ */
+export function parseHostToDashboard(raw: unknown): ParseResult<HostToDashboard> {
+  return resultOf(hostToDashboardOrNull(raw), raw, 'host');
+}
+
+function hostToDashboardOrNull(raw: unknown): HostToDashboard | null {
+  if (!isRecord(raw) || typeof raw.type !== 'string') return null;
+  const has = (...arrays: string[]) => arrays.every((k) => Array.isArray(raw[k]));
+  const runMessage = isString(raw.runId);
+  switch (raw.type) {
+    case 'hydrate':
+      return (raw.run === null || isRecord(raw.run)) && has('batches', 'epochs', 'featureMaps', 'thumbnails') ? (raw as unknown as HostToDashboard) : null;
+    case 'batchMetrics':
+      return runMessage && has('points') && typeof raw.batchesPerEpoch === 'number' ? (raw as unknown as HostToDashboard) : null;
+    case 'epochMetrics':
+      return runMessage && has('epochs') ? (raw as unknown as HostToDashboard) : null;
+    case 'runStatus':
+      return runMessage && isString(raw.status) ? (raw as unknown as HostToDashboard) : null;
+    case 'featureMaps':
+      return runMessage && isRecord(raw.snapshot) ? (raw as unknown as HostToDashboard) : null;
+    case 'evaluation':
+      return runMessage && isRecord(raw.report) && has('thumbnails') ? (raw as unknown as HostToDashboard) : null;
+    case 'prediction':
+      return runMessage && isString(raw.imagePath) && has('top') ? (raw as unknown as HostToDashboard) : null;
+    case 'runsForCompare':
+      return has('runs') ? (raw as unknown as HostToDashboard) : null;
+    case 'revealLayer':
+      return isBoundedString(raw.layerId) ? (raw as unknown as HostToDashboard) : null;
+    case 'error':
+      return isString(raw.message) ? (raw as unknown as HostToDashboard) : null;
+    default:
+      return null;
   }
 }

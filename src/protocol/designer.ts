@@ -21,7 +21,15 @@ import type { Diagnostic } from '../core/diagnostics';
 import type { ModelEdit, SettingsEdit } from '../core/modelEdit';
 import { settingsEditProblem } from '../core/settingsCheck';
 import { isValidNodeId } from '../core/nodeIds';
-import { isParamValue } from '../core/guards';
+import {
+  isFiniteNumber as isFiniteNum,
+  isInteger as isInt,
+  isNonEmptyString as isNonEmptyStr,
+  isParamValue,
+  isRecord as isObj,
+  isString as isStr,
+} from '../core/guards';
+import { resultOf, type ParseResult } from './parseResult';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Host -> webview                                                                                   */
@@ -171,13 +179,6 @@ export type DesignerToHost =
 /* Runtime validation                                                                                */
 /* ------------------------------------------------------------------------------------------------ */
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isNonEmptyStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown): v is number => Number.isInteger(v);
 
 /** Existing ids are whatever the file holds; edits only need a bounded string without control characters. */
 // eslint-disable-next-line no-control-regex
@@ -254,9 +255,13 @@ export function isModelEdit(v: unknown, depth = 0): v is ModelEdit {
 
 /**
  * Validates a message from the designer webview. The host calls this before touching the document;
- * anything unknown or malformed gives `null` and must be ignored.
+ * anything unknown or malformed is refused (with the reason) and must be ignored.
  */
-export function parseDesignerMessage(raw: unknown): DesignerToHost | null {
+export function parseDesignerToHost(raw: unknown): ParseResult<DesignerToHost> {
+  return resultOf(designerToHostOrNull(raw), raw, 'designer');
+}
+
+function designerToHostOrNull(raw: unknown): DesignerToHost | null {
   if (!isObj(raw) || !isStr(raw.type)) return null;
   switch (raw.type) {
     case 'ready':
@@ -288,7 +293,11 @@ export function parseDesignerMessage(raw: unknown): DesignerToHost | null {
  * Validates a message from the host (the webview's side of the same check). Only the envelope is
  * checked deeply; the model inside a snapshot comes from the host's own loader.
  */
-export function parseHostMessage(raw: unknown): HostToDesigner | null {
+export function parseHostToDesigner(raw: unknown): ParseResult<HostToDesigner> {
+  return resultOf(hostToDesignerOrNull(raw), raw, 'host');
+}
+
+function hostToDesignerOrNull(raw: unknown): HostToDesigner | null {
   if (!isObj(raw) || !isStr(raw.type) || !isStr(raw.documentUri)) return null;
   switch (raw.type) {
     case 'snapshot': {

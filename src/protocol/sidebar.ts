@@ -12,6 +12,8 @@
  */
 import type { DesignerContent } from './designer';
 import type { ModelEdit } from '../core/modelEdit';
+import { isBoundedString as isStr, isRecord as isObj } from '../core/guards';
+import { resultOf, type ParseResult } from './parseResult';
 
 export interface SidebarModelInfo {
   /** `document.uri.toString()`. */
@@ -68,12 +70,13 @@ export function checkSettingValue(setting: SidebarSettingName, value: number): s
   return null;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
 
-/** Validates a message from the side bar; anything malformed gives null and is ignored. */
-export function parseSidebarMessage(raw: unknown): SidebarToHost | null {
+/** Validates a message from the side bar; anything malformed is refused (with the reason) and ignored. */
+export function parseSidebarToHost(raw: unknown): ParseResult<SidebarToHost> {
+  return resultOf(sidebarToHostOrNull(raw), raw, 'side bar');
+}
+
+function sidebarToHostOrNull(raw: unknown): SidebarToHost | null {
   if (!isObj(raw) || typeof raw.type !== 'string') return null;
   switch (raw.type) {
     case 'ready':
@@ -102,7 +105,11 @@ export function parseSidebarMessage(raw: unknown): SidebarToHost | null {
 }
 
 /** The view's check of the host's message (the envelope; the model comes from the host's loader). */
-export function parseSidebarHostMessage(raw: unknown): HostToSidebar | null {
+export function parseHostToSidebar(raw: unknown): ParseResult<HostToSidebar> {
+  return resultOf(hostToSidebarOrNull(raw), raw, 'host');
+}
+
+function hostToSidebarOrNull(raw: unknown): HostToSidebar | null {
   if (!isObj(raw) || raw.type !== 'state') return null;
   if (raw.model !== null && !(isObj(raw.model) && isStr(raw.model.documentUri) && isObj(raw.model.content))) return null;
   if (raw.training !== null && !(isObj(raw.training) && typeof raw.training.state === 'string')) return null;

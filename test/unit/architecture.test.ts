@@ -211,3 +211,27 @@ test('"which model is meant" is decided once, in extension/model/modelResolver.t
   // A model file is recognised by isModelUri (case-insensitive), never by a suffix check of its own.
   assert.deepEqual(filesMatching(/endsWith\(['"]\.cnn\.json['"]\)/).filter((f) => f.startsWith('src/extension')), []);
 });
+
+test('webview pages are rendered in one place, extension/webviewPage.ts (nonce, asset URIs, reload watchdog)', () => {
+  assert.deepEqual(filesMatching(/randomBytes\(|asWebviewUri\(|localResourceRoots/).filter((f) => f.startsWith('src/')), ['src/extension/webviewPage.ts']);
+});
+
+test('disposables are kept by the one Disposable base (extension/dispose.ts), not hand-rolled arrays', () => {
+  assert.deepEqual(filesMatching(/disposables(?:\.push\(|: vscode\.Disposable\[\])/).filter((f) => f !== 'src/extension/dispose.ts'), []);
+});
+
+test('the three webview protocols are named alike: XToHost / HostToX, validated by parseXToHost / parseHostToX returning a ParseResult', () => {
+  for (const [file, x] of [['designer', 'Designer'], ['sidebar', 'Sidebar'], ['dashboard', 'Dashboard']] as const) {
+    const text = readFileSync(join(root, 'src/protocol', `${file}.ts`), 'utf8');
+    for (const name of [`type ${x}ToHost\\b`, `type HostTo${x}\\b`, `function parse${x}ToHost\\(raw: unknown\\): ParseResult<${x}ToHost>`, `function parseHostTo${x}\\(raw: unknown\\): ParseResult<HostTo${x}>`]) {
+      assert.match(text, new RegExp(`export ${name}`), `${file}.ts exports ${name}`);
+    }
+  }
+  assert.deepEqual(filesMatching(/export function parse\w*Message\(|WebviewToHost\b|DashboardWebviewMessage|DashboardHostMessage/), []);
+});
+
+test('the shared type guards live in core/guards.ts', () => {
+  // The Keras importer's `isObj` narrows its own `Json` type, not `unknown`: it is not one of these.
+  const guards = filesMatching(/const (?:isObj|isStr|isRecord|isInt|isFiniteNum)\s*=|function (?:isRecord|nonEmptyString|isParamValue)\(/);
+  assert.deepEqual(guards.filter((f) => f !== 'src/core/import/kerasImport.ts'), ['src/core/guards.ts']);
+});

@@ -1,6 +1,7 @@
 // The one node-id rule (src/core/nodeIds.ts), checked end to end: every place that meets a new id (the
 // designer protocol, the model edit, the schema through the loader, the analysis and real tfjs) accepts
 // and refuses the same ids. Before, `_conv1` passed the protocol and the edit and then failed the schema.
+import { valueOrNull } from '../../src/protocol/parseResult';
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +12,7 @@ import { isValidNodeId, NODE_ID_RULE, suggestNodeId } from '../../src/core/nodeI
 import { serializeModel } from '../../src/core/serialize';
 import { analyzeModel } from '../../src/core/shapeInference';
 import { buildTfModel } from '../../src/engine/model/buildTfModel';
-import { parseDesignerMessage } from '../../src/protocol/designer';
+import { parseDesignerToHost } from '../../src/protocol/designer';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -46,7 +47,7 @@ const refused = ['', '_conv1', '1conv', '-conv', '.conv', 'conv 1', 'conv/1', 'c
 test('ids the rule accepts pass the protocol, the edit, the schema, the analysis and tfjs', () => {
   for (const id of accepted) {
     assert.equal(isValidNodeId(id), true, id);
-    assert.notEqual(parseDesignerMessage(renameMessage(id)), null, `protocol refused "${id}"`);
+    assert.notEqual(valueOrNull(parseDesignerToHost(renameMessage(id))), null, `protocol refused "${id}"`);
     const renamed = applyModelEdit(chain(), { kind: 'renameNode', id: 'conv1', newId: id });
     const parsed = parseModelText(serializeModel(renamed));
     assert.deepEqual(parsed.diagnostics, [], `loading a model with "${id}"`);
@@ -64,7 +65,7 @@ test('ids the rule accepts pass the protocol, the edit, the schema, the analysis
 test('ids the rule refuses are refused by the protocol, the edit, the schema and the analysis alike', () => {
   for (const id of refused) {
     assert.equal(isValidNodeId(id), false, id);
-    assert.equal(parseDesignerMessage(renameMessage(id)), null, `protocol accepted "${JSON.stringify(id)}"`);
+    assert.equal(valueOrNull(parseDesignerToHost(renameMessage(id))), null, `protocol accepted "${JSON.stringify(id)}"`);
     assert.throws(
       () => applyModelEdit(chain(), { kind: 'renameNode', id: 'conv1', newId: id }),
       (e: unknown) => e instanceof ModelEditError && e.code === 'bad-id' && e.message === `"${id}" is not a usable layer id: ${NODE_ID_RULE}.`,

@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDashboardWebviewMessage } from '../../src/protocol/dashboard';
+import { parseDashboardToHost } from '../../src/protocol/dashboard';
 
 test('accepts every known webview message and strips unknown fields', () => {
   for (const type of ['ready', 'pause', 'resume', 'stop', 'exportCsv', 'evaluate', 'predict', 'compareRuns', 'train']) {
-    const r = parseDashboardWebviewMessage({ type, extra: 1 });
+    const r = parseDashboardToHost({ type, extra: 1 });
     assert.deepEqual(r, { ok: true, value: { type } });
   }
-  assert.deepEqual(parseDashboardWebviewMessage({ type: 'pickSample', sample: { datasetIndex: 3, x: 1 } }), {
+  assert.deepEqual(parseDashboardToHost({ type: 'pickSample', sample: { datasetIndex: 3, x: 1 } }), {
     ok: true,
     value: { type: 'pickSample', sample: { datasetIndex: 3 } },
   });
-  assert.deepEqual(parseDashboardWebviewMessage({ type: 'openFile', path: '/a/b.png' }), {
+  assert.deepEqual(parseDashboardToHost({ type: 'openFile', path: '/a/b.png' }), {
     ok: true,
     value: { type: 'openFile', path: '/a/b.png' },
   });
@@ -21,7 +21,7 @@ test('rejects malformed messages with a reason', () => {
   const bad: unknown[] = [null, 'ready', {}, { type: 7 }, { type: 'nope' }, { type: 'pickSample', sample: { datasetIndex: -1 } },
     { type: 'selectLayer' }, { type: 'openFile', path: '' }];
   for (const m of bad) {
-    const r = parseDashboardWebviewMessage(m);
+    const r = parseDashboardToHost(m);
     assert.equal(r.ok, false, JSON.stringify(m));
     if (!r.ok) assert.ok(r.error.length > 5);
   }

@@ -2,9 +2,10 @@
  * The designer's `selectionChanged` message (validator) and the host's decision to narrow an open
  * training dashboard to the selected layer (src/extension/training/layerReveal.ts).
  */
+import { valueOrNull } from '../../src/protocol/parseResult';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_SELECTION_IDS, parseDesignerMessage } from '../../src/protocol/designer';
+import { MAX_SELECTION_IDS, parseDesignerToHost } from '../../src/protocol/designer';
 import { dashboardShowsModel, featureMapLayerFromSelection } from '../../src/extension/training/layerReveal';
 
 const uri = 'file:///w/m.cnn.json';
@@ -12,10 +13,10 @@ const uri = 'file:///w/m.cnn.json';
 test('selectionChanged with string ids passes and comes back as the same data', () => {
   for (const nodeIds of [[], ['conv1'], ['conv1', 'pool1']]) {
     const m = { type: 'selectionChanged', documentUri: uri, nodeIds };
-    assert.deepEqual(parseDesignerMessage(m), m);
+    assert.deepEqual(valueOrNull(parseDesignerToHost(m)), m);
   }
   // Extra fields are dropped, not passed on.
-  assert.deepEqual(parseDesignerMessage({ type: 'selectionChanged', documentUri: uri, nodeIds: ['a'], extra: 1 }), {
+  assert.deepEqual(valueOrNull(parseDesignerToHost({ type: 'selectionChanged', documentUri: uri, nodeIds: ['a'], extra: 1 })), {
     type: 'selectionChanged',
     documentUri: uri,
     nodeIds: ['a'],
@@ -35,7 +36,7 @@ test('malformed selectionChanged messages are rejected', () => {
     { type: 'selectionChanged', documentUri: uri, nodeIds: { 0: 'a' } },
     { type: 'selectionChanged', documentUri: uri, nodeIds: Array.from({ length: MAX_SELECTION_IDS + 1 }, (_, i) => `n${i}`) },
   ];
-  for (const m of bad) assert.equal(parseDesignerMessage(m), null, JSON.stringify(m).slice(0, 120));
+  for (const m of bad) assert.equal(valueOrNull(parseDesignerToHost(m)), null, JSON.stringify(m).slice(0, 120));
 });
 
 test('only a single conv/pool layer is forwarded to the feature maps', () => {

@@ -1,23 +1,24 @@
 /** The side bar's message validation and the dataset entry made from a chosen folder. */
+import { valueOrNull } from '../../src/protocol/parseResult';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSettingValue, parseSidebarMessage } from '../../src/protocol/sidebar';
+import { checkSettingValue, parseSidebarToHost } from '../../src/protocol/sidebar';
 import { imageFolderDataset } from '../../src/core/datasetFolder';
 
 test('side bar intents are validated before the host acts on them', () => {
-  assert.deepEqual(parseSidebarMessage({ type: 'setSetting', documentUri: 'file:///m.cnn.json', baseVersion: 3, setting: 'epochs', value: 5 }), {
+  assert.deepEqual(valueOrNull(parseSidebarToHost({ type: 'setSetting', documentUri: 'file:///m.cnn.json', baseVersion: 3, setting: 'epochs', value: 5 })), {
     type: 'setSetting',
     documentUri: 'file:///m.cnn.json',
     baseVersion: 3,
     setting: 'epochs',
     value: 5,
   });
-  assert.equal(parseSidebarMessage({ type: 'setSetting', documentUri: 'file:///m', baseVersion: 3, setting: 'nodes', value: 5 }), null);
-  assert.equal(parseSidebarMessage({ type: 'setSetting', documentUri: 'file:///m', baseVersion: 1.5, setting: 'epochs', value: 5 }), null);
-  assert.equal(parseSidebarMessage({ type: 'command', command: 'rm -rf' }), null);
-  assert.deepEqual(parseSidebarMessage({ type: 'command', command: 'train', documentUri: 'file:///m' }), { type: 'command', command: 'train', documentUri: 'file:///m' });
-  assert.equal(parseSidebarMessage({ type: 'addLayer', documentUri: 'file:///m' }), null);
-  assert.equal(parseSidebarMessage(null), null);
+  assert.equal(valueOrNull(parseSidebarToHost({ type: 'setSetting', documentUri: 'file:///m', baseVersion: 3, setting: 'nodes', value: 5 })), null);
+  assert.equal(valueOrNull(parseSidebarToHost({ type: 'setSetting', documentUri: 'file:///m', baseVersion: 1.5, setting: 'epochs', value: 5 })), null);
+  assert.equal(valueOrNull(parseSidebarToHost({ type: 'command', command: 'rm -rf' })), null);
+  assert.deepEqual(valueOrNull(parseSidebarToHost({ type: 'command', command: 'train', documentUri: 'file:///m' })), { type: 'command', command: 'train', documentUri: 'file:///m' });
+  assert.equal(valueOrNull(parseSidebarToHost({ type: 'addLayer', documentUri: 'file:///m' })), null);
+  assert.equal(valueOrNull(parseSidebarToHost(null)), null);
 });
 
 test('setting values are checked with a message that names the limit', () => {

@@ -1,7 +1,7 @@
 /** The host's training history and delta batching (pure parts of src/extension/training). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DashboardHostMessage } from '../../src/protocol/dashboard';
+import type { HostToDashboard } from '../../src/protocol/dashboard';
 import type { EngineClientEvent, EpochMetrics } from '../../src/protocol/engine';
 import { DeltaOutbox, type Timers } from '../../src/extension/training/deltaOutbox';
 import { describeBackend, emptyRunInfo, RunHistory } from '../../src/extension/training/runHistory';
@@ -50,7 +50,7 @@ test('progress line and ETA come from the latest batch', () => {
 });
 
 test('DeltaOutbox merges batch and epoch deltas per interval and keeps order around other messages', () => {
-  const sent: DashboardHostMessage[] = [];
+  const sent: HostToDashboard[] = [];
   const timers = manualTimers();
   const box = new DeltaOutbox((m) => sent.push(m), 250, timers);
   const p = (step: number) => ({ step, epoch: 1, batch: step, loss: 1, accuracy: 0, learningRate: 0.1, samplesPerSec: 1 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DashboardHostMessage } from '../../src/protocol/dashboard';
+import type { HostToDashboard } from '../../src/protocol/dashboard';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'dashboard');
 
@@ -35,6 +35,6 @@ export function loadFixture(name = 'mnist-small-shapes.json'): DashboardFixture 
 }
 
 /** The message types in a list (handy in assertions). */
-export function typesOf(messages: readonly unknown[]): DashboardHostMessage['type'][] {
-  return messages.map((m) => (m as { type: DashboardHostMessage['type'] }).type);
+export function typesOf(messages: readonly unknown[]): HostToDashboard['type'][] {
+  return messages.map((m) => (m as { type: HostToDashboard['type'] }).type);
 }

@@ -2,10 +2,11 @@
  * The designer protocol's runtime validators (no browser): the host rejects anything malformed, and
  * the snapshot content is built the same way by the host and the tests.
  */
+import { valueOrNull } from '../../src/protocol/parseResult';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseModelText } from '../../src/core/loader';
-import { designerContentFromParse, parseDesignerMessage, parseHostMessage } from '../../src/protocol/designer';
+import { designerContentFromParse, parseDesignerToHost, parseHostToDesigner } from '../../src/protocol/designer';
 import { templateText } from './harness/designerFixtures';
 
 const uri = 'file:///m.cnn.json';
@@ -38,7 +39,7 @@ test('valid webview messages pass and come back as the same data', () => {
     { type: 'edit', documentUri: uri, baseVersion: 1, edit: { kind: 'moveNodes', positions: { conv1: { x: 10, y: -4.5 } } } },
     { type: 'edit', documentUri: uri, baseVersion: 1, edit: { kind: 'setParam', id: 'pad', param: 'padding', value: [[1, 1], [2, 2]] } },
   ];
-  for (const m of messages) assert.deepEqual(parseDesignerMessage(m), m, JSON.stringify(m));
+  for (const m of messages) assert.deepEqual(valueOrNull(parseDesignerToHost(m)), m, JSON.stringify(m));
 });
 
 test('malformed or unknown webview messages are rejected', () => {
@@ -60,7 +61,7 @@ test('malformed or unknown webview messages are rejected', () => {
     { type: 'showError', message: '' },
     { type: 'runCommand', documentUri: uri },
   ];
-  for (const m of bad) assert.equal(parseDesignerMessage(m), null, JSON.stringify(m));
+  for (const m of bad) assert.equal(valueOrNull(parseDesignerToHost(m)), null, JSON.stringify(m));
 });
 
 test('typed settings edits pass; a malformed or out-of-range setting edit is rejected before use', () => {
@@ -72,7 +73,7 @@ test('typed settings edits pass; a malformed or out-of-range setting edit is rej
   ];
   for (const edit of good) {
     const m = { type: 'edit', documentUri: uri, baseVersion: 2, edit };
-    assert.deepEqual(parseDesignerMessage(m), m, JSON.stringify(edit));
+    assert.deepEqual(valueOrNull(parseDesignerToHost(m)), m, JSON.stringify(edit));
   }
   const bad: unknown[] = [
     { kind: 'setSetting', path: ['training', 'epochs'], value: 3 }, // the untyped edit is gone
@@ -88,13 +89,13 @@ test('typed settings edits pass; a malformed or out-of-range setting edit is rej
     { kind: 'setDataset', dataset: { kind: 'imageFolder', path: 'data', imageSize: [28], colorMode: 'grayscale' } },
     { kind: 'setDataset' },
   ];
-  for (const edit of bad) assert.equal(parseDesignerMessage({ type: 'edit', documentUri: uri, baseVersion: 2, edit }), null, JSON.stringify(edit));
+  for (const edit of bad) assert.equal(valueOrNull(parseDesignerToHost({ type: 'edit', documentUri: uri, baseVersion: 2, edit })), null, JSON.stringify(edit));
 });
 
 test('batches nested too deep are rejected (no unbounded recursion from a message)', () => {
   let edit: unknown = { kind: 'setName', name: 'x' };
   for (let i = 0; i < 10; i++) edit = { kind: 'batch', label: 'x', edits: [edit] };
-  assert.equal(parseDesignerMessage({ type: 'edit', documentUri: uri, baseVersion: 1, edit }), null);
+  assert.equal(valueOrNull(parseDesignerToHost({ type: 'edit', documentUri: uri, baseVersion: 1, edit })), null);
 });
 
 test('snapshot content: a model, or the parser error with its line and column', () => {
@@ -117,10 +118,10 @@ test('snapshot content: a model, or the parser error with its line and column', 
 test('the webview accepts host messages and ignores malformed ones', () => {
   const content = designerContentFromParse(parseModelText(templateText('tutorial-cifar')));
   const snap = { type: 'snapshot', documentUri: uri, version: 2, text: '{}', content };
-  assert.deepEqual(parseHostMessage(snap), snap);
-  assert.equal(parseHostMessage({ ...snap, version: '2' }), null);
-  assert.equal(parseHostMessage({ ...snap, content: { kind: 'weird' } }), null);
-  assert.equal(parseHostMessage({ type: 'revealNode', documentUri: uri }), null);
-  assert.ok(parseHostMessage({ type: 'revealNode', documentUri: uri, nodeId: 'conv1' }));
-  assert.ok(parseHostMessage({ type: 'editRejected', documentUri: uri, baseVersion: 1, message: 'stale' }));
+  assert.deepEqual(valueOrNull(parseHostToDesigner(snap)), snap);
+  assert.equal(valueOrNull(parseHostToDesigner({ ...snap, version: '2' })), null);
+  assert.equal(valueOrNull(parseHostToDesigner({ ...snap, content: { kind: 'weird' } })), null);
+  assert.equal(valueOrNull(parseHostToDesigner({ type: 'revealNode', documentUri: uri })), null);
+  assert.ok(valueOrNull(parseHostToDesigner({ type: 'revealNode', documentUri: uri, nodeId: 'conv1' })));
+  assert.ok(valueOrNull(parseHostToDesigner({ type: 'editRejected', documentUri: uri, baseVersion: 1, message: 'stale' })));
 });

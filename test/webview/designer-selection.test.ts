@@ -1,6 +1,6 @@
 /**
  * The designer tells the host when the selected layers change (`selectionChanged`), once per settled
- * change (clicks and arrow keys), validated by the host's `parseDesignerMessage` (the harness runs it on
+ * change (clicks and arrow keys), validated by the host's `parseDesignerToHost` (the harness runs it on
  * every message; a malformed one would be recorded as null). Needs `npm run build` first.
  */
 import { describe, test } from 'node:test';
@@ -39,7 +39,7 @@ describe('designer selection reports', () => {
     const next = reports[1]!.nodeIds;
     assert.equal(next.length, 1);
     assert.notEqual(next[0], 'conv1', 'the arrow key moved the selection to the next layer');
-    assert.equal(h.received.filter((m) => m === null).length, 0, 'every message passed parseDesignerMessage');
+    assert.equal(h.received.filter((m) => m === null).length, 0, 'every message passed parseDesignerToHost');
   });
 
   test('quick arrow presses are debounced into one report of where the selection came to rest', async () => {

@@ -3,6 +3,7 @@
  * and typed persisted view state. `acquireVsCodeApi` may be called only once per page, so every
  * webview calls `connectToHost` once in its entry point and passes the result down.
  */
+import type { ParseResult } from '../../src/protocol/parseResult';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -22,7 +23,7 @@ export interface HostConnection<ToHost, FromHost, State> {
 }
 
 export function connectToHost<ToHost, FromHost, State>(
-  parseMessage: (raw: unknown) => FromHost | null,
+  parseMessage: (raw: unknown) => ParseResult<FromHost>,
   parseState: (raw: unknown) => State | undefined,
 ): HostConnection<ToHost, FromHost, State> {
   const api = acquireVsCodeApi();
@@ -31,7 +32,7 @@ export function connectToHost<ToHost, FromHost, State>(
     onMessage(handler) {
       const listener = (event: MessageEvent): void => {
         const message = parseMessage(event.data);
-        if (message !== null) handler(message);
+        if (message.ok) handler(message.value);
       };
       window.addEventListener('message', listener);
       return () => window.removeEventListener('message', listener);

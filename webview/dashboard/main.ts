@@ -5,7 +5,7 @@
  */
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption } from '@vscode/webview-ui-toolkit';
 import './dashboard.css';
-import type { DashboardHostMessage } from '../../src/protocol/dashboard';
+import type { HostToDashboard } from '../../src/protocol/dashboard';
 import { DashboardState, type Section } from './state';
 import { RedrawScheduler } from './scheduler';
 import { HeaderView } from './header';
@@ -62,7 +62,7 @@ const scheduler = new RedrawScheduler(draw, 1000);
 let messages = 0;
 let messageMs = 0;
 
-onHostMessage((m: DashboardHostMessage) => {
+onHostMessage((m: HostToDashboard) => {
   const t0 = performance.now();
   messages++;
   for (const s of state.apply(m)) dirty.add(s);

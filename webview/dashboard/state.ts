@@ -6,7 +6,7 @@ import type { EpochMetrics, EvaluationReport, RunStatus } from '../../src/protoc
 import type {
   BatchPoint,
   CompareRun,
-  DashboardHostMessage,
+  HostToDashboard,
   DashboardRunInfo,
   FeatureMapSnapshot,
   PredictionMessage,
@@ -35,7 +35,7 @@ export class DashboardState {
   dropped = 0;
 
   /** Applies one message; returns the sections to redraw (empty when the message was stale). */
-  apply(m: DashboardHostMessage): Set<Section> {
+  apply(m: HostToDashboard): Set<Section> {
     const changed = new Set<Section>();
     if ('runId' in m && (this.run === null || m.runId !== this.run.runId)) {
       this.dropped++;

@@ -3,7 +3,7 @@
  * See src/protocol/designer.ts for the conversation with the extension host.
  */
 import './designer.css';
-import { parseHostMessage, type DesignerToHost, type HostToDesigner } from '../../src/protocol/designer';
+import { parseHostToDesigner, type DesignerToHost, type HostToDesigner } from '../../src/protocol/designer';
 import { connectToHost } from '../common/vscodeApi';
 import { registerToolkit } from '../common/toolkit';
 import { DesignerApp } from './app';
@@ -12,6 +12,6 @@ import { parseViewState, type DesignerViewState } from './viewState';
 registerToolkit();
 const root = document.getElementById('app');
 if (root) {
-  const conn = connectToHost<DesignerToHost, HostToDesigner, DesignerViewState>(parseHostMessage, parseViewState);
+  const conn = connectToHost<DesignerToHost, HostToDesigner, DesignerViewState>(parseHostToDesigner, parseViewState);
   new DesignerApp(root, conn);
 }

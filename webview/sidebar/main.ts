@@ -8,7 +8,7 @@ import { CATEGORY_ORDER, LAYER_CATALOGUE } from '../../src/core/catalogue';
 import type { ModelFile } from '../../src/core/format';
 import {
   checkSettingValue,
-  parseSidebarHostMessage,
+  parseHostToSidebar,
   SIDEBAR_SETTINGS,
   type SidebarModelInfo,
   type SidebarSettingName,
@@ -21,7 +21,7 @@ import { connectToHost } from '../common/vscodeApi';
 
 registerToolkit();
 const root = document.getElementById('app')!;
-const conn = connectToHost<SidebarToHost, SidebarStateMessage, Record<string, never>>(parseSidebarHostMessage, () => undefined);
+const conn = connectToHost<SidebarToHost, SidebarStateMessage, Record<string, never>>(parseHostToSidebar, () => undefined);
 
 function button(label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'secondary', disabled = false): HTMLElement {
   const b = h('vscode-button', { appearance, disabled });

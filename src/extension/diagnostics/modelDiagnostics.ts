@@ -8,6 +8,7 @@ import type { Diagnostic as ModelDiagnostic, Severity } from '../../core/diagnos
 import { locateModelProblems } from '../model/modelProblems';
 import { isModelDocument } from '../model/modelFiles';
 import type { OutputLog } from '../outputLog';
+import { Disposable } from '../dispose';
 
 const REFRESH_DEBOUNCE_MS = 150;
 
@@ -17,20 +18,18 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export class ModelDiagnostics implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('cnnStudio');
+export class ModelDiagnostics extends Disposable {
+  readonly collection = this.register(vscode.languages.createDiagnosticCollection('cnnStudio'));
   /** The model diagnostic behind each Problems entry, for quick fixes. */
   private readonly origins = new WeakMap<vscode.Diagnostic, ModelDiagnostic>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: OutputLog) {
-    this.disposables.push(
-      this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
-    );
+    super();
+    this.register(new vscode.Disposable(() => this.timers.forEach((t) => clearTimeout(t))));
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
     for (const d of vscode.workspace.textDocuments) this.refresh(d);
   }
 
@@ -88,10 +87,5 @@ export class ModelDiagnostics implements vscode.Disposable {
     if (pending) clearTimeout(pending);
     this.timers.delete(key);
     this.collection.delete(uri);
-  }
-
-  dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { designerHtml } from '../../../webview/designer/html';
 import type { DesignerCommandInfo } from '../../protocol/designer';
 import type { OutputLog } from '../outputLog';
+import { showWebviewPage } from '../webviewPage';
 import { DesignerSession, type DesignerSelection } from './designerSession';
-import { randomBytes } from 'node:crypto';
 
 export const DESIGNER_VIEW_TYPE = 'cnnStudio.designer';
 
@@ -38,8 +38,6 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
   }
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
-    const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'cnn-studio.svg');
     const session = new DesignerSession(document, panel, this.toolbarCommands, this.log, (sel) => this.selectionChanged.fire(sel));
     this.sessions.add(session);
@@ -49,17 +47,8 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
       this.sessions.delete(session);
       this.sessionsChanged.fire();
     });
-    const render = () => {
-      panel.webview.html = designerHtml({
-        cspSource: panel.webview.cspSource,
-        nonce: randomBytes(18).toString('base64url'),
-        scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'designer.js')).toString(),
-        styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'designer.css')).toString(),
-        title: document.uri.path.split('/').pop(),
-      });
-    };
-    render();
-    session.reloadIfSilent(render);
+    const title = document.uri.path.split('/').pop();
+    session.attachPage(showWebviewPage(panel.webview, this.extensionUri, 'designer', (assets) => designerHtml({ ...assets, title }), this.log));
   }
 
   /** The open designers of a document (several when it is split). */

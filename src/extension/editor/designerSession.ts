@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import {
-  parseDesignerMessage,
+  parseDesignerToHost,
   type DesignerCommandInfo,
   type DesignerToHost,
   type HostToDesigner,
@@ -19,7 +19,9 @@ import {
 import type { ModelEdit } from '../../core/modelEdit';
 import { readModelText } from '../model/modelText';
 import { editModelDocument } from '../model/documentEdit';
+import { Disposable } from '../dispose';
 import type { OutputLog } from '../outputLog';
+import type { WebviewPage } from '../webviewPage';
 
 /** Messages sent and received, kept for the extension-host tests (see the exported API in main.ts). */
 export interface DesignerSessionProbe {
@@ -42,10 +44,9 @@ const SENT_LOG_LIMIT = 100;
 /** Typing in a text editor changes the document on every key: coalesce those into one snapshot. */
 const EXTERNAL_CHANGE_DEBOUNCE_MS = 40;
 
-export class DesignerSession implements vscode.Disposable, DesignerSessionProbe {
+export class DesignerSession extends Disposable implements DesignerSessionProbe {
   readonly documentUri: string;
   readonly sent: HostToDesigner[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly sentEmitter = new vscode.EventEmitter<HostToDesigner>();
   private lastSnapshotVersion = -1;
   /**
@@ -53,7 +54,7 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
    * asks again with `ready` when shown; snapshots posted meanwhile are simply dropped by VS Code.
    */
   private ready = false;
-  private disposed = false;
+  private page: WebviewPage | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -63,23 +64,26 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
     private readonly log: OutputLog,
     private readonly selectionChanged: (selection: DesignerSelection) => void = () => undefined,
   ) {
+    super();
     this.documentUri = document.uri.toString();
-    this.disposables.push(
-      this.sentEmitter,
-      panel.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
+    this.register(this.sentEmitter);
+    this.register(panel.webview.onDidReceiveMessage((raw) => void this.receive(raw)));
+    this.register(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() !== this.documentUri || e.contentChanges.length === 0) return;
         this.scheduleSnapshot();
       }),
     );
+    this.register(new vscode.Disposable(() => this.debounce && clearTimeout(this.debounce)));
   }
 
   async receive(raw: unknown): Promise<void> {
-    const message = parseDesignerMessage(raw);
-    if (!message) {
-      this.log.line(`designer: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+    const parsed = parseDesignerToHost(raw);
+    if (!parsed.ok) {
+      this.log.line(`designer: ignored ${parsed.error}: ${JSON.stringify(raw)?.slice(0, 200)}`);
       return;
     }
+    const message = parsed.value;
     if ('documentUri' in message && message.documentUri !== this.documentUri) return; // meant for another panel
     try {
       await this.handle(message);
@@ -93,6 +97,7 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.page?.markLoaded();
         this.sendSnapshot(true);
         return;
       case 'requestSnapshot':
@@ -191,19 +196,9 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
     return this.panel.active;
   }
 
-  /**
-   * Re-renders the page if it has not said `ready` in time. A webview's script can fail to load (seen
-   * in code-server when two webviews start at once before its resource service worker is up); without
-   * this the designer would stay blank until reopened.
-   */
-  reloadIfSilent(render: () => void, waitMs = 10_000, attempts = 2): void {
-    const timer = setTimeout(() => {
-      if (this.ready || this.disposed) return;
-      this.log.line(`designer for ${this.documentUri} did not load within ${waitMs / 1000} s: reloading its page`);
-      render();
-      if (attempts > 1) this.reloadIfSilent(render, waitMs, attempts - 1);
-    }, waitMs);
-    this.disposables.push(new vscode.Disposable(() => clearTimeout(timer)));
+  /** The page this session talks to: it stops its reload watchdog once the page says `ready`. */
+  attachPage(page: WebviewPage & vscode.Disposable): void {
+    this.page = this.register(page);
   }
 
   revealNode(nodeId: string): void {
@@ -235,9 +230,4 @@ export class DesignerSession implements vscode.Disposable, DesignerSessionProbe 
     });
   }
 
-  dispose(): void {
-    this.disposed = true;
-    if (this.debounce) clearTimeout(this.debounce);
-    for (const d of this.disposables) d.dispose();
-  }
 }

@@ -4,24 +4,23 @@
  */
 import * as vscode from 'vscode';
 import { modelUriOfTab } from '../model/modelResolver';
+import { Disposable } from '../dispose';
 
 function isOpenInSomeTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
   return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => modelUriOfTab(t)?.toString() === key));
 }
 
-export class ActiveModelTracker implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
+export class ActiveModelTracker extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri | undefined>());
   readonly onDidChange = this.changed.event;
   private uri: vscode.Uri | undefined;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor() {
+    super();
     this.uri = this.compute();
-    this.disposables.push(
-      vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
-      vscode.window.tabGroups.onDidChangeTabGroups(() => this.update()),
-    );
+    this.register(vscode.window.tabGroups.onDidChangeTabs(() => this.update()));
+    this.register(vscode.window.tabGroups.onDidChangeTabGroups(() => this.update()));
   }
 
   get current(): vscode.Uri | undefined {
@@ -39,9 +38,5 @@ export class ActiveModelTracker implements vscode.Disposable {
     if (next?.toString() === this.uri?.toString()) return;
     this.uri = next;
     this.changed.fire(next);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -4,16 +4,17 @@
  * `dist/webview/sidebar.js`; this file answers its intents with model edits (one undo step each) and
  * commands, and sends it the state whenever the model, its text or the training status change.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { SIDEBAR_SETTINGS, checkSettingValue, parseSidebarMessage, type SidebarStateMessage, type SidebarToHost, type SidebarTrainingInfo } from '../../protocol/sidebar';
+import { SIDEBAR_SETTINGS, checkSettingValue, parseSidebarToHost, type SidebarStateMessage, type SidebarToHost, type SidebarTrainingInfo } from '../../protocol/sidebar';
 import { sidebarHtml } from '../../../webview/sidebar/html';
 import { setDatasetFolder } from '../commands/useFolderAsDataset';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { editModelDocument } from '../model/documentEdit';
 import { UserFacingError } from '../userFacingError';
 import { readModelText } from '../model/modelText';
+import { Disposable } from '../dispose';
 import type { OutputLog } from '../outputLog';
+import { showWebviewPage, type WebviewPage } from '../webviewPage';
 import { reportCommandError } from '../failableCommand';
 import type { ActiveModelTracker } from './activeModel';
 
@@ -27,13 +28,11 @@ export interface TrainingStatusSource {
   readonly commands: { readonly train: string; readonly pause: string; readonly resume: string; readonly stop: string };
 }
 
-export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+export class SidebarViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private training: TrainingStatusSource | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
   private pending: ReturnType<typeof setTimeout> | undefined;
-  /** The page has said `ready` since it was last rendered. */
-  private pageAsked = false;
+  private page: WebviewPage | undefined;
   /** The last state posted, for tests. */
   lastState: SidebarStateMessage | undefined;
 
@@ -43,12 +42,14 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly designers: DesignerEditorProvider,
     private readonly log: OutputLog,
   ) {
-    this.disposables.push(
-      activeModel.onDidChange(() => this.schedule()),
+    super();
+    this.register(new vscode.Disposable(() => this.pending && clearTimeout(this.pending)));
+    this.register(activeModel.onDidChange(() => this.schedule()));
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()));
+    this.register(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === activeModel.current?.toString()) this.schedule();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
     );
   }
 
@@ -66,31 +67,11 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    view.webview.options = { enableScripts: true, localResourceRoots: [root] };
-    const render = () => {
-      view.webview.html = sidebarHtml({
-        cspSource: view.webview.cspSource,
-        nonce: randomBytes(18).toString('base64url'),
-        scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.js')).toString(),
-        styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'sidebar.css')).toString(),
-      });
-    };
-    render();
-    this.pageAsked = false;
     // Like the designer: a page whose script failed to load is rendered again (twice at most).
-    let attempts = 2;
-    const watchdog = setInterval(() => {
-      if (this.pageAsked || attempts-- <= 0 || this.view !== view) return clearInterval(watchdog);
-      this.log.line('the CNN Studio side bar did not load: reloading it');
-      render();
-    }, 10_000);
-    this.disposables.push(new vscode.Disposable(() => clearInterval(watchdog)));
-    this.disposables.push(
-      view.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
-      view.onDidChangeVisibility(() => view.visible && this.schedule()),
-      view.onDidDispose(() => (this.view = undefined)),
-    );
+    this.page = this.register(showWebviewPage(view.webview, this.extensionUri, 'sidebar', sidebarHtml, this.log));
+    this.register(view.webview.onDidReceiveMessage((raw) => void this.receive(raw)));
+    this.register(view.onDidChangeVisibility(() => view.visible && this.schedule()));
+    this.register(view.onDidDispose(() => (this.view = undefined)));
   }
 
   private schedule(): void {
@@ -121,8 +102,12 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   async receive(raw: unknown): Promise<void> {
-    const message = parseSidebarMessage(raw);
-    if (!message) return;
+    const parsed = parseSidebarToHost(raw);
+    if (!parsed.ok) {
+      this.log.line(`side bar: ignored ${parsed.error}`);
+      return;
+    }
+    const message = parsed.value;
     try {
       await this.handle(message);
     } catch (err) {
@@ -135,7 +120,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     const uriOf = (documentUri: string) => vscode.Uri.parse(documentUri, true);
     switch (message.type) {
       case 'ready':
-        this.pageAsked = true;
+        this.page?.markLoaded();
         await this.postState();
         return;
       case 'addLayer':
@@ -182,8 +167,4 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     }
   }
 
-  dispose(): void {
-    if (this.pending) clearTimeout(this.pending);
-    for (const d of this.disposables) d.dispose();
-  }
 }

@@ -4,29 +4,29 @@
  * context is not retained) and gets a `hydrate`; while hidden, deltas are dropped instead of queued.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { dashboardHtml } from '../../../webview/dashboard/html';
-import { parseDashboardWebviewMessage, type DashboardHostMessage, type DashboardWebviewMessage } from '../../protocol/dashboard';
+import { parseDashboardToHost, type HostToDashboard, type DashboardToHost } from '../../protocol/dashboard';
 import { DeltaOutbox } from './deltaOutbox';
 import type { OutputLog } from '../outputLog';
+import { showWebviewPage, webviewOptions } from '../webviewPage';
 
 export const DASHBOARD_VIEW_TYPE = 'cnnStudio.dashboard';
 
 export interface DashboardProbe {
   /** Types of the messages posted to the page, in order (for the extension-host tests). */
-  readonly sent: readonly DashboardHostMessage['type'][];
+  readonly sent: readonly HostToDashboard['type'][];
   /** Messages the page sent, validated. */
-  readonly received: readonly DashboardWebviewMessage['type'][];
+  readonly received: readonly DashboardToHost['type'][];
   readonly isOpen: boolean;
 }
 
 export class DashboardPanel implements vscode.Disposable, DashboardProbe {
   private panel: vscode.WebviewPanel | null = null;
   private readonly outbox: DeltaOutbox;
-  readonly sent: DashboardHostMessage['type'][] = [];
-  readonly received: DashboardWebviewMessage['type'][] = [];
+  readonly sent: HostToDashboard['type'][] = [];
+  readonly received: DashboardToHost['type'][] = [];
   /** Called when the page asks for a snapshot and on every validated message. */
-  onMessage: (m: DashboardWebviewMessage) => void = () => undefined;
+  onMessage: (m: DashboardToHost) => void = () => undefined;
   onOpenChanged: (open: boolean) => void = () => undefined;
 
   constructor(
@@ -54,7 +54,7 @@ export class DashboardPanel implements vscode.Disposable, DashboardProbe {
       DASHBOARD_VIEW_TYPE,
       'Training',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
-      { enableScripts: true, localResourceRoots: [this.webviewRoot()] },
+      webviewOptions(this.extensionUri),
     );
     this.adopt(panel);
   }
@@ -63,15 +63,16 @@ export class DashboardPanel implements vscode.Disposable, DashboardProbe {
   adopt(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'cnn-studio.svg');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [this.webviewRoot()] };
-    panel.webview.html = this.html(panel.webview);
+    const page = showWebviewPage(panel.webview, this.extensionUri, 'dashboard', dashboardHtml, this.log);
     const subscriptions: vscode.Disposable[] = [
+      page,
       panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const parsed = parseDashboardWebviewMessage(raw);
+        const parsed = parseDashboardToHost(raw);
         if (!parsed.ok) {
           this.log.line(`Dashboard sent a message that was ignored: ${parsed.error}`);
           return;
         }
+        if (parsed.value.type === 'ready') page.markLoaded();
         this.received.push(parsed.value.type);
         this.onMessage(parsed.value);
       }),
@@ -88,23 +89,9 @@ export class DashboardPanel implements vscode.Disposable, DashboardProbe {
     this.onOpenChanged(true);
   }
 
-  post(message: DashboardHostMessage): void {
+  post(message: HostToDashboard): void {
     if (!this.panel || !this.panel.visible) return;
     this.outbox.send(message);
-  }
-
-  private webviewRoot(): vscode.Uri {
-    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-  }
-
-  private html(webview: vscode.Webview): string {
-    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot(), file)).toString();
-    return dashboardHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64url'),
-      scriptUri: asset('dashboard.js'),
-      styleUri: asset('dashboard.css'),
-    });
   }
 
   dispose(): void {

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { DashboardWebviewMessage as DashboardToHost } from '../../protocol/dashboard';
+import type { DashboardToHost } from '../../protocol/dashboard';
 import type { OutputLog } from '../outputLog';
 import { TRAINING_COMMANDS } from './commandIds';
 import type { DashboardPanel } from './dashboardPanel';

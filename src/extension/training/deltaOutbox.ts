@@ -3,7 +3,7 @@
  * `intervalMs`; any other message first flushes what is pending, so the order of events is kept. Pure
  * (timers injected) so the batching is unit-tested and reused by the overhead benchmark.
  */
-import type { BatchPoint, DashboardHostMessage } from '../../protocol/dashboard';
+import type { BatchPoint, HostToDashboard } from '../../protocol/dashboard';
 import type { EpochMetrics } from '../../protocol/engine';
 
 export interface Timers {
@@ -26,12 +26,12 @@ export class DeltaOutbox {
   posted = 0;
 
   constructor(
-    private readonly post: (m: DashboardHostMessage) => void,
+    private readonly post: (m: HostToDashboard) => void,
     private readonly intervalMs = 250,
     private readonly timers: Timers = realTimers,
   ) {}
 
-  send(m: DashboardHostMessage): void {
+  send(m: HostToDashboard): void {
     if (m.type === 'batchMetrics' || m.type === 'epochMetrics') {
       if (this.runId !== m.runId) this.flush();
       this.runId = m.runId;
@@ -68,7 +68,7 @@ export class DeltaOutbox {
     this.epochs = [];
   }
 
-  private emit(m: DashboardHostMessage): void {
+  private emit(m: HostToDashboard): void {
     this.posted++;
     this.post(m);
   }

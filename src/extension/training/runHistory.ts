@@ -6,7 +6,7 @@
 import { describeGpuAdapter, type ActivationsResult, type EngineBackendInfo, type EngineClientEvent, type EpochMetrics, type EvaluationReport, type RunStatus } from '../../protocol/engine';
 import type {
   BatchPoint,
-  DashboardHostMessage,
+  HostToDashboard,
   DashboardRunInfo,
   FeatureMapSnapshot,
   HydrateMessage,
@@ -63,7 +63,7 @@ export class RunHistory {
   }
 
   /** Records an engine event about this run; returns the messages a visible dashboard should get. */
-  apply(e: EngineClientEvent): DashboardHostMessage[] {
+  apply(e: EngineClientEvent): HostToDashboard[] {
     if ('runId' in e && e.runId !== null && e.runId !== this.runId) return [];
     const runId = this.runId;
     switch (e.type) {
@@ -124,19 +124,19 @@ export class RunHistory {
     this.info = { ...this.info, status, message: message ?? (status === 'running' || status === 'paused' ? undefined : this.info.message) };
   }
 
-  statusMessage(): DashboardHostMessage {
+  statusMessage(): HostToDashboard {
     return { type: 'runStatus', runId: this.runId, status: this.status, message: this.info.message, activity: this.activity };
   }
 
   /** Keeps one snapshot per epoch; a different sample starts a new series. */
-  addFeatureMaps(snapshot: FeatureMapSnapshot): DashboardHostMessage {
+  addFeatureMaps(snapshot: FeatureMapSnapshot): HostToDashboard {
     const first = this.featureMaps[0];
     if (first && (first.sample.datasetIndex !== snapshot.sample.datasetIndex || first.sample.path !== snapshot.sample.path)) this.featureMaps = [];
     this.featureMaps = [...this.featureMaps.filter((s) => s.epoch !== snapshot.epoch), snapshot].sort((a, b) => a.epoch - b.epoch);
     return { type: 'featureMaps', runId: this.runId, snapshot };
   }
 
-  setEvaluation(report: EvaluationReport, thumbnails: readonly SampleThumbnail[]): DashboardHostMessage {
+  setEvaluation(report: EvaluationReport, thumbnails: readonly SampleThumbnail[]): HostToDashboard {
     this.evaluation = report;
     this.thumbnails = [...thumbnails];
     return { type: 'evaluation', runId: this.runId, report, thumbnails };

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, RunWarning, SampleRef, StartTrainingParams } from '../../protocol/engine';
 import type {
   CompareRun,
-  DashboardHostMessage,
+  HostToDashboard,
   PredictionMessage,
   PreviewImage,
   RunsForCompareMessage,
@@ -23,7 +23,7 @@ const MAX_CHANNELS = 32;
 
 export interface SessionListener {
   /** A message for the dashboard (a delta for the shown run, or a fresh `hydrate`). */
-  dashboard?(message: DashboardHostMessage): void;
+  dashboard?(message: HostToDashboard): void;
   /** A live run changed (metrics, status, ended): the status bar and progress read it. */
   runChanged?(history: RunHistory): void;
   /** The engine warns about the live run (e.g. the loss is not improving): for the output channel. */
@@ -135,7 +135,7 @@ export class TrainingSession {
 
   /** Sends the shown run's full state to the dashboard (it just became visible or asked with `ready`). */
   hydrate(): void {
-    const message: DashboardHostMessage = this.shown
+    const message: HostToDashboard = this.shown
       ? this.shown.hydrate()
       : { type: 'hydrate', run: null, batches: [], epochs: [], featureMaps: [], evaluation: null, thumbnails: [] };
     this.toDashboard(message);
@@ -298,7 +298,7 @@ export class TrainingSession {
     for (const l of [...this.listeners]) l.runChanged?.(h);
   }
 
-  private toDashboard(m: DashboardHostMessage): void {
+  private toDashboard(m: HostToDashboard): void {
     for (const l of [...this.listeners]) l.dashboard?.(m);
   }
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { parseModelText } from '../../core/loader';
 import { MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE } from '../model/modelFiles';
 import { describeRun, modelBaseName, parseRunRecord, runBelongsTo, type FoundRun } from './runRecords';
+import { Disposable } from '../dispose';
 
 export const MODELS_VIEW_ID = 'cnnStudio.models';
 const RUN_RECORD_GLOB = '**/.cnn-studio/runs/*/*/run.json';
@@ -50,17 +51,19 @@ export class RunItem extends vscode.TreeItem {
 
 export type ModelsTreeItem = ModelItem | RunItem;
 
-export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsTreeItem>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ModelsTreeItem | undefined>();
+export class ModelsTreeProvider extends Disposable implements vscode.TreeDataProvider<ModelsTreeItem> {
+  private readonly changed = this.register(new vscode.EventEmitter<ModelsTreeItem | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
+    super();
+    this.register(new vscode.Disposable(() => this.refreshTimer && clearTimeout(this.refreshTimer)));
     for (const glob of [MODEL_FILE_GLOB, RUN_RECORD_GLOB]) {
       const watcher = vscode.workspace.createFileSystemWatcher(glob);
       const refresh = () => this.scheduleRefresh();
-      this.disposables.push(watcher, watcher.onDidCreate(refresh), watcher.onDidDelete(refresh), watcher.onDidChange(refresh));
+      this.register(watcher);
+      for (const on of [watcher.onDidCreate, watcher.onDidDelete, watcher.onDidChange]) this.register(on(refresh));
     }
   }
 
@@ -118,10 +121,5 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsTreeIte
     } catch {
       return undefined;
     }
-  }
-
-  dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    for (const d of this.disposables) d.dispose();
   }
 }

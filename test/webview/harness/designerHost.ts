@@ -4,6 +4,7 @@
  * message the page posts, and answers like the host: snapshots built with the real loader, edits
  * applied with the real `applyModelEdit` (stale base versions rejected), undo/redo of whole texts.
  */
+import { valueOrNull } from '../../../src/protocol/parseResult';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { applyModelEdit } from '../../../src/core/applyModelEdit';
@@ -11,7 +12,7 @@ import { parseModelText, serializeModel } from '../../../src/core/loader';
 import type { ModelFile } from '../../../src/core/format';
 import {
   designerContentFromParse,
-  parseDesignerMessage,
+  parseDesignerToHost,
   type DesignerCommandInfo,
   type DesignerToHost,
   type EditMessage,
@@ -170,7 +171,7 @@ export class DesignerHarness {
   }
 
   private onMessage(raw: unknown): void {
-    const message = parseDesignerMessage(raw);
+    const message = valueOrNull(parseDesignerToHost(raw));
     this.received.push(message);
     if (!message) return;
     this.busy = this.busy.then(() => this.handle(message)).catch((err: unknown) => {
