@@ -79,8 +79,9 @@ if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && command -v apt-get >/dev/nu
 fi
 
 if [ $want_test -eq 1 ]; then
-  # chromium drives the webview tests and code-server; python3-torch checks the exported PyTorch code.
-  apt_install chromium python3-torch
+  # chromium drives the webview tests and code-server; python3-torch checks the exported PyTorch code;
+  # python3-h5py writes the Keras .h5/.keras files the import tests read.
+  apt_install chromium python3-torch python3-h5py
   if [ -x scripts/install-code-server.sh ]; then bash scripts/install-code-server.sh; fi
   install_software_vulkan
 fi

@@ -4,7 +4,7 @@
  * listed, unless `--bridge` replaces them by pass-throughs. The report is one grouped summary (problems
  * first, with our parameter count against the file's); `--details` adds every note, `--json` prints the
  * outcome as JSON for VS Code. A TF.js model.json's weights, when its weight files are next to it, come
- * along as a run.
+ * along as a run; so do the weights inside a Keras `.h5` or `.keras` file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -16,12 +16,14 @@ import { isUserFacing } from '../../core/userFacingError';
 import { getTf, initBackend } from '../../engine/backend/selectBackend';
 import { importedWeightFiles, runFromImportedWeights } from '../../engine/export/importedRun';
 import { defaultImportPath } from '../../engine/export/importPath';
+import { runFromKerasWeights } from '../../engine/import/kerasWeightsRun';
+import { isKerasContainerPath, readKerasContainer } from '../../engine/import/readKerasFile';
 import { stockTfjsParamCount } from '../../engine/export/stockParamCount';
 import type { ImportedWeights, ImportOutcome } from '../../protocol/importOutcome';
 import { CliError, type CliIo, flagBool, flagString, requirePositional, type CliCommand } from '../command';
 import { writeOutputFile } from '../modelFileIo';
 
-const USAGE = 'import <keras.json|model.json> [--out model.cnn.json] [--name NAME] [--bridge] [--no-weights] [--details] [--json] [--force]';
+const USAGE = 'import <model.keras|model.h5|keras.json|model.json> [--out model.cnn.json] [--name NAME] [--bridge] [--no-weights] [--details] [--json] [--force]';
 
 /** Our count against the file's: its weights manifest, else what stock tfjs builds from it. */
 async function summaryOf(result: KerasImportResult): Promise<ImportSummary> {
@@ -52,8 +54,9 @@ export const importCommand: CliCommand = {
       if (!existsSync(file)) throw new CliError(`'${file}' does not exist. Pass the JSON written by Keras' model.to_json() or a TF.js model.json.`);
       const out = flagString(args, 'out') ?? defaultImportPath(file);
       if (existsSync(out) && !flagBool(args, 'force')) throw new CliError(`'${out}' already exists. Pass --force to replace it, or --out another path.`);
-      const result = importKerasText(readFileSync(file, 'utf8'), flagString(args, 'name'), { bridge: flagBool(args, 'bridge') });
-      const withWeights = result.weightsManifest !== null && !args.flags.has('no-weights');
+      const container = isKerasContainerPath(file) ? readKerasContainer(file) : null;
+      const result = importKerasText(container ? container.documentText : readFileSync(file, 'utf8'), flagString(args, 'name'), { bridge: flagBool(args, 'bridge') });
+      const withWeights = (result.weightsManifest !== null || container !== null) && !args.flags.has('no-weights');
       // A weight path outside the model.json's folder refuses the whole import before anything is written.
       if (withWeights) importedWeightFiles(resolve(file), result.weightsManifest ?? []);
       const summary = await summaryOf(result);
@@ -64,9 +67,11 @@ export const importCommand: CliCommand = {
         io.stdout(`Wrote ${out}.\n`);
       }
       let weights: ImportedWeights | null = null;
-      if (withWeights && result.weightsManifest) {
+      if (withWeights) {
         await initBackend('cpu');
-        const outcome = await runFromImportedWeights(getTf(), result.model, resolve(file), result.weightsManifest, dirname(resolve(out)), result.layerIds);
+        const outcome = container
+          ? await runFromKerasWeights(getTf(), result.model, container.weights, resolve(file), dirname(resolve(out)), result.kerasPaths)
+          : await runFromImportedWeights(getTf(), result.model, resolve(file), result.weightsManifest ?? [], dirname(resolve(out)), result.layerIds);
         weights = outcome.kind === 'run' ? { kind: 'run', runDir: outcome.runDir, tensors: outcome.weights } : outcome;
         if (!json) io.stdout(weights.kind === 'run' ? `Weights: ${weights.tensors} tensors saved as the run ${weights.runDir}\n` : `Weights: not imported: ${weights.reason}.\n`);
       }

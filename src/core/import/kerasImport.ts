@@ -41,6 +41,8 @@ export interface KerasImportResult {
   weightsManifest: unknown[] | null;
   /** Layer names that were not valid node ids → the ids they became (their weights are renamed alike). */
   layerIds: ReadonlyMap<string, string>;
+  /** Node id → where its layer sits in the file (enclosing model names, then its name): weights follow it. */
+  kerasPaths: ReadonlyMap<string, readonly string[]>;
   /** The layers replaced by pass-throughs (only with `bridge`; without it they stop the import). */
   bridged: UnsupportedLayer[];
   /** How many numbers the file's weights manifest holds, when it has one (compared with ours in the report). */
@@ -75,6 +77,8 @@ interface RawLayer {
   calls: number;
   /** Made by the import (the Input of a Sequential that declares its shape on its first layer). */
   synthetic?: boolean;
+  /** Where the layer sits in the file: the names of the models enclosing it, then its own name. */
+  path?: string[];
 }
 
 class Reader {
@@ -147,8 +151,9 @@ const isModelClass = (c: string): boolean => c === 'Sequential' || c === 'Functi
  * Flattens a (possibly nested) model config into raw layers. Returns the names of its input and output
  * layers so an enclosing model can connect to them.
  */
-function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, outerInputs: string[] | null, out: RawLayer[], taken: Set<string>): { inputs: string[]; outputs: string[] } {
+function flattenModel(r: Reader, modelClass: string, cfg: Obj, enclosing: readonly string[], outerInputs: string[] | null, out: RawLayer[], taken: Set<string>): { inputs: string[]; outputs: string[] } {
   const layers = sequentialLayers(cfg);
+  const prefix = enclosing[enclosing.length - 1] ?? '';
   const rename = new Map<string, string>();
   const uniqueName = (n: string): string => {
     let name = prefix && taken.has(n) ? `${prefix}_${n}` : n;
@@ -181,7 +186,7 @@ function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, o
       if (c === 'InputLayer') {
         if (outerInputs) return; // a nested Sequential's own input: the outer tensor comes in instead
         const name = uniqueName(original);
-        out.push({ name, className: c, config: configOf(layer), inputs: [], calls: 0 });
+        out.push({ name, className: c, config: configOf(layer), inputs: [], calls: 0, path: [...enclosing, original] });
         prev = [name];
         inputs.push(name);
         return;
@@ -189,14 +194,14 @@ function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, o
       if (isModelClass(c)) {
         r.note('info', `Nested model '${original}' was inlined: its layers are now part of this model.`, original, 'nested model inlined');
         // A first nested model without an input before it brings its own Input layers.
-        const inner = flattenModel(r, c, configOf(layer), original, prev.length > 0 ? prev : null, out, taken);
+        const inner = flattenModel(r, c, configOf(layer), [...enclosing, original], prev.length > 0 ? prev : null, out, taken);
         if (prev.length === 0) inputs.push(...inner.inputs);
         prev = inner.outputs;
         return;
       }
       const name = uniqueName(original);
       rename.set(original, name);
-      out.push({ name, className: c, config: configOf(layer), inputs: prev, calls: 1 });
+      out.push({ name, className: c, config: configOf(layer), inputs: prev, calls: 1, path: [...enclosing, original] });
       prev = [name];
     });
     return { inputs, outputs: prev };
@@ -218,18 +223,18 @@ function flattenModel(r: Reader, modelClass: string, cfg: Obj, prefix: string, o
       }
       const name = uniqueName(original);
       resolved.set(original, [name]);
-      out.push({ name, className: c, config: configOf(layer), inputs: [], calls: 0 });
+      out.push({ name, className: c, config: configOf(layer), inputs: [], calls: 0, path: [...enclosing, original] });
       return;
     }
     if (isModelClass(c)) {
       r.note('info', `Nested model '${original}' was inlined: its layers are now part of this model.`, original, 'nested model inlined');
-      const inner = flattenModel(r, c, configOf(layer), original, fed, out, taken);
+      const inner = flattenModel(r, c, configOf(layer), [...enclosing, original], fed, out, taken);
       resolved.set(original, inner.outputs);
       return;
     }
     const name = uniqueName(original);
     resolved.set(original, [name]);
-    out.push({ name, className: c, config: configOf(layer), inputs: fed, calls });
+    out.push({ name, className: c, config: configOf(layer), inputs: fed, calls, path: [...enclosing, original] });
   });
   return {
     inputs: inputNames.flatMap((n) => resolved.get(n) ?? []),
@@ -485,7 +490,7 @@ export function importKerasModel(json: Json, name?: string, options: KerasImport
   const r = new Reader();
   const raws: RawLayer[] = [];
   const modelCfg = configOf(top);
-  const { outputs } = flattenModel(r, cls, modelCfg, '', null, raws, new Set());
+  const { outputs } = flattenModel(r, cls, modelCfg, [], null, raws, new Set());
   refuseChannelsFirst(raws);
 
   // Layers without a faithful equivalent stop the import, listed; with `bridge` they become pass-throughs.
@@ -559,7 +564,8 @@ export function importKerasModel(json: Json, name?: string, options: KerasImport
   };
   model.compile = compileFor((severity, message, kind) => r.note(severity, message, undefined, kind), json, model);
   assertPassesSchema(model);
-  return { model, notes: r.notes, source, weightsManifest, layerIds, bridged: options.bridge ? unsupported : [], fileParams: manifestParamCount(weightsManifest), modelClass: cls, topology: top };
+  const kerasPaths = new Map(raws.flatMap((raw) => (raw.path ? [[layerIds.get(raw.name) ?? raw.name, raw.path] as const] : [])));
+  return { model, notes: r.notes, source, weightsManifest, layerIds, kerasPaths, bridged: options.bridge ? unsupported : [], fileParams: manifestParamCount(weightsManifest), modelClass: cls, topology: top };
 }
 
 /**

@@ -3,18 +3,12 @@
  * (built with our builder, so they provably fit) and saved as a run, so the designer, `evaluate` and
  * `predict` can use them at once. The run has no epochs; its record says where the weights came from.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ModelFile } from '../../core/format';
-import { serializeModel } from '../../core/loader';
-import { isBackendName } from '../../protocol/engine';
 import type { Tf } from '../backend/tfNamespace';
 import { resolveInsideFolderOf } from '../files/confinedPath';
 import { buildTfModel } from '../model/buildTfModel';
-import { saveCheckpoint } from '../runs/checkpoints';
-import { claimNewRunDir } from '../runs/claimRunDir';
-import { RUN_FILES, writeRunRecord } from '../runs/runStore';
-import { CNN_STUDIO_VERSION } from '../version';
+import { saveImportedRun } from './saveImportedRun';
 
 interface ManifestGroup {
   paths: string[];
@@ -81,31 +75,7 @@ export async function runFromImportedWeights(
     } catch (err) {
       return { kind: 'skipped', reason: `the weights do not fit the imported model (${err instanceof Error ? err.message : String(err)})` };
     }
-    const { runId, runDir } = claimNewRunDir(runsRoot, model.name);
-    writeFileSync(join(runDir, RUN_FILES.model), serializeModel(model));
-    await saveCheckpoint(tf, built, join(runDir, RUN_FILES.last));
-    await saveCheckpoint(tf, built, join(runDir, RUN_FILES.best));
-    const now = new Date().toISOString();
-    const backend = tf.getBackend();
-    writeRunRecord(runDir, {
-      runId,
-      modelName: model.name,
-      status: 'finished',
-      pid: process.pid,
-      // The engine only registers the backends it knows; 'cpu' stands in for any other.
-      backend: { name: isBackendName(backend) ? backend : 'cpu', tfjsVersion: tf.version_core, threads: 1, simd: false },
-      versions: { cnnStudio: CNN_STUDIO_VERSION, tfjs: tf.version_core, node: process.versions.node },
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: now,
-      trainingSeconds: 0,
-      epochsCompleted: 0,
-      epochsPlanned: 0,
-      bestEpoch: null,
-      bestValAccuracy: null,
-      bestValLoss: null,
-      message: `Weights imported from ${modelJsonPath}`,
-    });
+    const runDir = await saveImportedRun(tf, model, built, modelJsonPath, runsRoot);
     return { kind: 'run', runDir, weights: needed.length };
   } finally {
     tf.dispose(Object.values(named));
