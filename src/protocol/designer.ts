@@ -201,6 +201,7 @@ export function isModelNode(v: unknown): v is ModelNode {
     isLayerParams(v.params) &&
     Array.isArray(v.inputs) &&
     v.inputs.every(isNodeId) &&
+    (v.trainable === undefined || v.trainable === false) &&
     (v.position === undefined || isPosition(v.position))
   );
 }
@@ -232,6 +233,8 @@ export function isModelEdit(v: unknown, depth = 0): v is ModelEdit {
       return isObj(v.positions) && Object.keys(v.positions).every(isNodeId) && Object.values(v.positions).every(isPosition);
     case 'renameNode':
       return isNodeId(v.id) && isStr(v.newId) && isValidNodeId(v.newId);
+    case 'setTrainable':
+      return Array.isArray(v.ids) && v.ids.length > 0 && v.ids.every(isNodeId) && typeof v.trainable === 'boolean';
     case 'setCompileSettings':
     case 'setTrainingSettings':
       // The values are checked by the model schema's rules (as the loader would), with defaults for the rest.

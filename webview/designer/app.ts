@@ -237,7 +237,7 @@ export class DesignerApp {
   }
 
   private renderSummary(d: DesignerView): void {
-    this.summary.render(d.totals, d.diagnostics, d.model.nodes.length, estimateModelTrainingMemory(d.model, d.analysis));
+    this.summary.render(d.totals, d.diagnostics, d.model.nodes.length, estimateModelTrainingMemory(d.model, d.analysis), d.model.nodes.filter((n) => n.trainable === false).length);
   }
 
   private renderGraphAndInspector(): void {

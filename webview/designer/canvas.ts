@@ -276,6 +276,7 @@ export class GraphCanvas {
           .join(' · ')
       : 'unknown layer type';
     const shapeText = analysis ? formatShape(analysis.outputShape) : '?';
+    const frozen = node.trainable === false;
     const paramsText = analysis ? (analysis.params > 0 ? `${formatCount(analysis.params)} params` : 'no params') : '';
 
     const label = [
@@ -283,13 +284,14 @@ export class GraphCanvas {
       keyText,
       analysis ? `output ${shapeText}` : '',
       paramsText,
+      frozen ? 'frozen' : '',
       ...problems.map((p) => `${p.severity}: ${p.message}`),
     ]
       .filter(Boolean)
       .join(', ');
 
     const g = s('g', {
-      class: ['node', categoryClass(spec?.category ?? 'unknown'), selected ? 'selected' : '', worst ? `problem-${worst}` : ''].filter(Boolean).join(' '),
+      class: ['node', categoryClass(spec?.category ?? 'unknown'), selected ? 'selected' : '', frozen ? 'frozen' : '', worst ? `problem-${worst}` : ''].filter(Boolean).join(' '),
       'data-id': node.id,
       'data-type': node.type,
       transform: `translate(${box.x} ${box.y})`,
@@ -313,7 +315,7 @@ export class GraphCanvas {
       s('text', { class: 'node-params', x: 14, y: 41 }, clipped(keyText || '\u00a0', 31)),
       s('line', { class: 'node-divider', x1: 10, x2: box.width - 10, y1: 51, y2: 51 }),
       s('text', { class: 'node-shape', x: 14, y: 66 }, analysis ? `→ ${shapeText}` : ''),
-      s('text', { class: 'node-count', x: box.width - 12, y: 66, 'text-anchor': 'end' }, analysis && analysis.params > 0 ? `${formatCompact(analysis.params)} params` : ''),
+      s('text', { class: 'node-count', x: box.width - 12, y: 66, 'text-anchor': 'end' }, analysis && analysis.params > 0 ? `${formatCompact(analysis.params)} ${frozen ? 'frozen' : 'params'}` : frozen ? 'frozen' : ''),
     );
     if (worst) {
       const badge = s(

@@ -132,6 +132,7 @@ export class Inspector {
           ['Layers', formatCount(data.model.nodes.length)],
           ['Parameters', formatCount(t.params)],
           ['Trainable', formatCount(t.trainableParams)],
+          ['Non-trainable', formatCount(t.nonTrainableParams)],
           ['Multiply-adds', formatCompact(t.flops)],
           ['Activations', formatBytes(t.activationBytes)],
           ['Optimizer', `${data.model.compile.optimizer}, lr ${data.model.compile.learningRate}`],
@@ -158,7 +159,18 @@ export class Inspector {
       h('h2', { class: 'inspector-heading' }, `${ids.length} layers selected`),
       statsTable([['Parameters', formatCount(params)]]),
     );
-    if (!data.readOnly) this.body.append(h('div', { class: 'button-row' }, dup, del));
+    if (!data.readOnly) {
+      // One button that freezes the whole selection, or unfreezes it when every layer in it is frozen.
+      const layers = ids.filter((id) => data.model.nodes.find((n) => n.id === id)?.type !== 'Input');
+      const allFrozen = layers.length > 0 && layers.every((id) => data.model.nodes.find((n) => n.id === id)?.trainable === false);
+      const freeze = h(
+        'vscode-button',
+        { appearance: 'secondary', 'data-action': allFrozen ? 'unfreeze' : 'freeze', title: FREEZE_HELP, disabled: layers.length === 0 },
+        allFrozen ? 'Unfreeze' : 'Freeze',
+      );
+      freeze.addEventListener('click', () => this.callbacks.edit({ kind: 'setTrainable', ids: layers, trainable: allFrozen }));
+      this.body.append(h('div', { class: 'button-row' }, freeze, dup, del));
+    }
     this.body.append(h('p', { class: 'muted hint' }, ids.join(', ')));
   }
 
@@ -195,6 +207,7 @@ export class Inspector {
       if (!msg) this.callbacks.edit({ kind: 'renameNode', id: node.id, newId });
     });
     this.body.append(h('div', { class: 'field' }, idField, idError));
+    if (node.type !== 'Input') this.body.append(this.freezeField(node));
     // Problems come first: they are what needs doing (and carry the quick fixes).
     this.body.append(h('div', { class: 'node-problems' }));
 
@@ -218,6 +231,18 @@ export class Inspector {
       this.body.append(h('div', { class: 'button-row bottom' }, dup, del));
     }
     this.updateNodeForm(node);
+  }
+
+  /** "Frozen": the layer keeps its weights while training (transfer learning); one edit of `trainable`. */
+  private freezeField(node: ModelNode): HTMLElement {
+    const box = h('vscode-checkbox', { 'data-field': 'trainable', disabled: this.data!.readOnly }, 'Frozen') as FieldElement;
+    box.addEventListener('change', () => {
+      const frozen = Boolean(box.checked);
+      if ((this.currentSnapshotNode(node.id)?.trainable === false) === frozen) return;
+      this.callbacks.edit({ kind: 'setTrainable', ids: [node.id], trainable: !frozen });
+    });
+    const help = h('p', { class: 'help' }, FREEZE_HELP);
+    return h('div', { class: 'field field-bool' }, box, help);
   }
 
   private idProblem(oldId: string, newId: string): string | null {
@@ -321,6 +346,8 @@ export class Inspector {
     }
     const idField = this.body.querySelector<FieldElement>('[data-field="id"]');
     if (idField && !idField.matches(':focus-within')) idField.value = node.id;
+    const freezeBox = this.body.querySelector<FieldElement>('[data-field="trainable"]');
+    if (freezeBox) freezeBox.checked = node.trainable === false;
 
     const a = data.nodeAnalysis.get(node.id);
     const headerStats = this.body.querySelector('.header-stats');
@@ -376,6 +403,8 @@ export class Inspector {
     return list;
   }
 }
+
+const FREEZE_HELP = 'A frozen layer keeps its weights while training (transfer learning: freeze a pretrained base, train a new head). A frozen BatchNormalization uses its stored statistics.';
 
 function labelFor(name: string): string {
   const words = name.replace(/([A-Z])/g, ' $1').toLowerCase();

@@ -1,4 +1,4 @@
-/** The summary bar: total params, multiply-adds, activation memory, training memory and problems (click: next problem). */
+/** The summary bar: total params (and, with frozen layers, the trainable ones), multiply-adds, activation memory, training memory and problems (click: next problem). */
 import type { ModelTotals } from '../../src/core/analysis';
 import type { Diagnostic } from '../../src/core/diagnostics';
 import { describeTrainingMemory, type TrainingMemoryEstimate } from '../../src/core/trainingMemory';
@@ -12,7 +12,7 @@ export class SummaryBar {
     this.element = h('footer', { class: 'summary-bar', role: 'status', 'aria-live': 'polite' });
   }
 
-  render(totals: ModelTotals | null, diagnostics: readonly Diagnostic[], layerCount: number, training: TrainingMemoryEstimate | null): void {
+  render(totals: ModelTotals | null, diagnostics: readonly Diagnostic[], layerCount: number, training: TrainingMemoryEstimate | null, frozenLayers = 0): void {
     clear(this.element);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -27,6 +27,13 @@ export class SummaryBar {
         : item('summary-training-memory', 'Training', '—', 'Not known until every layer has a shape'),
       item('summary-layers', 'Layers', formatCount(layerCount), 'Number of layers'),
     );
+    // With frozen layers, what training will change is the figure that matters (Keras' "Trainable params").
+    if (frozenLayers > 0 && totals) {
+      this.element.insertBefore(
+        item('summary-trainable', 'Trainable', formatCount(totals.trainableParams), `${formatCount(totals.nonTrainableParams)} non-trainable: ${frozenLayers} frozen layer${frozenLayers === 1 ? '' : 's'} (and any BatchNormalization statistics)`),
+        this.element.querySelector('.summary-flops'),
+      );
+    }
     const total = diagnostics.length;
     const text = total === 0 ? 'No problems' : [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '', total - errors - warnings ? `${total - errors - warnings} info` : ''].filter(Boolean).join(', ');
     const cls = errors ? 'has-errors' : warnings ? 'has-warnings' : total ? 'has-info' : 'no-problems';
