@@ -40,6 +40,8 @@ export interface KerasParamSpec {
   positional?: boolean;
   /** Other keys the importer also reads, first match wins: Keras 1 names (`nb_filter`), Keras 3 renames. */
   aliases?: readonly string[];
+  /** For an enum whose Keras value is not the name: our value → Keras' (PReLU's `spatial` → `[1, 2]`). */
+  values?: Readonly<Record<string, KerasJsonValue>>;
 }
 
 interface ParamSpecBase {
@@ -57,7 +59,9 @@ export interface IntParamSpec extends ParamSpecBase {
 
 export interface FloatParamSpec extends ParamSpecBase {
   kind: 'float';
-  default: number;
+  /** `null` only with `nullable`: "no value" (ReLU without a cap). */
+  default: number | null;
+  nullable?: boolean;
   min?: number;
   max?: number;
   /** When true the bound itself is not allowed (e.g. a dropout rate < 1). */
@@ -226,6 +230,13 @@ const dropoutRate: FloatParamSpec = {
   help: 'Fraction of values set to zero during training (0 to just under 1).',
   keras: { name: 'rate', positional: true, aliases: ['p'] },
 };
+
+/** BatchNormalization's and LayerNormalization's shared options (same names and defaults in Keras). */
+const normalizationParams = {
+  epsilon: { kind: 'float', default: 0.001, min: 0, exclusiveMin: true, help: 'Added to the variance to avoid dividing by zero.', keras: { name: 'epsilon', default: 0.001 } },
+  center: { kind: 'bool', default: true, help: 'Learn an offset (beta).', keras: { name: 'center', default: true } },
+  scale: { kind: 'bool', default: true, help: 'Learn a scale (gamma).', keras: { name: 'scale', default: true } },
+} as const satisfies Record<string, ParamSpec>;
 
 // Keys of Keras configs that CNN Studio does not vary, written as Keras writes them.
 const CHANNELS_LAST: KerasConfigEntry = ['data_format', 'channels_last'];
@@ -452,9 +463,23 @@ const specs: LayerSpec[] = [
     description: 'Normalises each channel over the batch; speeds up and stabilises training.',
     params: {
       momentum: { kind: 'float', default: 0.99, min: 0, max: 1, help: 'Momentum of the moving mean and variance.', keras: { name: 'momentum', default: 0.99 } },
-      epsilon: { kind: 'float', default: 0.001, min: 0, exclusiveMin: true, help: 'Added to the variance to avoid dividing by zero.', keras: { name: 'epsilon', default: 0.001 } },
-      center: { kind: 'bool', default: true, help: 'Learn an offset (beta).', keras: { name: 'center', default: true } },
-      scale: { kind: 'bool', default: true, help: 'Learn a scale (gamma).', keras: { name: 'scale', default: true } },
+      ...normalizationParams,
+    },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: [],
+  },
+  {
+    type: 'LayerNormalization',
+    kerasName: 'LayerNormalization',
+    kerasConfig: [['axis', -1], 'epsilon', 'center', 'scale', zeros('beta_initializer'), ones('gamma_initializer'), ...nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint')],
+    idPrefix: 'ln',
+    shortName: 'LayerNorm',
+    featureMaps: false,
+    category: 'normalization',
+    description: 'Normalises each sample over its channels (the last axis); no batch statistics.',
+    params: {
+      ...normalizationParams,
     },
     minInputs: 1,
     maxInputs: 1,
@@ -463,8 +488,6 @@ const specs: LayerSpec[] = [
   {
     type: 'Activation',
     kerasName: 'Activation',
-    // Keras' ReLU and Softmax layers are imported as Activation layers (the importer reads their options).
-    kerasAliases: ['ReLU', 'Softmax'],
     kerasConfig: ['activation'],
     idPrefix: 'act',
     featureMaps: false,
@@ -488,6 +511,76 @@ const specs: LayerSpec[] = [
     minInputs: 1,
     maxInputs: 1,
     keyParams: ['alpha'],
+  },
+  {
+    type: 'ReLU',
+    kerasName: 'ReLU',
+    // The engine's own tfjs class for a ReLU with a slope or threshold (tfjs' ReLU only caps).
+    kerasAliases: ['CnnStudioReLU'],
+    kerasConfig: ['max_value', 'negative_slope', 'threshold'],
+    idPrefix: 'relu',
+    featureMaps: false,
+    category: 'activation',
+    description: 'ReLU with an optional cap (6 for MobileNet\'s relu6), a slope below the threshold and a threshold.',
+    params: {
+      maxValue: { kind: 'float', default: null, nullable: true, min: 0, help: 'Outputs are capped at this value (empty = no cap; 6 is relu6).', keras: { name: 'max_value', default: null } },
+      negativeSlope: { kind: 'float', default: 0, min: 0, help: 'Slope for inputs below the threshold (0 = plain ReLU).', keras: { name: 'negative_slope', default: 0 } },
+      threshold: { kind: 'float', default: 0, help: 'Inputs below this are scaled by the negative slope.', keras: { name: 'threshold', default: 0 } },
+    },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: ['maxValue'],
+  },
+  {
+    type: 'PReLU',
+    kerasName: 'PReLU',
+    kerasConfig: [initializer('alpha_initializer', 'Zeros'), ...nulls('alpha_regularizer', 'alpha_constraint'), 'shared_axes'],
+    idPrefix: 'prelu',
+    featureMaps: false,
+    category: 'activation',
+    description: 'Leaky ReLU whose negative slope is learned.',
+    params: {
+      sharedAxes: {
+        kind: 'enum',
+        default: 'none',
+        values: ['none', 'spatial'],
+        help: "'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).",
+        keras: { name: 'shared_axes', default: 'none', values: { none: null, spatial: [1, 2] } },
+      },
+    },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: ['sharedAxes'],
+  },
+  {
+    type: 'ELU',
+    kerasName: 'ELU',
+    // The engine's own tfjs class for an alpha other than 1 (tfjs' ELU refuses it).
+    kerasAliases: ['CnnStudioELU'],
+    kerasConfig: ['alpha'],
+    idPrefix: 'elu',
+    featureMaps: false,
+    category: 'activation',
+    description: 'Exponential linear unit with a chosen alpha.',
+    params: { alpha: { kind: 'float', default: 1, min: 0, help: 'Scale of the negative part (saturates at -alpha).', keras: { name: 'alpha', default: 1 } } },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: ['alpha'],
+  },
+  {
+    type: 'Softmax',
+    kerasName: 'Softmax',
+    kerasConfig: ['axis'],
+    idPrefix: 'softmax',
+    featureMaps: false,
+    category: 'activation',
+    description: 'Softmax over one axis (the last by default): values become probabilities that sum to 1.',
+    params: {
+      axis: { kind: 'int', default: -1, min: -3, max: 3, help: 'Axis counted as in Keras with 0 = the batch: -1 (the last) by default.', keras: { name: 'axis', default: -1 } },
+    },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: [],
   },
   {
     type: 'ZeroPadding2D',
@@ -581,6 +674,58 @@ const specs: LayerSpec[] = [
     params: {},
     minInputs: 2,
     maxInputs: Number.POSITIVE_INFINITY,
+    keyParams: [],
+  },
+  {
+    type: 'Multiply',
+    kerasName: 'Multiply',
+    kerasConfig: [],
+    idPrefix: 'mul',
+    featureMaps: false,
+    category: 'merge',
+    description: 'Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.',
+    params: {},
+    minInputs: 2,
+    maxInputs: Number.POSITIVE_INFINITY,
+    keyParams: [],
+  },
+  {
+    type: 'Average',
+    kerasName: 'Average',
+    kerasConfig: [],
+    idPrefix: 'avg',
+    featureMaps: false,
+    category: 'merge',
+    description: 'Averages tensors of the same shape element-wise.',
+    params: {},
+    minInputs: 2,
+    maxInputs: Number.POSITIVE_INFINITY,
+    keyParams: [],
+  },
+  {
+    type: 'Maximum',
+    kerasName: 'Maximum',
+    kerasConfig: [],
+    idPrefix: 'max',
+    featureMaps: false,
+    category: 'merge',
+    description: 'Takes the element-wise maximum of tensors of the same shape.',
+    params: {},
+    minInputs: 2,
+    maxInputs: Number.POSITIVE_INFINITY,
+    keyParams: [],
+  },
+  {
+    type: 'Subtract',
+    kerasName: 'Subtract',
+    kerasConfig: [],
+    idPrefix: 'sub',
+    featureMaps: false,
+    category: 'merge',
+    description: 'Subtracts the second input from the first, element-wise.',
+    params: {},
+    minInputs: 2,
+    maxInputs: 2,
     keyParams: [],
   },
   {

@@ -340,8 +340,38 @@ export function inferLayer(ctx: LayerContext, inputs: readonly Shape[]): LayerRe
     case 'Dropout':
     case 'Activation':
     case 'LeakyReLU':
+    case 'ReLU':
+    case 'ELU':
       r.shape = input;
       break;
+    case 'Softmax': {
+      const axis = num(p.get('axis'), -1);
+      if (axis === 0 || Math.abs(axis) > input.length) {
+        r.error('bad-param', `${what(ctx)} has axis ${axis}, but its input ${formatShape(input)} has axes 1 to ${input.length} (0 is the batch): use -1 for the last axis.`, [
+          { kind: 'setParam', title: 'Use the last axis (-1)', nodeId: ctx.id, param: 'axis', value: -1 },
+        ]);
+        break;
+      }
+      r.shape = input;
+      break;
+    }
+    case 'PReLU':
+      if (str(p.get('sharedAxes'), 'none') === 'spatial') {
+        // One slope per channel, shared over height and width (Keras shared_axes=[1, 2]).
+        if (!needsImage(ctx, r, input)) break;
+        r.trainable = input[2];
+      } else {
+        r.trainable = product(input);
+      }
+      r.shape = input;
+      break;
+    case 'LayerNormalization': {
+      const c = input[input.length - 1]!;
+      r.shape = input;
+      r.trainable = (bool(p.get('scale')) ? c : 0) + (bool(p.get('center')) ? c : 0);
+      r.flops = product(input);
+      break;
+    }
     case 'Rescaling':
       r.shape = input;
       r.flops = product(input);
@@ -386,6 +416,10 @@ export function inferLayer(ctx: LayerContext, inputs: readonly Shape[]): LayerRe
       reshape(ctx, r, input);
       break;
     case 'Add':
+    case 'Multiply':
+    case 'Average':
+    case 'Maximum':
+    case 'Subtract':
       add(ctx, r, inputs);
       break;
     case 'Concatenate':

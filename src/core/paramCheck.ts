@@ -48,6 +48,7 @@ export function checkParamValue(spec: ParamSpec, v: unknown): ValueProblem | nul
   switch (spec.kind) {
     case 'int':
     case 'float': {
+      if (v === null && spec.kind === 'float' && spec.nullable) return null;
       const whole = spec.kind === 'int';
       const exMin = spec.kind === 'float' && spec.exclusiveMin === true;
       const exMax = spec.kind === 'float' && spec.exclusiveMax === true;

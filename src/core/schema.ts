@@ -30,6 +30,7 @@ export function paramSchema(spec: ParamSpec): JsonSchema {
         if (spec.kind === 'float' && spec.exclusiveMax) s['exclusiveMaximum'] = spec.max;
         else s['maximum'] = spec.max;
       }
+      if (spec.kind === 'float' && spec.nullable) return { oneOf: [s, { type: 'null' }], description, default: spec.default };
       return s;
     }
     case 'bool':

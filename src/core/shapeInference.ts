@@ -92,7 +92,8 @@ function checkOutput(
   const owner = activationOwner(outputId, graph, params);
   const ownerParams = params.get(owner);
   const activation = ownerParams?.get('activation');
-  const act = typeof activation === 'string' ? activation : 'linear';
+  // A Softmax layer as the output is a softmax activation (its axis is checked by its shape rule).
+  const act = typeof activation === 'string' ? activation : graph.byId.get(owner)?.type === 'Softmax' ? 'softmax' : 'linear';
   const units = shape[shape.length - 1]!;
   const unitsParam = ownerParams?.has('units') ? 'units' : ownerParams?.has('filters') ? 'filters' : undefined;
   const setActivation = (value: string): QuickFix[] =>

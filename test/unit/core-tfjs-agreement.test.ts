@@ -14,6 +14,7 @@ import { analyzeModel } from '../../src/core/shapeInference';
 import { createModelFromTemplate, TEMPLATES } from '../../src/core/templates';
 import { buildTfModel } from '../../src/engine/model/buildTfModel';
 import { mulberry32 } from '../../src/engine/data/random';
+import { coverageModels } from './export-coverage.helpers';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -46,6 +47,10 @@ function compareWithTfjs(model: ModelFile, label: string): void {
 
 test('every template agrees with tfjs-layers node by node', () => {
   for (const t of TEMPLATES) compareWithTfjs(createModelFromTemplate(t.id), t.id);
+});
+
+test('the export coverage models (every layer type, incl. the engine\'s own ReLU and Subtract) agree with tfjs-layers node by node', () => {
+  for (const model of coverageModels()) compareWithTfjs(model, model.name);
 });
 
 test('the tutorial-cifar template has exactly 124,810 params in tfjs', () => {
@@ -240,4 +245,47 @@ test('200 seeded random graphs with branches agree with tfjs-layers node by node
   for (const type of ['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'MaxPooling2D', 'AveragePooling2D', 'Add', 'Concatenate', 'Reshape', 'UpSampling2D', 'Cropping2D', 'ZeroPadding2D', 'BatchNormalization', 'Dense', 'Flatten']) {
     assert.ok(seen.has(type), `random graphs never used ${type}`);
   }
+});
+
+test("the engine's own ReLU (slope, threshold, cap), ELU (alpha 0.5) and Subtract compute Keras' formulas", () => {
+  const model: ModelFile = {
+    format: 'cnn-studio-model',
+    formatVersion: 1,
+    name: 'custom',
+    nodes: [
+      { id: 'x', type: 'Input', params: { shape: [4] }, inputs: [] },
+      { id: 'r', type: 'ReLU', params: { maxValue: 4, negativeSlope: 0.1, threshold: 0.5 }, inputs: ['x'] },
+      { id: 'e', type: 'ELU', params: { alpha: 0.5 }, inputs: ['x'] },
+      { id: 'd', type: 'Subtract', params: {}, inputs: ['r', 'e'] },
+    ],
+    compile: { ...DEFAULT_COMPILE, loss: 'meanSquaredError', metrics: [] },
+    training: DEFAULT_TRAINING,
+  };
+  const built = buildTfModel(tf, model);
+  try {
+    const xs = [-1, 0.25, 2, 10];
+    const got = Array.from((built.predict(tf.tensor2d([xs])) as tf.Tensor).dataSync());
+    const relu = (v: number): number => (v >= 0.5 ? Math.min(v, 4) : 0.1 * (v - 0.5));
+    const elu = (v: number): number => (v > 0 ? v : 0.5 * Math.expm1(v));
+    xs.forEach((v, i) => assert.ok(Math.abs(got[i]! - (relu(v) - elu(v))) < 1e-5, `x=${v}: ${got[i]} vs ${relu(v) - elu(v)}`));
+  } finally {
+    built.dispose();
+  }
+});
+
+test('a Softmax layer as the output is a softmax output for the classification losses', () => {
+  const model: ModelFile = {
+    format: 'cnn-studio-model',
+    formatVersion: 1,
+    name: 'softmax-layer',
+    nodes: [
+      { id: 'x', type: 'Input', params: { shape: [6] }, inputs: [] },
+      { id: 'logits', type: 'Dense', params: { units: 3, activation: 'linear' }, inputs: ['x'] },
+      { id: 'probs', type: 'Softmax', params: {}, inputs: ['logits'] },
+    ],
+    compile: DEFAULT_COMPILE,
+    training: DEFAULT_TRAINING,
+  };
+  assert.deepEqual(analyzeModel(model).diagnostics.filter((d) => d.severity === 'error'), []);
+  compareWithTfjs(model, 'softmax-layer');
 });

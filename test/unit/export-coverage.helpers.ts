@@ -29,7 +29,38 @@ export function coverageModels(): ModelFile[] {
       { id: 'out', type: 'Dense', params: { units: 3, activation: 'softmax' }, inputs: ['gmp'] },
     ],
   };
+  // Keras image models' activation, normalization and merge layers: a capped ReLU, a ReLU with slope and
+  // threshold and an ELU with alpha 0.5 (the engine's own tfjs classes), PReLU both ways, a squeeze-excite
+  // gate. (A plain ReLU, relu6 or last-axis Softmax layer imports as the equal Activation layer.)
+  const activations = chain('activations', [6, 6, 4], [
+    ['ReLU', { maxValue: 4 }],
+    ['ReLU', { maxValue: 4, negativeSlope: 0.1, threshold: 0.5 }],
+    ['PReLU', { sharedAxes: 'spatial' }],
+    ['PReLU', {}],
+    ['ELU', { alpha: 0.5 }],
+    ['ELU', {}],
+    ['LayerNormalization', { epsilon: 0.01 }],
+    ['Softmax', { axis: 2 }],
+  ]);
+  const merges: ModelFile = {
+    ...chain('merges', [8, 8, 3], [], false),
+    nodes: [
+      { id: 'input', type: 'Input', params: { shape: [8, 8, 3] }, inputs: [] },
+      { id: 'a', type: 'Conv2D', params: { filters: 4, padding: 'same' }, inputs: ['input'] },
+      { id: 'squeeze', type: 'GlobalAveragePooling2D', params: {}, inputs: ['a'] },
+      { id: 'excite', type: 'Dense', params: { units: 4, activation: 'sigmoid' }, inputs: ['squeeze'] },
+      { id: 'gate', type: 'Reshape', params: { targetShape: [1, 1, 4] }, inputs: ['excite'] },
+      { id: 'se', type: 'Multiply', params: {}, inputs: ['a', 'gate'] },
+      { id: 'avg', type: 'Average', params: {}, inputs: ['a', 'se'] },
+      { id: 'max', type: 'Maximum', params: {}, inputs: ['avg', 'a', 'se'] },
+      { id: 'diff', type: 'Subtract', params: {}, inputs: ['max', 'a'] },
+      { id: 'gap', type: 'GlobalAveragePooling2D', params: {}, inputs: ['diff'] },
+      { id: 'probs', type: 'Dense', params: { units: 3, activation: 'softmax' }, inputs: ['gap'] },
+    ],
+  };
   return [
+    activations,
+    merges,
     chain('convs', [7, 7, 3], [
       ['Conv2D', { filters: 4, strides: [2, 2], padding: 'same', activation: 'relu6' }],
       ['Conv2D', { filters: 5, kernelSize: [4, 2], padding: 'same', dilationRate: [2, 1], activation: 'gelu', useBias: false }],

@@ -175,6 +175,58 @@ describe('Keras JSON import and export', () => {
     assert.deepEqual(byType.get('Dense'), { units: 10, activation: 'softmax' });
   });
 
+  it("reads Keras image models' activation, normalization and merge layers (MobileNet relu6, PReLU, squeeze-excite Multiply…)", () => {
+    const layer = (class_name: string, name: string, config: Record<string, unknown>, inputs: string[]): Record<string, unknown> => ({
+      class_name,
+      name,
+      config: { name, trainable: true, dtype: 'float32', ...config },
+      inbound_nodes: inputs.length === 0 ? [] : [inputs.map((i) => [i, 0, 0, {}])],
+    });
+    const { model, notes } = importKerasModel({
+      class_name: 'Functional',
+      config: {
+        name: 'keras_blocks',
+        layers: [
+          layer('InputLayer', 'img', { batch_input_shape: [null, 8, 8, 4] }, []),
+          layer('ReLU', 'relu6', { max_value: 6.0, negative_slope: 0.0, threshold: 0.0 }, ['img']),
+          layer('ReLU', 'capped', { max_value: 4.0, negative_slope: 0.1, threshold: 0.5 }, ['relu6']),
+          layer('PReLU', 'prelu', { alpha_initializer: { class_name: 'Zeros', config: {} }, shared_axes: [1, 2] }, ['capped']),
+          layer('ELU', 'elu', { alpha: 0.5 }, ['prelu']),
+          layer('LayerNormalization', 'ln', { axis: [3], epsilon: 0.01, center: true, scale: false }, ['elu']),
+          layer('Softmax', 'spatial_softmax', { axis: 2 }, ['ln']),
+          layer('GlobalAveragePooling2D', 'squeeze', {}, ['spatial_softmax']),
+          layer('Dense', 'excite', { units: 4, activation: 'sigmoid' }, ['squeeze']),
+          layer('Reshape', 'gate', { target_shape: [1, 1, 4] }, ['excite']),
+          layer('Multiply', 'se', {}, ['ln', 'gate']),
+          layer('Average', 'avg', {}, ['se', 'ln']),
+          layer('Maximum', 'max', {}, ['avg', 'se']),
+          layer('Subtract', 'diff', {}, ['max', 'avg']),
+          layer('GlobalMaxPooling2D', 'pool', {}, ['diff']),
+          layer('Dense', 'logits', { units: 3 }, ['pool']),
+          layer('Softmax', 'probs', { axis: -1 }, ['logits']),
+        ],
+        input_layers: [['img', 0, 0]],
+        output_layers: [['probs', 0, 0]],
+      },
+    });
+    assert.deepEqual(notes.filter((n) => n.severity === 'warning'), []);
+    const byId = new Map(model.nodes.map((n) => [n.id, n]));
+    const typeAndParams = (id: string): [string, unknown] => [byId.get(id)!.type, byId.get(id)!.params];
+    assert.deepEqual(typeAndParams('relu6'), ['Activation', { activation: 'relu6' }], 'relu6 is the equal Activation');
+    assert.deepEqual(typeAndParams('capped'), ['ReLU', { maxValue: 4, negativeSlope: 0.1, threshold: 0.5 }]);
+    assert.deepEqual(typeAndParams('prelu'), ['PReLU', { sharedAxes: 'spatial' }]);
+    assert.deepEqual(typeAndParams('elu'), ['ELU', { alpha: 0.5 }]);
+    assert.deepEqual(typeAndParams('ln'), ['LayerNormalization', { epsilon: 0.01, scale: false }]);
+    assert.deepEqual(typeAndParams('spatial_softmax'), ['Softmax', { axis: 2 }]);
+    assert.deepEqual(['se', 'avg', 'max', 'diff'].map((id) => byId.get(id)!.type), ['Multiply', 'Average', 'Maximum', 'Subtract']);
+    assert.deepEqual(byId.get('diff')!.inputs, ['max', 'avg']);
+    assert.deepEqual(typeAndParams('probs'), ['Activation', { activation: 'softmax' }]);
+    const analysis = analyzeModel(model);
+    assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error'), []);
+    // PReLU: one slope per channel; LayerNormalization: beta only (scale=false); the SE Dense 4·4+4; the head 4·3+3.
+    assert.equal(analysis.totals.params, 4 + 4 + (4 * 4 + 4) + (4 * 3 + 3));
+  });
+
   it('says what is wrong with files it cannot read', () => {
     assert.throws(() => importKerasText('{"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"units": 2}}]}}'), /does not say its input shape/);
     assert.throws(() => importKerasText('not json'), KerasImportError);

@@ -125,6 +125,7 @@ export function parseParamText(spec: ParamSpec, text: string): ParsedParam {
       return range ? { ok: false, message: range } : { ok: true, value: n };
     }
     case 'float': {
+      if (spec.nullable && text.trim() === '') return { ok: true, value: null };
       const n = parseNumber(text);
       if (n === null) return { ok: false, message: 'Enter a number, e.g. 0.5 (or a fraction like 1/255).' };
       const range = checkRange(spec, n);

@@ -52,6 +52,18 @@ export function isChain(model: ModelFile): boolean {
   return order.slice(0, -1).every((n) => graph.consumersOf(n.id).length === 1);
 }
 
+/**
+ * The activation the model's output ends in: its `activation` param, or the layer itself when it is one
+ * (a Softmax layer is a softmax output; LeakyReLU is named for messages). Null when it has none.
+ */
+export function outputActivation(model: ModelFile): string | null {
+  const out = outputNodes(model)[0];
+  if (!out) return null;
+  const act = resolvedParams(out)['activation'];
+  if (typeof act === 'string') return act;
+  return out.type === 'Softmax' ? 'softmax' : out.type === 'LeakyReLU' ? 'leakyRelu' : null;
+}
+
 /** Every param of a node, stored value or catalogue default. */
 export function resolvedParams(node: ModelNode): LayerParams {
   const spec = getLayerSpec(node.type);

@@ -6,7 +6,7 @@
  * on several GPUs or workers.
  */
 import type { LossName, ModelFile, OptimizerName } from '../format';
-import { inputNodes, isChain, outputNodes, resolvedParams, topologicalOrder } from './graph';
+import { inputNodes, isChain, outputActivation, outputNodes, topologicalOrder } from './graph';
 import { kerasLayerExpression } from './kerasLayers';
 import { type CodeSection, type CodegenOptions, effectiveDataset, joinSections, paramCountText, safeModelName } from './options';
 import { indent, pyComment, pyFloat, pyNumber, pyString, uniqueIdentifiers } from './python';
@@ -251,16 +251,9 @@ function modelSection(model: ModelFile): CodeSection {
   };
 }
 
-function lastActivation(model: ModelFile): string | null {
-  const out = outputNodes(model)[0];
-  if (!out) return null;
-  const p = resolvedParams(out);
-  return typeof p['activation'] === 'string' ? p['activation'] : out.type === 'LeakyReLU' ? 'leakyRelu' : null;
-}
-
 function compileSection(model: ModelFile, distributed: boolean): CodeSection {
   const c = model.compile;
-  const act = lastActivation(model);
+  const act = outputActivation(model);
   const lines: string[] = [];
   if ((c.loss === 'sparseCategoricalCrossentropy' || c.loss === 'categoricalCrossentropy') && act !== 'softmax') {
     lines.push(pyComment(`Note: the last layer's activation is '${act ?? 'none'}', not softmax, while the loss expects probabilities. This is how the model file is set up; add a softmax (or pass from_logits=True) if the outputs are logits.`));

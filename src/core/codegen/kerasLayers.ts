@@ -24,8 +24,10 @@ function pyParam(k: KerasParam): string {
     return pyFloat(v);
   }
   if (k.spec.kind === 'int' && typeof v === 'number') return pyNumber(v);
-  if (k.spec.kind === 'enum' && typeof v === 'string') return pyString(v);
-  return pyValue(v);
+  if (typeof v === 'string') return pyString(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return pyTuple(v as number[]);
+  if (Array.isArray(v) && v.every((x) => Array.isArray(x))) return pyTuple(v as number[][]);
+  return pyValue(v === null || typeof v === 'boolean' || typeof v === 'number' ? v : null);
 }
 
 /**

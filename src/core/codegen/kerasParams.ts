@@ -3,8 +3,8 @@
  * Python exporter both walk a layer's Keras config through this module, so neither keeps its own
  * per-layer table of snake_case names or defaults.
  */
-import { ACTIVATIONS, type KerasConfigEntry, kerasActivationName, type LayerSpec, type ParamSpec } from '../catalogue';
-import type { LayerParams, ModelNode, ParamValue } from '../format';
+import { ACTIVATIONS, type EnumParamSpec, type KerasConfigEntry, type KerasJsonValue, kerasActivationName, type LayerSpec, type ParamSpec } from '../catalogue';
+import type { LayerParams, ModelNode } from '../format';
 import { CodegenError, boolParam, numberParam, pair2Param, pairParam, resolvedParams, shapeParam, stringParam } from './graph';
 
 /** One param of a node, as Keras names and holds it. */
@@ -14,24 +14,32 @@ export interface KerasParam {
   /** The catalogue's name for it. */
   name: string;
   spec: ParamSpec;
-  /** The value checked against the param's kind; activation names in Keras' spelling. */
-  value: ParamValue;
+  /** The value checked against the param's kind, as Keras writes it (activation names in Keras' spelling). */
+  value: KerasJsonValue;
   /** True when Keras' own default is known and the value equals it (the Python export leaves it out). */
   isKerasDefault: boolean;
 }
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-function checkedValue(params: LayerParams, name: string, spec: ParamSpec): ParamValue {
+/** How Keras writes one of an enum param's values (activation names in Keras' spelling, mapped values). */
+function kerasEnumValue(spec: EnumParamSpec, v: string): KerasJsonValue {
+  if (spec.values === ACTIVATIONS) return kerasActivationName(v);
+  const mapped = spec.keras.values;
+  return mapped && Object.hasOwn(mapped, v) ? mapped[v]! : v;
+}
+
+function checkedValue(params: LayerParams, name: string, spec: ParamSpec): KerasJsonValue {
   switch (spec.kind) {
     case 'int':
-    case 'float':
       return numberParam(params, name);
+    case 'float':
+      return spec.nullable && (params[name] === null || params[name] === undefined) ? null : numberParam(params, name);
     case 'bool':
       return boolParam(params, name);
     case 'enum': {
       const v = stringParam(params, name);
-      return spec.values === ACTIVATIONS ? kerasActivationName(v) : v;
+      return kerasEnumValue(spec, v);
     }
     case 'pair':
       return spec.nullable && (params[name] === null || params[name] === undefined) ? null : pairParam(params, name);
@@ -56,7 +64,7 @@ export function kerasParams(node: ModelNode, spec: LayerSpec, kerasNames: readon
     const [name, p] = paramByKerasName(spec, kerasName);
     const value = checkedValue(params, name, p);
     const kerasDefault = p.keras.default;
-    const isKerasDefault = kerasDefault !== undefined && sameValue(value, p.kind === 'enum' && p.values === ACTIVATIONS && typeof kerasDefault === 'string' ? kerasActivationName(kerasDefault) : kerasDefault);
+    const isKerasDefault = kerasDefault !== undefined && sameValue(value, p.kind === 'enum' && typeof kerasDefault === 'string' ? kerasEnumValue(p, kerasDefault) : kerasDefault);
     return { kerasName, name, spec: p, value, isKerasDefault };
   });
 }

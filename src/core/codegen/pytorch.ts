@@ -7,7 +7,7 @@
  */
 import type { LossName, ModelFile, OptimizerName } from '../format';
 import { analyzeModel } from '../shapeInference';
-import { CodegenError, inputNodes, outputNodes, resolvedParams, topologicalOrder } from './graph';
+import { CodegenError, inputNodes, outputActivation, outputNodes, topologicalOrder } from './graph';
 import { type CodeSection, type CodegenOptions, effectiveDataset, joinSections, paramCountText, safeModelName } from './options';
 import { indent, pyComment, pyFloat, pyNumber, uniqueIdentifiers } from './python';
 import { datasetConstants, pythonDataCode } from './pythonData';
@@ -51,13 +51,6 @@ function lossCode(loss: LossName, lastActivation: string | null): { code: string
         accuracy: argmaxAcc,
       };
   }
-}
-
-function lastActivationOf(model: ModelFile): string | null {
-  const out = outputNodes(model)[0];
-  if (!out) return null;
-  const act = resolvedParams(out)['activation'];
-  return typeof act === 'string' ? act : null;
 }
 
 /** The `nn.Module` class (and the helpers it uses). */
@@ -240,7 +233,7 @@ function trainingSection(model: ModelFile): CodeSection {
   const t = model.training;
   const s = t.learningRateSchedule;
   const es = t.earlyStopping;
-  const loss = lossCode(model.compile.loss, lastActivationOf(model));
+  const loss = lossCode(model.compile.loss, outputActivation(model));
   const aug = augmentCode(model);
   let scheduler = '';
   if (s.kind === 'step') scheduler = `# Step decay: x${s.factor} every ${s.stepEpochs} epochs.\nscheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=${pyNumber(s.stepEpochs)}, gamma=${pyFloat(s.factor)})`;

@@ -275,6 +275,49 @@ export function torchNodeCode(node: ModelNode, attr: string, inShapes: readonly 
       const scaleText = Math.abs(scale * 255 - 1) < 1e-9 ? '(1.0 / 255)' : pyFloat(scale);
       return simple([], (x) => (offset === 0 ? `${x} * ${scaleText}` : `${x} * ${scaleText} + ${pyFloat(offset)}`));
     }
+    case 'ReLU': {
+      const max = p['maxValue'];
+      const slope = numberParam(p, 'negativeSlope');
+      const t = numberParam(p, 'threshold');
+      const cap = (e: string): string => (typeof max === 'number' ? `torch.clamp(${e}, max=${pyFloat(max)})` : e);
+      if (slope === 0 && t === 0) return simple([], (x) => (typeof max === 'number' ? `torch.clamp(${x}, min=0.0, max=${pyFloat(max)})` : `F.relu(${x})`));
+      // Keras' ReLU: x from the threshold up, negative_slope * (x - threshold) below it.
+      return simple([], (x) => cap(`torch.where(${x} >= ${pyFloat(t)}, ${x}, ${pyFloat(slope)} * (${x} - ${pyFloat(t)}))`));
+    }
+    case 'PReLU': {
+      if (!inShape) throw new CodegenError(`Layer '${node.id}' has an unknown input size; fix the shapes in the designer first.`);
+      if (stringParam(p, 'sharedAxes') === 'spatial') {
+        const [, , c] = spatial(inShape, node.id);
+        return simple([`${self} = nn.PReLU(${pyNumber(c)}, init=0.0)  # one slope per channel; Keras starts them at 0`], (x) => `${self}(${x})`);
+      }
+      // One slope per value (Keras' default); channels-first like the tensor.
+      const dims = inShape.length === 3 ? [inShape[2]!, inShape[0]!, inShape[1]!] : [...inShape];
+      return simple([`${self}_alpha = nn.Parameter(torch.zeros(${pyTuple(dims)}))  # PReLU: one slope per value`], (x) => `torch.where(${x} >= 0, ${x}, ${self}_alpha * ${x})`);
+    }
+    case 'ELU':
+      return simple([], (x) => `F.elu(${x}, alpha=${pyFloat(numberParam(p, 'alpha'))})`);
+    case 'Softmax': {
+      const dim = torchConcatDim(numberParam(p, 'axis'), inShape?.length ?? 3);
+      return simple([], (x) => `torch.softmax(${x}, dim=${dim})`);
+    }
+    case 'LayerNormalization': {
+      if (!inShape) throw new CodegenError(`Layer '${node.id}' has an unknown input size; fix the shapes in the designer first.`);
+      const channels = inShape[inShape.length - 1]!;
+      const center = boolParam(p, 'center');
+      const scale = boolParam(p, 'scale');
+      const init = [`${self} = nn.LayerNorm(${pyNumber(channels)}, eps=${pyFloat(numberParam(p, 'epsilon'))}${!center && !scale ? ', elementwise_affine=False' : ''})  # over the channels, as Keras`];
+      if (center !== scale) init.push(`${self}.${center ? 'weight' : 'bias'}.requires_grad_(False)  # Keras center=${center ? 'True' : 'False'}, scale=${scale ? 'True' : 'False'}`);
+      if (inShape.length === 3) return simple(init, (x) => `${self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)`);
+      return simple(init, (x) => `${self}(${x})`);
+    }
+    case 'Multiply':
+      return { init: [], forward: (ins, out) => [`${out} = ${ins.join(' * ')}`], helpers };
+    case 'Average':
+      return { init: [], forward: (ins, out) => [`${out} = (${ins.join(' + ')}) / ${ins.length}`], helpers };
+    case 'Maximum':
+      return { init: [], forward: (ins, out) => [`${out} = ${ins.slice(1).reduce((acc, x) => `torch.maximum(${acc}, ${x})`, ins[0]!)}`], helpers };
+    case 'Subtract':
+      return { init: [], forward: (ins, out) => [`${out} = ${ins[0]} - ${ins[1]}`], helpers };
     case 'Add':
       return { init: [], forward: (ins, out) => [`${out} = ${ins.join(' + ')}`], helpers };
     case 'Concatenate': {

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","BatchNormalization","Activation","LeakyReLU","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Rescaling","Add","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Normalises each channel over the batch; speeds up and stabilises training.","Applies an activation function.","ReLU that lets a small slope through for negative values.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","BatchNormalization","LayerNormalization","Activation","LeakyReLU","ReLU","PReLU","ELU","Softmax","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Rescaling","Add","Multiply","Average","Maximum","Subtract","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Normalises each channel over the batch; speeds up and stabilises training.","Normalises each sample over its channels (the last axis); no batch statistics.","Applies an activation function.","ReLU that lets a small slope through for negative values.","ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","Leaky ReLU whose negative slope is learned.","Exponential linear unit with a chosen alpha.","Softmax over one axis (the last by default): values become probabilities that sum to 1.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","Averages tensors of the same shape element-wise.","Takes the element-wise maximum of tensors of the same shape.","Subtracts the second input from the first, element-wise.","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"LayerNormalization","description":"Normalises each sample over its channels (the last axis); no batch statistics.","body":{"id":"$1","type":"LayerNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ReLU","description":"ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","body":{"id":"$1","type":"ReLU","params":{"maxValue":null},"inputs":["$2"]}},{"label":"PReLU","description":"Leaky ReLU whose negative slope is learned.","body":{"id":"$1","type":"PReLU","params":{"sharedAxes":"none"},"inputs":["$2"]}},{"label":"ELU","description":"Exponential linear unit with a chosen alpha.","body":{"id":"$1","type":"ELU","params":{"alpha":1},"inputs":["$2"]}},{"label":"Softmax","description":"Softmax over one axis (the last by default): values become probabilities that sum to 1.","body":{"id":"$1","type":"Softmax","params":{},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Multiply","description":"Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","body":{"id":"$1","type":"Multiply","params":{},"inputs":["$2"]}},{"label":"Average","description":"Averages tensors of the same shape element-wise.","body":{"id":"$1","type":"Average","params":{},"inputs":["$2"]}},{"label":"Maximum","description":"Takes the element-wise maximum of tensors of the same shape.","body":{"id":"$1","type":"Maximum","params":{},"inputs":["$2"]}},{"label":"Subtract","description":"Subtracts the second input from the first, element-wise.","body":{"id":"$1","type":"Subtract","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LayerNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LayerNormalization (only those that differ from the defaults are needed).","properties":{"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ReLU (only those that differ from the defaults are needed).","properties":{"maxValue":{"oneOf":[{"type":"number","description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null,"minimum":0},{"type":"null"}],"description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null},"negativeSlope":{"type":"number","description":"Slope for inputs below the threshold (0 = plain ReLU).","default":0,"minimum":0},"threshold":{"type":"number","description":"Inputs below this are scaled by the negative slope.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"PReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of PReLU (only those that differ from the defaults are needed).","properties":{"sharedAxes":{"type":"string","enum":["none","spatial"],"description":"'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).","default":"none"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ELU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ELU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Scale of the negative part (saturates at -alpha).","default":1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Softmax"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Softmax (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis counted as in Keras with 0 = the batch: -1 (the last) by default.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Multiply"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Multiply (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Average"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Average (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Maximum"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Maximum (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Subtract"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Subtract (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
 const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9_.-]{0,63}$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
@@ -2982,7 +2982,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("Activation" !== data5.type){
+if("LayerNormalization" !== data5.type){
 const err216 = {};
 if(vErrors === null){
 vErrors = [err216];
@@ -3012,7 +3012,7 @@ if(data5.params !== undefined){
 let data91 = data5.params;
 if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
 for(const key15 in data91){
-if(!(key15 === "activation")){
+if(!(((key15 === "epsilon") || (key15 === "center")) || (key15 === "scale"))){
 const err217 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err217];
@@ -3023,10 +3023,11 @@ vErrors.push(err217);
 errors++;
 }
 }
-if(data91.activation !== undefined){
-let data92 = data91.activation;
-if(typeof data92 !== "string"){
-const err218 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data91.epsilon !== undefined){
+let data92 = data91.epsilon;
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 <= 0 || isNaN(data92)){
+const err218 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -3035,8 +3036,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(!((((((((((((((data92 === "linear") || (data92 === "relu")) || (data92 === "relu6")) || (data92 === "sigmoid")) || (data92 === "tanh")) || (data92 === "softmax")) || (data92 === "elu")) || (data92 === "selu")) || (data92 === "swish")) || (data92 === "mish")) || (data92 === "gelu")) || (data92 === "softplus")) || (data92 === "softsign")) || (data92 === "hardSigmoid"))){
-const err219 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[14].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err219 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -3046,9 +3048,9 @@ vErrors.push(err219);
 errors++;
 }
 }
-}
-else {
-const err220 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data91.center !== undefined){
+if(typeof data91.center !== "boolean"){
+const err220 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -3058,12 +3060,9 @@ vErrors.push(err220);
 errors++;
 }
 }
-}
-var _valid16 = _errs249 === errors;
-valid87 = _valid16;
-}
-if(!valid87){
-const err221 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data91.scale !== undefined){
+if(typeof data91.scale !== "boolean"){
+const err221 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -3072,13 +3071,10 @@ vErrors.push(err221);
 }
 errors++;
 }
-const _errs256 = errors;
-let valid91 = true;
-const _errs257 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing15;
-if((data5.type === undefined) && (missing15 = "type")){
-const err222 = {};
+}
+}
+else {
+const err222 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -3087,10 +3083,13 @@ vErrors.push(err222);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("LeakyReLU" !== data5.type){
-const err223 = {};
+}
+}
+var _valid16 = _errs249 === errors;
+valid87 = _valid16;
+}
+if(!valid87){
+const err223 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -3099,28 +3098,13 @@ vErrors.push(err223);
 }
 errors++;
 }
-}
-}
-}
-var _valid17 = _errs257 === errors;
-errors = _errs256;
-if(vErrors !== null){
-if(_errs256){
-vErrors.length = _errs256;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs259 = errors;
+const _errs260 = errors;
+let valid91 = true;
+const _errs261 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data94 = data5.params;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-for(const key16 in data94){
-if(!(key16 === "alpha")){
-const err224 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+let missing15;
+if((data5.type === undefined) && (missing15 = "type")){
+const err224 = {};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -3129,12 +3113,10 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-if(data94.alpha !== undefined){
-let data95 = data94.alpha;
-if((typeof data95 == "number") && (isFinite(data95))){
-if(data95 < 0 || isNaN(data95)){
-const err225 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+if(data5.type !== undefined){
+if("Activation" !== data5.type){
+const err225 = {};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3144,8 +3126,27 @@ vErrors.push(err225);
 errors++;
 }
 }
+}
+}
+var _valid17 = _errs261 === errors;
+errors = _errs260;
+if(vErrors !== null){
+if(_errs260){
+vErrors.length = _errs260;
+}
 else {
-const err226 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs263 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data96 = data5.params;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+for(const key16 in data96){
+if(!(key16 === "activation")){
+const err226 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3155,9 +3156,10 @@ vErrors.push(err226);
 errors++;
 }
 }
-}
-else {
-const err227 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data96.activation !== undefined){
+let data97 = data96.activation;
+if(typeof data97 !== "string"){
+const err227 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3166,13 +3168,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-}
-}
-var _valid17 = _errs259 === errors;
-valid91 = _valid17;
-}
-if(!valid91){
-const err228 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!((((((((((((((data97 === "linear") || (data97 === "relu")) || (data97 === "relu6")) || (data97 === "sigmoid")) || (data97 === "tanh")) || (data97 === "softmax")) || (data97 === "elu")) || (data97 === "selu")) || (data97 === "swish")) || (data97 === "mish")) || (data97 === "gelu")) || (data97 === "softplus")) || (data97 === "softsign")) || (data97 === "hardSigmoid"))){
+const err228 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[15].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3181,13 +3178,10 @@ vErrors.push(err228);
 }
 errors++;
 }
-const _errs266 = errors;
-let valid95 = true;
-const _errs267 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing16;
-if((data5.type === undefined) && (missing16 = "type")){
-const err229 = {};
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3196,10 +3190,13 @@ vErrors.push(err229);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("ZeroPadding2D" !== data5.type){
-const err230 = {};
+}
+}
+var _valid17 = _errs263 === errors;
+valid91 = _valid17;
+}
+if(!valid91){
+const err230 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3208,28 +3205,13 @@ vErrors.push(err230);
 }
 errors++;
 }
-}
-}
-}
-var _valid18 = _errs267 === errors;
-errors = _errs266;
-if(vErrors !== null){
-if(_errs266){
-vErrors.length = _errs266;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs269 = errors;
+const _errs270 = errors;
+let valid95 = true;
+const _errs271 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data97 = data5.params;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key17 in data97){
-if(!(key17 === "padding")){
-const err231 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+let missing16;
+if((data5.type === undefined) && (missing16 = "type")){
+const err231 = {};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -3238,12 +3220,10 @@ vErrors.push(err231);
 }
 errors++;
 }
-}
-if(data97.padding !== undefined){
-let data98 = data97.padding;
-if(Array.isArray(data98)){
-if(data98.length > 2){
-const err232 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+if(data5.type !== undefined){
+if("LeakyReLU" !== data5.type){
+const err232 = {};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3252,8 +3232,28 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data98.length < 2){
-const err233 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+}
+var _valid18 = _errs271 === errors;
+errors = _errs270;
+if(vErrors !== null){
+if(_errs270){
+vErrors.length = _errs270;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs273 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data99 = data5.params;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key17 in data99){
+if(!(key17 === "alpha")){
+const err233 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3262,12 +3262,12 @@ vErrors.push(err233);
 }
 errors++;
 }
-const len15 = data98.length;
-for(let i15=0; i15<len15; i15++){
-let data99 = data98[i15];
-if(Array.isArray(data99)){
-if(data99.length > 2){
-const err234 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+}
+if(data99.alpha !== undefined){
+let data100 = data99.alpha;
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 < 0 || isNaN(data100)){
+const err234 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3276,8 +3276,9 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data99.length < 2){
-const err235 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+else {
+const err235 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3286,11 +3287,10 @@ vErrors.push(err235);
 }
 errors++;
 }
-const len16 = data99.length;
-for(let i16=0; i16<len16; i16++){
-let data100 = data99[i16];
-if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3299,9 +3299,13 @@ vErrors.push(err236);
 }
 errors++;
 }
-if((typeof data100 == "number") && (isFinite(data100))){
-if(data100 < 0 || isNaN(data100)){
-const err237 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var _valid18 = _errs273 === errors;
+valid95 = _valid18;
+}
+if(!valid95){
+const err237 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3310,11 +3314,13 @@ vErrors.push(err237);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err238 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs280 = errors;
+let valid99 = true;
+const _errs281 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing17;
+if((data5.type === undefined) && (missing17 = "type")){
+const err238 = {};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3323,69 +3329,15 @@ vErrors.push(err238);
 }
 errors++;
 }
-}
-}
 else {
-const err239 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data5.type !== undefined){
+if("ReLU" !== data5.type){
+const err239 = {};
 if(vErrors === null){
 vErrors = [err239];
 }
 else {
 vErrors.push(err239);
-}
-errors++;
-}
-}
-}
-else {
-const err240 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err240];
-}
-else {
-vErrors.push(err240);
-}
-errors++;
-}
-}
-}
-var _valid18 = _errs269 === errors;
-valid95 = _valid18;
-}
-if(!valid95){
-const err241 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err241];
-}
-else {
-vErrors.push(err241);
-}
-errors++;
-}
-const _errs280 = errors;
-let valid103 = true;
-const _errs281 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing17;
-if((data5.type === undefined) && (missing17 = "type")){
-const err242 = {};
-if(vErrors === null){
-vErrors = [err242];
-}
-else {
-vErrors.push(err242);
-}
-errors++;
-}
-else {
-if(data5.type !== undefined){
-if("Cropping2D" !== data5.type){
-const err243 = {};
-if(vErrors === null){
-vErrors = [err243];
-}
-else {
-vErrors.push(err243);
 }
 errors++;
 }
@@ -3409,8 +3361,74 @@ if(data5.params !== undefined){
 let data102 = data5.params;
 if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
 for(const key18 in data102){
-if(!(key18 === "cropping")){
-const err244 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(!(((key18 === "maxValue") || (key18 === "negativeSlope")) || (key18 === "threshold"))){
+const err240 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+if(data102.maxValue !== undefined){
+let data103 = data102.maxValue;
+const _errs288 = errors;
+let valid103 = false;
+let passing2 = null;
+const _errs289 = errors;
+if((typeof data103 == "number") && (isFinite(data103))){
+if(data103 < 0 || isNaN(data103)){
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+else {
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+var _valid20 = _errs289 === errors;
+if(_valid20){
+valid103 = true;
+passing2 = 0;
+}
+const _errs291 = errors;
+if(data103 !== null){
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+var _valid20 = _errs291 === errors;
+if(_valid20 && valid103){
+valid103 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid20){
+valid103 = true;
+passing2 = 1;
+}
+}
+if(!valid103){
+const err244 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3419,12 +3437,23 @@ vErrors.push(err244);
 }
 errors++;
 }
+else {
+errors = _errs288;
+if(vErrors !== null){
+if(_errs288){
+vErrors.length = _errs288;
 }
-if(data102.cropping !== undefined){
-let data103 = data102.cropping;
-if(Array.isArray(data103)){
-if(data103.length > 2){
-const err245 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data102.negativeSlope !== undefined){
+let data104 = data102.negativeSlope;
+if((typeof data104 == "number") && (isFinite(data104))){
+if(data104 < 0 || isNaN(data104)){
+const err245 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/negativeSlope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3433,8 +3462,9 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data103.length < 2){
-const err246 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+else {
+const err246 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/negativeSlope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3443,12 +3473,11 @@ vErrors.push(err246);
 }
 errors++;
 }
-const len17 = data103.length;
-for(let i17=0; i17<len17; i17++){
-let data104 = data103[i17];
-if(Array.isArray(data104)){
-if(data104.length > 2){
-const err247 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+}
+if(data102.threshold !== undefined){
+let data105 = data102.threshold;
+if(!((typeof data105 == "number") && (isFinite(data105)))){
+const err247 = {instancePath:instancePath+"/nodes/" + i0+"/params/threshold",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3457,8 +3486,10 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data104.length < 2){
-const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3467,11 +3498,13 @@ vErrors.push(err248);
 }
 errors++;
 }
-const len18 = data104.length;
-for(let i18=0; i18<len18; i18++){
-let data105 = data104[i18];
-if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
-const err249 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid19 = _errs283 === errors;
+valid99 = _valid19;
+}
+if(!valid99){
+const err249 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3480,9 +3513,13 @@ vErrors.push(err249);
 }
 errors++;
 }
-if((typeof data105 == "number") && (isFinite(data105))){
-if(data105 < 0 || isNaN(data105)){
-const err250 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs298 = errors;
+let valid104 = true;
+const _errs299 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing18;
+if((data5.type === undefined) && (missing18 = "type")){
+const err250 = {};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3491,11 +3528,10 @@ vErrors.push(err250);
 }
 errors++;
 }
-}
-}
-}
 else {
-const err251 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data5.type !== undefined){
+if("PReLU" !== data5.type){
+const err251 = {};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3506,8 +3542,26 @@ errors++;
 }
 }
 }
+}
+var _valid21 = _errs299 === errors;
+errors = _errs298;
+if(vErrors !== null){
+if(_errs298){
+vErrors.length = _errs298;
+}
 else {
-const err252 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+if(_valid21){
+const _errs301 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data107 = data5.params;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+for(const key19 in data107){
+if(!(key19 === "sharedAxes")){
+const err252 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3517,9 +3571,10 @@ vErrors.push(err252);
 errors++;
 }
 }
-}
-else {
-const err253 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data107.sharedAxes !== undefined){
+let data108 = data107.sharedAxes;
+if(typeof data108 !== "string"){
+const err253 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/sharedAxes/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3528,13 +3583,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-}
-}
-var _valid19 = _errs283 === errors;
-valid103 = _valid19;
-}
-if(!valid103){
-const err254 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!((data108 === "none") || (data108 === "spatial"))){
+const err254 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/sharedAxes/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[18].then.properties.params.properties.sharedAxes.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3543,13 +3593,10 @@ vErrors.push(err254);
 }
 errors++;
 }
-const _errs294 = errors;
-let valid111 = true;
-const _errs295 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing18;
-if((data5.type === undefined) && (missing18 = "type")){
-const err255 = {};
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3558,10 +3605,13 @@ vErrors.push(err255);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("UpSampling2D" !== data5.type){
-const err256 = {};
+}
+}
+var _valid21 = _errs301 === errors;
+valid104 = _valid21;
+}
+if(!valid104){
+const err256 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3570,28 +3620,13 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-}
-}
-var _valid20 = _errs295 === errors;
-errors = _errs294;
-if(vErrors !== null){
-if(_errs294){
-vErrors.length = _errs294;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid20){
-const _errs297 = errors;
+const _errs308 = errors;
+let valid108 = true;
+const _errs309 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data107 = data5.params;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-for(const key19 in data107){
-if(!((key19 === "size") || (key19 === "interpolation"))){
-const err257 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+let missing19;
+if((data5.type === undefined) && (missing19 = "type")){
+const err257 = {};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3600,12 +3635,10 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data107.size !== undefined){
-let data108 = data107.size;
-if(Array.isArray(data108)){
-if(data108.length > 2){
-const err258 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+if(data5.type !== undefined){
+if("ELU" !== data5.type){
+const err258 = {};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3614,8 +3647,28 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data108.length < 2){
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+}
+var _valid22 = _errs309 === errors;
+errors = _errs308;
+if(vErrors !== null){
+if(_errs308){
+vErrors.length = _errs308;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid22){
+const _errs311 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data110 = data5.params;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+for(const key20 in data110){
+if(!(key20 === "alpha")){
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3624,11 +3677,12 @@ vErrors.push(err259);
 }
 errors++;
 }
-const len19 = data108.length;
-for(let i19=0; i19<len19; i19++){
-let data109 = data108[i19];
-if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
-const err260 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data110.alpha !== undefined){
+let data111 = data110.alpha;
+if((typeof data111 == "number") && (isFinite(data111))){
+if(data111 < 0 || isNaN(data111)){
+const err260 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3637,9 +3691,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-if((typeof data109 == "number") && (isFinite(data109))){
-if(data109 < 1 || isNaN(data109)){
-const err261 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err261 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3650,9 +3704,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err262 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err262 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3662,10 +3715,12 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(data107.interpolation !== undefined){
-let data110 = data107.interpolation;
-if(typeof data110 !== "string"){
-const err263 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid22 = _errs311 === errors;
+valid108 = _valid22;
+}
+if(!valid108){
+const err263 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3674,8 +3729,13 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(!((data110 === "nearest") || (data110 === "bilinear"))){
-const err264 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[18].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+const _errs318 = errors;
+let valid112 = true;
+const _errs319 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing20;
+if((data5.type === undefined) && (missing20 = "type")){
+const err264 = {};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3684,10 +3744,10 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
-}
 else {
-const err265 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.type !== undefined){
+if("Softmax" !== data5.type){
+const err265 = {};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3698,11 +3758,26 @@ errors++;
 }
 }
 }
-var _valid20 = _errs297 === errors;
-valid111 = _valid20;
 }
-if(!valid111){
-const err266 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid23 = _errs319 === errors;
+errors = _errs318;
+if(vErrors !== null){
+if(_errs318){
+vErrors.length = _errs318;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid23){
+const _errs321 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data113 = data5.params;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key21 in data113){
+if(!(key21 === "axis")){
+const err266 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3711,13 +3786,11 @@ vErrors.push(err266);
 }
 errors++;
 }
-const _errs308 = errors;
-let valid117 = true;
-const _errs309 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing19;
-if((data5.type === undefined) && (missing19 = "type")){
-const err267 = {};
+}
+if(data113.axis !== undefined){
+let data114 = data113.axis;
+if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
+const err267 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3726,10 +3799,9 @@ vErrors.push(err267);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Reshape" !== data5.type){
-const err268 = {};
+if((typeof data114 == "number") && (isFinite(data114))){
+if(data114 > 3 || isNaN(data114)){
+const err268 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3738,28 +3810,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-}
-}
-var _valid21 = _errs309 === errors;
-errors = _errs308;
-if(vErrors !== null){
-if(_errs308){
-vErrors.length = _errs308;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid21){
-const _errs311 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data112 = data5.params;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-for(const key20 in data112){
-if(!(key20 === "targetShape")){
-const err269 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data114 < -3 || isNaN(data114)){
+const err269 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3769,11 +3821,10 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data112.targetShape !== undefined){
-let data113 = data112.targetShape;
-if(Array.isArray(data113)){
-if(data113.length > 3){
-const err270 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3782,8 +3833,13 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data113.length < 1){
-const err271 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+}
+var _valid23 = _errs321 === errors;
+valid112 = _valid23;
+}
+if(!valid112){
+const err271 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3792,11 +3848,13 @@ vErrors.push(err271);
 }
 errors++;
 }
-const len20 = data113.length;
-for(let i20=0; i20<len20; i20++){
-let data114 = data113[i20];
-if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
-const err272 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs328 = errors;
+let valid116 = true;
+const _errs329 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing21;
+if((data5.type === undefined) && (missing21 = "type")){
+const err272 = {};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3805,12 +3863,10 @@ vErrors.push(err272);
 }
 errors++;
 }
-const _errs319 = errors;
-let valid123 = false;
-const _errs320 = errors;
-if((typeof data114 == "number") && (isFinite(data114))){
-if(data114 < 1 || isNaN(data114)){
-const err273 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+if(data5.type !== undefined){
+if("ZeroPadding2D" !== data5.type){
+const err273 = {};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3820,12 +3876,27 @@ vErrors.push(err273);
 errors++;
 }
 }
-var _valid22 = _errs320 === errors;
-valid123 = valid123 || _valid22;
-if(!valid123){
-const _errs321 = errors;
-if(-1 !== data114){
-const err274 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
+}
+}
+var _valid24 = _errs329 === errors;
+errors = _errs328;
+if(vErrors !== null){
+if(_errs328){
+vErrors.length = _errs328;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid24){
+const _errs331 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data116 = data5.params;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+for(const key22 in data116){
+if(!(key22 === "padding")){
+const err274 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3834,11 +3905,12 @@ vErrors.push(err274);
 }
 errors++;
 }
-var _valid22 = _errs321 === errors;
-valid123 = valid123 || _valid22;
 }
-if(!valid123){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data116.padding !== undefined){
+let data117 = data116.padding;
+if(Array.isArray(data117)){
+if(data117.length > 2){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3847,21 +3919,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-else {
-errors = _errs319;
-if(vErrors !== null){
-if(_errs319){
-vErrors.length = _errs319;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data117.length < 2){
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3870,10 +3929,12 @@ vErrors.push(err276);
 }
 errors++;
 }
-}
-}
-else {
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len15 = data117.length;
+for(let i15=0; i15<len15; i15++){
+let data118 = data117[i15];
+if(Array.isArray(data118)){
+if(data118.length > 2){
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3882,13 +3943,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-}
-var _valid21 = _errs311 === errors;
-valid117 = _valid21;
-}
-if(!valid117){
-const err278 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.length < 2){
+const err278 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3897,13 +3953,11 @@ vErrors.push(err278);
 }
 errors++;
 }
-const _errs323 = errors;
-let valid124 = true;
-const _errs324 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing20;
-if((data5.type === undefined) && (missing20 = "type")){
-const err279 = {};
+const len16 = data118.length;
+for(let i16=0; i16<len16; i16++){
+let data119 = data118[i16];
+if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
+const err279 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3912,10 +3966,9 @@ vErrors.push(err279);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Rescaling" !== data5.type){
-const err280 = {};
+if((typeof data119 == "number") && (isFinite(data119))){
+if(data119 < 0 || isNaN(data119)){
+const err280 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3927,25 +3980,8 @@ errors++;
 }
 }
 }
-var _valid23 = _errs324 === errors;
-errors = _errs323;
-if(vErrors !== null){
-if(_errs323){
-vErrors.length = _errs323;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid23){
-const _errs326 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data116 = data5.params;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-for(const key21 in data116){
-if(!((key21 === "scale") || (key21 === "offset"))){
-const err281 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+const err281 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3955,10 +3991,9 @@ vErrors.push(err281);
 errors++;
 }
 }
-if(data116.scale !== undefined){
-let data117 = data116.scale;
-if(!((typeof data117 == "number") && (isFinite(data117)))){
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+else {
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3968,10 +4003,9 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data116.offset !== undefined){
-let data118 = data116.offset;
-if(!((typeof data118 == "number") && (isFinite(data118)))){
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+else {
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3982,8 +4016,11 @@ errors++;
 }
 }
 }
-else {
-const err284 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid24 = _errs331 === errors;
+valid116 = _valid24;
+}
+if(!valid116){
+const err284 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3992,13 +4029,13 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-}
-var _valid23 = _errs326 === errors;
-valid124 = _valid23;
-}
-if(!valid124){
-const err285 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs342 = errors;
+let valid124 = true;
+const _errs343 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing22;
+if((data5.type === undefined) && (missing22 = "type")){
+const err285 = {};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -4007,12 +4044,9 @@ vErrors.push(err285);
 }
 errors++;
 }
-const _errs335 = errors;
-let valid128 = true;
-const _errs336 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing21;
-if((data5.type === undefined) && (missing21 = "type")){
+else {
+if(data5.type !== undefined){
+if("Cropping2D" !== data5.type){
 const err286 = {};
 if(vErrors === null){
 vErrors = [err286];
@@ -4022,10 +4056,28 @@ vErrors.push(err286);
 }
 errors++;
 }
+}
+}
+}
+var _valid25 = _errs343 === errors;
+errors = _errs342;
+if(vErrors !== null){
+if(_errs342){
+vErrors.length = _errs342;
+}
 else {
-if(data5.type !== undefined){
-if("Add" !== data5.type){
-const err287 = {};
+vErrors = null;
+}
+}
+if(_valid25){
+const _errs345 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data121 = data5.params;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+for(const key23 in data121){
+if(!(key23 === "cropping")){
+const err287 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -4035,26 +4087,11 @@ vErrors.push(err287);
 errors++;
 }
 }
-}
-}
-var _valid24 = _errs336 === errors;
-errors = _errs335;
-if(vErrors !== null){
-if(_errs335){
-vErrors.length = _errs335;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid24){
-const _errs338 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data120 = data5.params;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-for(const key22 in data120){
-const err288 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data121.cropping !== undefined){
+let data122 = data121.cropping;
+if(Array.isArray(data122)){
+if(data122.length > 2){
+const err288 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -4063,9 +4100,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-}
-else {
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data122.length < 2){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -4074,13 +4110,12 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-}
-var _valid24 = _errs338 === errors;
-valid128 = _valid24;
-}
-if(!valid128){
-const err290 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const len17 = data122.length;
+for(let i17=0; i17<len17; i17++){
+let data123 = data122[i17];
+if(Array.isArray(data123)){
+if(data123.length > 2){
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -4089,13 +4124,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-const _errs343 = errors;
-let valid131 = true;
-const _errs344 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing22;
-if((data5.type === undefined) && (missing22 = "type")){
-const err291 = {};
+if(data123.length < 2){
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -4104,10 +4134,11 @@ vErrors.push(err291);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Concatenate" !== data5.type){
-const err292 = {};
+const len18 = data123.length;
+for(let i18=0; i18<len18; i18++){
+let data124 = data123[i18];
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -4116,28 +4147,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-}
-}
-var _valid25 = _errs344 === errors;
-errors = _errs343;
-if(vErrors !== null){
-if(_errs343){
-vErrors.length = _errs343;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid25){
-const _errs346 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data122 = data5.params;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-for(const key23 in data122){
-if(!(key23 === "axis")){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 < 0 || isNaN(data124)){
+const err293 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -4147,10 +4159,10 @@ vErrors.push(err293);
 errors++;
 }
 }
-if(data122.axis !== undefined){
-let data123 = data122.axis;
-if(!(((typeof data123 == "number") && (!(data123 % 1) && !isNaN(data123))) && (isFinite(data123)))){
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -4159,9 +4171,10 @@ vErrors.push(err294);
 }
 errors++;
 }
-if((typeof data123 == "number") && (isFinite(data123))){
-if(data123 > 3 || isNaN(data123)){
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+}
+}
+else {
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -4170,8 +4183,10 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data123 < -3 || isNaN(data123)){
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
+}
+}
+else {
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -4182,9 +4197,11 @@ errors++;
 }
 }
 }
+var _valid25 = _errs345 === errors;
+valid124 = _valid25;
 }
-else {
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!valid124){
+const err297 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -4193,13 +4210,13 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-}
-var _valid25 = _errs346 === errors;
-valid131 = _valid25;
-}
-if(!valid131){
-const err298 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs356 = errors;
+let valid132 = true;
+const _errs357 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing23;
+if((data5.type === undefined) && (missing23 = "type")){
+const err298 = {};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -4208,9 +4225,10 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.id === undefined){
-const err299 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+else {
+if(data5.type !== undefined){
+if("UpSampling2D" !== data5.type){
+const err299 = {};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -4219,8 +4237,28 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data5.type === undefined){
-const err300 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+}
+}
+var _valid26 = _errs357 === errors;
+errors = _errs356;
+if(vErrors !== null){
+if(_errs356){
+vErrors.length = _errs356;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid26){
+const _errs359 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data126 = data5.params;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+for(const key24 in data126){
+if(!((key24 === "size") || (key24 === "interpolation"))){
+const err300 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -4229,8 +4267,12 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data5.inputs === undefined){
-const err301 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
+}
+if(data126.size !== undefined){
+let data127 = data126.size;
+if(Array.isArray(data127)){
+if(data127.length > 2){
+const err301 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -4239,9 +4281,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-for(const key24 in data5){
-if(!((((((key24 === "id") || (key24 === "type")) || (key24 === "params")) || (key24 === "trainable")) || (key24 === "inputs")) || (key24 === "position"))){
-const err302 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data127.length < 2){
+const err302 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -4250,12 +4291,11 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-if(data5.id !== undefined){
-let data124 = data5.id;
-if(typeof data124 === "string"){
-if(!pattern0.test(data124)){
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
+const len19 = data127.length;
+for(let i19=0; i19<len19; i19++){
+let data128 = data127[i19];
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -4264,9 +4304,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-else {
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data128 == "number") && (isFinite(data128))){
+if(data128 < 1 || isNaN(data128)){
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -4276,10 +4316,10 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(data5.type !== undefined){
-let data125 = data5.type;
-if(typeof data125 !== "string"){
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -4288,8 +4328,11 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(!(((((((((((((((((((((((data125 === "Input") || (data125 === "Conv2D")) || (data125 === "DepthwiseConv2D")) || (data125 === "SeparableConv2D")) || (data125 === "Conv2DTranspose")) || (data125 === "MaxPooling2D")) || (data125 === "AveragePooling2D")) || (data125 === "GlobalAveragePooling2D")) || (data125 === "GlobalMaxPooling2D")) || (data125 === "Flatten")) || (data125 === "Dense")) || (data125 === "Dropout")) || (data125 === "SpatialDropout2D")) || (data125 === "BatchNormalization")) || (data125 === "Activation")) || (data125 === "LeakyReLU")) || (data125 === "ZeroPadding2D")) || (data125 === "Cropping2D")) || (data125 === "UpSampling2D")) || (data125 === "Reshape")) || (data125 === "Rescaling")) || (data125 === "Add")) || (data125 === "Concatenate"))){
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data126.interpolation !== undefined){
+let data129 = data126.interpolation;
+if(typeof data129 !== "string"){
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -4298,11 +4341,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-}
-if(data5.params !== undefined){
-let data126 = data5.params;
-if(!(data126 && typeof data126 == "object" && !Array.isArray(data126))){
-const err307 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data129 === "nearest") || (data129 === "bilinear"))){
+const err307 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[23].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -4312,9 +4352,9 @@ vErrors.push(err307);
 errors++;
 }
 }
-if(data5.trainable !== undefined){
-if(typeof data5.trainable !== "boolean"){
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -4324,13 +4364,12 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(data5.inputs !== undefined){
-let data128 = data5.inputs;
-if(Array.isArray(data128)){
-const len21 = data128.length;
-for(let i21=0; i21<len21; i21++){
-if(typeof data128[i21] !== "string"){
-const err309 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i21,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid26 = _errs359 === errors;
+valid132 = _valid26;
+}
+if(!valid132){
+const err309 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -4339,10 +4378,13 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-}
-else {
-const err310 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs370 = errors;
+let valid138 = true;
+const _errs371 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing24;
+if((data5.type === undefined) && (missing24 = "type")){
+const err310 = {};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -4351,12 +4393,10 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-if(data5.position !== undefined){
-let data130 = data5.position;
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-if(data130.x === undefined){
-const err311 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
+else {
+if(data5.type !== undefined){
+if("Reshape" !== data5.type){
+const err311 = {};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -4365,8 +4405,28 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data130.y === undefined){
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
+}
+}
+}
+var _valid27 = _errs371 === errors;
+errors = _errs370;
+if(vErrors !== null){
+if(_errs370){
+vErrors.length = _errs370;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid27){
+const _errs373 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data131 = data5.params;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+for(const key25 in data131){
+if(!(key25 === "targetShape")){
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -4375,9 +4435,12 @@ vErrors.push(err312);
 }
 errors++;
 }
-for(const key25 in data130){
-if(!((key25 === "x") || (key25 === "y"))){
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+}
+if(data131.targetShape !== undefined){
+let data132 = data131.targetShape;
+if(Array.isArray(data132)){
+if(data132.length > 3){
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -4386,11 +4449,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-if(data130.x !== undefined){
-let data131 = data130.x;
-if(!((typeof data131 == "number") && (isFinite(data131)))){
-const err314 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data132.length < 1){
+const err314 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4399,11 +4459,11 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-if(data130.y !== undefined){
-let data132 = data130.y;
-if(!((typeof data132 == "number") && (isFinite(data132)))){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const len20 = data132.length;
+for(let i20=0; i20<len20; i20++){
+let data133 = data132[i20];
+if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4412,10 +4472,12 @@ vErrors.push(err315);
 }
 errors++;
 }
-}
-}
-else {
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs381 = errors;
+let valid144 = false;
+const _errs382 = errors;
+if((typeof data133 == "number") && (isFinite(data133))){
+if(data133 < 1 || isNaN(data133)){
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4425,9 +4487,12 @@ vErrors.push(err316);
 errors++;
 }
 }
-}
-else {
-const err317 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid28 = _errs382 === errors;
+valid144 = valid144 || _valid28;
+if(!valid144){
+const _errs383 = errors;
+if(-1 !== data133){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4436,10 +4501,11 @@ vErrors.push(err317);
 }
 errors++;
 }
+var _valid28 = _errs383 === errors;
+valid144 = valid144 || _valid28;
 }
-}
-else {
-const err318 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!valid144){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4448,12 +4514,21 @@ vErrors.push(err318);
 }
 errors++;
 }
+else {
+errors = _errs381;
+if(vErrors !== null){
+if(_errs381){
+vErrors.length = _errs381;
 }
-if(data.compile !== undefined){
-let data133 = data.compile;
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.optimizer === undefined){
-const err319 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4462,8 +4537,10 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(data133.learningRate === undefined){
-const err320 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
+}
+}
+else {
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4472,8 +4549,13 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data133.loss === undefined){
-const err321 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
+}
+}
+var _valid27 = _errs373 === errors;
+valid138 = _valid27;
+}
+if(!valid138){
+const err321 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4482,8 +4564,13 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(data133.metrics === undefined){
-const err322 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+const _errs385 = errors;
+let valid145 = true;
+const _errs386 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing25;
+if((data5.type === undefined) && (missing25 = "type")){
+const err322 = {};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4492,9 +4579,10 @@ vErrors.push(err322);
 }
 errors++;
 }
-for(const key26 in data133){
-if(!((((key26 === "optimizer") || (key26 === "learningRate")) || (key26 === "loss")) || (key26 === "metrics"))){
-const err323 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+else {
+if(data5.type !== undefined){
+if("Rescaling" !== data5.type){
+const err323 = {};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4504,10 +4592,27 @@ vErrors.push(err323);
 errors++;
 }
 }
-if(data133.optimizer !== undefined){
-let data134 = data133.optimizer;
-if(typeof data134 !== "string"){
-const err324 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+var _valid29 = _errs386 === errors;
+errors = _errs385;
+if(vErrors !== null){
+if(_errs385){
+vErrors.length = _errs385;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid29){
+const _errs388 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data135 = data5.params;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+for(const key26 in data135){
+if(!((key26 === "scale") || (key26 === "offset"))){
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4516,8 +4621,11 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(!((((((data134 === "adam") || (data134 === "sgd")) || (data134 === "rmsprop")) || (data134 === "adagrad")) || (data134 === "adamax")) || (data134 === "adadelta"))){
-const err325 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
+}
+if(data135.scale !== undefined){
+let data136 = data135.scale;
+if(!((typeof data136 == "number") && (isFinite(data136)))){
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4527,11 +4635,10 @@ vErrors.push(err325);
 errors++;
 }
 }
-if(data133.learningRate !== undefined){
-let data135 = data133.learningRate;
-if((typeof data135 == "number") && (isFinite(data135))){
-if(data135 > 10 || isNaN(data135)){
-const err326 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data135.offset !== undefined){
+let data137 = data135.offset;
+if(!((typeof data137 == "number") && (isFinite(data137)))){
+const err326 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4540,8 +4647,10 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(data135 <= 0 || isNaN(data135)){
-const err327 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+}
+else {
+const err327 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4551,8 +4660,12 @@ vErrors.push(err327);
 errors++;
 }
 }
-else {
-const err328 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+var _valid29 = _errs388 === errors;
+valid145 = _valid29;
+}
+if(!valid145){
+const err328 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4561,11 +4674,13 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-if(data133.loss !== undefined){
-let data136 = data133.loss;
-if(typeof data136 !== "string"){
-const err329 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs397 = errors;
+let valid149 = true;
+const _errs398 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing26;
+if((data5.type === undefined) && (missing26 = "type")){
+const err329 = {};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4574,8 +4689,10 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(!((((data136 === "sparseCategoricalCrossentropy") || (data136 === "categoricalCrossentropy")) || (data136 === "binaryCrossentropy")) || (data136 === "meanSquaredError"))){
-const err330 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
+else {
+if(data5.type !== undefined){
+if("Add" !== data5.type){
+const err330 = {};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4585,14 +4702,26 @@ vErrors.push(err330);
 errors++;
 }
 }
-if(data133.metrics !== undefined){
-let data137 = data133.metrics;
-if(Array.isArray(data137)){
-const len22 = data137.length;
-for(let i22=0; i22<len22; i22++){
-let data138 = data137[i22];
-if(typeof data138 !== "string"){
-const err331 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+var _valid30 = _errs398 === errors;
+errors = _errs397;
+if(vErrors !== null){
+if(_errs397){
+vErrors.length = _errs397;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid30){
+const _errs400 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data139 = data5.params;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+for(const key27 in data139){
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4601,8 +4730,9 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(!(data138 === "accuracy")){
-const err332 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4612,18 +4742,12 @@ vErrors.push(err332);
 errors++;
 }
 }
-let i23 = data137.length;
-let j0;
-if(i23 > 1){
-const indices0 = {};
-for(;i23--;){
-let item0 = data137[i23];
-if(typeof item0 !== "string"){
-continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err333 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i23, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i23+" are identical)"};
+var _valid30 = _errs400 === errors;
+valid149 = _valid30;
+}
+if(!valid149){
+const err333 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4631,14 +4755,14 @@ else {
 vErrors.push(err333);
 }
 errors++;
-break;
 }
-indices0[item0] = i23;
-}
-}
-}
-else {
-const err334 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs405 = errors;
+let valid152 = true;
+const _errs406 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing27;
+if((data5.type === undefined) && (missing27 = "type")){
+const err334 = {};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4647,10 +4771,10 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-}
 else {
-const err335 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.type !== undefined){
+if("Multiply" !== data5.type){
+const err335 = {};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4660,11 +4784,26 @@ vErrors.push(err335);
 errors++;
 }
 }
-if(data.training !== undefined){
-let data139 = data.training;
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-if(data139.epochs === undefined){
-const err336 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
+}
+}
+var _valid31 = _errs406 === errors;
+errors = _errs405;
+if(vErrors !== null){
+if(_errs405){
+vErrors.length = _errs405;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid31){
+const _errs408 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data141 = data5.params;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+for(const key28 in data141){
+const err336 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4673,8 +4812,9 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(data139.batchSize === undefined){
-const err337 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
+}
+else {
+const err337 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4683,8 +4823,13 @@ vErrors.push(err337);
 }
 errors++;
 }
-if(data139.validationSplit === undefined){
-const err338 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
+}
+}
+var _valid31 = _errs408 === errors;
+valid152 = _valid31;
+}
+if(!valid152){
+const err338 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4693,8 +4838,13 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(data139.shuffle === undefined){
-const err339 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
+const _errs413 = errors;
+let valid155 = true;
+const _errs414 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing28;
+if((data5.type === undefined) && (missing28 = "type")){
+const err339 = {};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4703,8 +4853,10 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data139.seed === undefined){
-const err340 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
+else {
+if(data5.type !== undefined){
+if("Average" !== data5.type){
+const err340 = {};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4713,8 +4865,27 @@ vErrors.push(err340);
 }
 errors++;
 }
-if(data139.earlyStopping === undefined){
-const err341 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
+}
+}
+}
+var _valid32 = _errs414 === errors;
+errors = _errs413;
+if(vErrors !== null){
+if(_errs413){
+vErrors.length = _errs413;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid32){
+const _errs416 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data143 = data5.params;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+for(const key29 in data143){
+const err341 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4723,8 +4894,9 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(data139.learningRateSchedule === undefined){
-const err342 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
+}
+else {
+const err342 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4733,8 +4905,13 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data139.augmentation === undefined){
-const err343 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
+}
+}
+var _valid32 = _errs416 === errors;
+valid155 = _valid32;
+}
+if(!valid155){
+const err343 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4743,9 +4920,13 @@ vErrors.push(err343);
 }
 errors++;
 }
-for(const key27 in data139){
-if(!((((((((key27 === "epochs") || (key27 === "batchSize")) || (key27 === "validationSplit")) || (key27 === "shuffle")) || (key27 === "seed")) || (key27 === "earlyStopping")) || (key27 === "learningRateSchedule")) || (key27 === "augmentation"))){
-const err344 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+const _errs421 = errors;
+let valid158 = true;
+const _errs422 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing29;
+if((data5.type === undefined) && (missing29 = "type")){
+const err344 = {};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4754,11 +4935,10 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-if(data139.epochs !== undefined){
-let data140 = data139.epochs;
-if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
-const err345 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+if(data5.type !== undefined){
+if("Maximum" !== data5.type){
+const err345 = {};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4767,9 +4947,27 @@ vErrors.push(err345);
 }
 errors++;
 }
-if((typeof data140 == "number") && (isFinite(data140))){
-if(data140 > 100000 || isNaN(data140)){
-const err346 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+}
+}
+}
+var _valid33 = _errs422 === errors;
+errors = _errs421;
+if(vErrors !== null){
+if(_errs421){
+vErrors.length = _errs421;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid33){
+const _errs424 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data145 = data5.params;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+for(const key30 in data145){
+const err346 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4778,8 +4976,9 @@ vErrors.push(err346);
 }
 errors++;
 }
-if(data140 < 1 || isNaN(data140)){
-const err347 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err347 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4790,10 +4989,11 @@ errors++;
 }
 }
 }
-if(data139.batchSize !== undefined){
-let data141 = data139.batchSize;
-if(!(((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141))) && (isFinite(data141)))){
-const err348 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid33 = _errs424 === errors;
+valid158 = _valid33;
+}
+if(!valid158){
+const err348 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4802,9 +5002,13 @@ vErrors.push(err348);
 }
 errors++;
 }
-if((typeof data141 == "number") && (isFinite(data141))){
-if(data141 > 65536 || isNaN(data141)){
-const err349 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
+const _errs429 = errors;
+let valid161 = true;
+const _errs430 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing30;
+if((data5.type === undefined) && (missing30 = "type")){
+const err349 = {};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4813,8 +5017,10 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(data141 < 1 || isNaN(data141)){
-const err350 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+if(data5.type !== undefined){
+if("Subtract" !== data5.type){
+const err350 = {};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4825,11 +5031,25 @@ errors++;
 }
 }
 }
-if(data139.validationSplit !== undefined){
-let data142 = data139.validationSplit;
-if((typeof data142 == "number") && (isFinite(data142))){
-if(data142 < 0 || isNaN(data142)){
-const err351 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var _valid34 = _errs430 === errors;
+errors = _errs429;
+if(vErrors !== null){
+if(_errs429){
+vErrors.length = _errs429;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid34){
+const _errs432 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data147 = data5.params;
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+for(const key31 in data147){
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4838,8 +5058,9 @@ vErrors.push(err351);
 }
 errors++;
 }
-if(data142 >= 1 || isNaN(data142)){
-const err352 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+}
+else {
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4849,8 +5070,12 @@ vErrors.push(err352);
 errors++;
 }
 }
-else {
-const err353 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+var _valid34 = _errs432 === errors;
+valid161 = _valid34;
+}
+if(!valid161){
+const err353 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4859,10 +5084,13 @@ vErrors.push(err353);
 }
 errors++;
 }
-}
-if(data139.shuffle !== undefined){
-if(typeof data139.shuffle !== "boolean"){
-const err354 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs437 = errors;
+let valid164 = true;
+const _errs438 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing31;
+if((data5.type === undefined) && (missing31 = "type")){
+const err354 = {};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4871,11 +5099,10 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data139.seed !== undefined){
-let data144 = data139.seed;
-if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
-const err355 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+if(data5.type !== undefined){
+if("Concatenate" !== data5.type){
+const err355 = {};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4885,11 +5112,27 @@ vErrors.push(err355);
 errors++;
 }
 }
-if(data139.earlyStopping !== undefined){
-let data145 = data139.earlyStopping;
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-if(data145.enabled === undefined){
-const err356 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+}
+var _valid35 = _errs438 === errors;
+errors = _errs437;
+if(vErrors !== null){
+if(_errs437){
+vErrors.length = _errs437;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid35){
+const _errs440 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data149 = data5.params;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+for(const key32 in data149){
+if(!(key32 === "axis")){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4898,8 +5141,11 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data145.monitor === undefined){
-const err357 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
+}
+if(data149.axis !== undefined){
+let data150 = data149.axis;
+if(!(((typeof data150 == "number") && (!(data150 % 1) && !isNaN(data150))) && (isFinite(data150)))){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4908,8 +5154,9 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(data145.patience === undefined){
-const err358 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+if((typeof data150 == "number") && (isFinite(data150))){
+if(data150 > 3 || isNaN(data150)){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4918,8 +5165,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(data145.restoreBestWeights === undefined){
-const err359 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
+if(data150 < -3 || isNaN(data150)){
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4928,9 +5175,11 @@ vErrors.push(err359);
 }
 errors++;
 }
-for(const key28 in data145){
-if(!((((key28 === "enabled") || (key28 === "monitor")) || (key28 === "patience")) || (key28 === "restoreBestWeights"))){
-const err360 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4940,9 +5189,12 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data145.enabled !== undefined){
-if(typeof data145.enabled !== "boolean"){
-const err361 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+var _valid35 = _errs440 === errors;
+valid164 = _valid35;
+}
+if(!valid164){
+const err361 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4951,11 +5203,9 @@ vErrors.push(err361);
 }
 errors++;
 }
-}
-if(data145.monitor !== undefined){
-let data147 = data145.monitor;
-if(typeof data147 !== "string"){
-const err362 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.id === undefined){
+const err362 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4964,8 +5214,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(!((data147 === "valLoss") || (data147 === "valAccuracy"))){
-const err363 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
+if(data5.type === undefined){
+const err363 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4974,11 +5224,8 @@ vErrors.push(err363);
 }
 errors++;
 }
-}
-if(data145.patience !== undefined){
-let data148 = data145.patience;
-if(!(((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148))) && (isFinite(data148)))){
-const err364 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data5.inputs === undefined){
+const err364 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4987,9 +5234,9 @@ vErrors.push(err364);
 }
 errors++;
 }
-if((typeof data148 == "number") && (isFinite(data148))){
-if(data148 < 0 || isNaN(data148)){
-const err365 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key33 in data5){
+if(!((((((key33 === "id") || (key33 === "type")) || (key33 === "params")) || (key33 === "trainable")) || (key33 === "inputs")) || (key33 === "position"))){
+const err365 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4999,10 +5246,11 @@ vErrors.push(err365);
 errors++;
 }
 }
-}
-if(data145.restoreBestWeights !== undefined){
-if(typeof data145.restoreBestWeights !== "boolean"){
-const err366 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data5.id !== undefined){
+let data151 = data5.id;
+if(typeof data151 === "string"){
+if(!pattern0.test(data151)){
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -5012,9 +5260,8 @@ vErrors.push(err366);
 errors++;
 }
 }
-}
 else {
-const err367 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err367 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -5024,15 +5271,10 @@ vErrors.push(err367);
 errors++;
 }
 }
-if(data139.learningRateSchedule !== undefined){
-let data150 = data139.learningRateSchedule;
-const _errs412 = errors;
-let valid146 = true;
-const _errs413 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.kind !== undefined){
-if("constant" !== data150.kind){
-const err368 = {};
+if(data5.type !== undefined){
+let data152 = data5.type;
+if(typeof data152 !== "string"){
+const err368 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -5041,24 +5283,8 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-}
-var _valid26 = _errs413 === errors;
-errors = _errs412;
-if(vErrors !== null){
-if(_errs412){
-vErrors.length = _errs412;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid26){
-const _errs415 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-for(const key29 in data150){
-if(!(key29 === "kind")){
-const err369 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(!((((((((((((((((((((((((((((((((data152 === "Input") || (data152 === "Conv2D")) || (data152 === "DepthwiseConv2D")) || (data152 === "SeparableConv2D")) || (data152 === "Conv2DTranspose")) || (data152 === "MaxPooling2D")) || (data152 === "AveragePooling2D")) || (data152 === "GlobalAveragePooling2D")) || (data152 === "GlobalMaxPooling2D")) || (data152 === "Flatten")) || (data152 === "Dense")) || (data152 === "Dropout")) || (data152 === "SpatialDropout2D")) || (data152 === "BatchNormalization")) || (data152 === "LayerNormalization")) || (data152 === "Activation")) || (data152 === "LeakyReLU")) || (data152 === "ReLU")) || (data152 === "PReLU")) || (data152 === "ELU")) || (data152 === "Softmax")) || (data152 === "ZeroPadding2D")) || (data152 === "Cropping2D")) || (data152 === "UpSampling2D")) || (data152 === "Reshape")) || (data152 === "Rescaling")) || (data152 === "Add")) || (data152 === "Multiply")) || (data152 === "Average")) || (data152 === "Maximum")) || (data152 === "Subtract")) || (data152 === "Concatenate"))){
+const err369 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -5068,12 +5294,10 @@ vErrors.push(err369);
 errors++;
 }
 }
-}
-var _valid26 = _errs415 === errors;
-valid146 = _valid26;
-}
-if(!valid146){
-const err370 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data5.params !== undefined){
+let data153 = data5.params;
+if(!(data153 && typeof data153 == "object" && !Array.isArray(data153))){
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -5082,13 +5306,10 @@ vErrors.push(err370);
 }
 errors++;
 }
-const _errs418 = errors;
-let valid148 = true;
-const _errs419 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.kind !== undefined){
-if("step" !== data150.kind){
-const err371 = {};
+}
+if(data5.trainable !== undefined){
+if(typeof data5.trainable !== "boolean"){
+const err371 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -5098,22 +5319,13 @@ vErrors.push(err371);
 errors++;
 }
 }
-}
-var _valid27 = _errs419 === errors;
-errors = _errs418;
-if(vErrors !== null){
-if(_errs418){
-vErrors.length = _errs418;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid27){
-const _errs421 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.stepEpochs === undefined){
-const err372 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
+if(data5.inputs !== undefined){
+let data155 = data5.inputs;
+if(Array.isArray(data155)){
+const len21 = data155.length;
+for(let i21=0; i21<len21; i21++){
+if(typeof data155[i21] !== "string"){
+const err372 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i21,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -5122,8 +5334,10 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(data150.factor === undefined){
-const err373 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+}
+}
+else {
+const err373 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -5132,9 +5346,12 @@ vErrors.push(err373);
 }
 errors++;
 }
-for(const key30 in data150){
-if(!(((key30 === "kind") || (key30 === "stepEpochs")) || (key30 === "factor"))){
-const err374 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+}
+if(data5.position !== undefined){
+let data157 = data5.position;
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+if(data157.x === undefined){
+const err374 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -5143,11 +5360,8 @@ vErrors.push(err374);
 }
 errors++;
 }
-}
-if(data150.stepEpochs !== undefined){
-let data153 = data150.stepEpochs;
-if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
-const err375 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data157.y === undefined){
+const err375 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -5156,9 +5370,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-if((typeof data153 == "number") && (isFinite(data153))){
-if(data153 < 1 || isNaN(data153)){
-const err376 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key34 in data157){
+if(!((key34 === "x") || (key34 === "y"))){
+const err376 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -5168,12 +5382,10 @@ vErrors.push(err376);
 errors++;
 }
 }
-}
-if(data150.factor !== undefined){
-let data154 = data150.factor;
-if((typeof data154 == "number") && (isFinite(data154))){
-if(data154 > 1 || isNaN(data154)){
-const err377 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data157.x !== undefined){
+let data158 = data157.x;
+if(!((typeof data158 == "number") && (isFinite(data158)))){
+const err377 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -5182,8 +5394,11 @@ vErrors.push(err377);
 }
 errors++;
 }
-if(data154 <= 0 || isNaN(data154)){
-const err378 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+if(data157.y !== undefined){
+let data159 = data157.y;
+if(!((typeof data159 == "number") && (isFinite(data159)))){
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -5193,8 +5408,9 @@ vErrors.push(err378);
 errors++;
 }
 }
+}
 else {
-const err379 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -5205,11 +5421,8 @@ errors++;
 }
 }
 }
-var _valid27 = _errs421 === errors;
-valid148 = _valid27;
-}
-if(!valid148){
-const err380 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err380 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -5218,13 +5431,10 @@ vErrors.push(err380);
 }
 errors++;
 }
-const _errs428 = errors;
-let valid151 = true;
-const _errs429 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.kind !== undefined){
-if("cosine" !== data150.kind){
-const err381 = {};
+}
+}
+else {
+const err381 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -5234,22 +5444,11 @@ vErrors.push(err381);
 errors++;
 }
 }
-}
-var _valid28 = _errs429 === errors;
-errors = _errs428;
-if(vErrors !== null){
-if(_errs428){
-vErrors.length = _errs428;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid28){
-const _errs431 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.minLearningRate === undefined){
-const err382 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(data.compile !== undefined){
+let data160 = data.compile;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.optimizer === undefined){
+const err382 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -5258,9 +5457,8 @@ vErrors.push(err382);
 }
 errors++;
 }
-for(const key31 in data150){
-if(!((key31 === "kind") || (key31 === "minLearningRate"))){
-const err383 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if(data160.learningRate === undefined){
+const err383 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -5269,12 +5467,8 @@ vErrors.push(err383);
 }
 errors++;
 }
-}
-if(data150.minLearningRate !== undefined){
-let data156 = data150.minLearningRate;
-if((typeof data156 == "number") && (isFinite(data156))){
-if(data156 < 0 || isNaN(data156)){
-const err384 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data160.loss === undefined){
+const err384 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -5283,9 +5477,8 @@ vErrors.push(err384);
 }
 errors++;
 }
-}
-else {
-const err385 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data160.metrics === undefined){
+const err385 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -5294,13 +5487,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-}
-var _valid28 = _errs431 === errors;
-valid151 = _valid28;
-}
-if(!valid151){
-const err386 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+for(const key35 in data160){
+if(!((((key35 === "optimizer") || (key35 === "learningRate")) || (key35 === "loss")) || (key35 === "metrics"))){
+const err386 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -5309,13 +5498,11 @@ vErrors.push(err386);
 }
 errors++;
 }
-const _errs436 = errors;
-let valid154 = true;
-const _errs437 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.kind !== undefined){
-if("reduceOnPlateau" !== data150.kind){
-const err387 = {};
+}
+if(data160.optimizer !== undefined){
+let data161 = data160.optimizer;
+if(typeof data161 !== "string"){
+const err387 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -5324,23 +5511,8 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-}
-var _valid29 = _errs437 === errors;
-errors = _errs436;
-if(vErrors !== null){
-if(_errs436){
-vErrors.length = _errs436;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid29){
-const _errs439 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.factor === undefined){
-const err388 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(!((((((data161 === "adam") || (data161 === "sgd")) || (data161 === "rmsprop")) || (data161 === "adagrad")) || (data161 === "adamax")) || (data161 === "adadelta"))){
+const err388 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -5349,8 +5521,12 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(data150.patience === undefined){
-const err389 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+}
+if(data160.learningRate !== undefined){
+let data162 = data160.learningRate;
+if((typeof data162 == "number") && (isFinite(data162))){
+if(data162 > 10 || isNaN(data162)){
+const err389 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -5359,8 +5535,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data150.minLearningRate === undefined){
-const err390 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(data162 <= 0 || isNaN(data162)){
+const err390 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -5369,9 +5545,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-for(const key32 in data150){
-if(!((((key32 === "kind") || (key32 === "factor")) || (key32 === "patience")) || (key32 === "minLearningRate"))){
-const err391 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+}
+else {
+const err391 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -5381,11 +5557,10 @@ vErrors.push(err391);
 errors++;
 }
 }
-if(data150.factor !== undefined){
-let data158 = data150.factor;
-if((typeof data158 == "number") && (isFinite(data158))){
-if(data158 >= 1 || isNaN(data158)){
-const err392 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+if(data160.loss !== undefined){
+let data163 = data160.loss;
+if(typeof data163 !== "string"){
+const err392 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -5394,8 +5569,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(data158 <= 0 || isNaN(data158)){
-const err393 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(!((((data163 === "sparseCategoricalCrossentropy") || (data163 === "categoricalCrossentropy")) || (data163 === "binaryCrossentropy")) || (data163 === "meanSquaredError"))){
+const err393 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -5405,8 +5580,14 @@ vErrors.push(err393);
 errors++;
 }
 }
-else {
-const err394 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data160.metrics !== undefined){
+let data164 = data160.metrics;
+if(Array.isArray(data164)){
+const len22 = data164.length;
+for(let i22=0; i22<len22; i22++){
+let data165 = data164[i22];
+if(typeof data165 !== "string"){
+const err394 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -5415,11 +5596,8 @@ vErrors.push(err394);
 }
 errors++;
 }
-}
-if(data150.patience !== undefined){
-let data159 = data150.patience;
-if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
-const err395 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(data165 === "accuracy")){
+const err395 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -5428,9 +5606,19 @@ vErrors.push(err395);
 }
 errors++;
 }
-if((typeof data159 == "number") && (isFinite(data159))){
-if(data159 < 0 || isNaN(data159)){
-const err396 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+let i23 = data164.length;
+let j0;
+if(i23 > 1){
+const indices0 = {};
+for(;i23--;){
+let item0 = data164[i23];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err396 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i23, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i23+" are identical)"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5438,14 +5626,14 @@ else {
 vErrors.push(err396);
 }
 errors++;
+break;
+}
+indices0[item0] = i23;
 }
 }
 }
-if(data150.minLearningRate !== undefined){
-let data160 = data150.minLearningRate;
-if((typeof data160 == "number") && (isFinite(data160))){
-if(data160 < 0 || isNaN(data160)){
-const err397 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err397 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5455,8 +5643,9 @@ vErrors.push(err397);
 errors++;
 }
 }
+}
 else {
-const err398 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err398 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5466,12 +5655,11 @@ vErrors.push(err398);
 errors++;
 }
 }
-}
-var _valid29 = _errs439 === errors;
-valid154 = _valid29;
-}
-if(!valid154){
-const err399 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data.training !== undefined){
+let data166 = data.training;
+if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
+if(data166.epochs === undefined){
+const err399 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -5480,9 +5668,8 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.kind === undefined){
-const err400 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data166.batchSize === undefined){
+const err400 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5491,10 +5678,8 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data150.kind !== undefined){
-let data161 = data150.kind;
-if(typeof data161 !== "string"){
-const err401 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data166.validationSplit === undefined){
+const err401 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5503,8 +5688,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(!((((data161 === "constant") || (data161 === "step")) || (data161 === "cosine")) || (data161 === "reduceOnPlateau"))){
-const err402 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data166.shuffle === undefined){
+const err402 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5513,10 +5698,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-}
-}
-else {
-const err403 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data166.seed === undefined){
+const err403 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5525,12 +5708,8 @@ vErrors.push(err403);
 }
 errors++;
 }
-}
-if(data139.augmentation !== undefined){
-let data162 = data139.augmentation;
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-if(data162.horizontalFlip === undefined){
-const err404 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+if(data166.earlyStopping === undefined){
+const err404 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5539,8 +5718,8 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data162.translate === undefined){
-const err405 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+if(data166.learningRateSchedule === undefined){
+const err405 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5549,8 +5728,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(data162.brightness === undefined){
-const err406 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+if(data166.augmentation === undefined){
+const err406 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5559,9 +5738,9 @@ vErrors.push(err406);
 }
 errors++;
 }
-for(const key33 in data162){
-if(!(((key33 === "horizontalFlip") || (key33 === "translate")) || (key33 === "brightness"))){
-const err407 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+for(const key36 in data166){
+if(!((((((((key36 === "epochs") || (key36 === "batchSize")) || (key36 === "validationSplit")) || (key36 === "shuffle")) || (key36 === "seed")) || (key36 === "earlyStopping")) || (key36 === "learningRateSchedule")) || (key36 === "augmentation"))){
+const err407 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5571,9 +5750,10 @@ vErrors.push(err407);
 errors++;
 }
 }
-if(data162.horizontalFlip !== undefined){
-if(typeof data162.horizontalFlip !== "boolean"){
-const err408 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data166.epochs !== undefined){
+let data167 = data166.epochs;
+if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
+const err408 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5582,12 +5762,9 @@ vErrors.push(err408);
 }
 errors++;
 }
-}
-if(data162.translate !== undefined){
-let data164 = data162.translate;
-if((typeof data164 == "number") && (isFinite(data164))){
-if(data164 > 0.5 || isNaN(data164)){
-const err409 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if((typeof data167 == "number") && (isFinite(data167))){
+if(data167 > 100000 || isNaN(data167)){
+const err409 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5596,8 +5773,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data164 < 0 || isNaN(data164)){
-const err410 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data167 < 1 || isNaN(data167)){
+const err410 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5607,8 +5784,11 @@ vErrors.push(err410);
 errors++;
 }
 }
-else {
-const err411 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data166.batchSize !== undefined){
+let data168 = data166.batchSize;
+if(!(((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168))) && (isFinite(data168)))){
+const err411 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5617,12 +5797,9 @@ vErrors.push(err411);
 }
 errors++;
 }
-}
-if(data162.brightness !== undefined){
-let data165 = data162.brightness;
-if((typeof data165 == "number") && (isFinite(data165))){
-if(data165 > 1 || isNaN(data165)){
-const err412 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if((typeof data168 == "number") && (isFinite(data168))){
+if(data168 > 65536 || isNaN(data168)){
+const err412 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5631,8 +5808,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(data165 < 0 || isNaN(data165)){
-const err413 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data168 < 1 || isNaN(data168)){
+const err413 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5642,8 +5819,12 @@ vErrors.push(err413);
 errors++;
 }
 }
-else {
-const err414 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data166.validationSplit !== undefined){
+let data169 = data166.validationSplit;
+if((typeof data169 == "number") && (isFinite(data169))){
+if(data169 < 0 || isNaN(data169)){
+const err414 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5652,10 +5833,8 @@ vErrors.push(err414);
 }
 errors++;
 }
-}
-}
-else {
-const err415 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data169 >= 1 || isNaN(data169)){
+const err415 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5665,9 +5844,8 @@ vErrors.push(err415);
 errors++;
 }
 }
-}
 else {
-const err416 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err416 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5677,11 +5855,9 @@ vErrors.push(err416);
 errors++;
 }
 }
-if(data.dataset !== undefined){
-let data166 = data.dataset;
-if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
-if(data166.kind === undefined){
-const err417 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data166.shuffle !== undefined){
+if(typeof data166.shuffle !== "boolean"){
+const err417 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5690,8 +5866,11 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(data166.path === undefined){
-const err418 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+if(data166.seed !== undefined){
+let data171 = data166.seed;
+if(!(((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171))) && (isFinite(data171)))){
+const err418 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5700,8 +5879,12 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(data166.imageSize === undefined){
-const err419 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+}
+if(data166.earlyStopping !== undefined){
+let data172 = data166.earlyStopping;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+if(data172.enabled === undefined){
+const err419 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5710,8 +5893,8 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(data166.colorMode === undefined){
-const err420 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+if(data172.monitor === undefined){
+const err420 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5720,9 +5903,8 @@ vErrors.push(err420);
 }
 errors++;
 }
-for(const key34 in data166){
-if(!(((((key34 === "kind") || (key34 === "path")) || (key34 === "validationPath")) || (key34 === "imageSize")) || (key34 === "colorMode"))){
-const err421 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+if(data172.patience === undefined){
+const err421 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5731,11 +5913,8 @@ vErrors.push(err421);
 }
 errors++;
 }
-}
-if(data166.kind !== undefined){
-let data167 = data166.kind;
-if(typeof data167 !== "string"){
-const err422 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data172.restoreBestWeights === undefined){
+const err422 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5744,8 +5923,9 @@ vErrors.push(err422);
 }
 errors++;
 }
-if(!((((data167 === "imageFolder") || (data167 === "mnistIdx")) || (data167 === "cifar10")) || (data167 === "csv"))){
-const err423 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+for(const key37 in data172){
+if(!((((key37 === "enabled") || (key37 === "monitor")) || (key37 === "patience")) || (key37 === "restoreBestWeights"))){
+const err423 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5755,11 +5935,9 @@ vErrors.push(err423);
 errors++;
 }
 }
-if(data166.path !== undefined){
-let data168 = data166.path;
-if(typeof data168 === "string"){
-if(func2(data168) < 1){
-const err424 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data172.enabled !== undefined){
+if(typeof data172.enabled !== "boolean"){
+const err424 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5769,8 +5947,10 @@ vErrors.push(err424);
 errors++;
 }
 }
-else {
-const err425 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data172.monitor !== undefined){
+let data174 = data172.monitor;
+if(typeof data174 !== "string"){
+const err425 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5779,12 +5959,8 @@ vErrors.push(err425);
 }
 errors++;
 }
-}
-if(data166.validationPath !== undefined){
-let data169 = data166.validationPath;
-if(typeof data169 === "string"){
-if(func2(data169) < 1){
-const err426 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!((data174 === "valLoss") || (data174 === "valAccuracy"))){
+const err426 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5794,8 +5970,10 @@ vErrors.push(err426);
 errors++;
 }
 }
-else {
-const err427 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data172.patience !== undefined){
+let data175 = data172.patience;
+if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
+const err427 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5804,12 +5982,9 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-if(data166.imageSize !== undefined){
-let data170 = data166.imageSize;
-if(Array.isArray(data170)){
-if(data170.length > 2){
-const err428 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if((typeof data175 == "number") && (isFinite(data175))){
+if(data175 < 0 || isNaN(data175)){
+const err428 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5818,8 +5993,11 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data170.length < 2){
-const err429 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+if(data172.restoreBestWeights !== undefined){
+if(typeof data172.restoreBestWeights !== "boolean"){
+const err429 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5828,11 +6006,10 @@ vErrors.push(err429);
 }
 errors++;
 }
-const len23 = data170.length;
-for(let i24=0; i24<len23; i24++){
-let data171 = data170[i24];
-if(!(((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171))) && (isFinite(data171)))){
-const err430 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err430 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5841,9 +6018,16 @@ vErrors.push(err430);
 }
 errors++;
 }
-if((typeof data171 == "number") && (isFinite(data171))){
-if(data171 < 1 || isNaN(data171)){
-const err431 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data166.learningRateSchedule !== undefined){
+let data177 = data166.learningRateSchedule;
+const _errs506 = errors;
+let valid179 = true;
+const _errs507 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.kind !== undefined){
+if("constant" !== data177.kind){
+const err431 = {};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5854,9 +6038,22 @@ errors++;
 }
 }
 }
+var _valid36 = _errs507 === errors;
+errors = _errs506;
+if(vErrors !== null){
+if(_errs506){
+vErrors.length = _errs506;
 }
 else {
-const err432 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+if(_valid36){
+const _errs509 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+for(const key38 in data177){
+if(!(key38 === "kind")){
+const err432 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5866,10 +6063,12 @@ vErrors.push(err432);
 errors++;
 }
 }
-if(data166.colorMode !== undefined){
-let data172 = data166.colorMode;
-if(typeof data172 !== "string"){
-const err433 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid36 = _errs509 === errors;
+valid179 = _valid36;
+}
+if(!valid179){
+const err433 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5878,8 +6077,13 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(!((data172 === "grayscale") || (data172 === "rgb"))){
-const err434 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+const _errs512 = errors;
+let valid181 = true;
+const _errs513 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.kind !== undefined){
+if("step" !== data177.kind){
+const err434 = {};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5890,8 +6094,21 @@ errors++;
 }
 }
 }
+var _valid37 = _errs513 === errors;
+errors = _errs512;
+if(vErrors !== null){
+if(_errs512){
+vErrors.length = _errs512;
+}
 else {
-const err435 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid37){
+const _errs515 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.stepEpochs === undefined){
+const err435 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5900,15 +6117,793 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-}
-else {
-const err436 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data177.factor === undefined){
+const err436 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err436];
 }
 else {
 vErrors.push(err436);
+}
+errors++;
+}
+for(const key39 in data177){
+if(!(((key39 === "kind") || (key39 === "stepEpochs")) || (key39 === "factor"))){
+const err437 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err437];
+}
+else {
+vErrors.push(err437);
+}
+errors++;
+}
+}
+if(data177.stepEpochs !== undefined){
+let data180 = data177.stepEpochs;
+if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
+const err438 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
+}
+errors++;
+}
+if((typeof data180 == "number") && (isFinite(data180))){
+if(data180 < 1 || isNaN(data180)){
+const err439 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+}
+}
+if(data177.factor !== undefined){
+let data181 = data177.factor;
+if((typeof data181 == "number") && (isFinite(data181))){
+if(data181 > 1 || isNaN(data181)){
+const err440 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+if(data181 <= 0 || isNaN(data181)){
+const err441 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+}
+else {
+const err442 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+}
+}
+var _valid37 = _errs515 === errors;
+valid181 = _valid37;
+}
+if(!valid181){
+const err443 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+const _errs522 = errors;
+let valid184 = true;
+const _errs523 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.kind !== undefined){
+if("cosine" !== data177.kind){
+const err444 = {};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+}
+}
+var _valid38 = _errs523 === errors;
+errors = _errs522;
+if(vErrors !== null){
+if(_errs522){
+vErrors.length = _errs522;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid38){
+const _errs525 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.minLearningRate === undefined){
+const err445 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+for(const key40 in data177){
+if(!((key40 === "kind") || (key40 === "minLearningRate"))){
+const err446 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+}
+if(data177.minLearningRate !== undefined){
+let data183 = data177.minLearningRate;
+if((typeof data183 == "number") && (isFinite(data183))){
+if(data183 < 0 || isNaN(data183)){
+const err447 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+}
+else {
+const err448 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
+}
+errors++;
+}
+}
+}
+var _valid38 = _errs525 === errors;
+valid184 = _valid38;
+}
+if(!valid184){
+const err449 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+const _errs530 = errors;
+let valid187 = true;
+const _errs531 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.kind !== undefined){
+if("reduceOnPlateau" !== data177.kind){
+const err450 = {};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+}
+}
+var _valid39 = _errs531 === errors;
+errors = _errs530;
+if(vErrors !== null){
+if(_errs530){
+vErrors.length = _errs530;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid39){
+const _errs533 = errors;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.factor === undefined){
+const err451 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+if(data177.patience === undefined){
+const err452 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+if(data177.minLearningRate === undefined){
+const err453 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+for(const key41 in data177){
+if(!((((key41 === "kind") || (key41 === "factor")) || (key41 === "patience")) || (key41 === "minLearningRate"))){
+const err454 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+}
+if(data177.factor !== undefined){
+let data185 = data177.factor;
+if((typeof data185 == "number") && (isFinite(data185))){
+if(data185 >= 1 || isNaN(data185)){
+const err455 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+if(data185 <= 0 || isNaN(data185)){
+const err456 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+}
+else {
+const err457 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+}
+if(data177.patience !== undefined){
+let data186 = data177.patience;
+if(!(((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186))) && (isFinite(data186)))){
+const err458 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+if((typeof data186 == "number") && (isFinite(data186))){
+if(data186 < 0 || isNaN(data186)){
+const err459 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+}
+if(data177.minLearningRate !== undefined){
+let data187 = data177.minLearningRate;
+if((typeof data187 == "number") && (isFinite(data187))){
+if(data187 < 0 || isNaN(data187)){
+const err460 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+}
+else {
+const err461 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+}
+}
+var _valid39 = _errs533 === errors;
+valid187 = _valid39;
+}
+if(!valid187){
+const err462 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.kind === undefined){
+const err463 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+if(data177.kind !== undefined){
+let data188 = data177.kind;
+if(typeof data188 !== "string"){
+const err464 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+if(!((((data188 === "constant") || (data188 === "step")) || (data188 === "cosine")) || (data188 === "reduceOnPlateau"))){
+const err465 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+}
+}
+else {
+const err466 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+}
+if(data166.augmentation !== undefined){
+let data189 = data166.augmentation;
+if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
+if(data189.horizontalFlip === undefined){
+const err467 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+if(data189.translate === undefined){
+const err468 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+if(data189.brightness === undefined){
+const err469 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+for(const key42 in data189){
+if(!(((key42 === "horizontalFlip") || (key42 === "translate")) || (key42 === "brightness"))){
+const err470 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+}
+if(data189.horizontalFlip !== undefined){
+if(typeof data189.horizontalFlip !== "boolean"){
+const err471 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+}
+if(data189.translate !== undefined){
+let data191 = data189.translate;
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 > 0.5 || isNaN(data191)){
+const err472 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+if(data191 < 0 || isNaN(data191)){
+const err473 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+}
+else {
+const err474 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+}
+if(data189.brightness !== undefined){
+let data192 = data189.brightness;
+if((typeof data192 == "number") && (isFinite(data192))){
+if(data192 > 1 || isNaN(data192)){
+const err475 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+if(data192 < 0 || isNaN(data192)){
+const err476 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+}
+else {
+const err477 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+}
+}
+else {
+const err478 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+}
+}
+else {
+const err479 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+}
+if(data.dataset !== undefined){
+let data193 = data.dataset;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.kind === undefined){
+const err480 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+if(data193.path === undefined){
+const err481 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+if(data193.imageSize === undefined){
+const err482 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+if(data193.colorMode === undefined){
+const err483 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+for(const key43 in data193){
+if(!(((((key43 === "kind") || (key43 === "path")) || (key43 === "validationPath")) || (key43 === "imageSize")) || (key43 === "colorMode"))){
+const err484 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+}
+if(data193.kind !== undefined){
+let data194 = data193.kind;
+if(typeof data194 !== "string"){
+const err485 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+if(!((((data194 === "imageFolder") || (data194 === "mnistIdx")) || (data194 === "cifar10")) || (data194 === "csv"))){
+const err486 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+}
+if(data193.path !== undefined){
+let data195 = data193.path;
+if(typeof data195 === "string"){
+if(func2(data195) < 1){
+const err487 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+}
+else {
+const err488 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+}
+if(data193.validationPath !== undefined){
+let data196 = data193.validationPath;
+if(typeof data196 === "string"){
+if(func2(data196) < 1){
+const err489 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+}
+else {
+const err490 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+}
+if(data193.imageSize !== undefined){
+let data197 = data193.imageSize;
+if(Array.isArray(data197)){
+if(data197.length > 2){
+const err491 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+if(data197.length < 2){
+const err492 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+const len23 = data197.length;
+for(let i24=0; i24<len23; i24++){
+let data198 = data197[i24];
+if(!(((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198))) && (isFinite(data198)))){
+const err493 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+if((typeof data198 == "number") && (isFinite(data198))){
+if(data198 < 1 || isNaN(data198)){
+const err494 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err495 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+}
+if(data193.colorMode !== undefined){
+let data199 = data193.colorMode;
+if(typeof data199 !== "string"){
+const err496 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+if(!((data199 === "grayscale") || (data199 === "rgb"))){
+const err497 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+}
+}
+else {
+const err498 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+}
+else {
+const err499 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
 }
 errors++;
 }

@@ -318,9 +318,9 @@ function reportUnsupportedOptions(r: Reader, raw: RawLayer): void {
   const op = get(cfg, 'output_padding');
   if (op !== null && op !== undefined) r.note('warning', 'output_padding is not supported and was ignored; the output size follows the padding mode.', raw.name);
   const axis = get(cfg, 'axis');
-  if (raw.className === 'BatchNormalization') {
-    const a = Array.isArray(axis) ? axis[0] : axis;
-    if (a !== undefined && a !== -1 && a !== 3) r.note('warning', `BatchNormalization over axis ${JSON.stringify(axis)} is not supported; it normalises the channels (axis -1).`, raw.name);
+  if (raw.className === 'BatchNormalization' || raw.className === 'LayerNormalization') {
+    const a = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
+    if (a !== undefined && a !== -1 && a !== 3) r.note('warning', `${raw.className} over axis ${JSON.stringify(axis)} is not supported; it normalises the channels (axis -1).`, raw.name);
   }
   // Keras 1's `init` is a name ("he_normal"); Keras 2 and 3 write an object.
   for (const key of ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer', 'init']) {
@@ -342,12 +342,21 @@ function kerasValue(cfg: Obj, keras: KerasParamSpec): Json {
 function readParam(r: Reader, raw: RawLayer, spec: ParamSpec, v: Json, fallback: ParamValue): ParamValue {
   switch (spec.kind) {
     case 'int':
-    case 'float':
       return num(v, fallback as number);
+    case 'float':
+      if (spec.nullable && v === null) return null;
+      return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
     case 'bool':
       return typeof v === 'boolean' ? v : fallback;
     case 'enum':
       if (spec.values === ACTIVATIONS) return activationOf(r, v, raw.name);
+      if (spec.keras.values) {
+        // Keras writes another value for it (PReLU's shared_axes [1, 2] is our 'spatial').
+        const ours = Object.entries(spec.keras.values).find(([, kv]) => JSON.stringify(kv) === JSON.stringify(v ?? null))?.[0];
+        if (ours !== undefined) return ours;
+        if (v !== undefined) r.note('warning', `${spec.keras.name}=${JSON.stringify(v)} is not supported; '${String(fallback)}' is used.`, raw.name);
+        return fallback;
+      }
       return typeof v === 'string' && spec.values.includes(v) ? v : fallback;
     case 'pair':
       return v === null || v === undefined || fallback === null ? (fallback ?? null) : pair(v, fallback as [number, number]);
@@ -387,9 +396,7 @@ function paramsFor(r: Reader, spec: LayerSpec, raw: RawLayer): LayerParams {
     }
     case 'Activation':
       if (raw.className === 'ReLU') {
-        const max = get(cfg, 'max_value');
-        p['activation'] = max === 6 ? 'relu6' : 'relu';
-        if (max !== null && max !== undefined && max !== 6) r.note('warning', `ReLU max_value=${String(max)} is not supported; a plain relu is used.`, raw.name);
+        p['activation'] = get(cfg, 'max_value') === 6 ? 'relu6' : 'relu';
       } else if (raw.className === 'Softmax') {
         p['activation'] = 'softmax';
       }
@@ -420,6 +427,25 @@ function withoutDefaults(type: string, params: Record<string, ParamValue>): Laye
     out[k] = v;
   }
   return out;
+}
+
+/**
+ * Keras' ReLU and Softmax layers in their plain forms are imported as the simplest equal layer: an
+ * Activation (relu, relu6, softmax over the last axis) or a LeakyReLU; other forms as ReLU / Softmax.
+ */
+function plainActivationType(raw: RawLayer): string {
+  const cfg = raw.config;
+  if (raw.className === 'Softmax') {
+    const axis = get(cfg, 'axis');
+    return axis === undefined || axis === -1 || JSON.stringify(axis) === '[-1]' ? 'Activation' : 'Softmax';
+  }
+  const max = get(cfg, 'max_value') ?? null;
+  const slope = num(get(cfg, 'negative_slope'), 0);
+  const threshold = num(get(cfg, 'threshold'), 0);
+  if (threshold !== 0) return 'ReLU';
+  if (slope === 0 && (max === null || max === 6)) return 'Activation';
+  if (slope !== 0 && max === null) return 'LeakyReLU';
+  return 'ReLU';
 }
 
 /** Weight name → shape, from a TF.js weights manifest. */
@@ -499,7 +525,7 @@ export function importKerasModel(json: Json, name?: string, options: KerasImport
   const fileLayers = raws.filter((raw) => !raw.synthetic);
   fileLayers.forEach((raw, k) => {
     let type = layerSpecForKerasClass(raw.className)?.type;
-    if (raw.className === 'ReLU' && num(get(raw.config, 'negative_slope'), 0) !== 0) type = 'LeakyReLU';
+    if (raw.className === 'ReLU' || raw.className === 'Softmax') type = plainActivationType(raw);
     if (type === 'Dropout' && Array.isArray(get(raw.config, 'noise_shape'))) type = 'SpatialDropout2D';
     const reason = type ? (INEXACT.get(raw.className)?.(raw.config) ?? null) : null;
     if (!type || reason) unsupported.push({ name: raw.name, className: raw.className, position: k + 1, ...(reason ? { reason } : {}) });

@@ -12,6 +12,7 @@ import type { ModelFile, ModelNode, ParamValue } from '../../core/format';
 import { checkParams } from '../../core/paramCheck';
 import { analyzeModel } from '../../core/shapeInference';
 import { UserFacingError } from '../../core/userFacingError';
+import { customLayers } from './customLayers';
 
 type Tf = typeof tfjs;
 type Layer = tfjs.layers.Layer;
@@ -33,6 +34,10 @@ class Params {
   constructor(private readonly values: ReadonlyMap<string, ParamValue>) {}
   num(name: string): number {
     return this.values.get(name) as number;
+  }
+  numOrNull(name: string): number | null {
+    const v = this.values.get(name);
+    return typeof v === 'number' ? v : null;
   }
   str<T extends string>(name: string): T {
     return this.values.get(name) as T;
@@ -152,8 +157,33 @@ function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly n
       return L.reshape({ name, targetShape: [...outputShape] });
     case 'Rescaling':
       return L.rescaling({ name, scale: p.num('scale'), offset: p.num('offset') });
+    case 'ReLU': {
+      const maxValue = p.numOrNull('maxValue');
+      const negativeSlope = p.num('negativeSlope');
+      const threshold = p.num('threshold');
+      // tfjs' own ReLU only caps; a slope or threshold needs Keras' full ReLU.
+      if (negativeSlope === 0 && threshold === 0) return L.reLU(maxValue === null ? { name } : { name, maxValue });
+      return customLayers(tf).relu({ name, maxValue, negativeSlope, threshold });
+    }
+    case 'PReLU':
+      return L.prelu({ name, ...(p.str('sharedAxes') === 'spatial' ? { sharedAxes: [1, 2] } : {}) });
+    case 'ELU':
+      // tfjs' ELU refuses an alpha other than 1.
+      return p.num('alpha') === 1 ? L.elu({ name }) : customLayers(tf).elu({ name, alpha: p.num('alpha') });
+    case 'Softmax':
+      return L.softmax({ name, axis: p.num('axis') });
+    case 'LayerNormalization':
+      return L.layerNormalization({ name, axis: -1, epsilon: p.num('epsilon'), center: p.bool('center'), scale: p.bool('scale') });
     case 'Add':
       return L.add({ name });
+    case 'Multiply':
+      return L.multiply({ name });
+    case 'Average':
+      return L.average({ name });
+    case 'Maximum':
+      return L.maximum({ name });
+    case 'Subtract':
+      return customLayers(tf).subtract({ name });
     case 'Concatenate':
       return L.concatenate({ name, axis: p.num('axis') });
     default:
@@ -180,6 +210,8 @@ export function buildTfModel(tf: Tf, model: ModelFile): LayersModel {
   const analysis = analyzeModel(model);
   if (analysis.diagnostics.some((d) => d.severity === 'error')) throw new ModelBuildError(analysis.diagnostics);
   const byId = new Map(model.nodes.map((n) => [n.id, n]));
+  // Registers the engine's own layer classes before anything saves or loads a model that uses them.
+  customLayers(tf);
   const tensors = new Map<string, SymbolicTensor>();
   for (const id of analysis.order) {
     const node = byId.get(id)!;
