@@ -338,6 +338,8 @@ export function inferLayer(ctx: LayerContext, inputs: readonly Shape[]): LayerRe
       r.shape = input;
       break;
     case 'Dropout':
+    case 'GaussianNoise':
+    case 'GaussianDropout':
     case 'Activation':
     case 'LeakyReLU':
     case 'ReLU':
@@ -414,6 +416,22 @@ export function inferLayer(ctx: LayerContext, inputs: readonly Shape[]): LayerRe
     }
     case 'Reshape':
       reshape(ctx, r, input);
+      break;
+    case 'Permute': {
+      const dims = Array.isArray(p.get('dims')) ? (p.get('dims') as number[]) : [];
+      const wanted = input.map((_, i) => i + 1);
+      if (dims.length !== input.length || [...dims].sort((a, b) => a - b).some((d, i) => d !== wanted[i])) {
+        r.error('bad-param', `${what(ctx)} has dims ${formatShape(dims)}, but its input ${formatShape(input)} needs an order of all of ${formatShape(wanted)} (1 = the first axis after the batch).`, [
+          { kind: 'setParam', title: `Keep the order ${formatShape(wanted)}`, nodeId: ctx.id, param: 'dims', value: wanted },
+        ]);
+        break;
+      }
+      r.shape = dims.map((d) => input[d - 1]!);
+      break;
+    }
+    case 'Resizing':
+      if (!needsImage(ctx, r, input)) break;
+      r.shape = [num(p.get('height'), 1), num(p.get('width'), 1), input[2]];
       break;
     case 'Add':
     case 'Multiply':

@@ -53,6 +53,26 @@ test('the export coverage models (every layer type, incl. the engine\'s own ReLU
   for (const model of coverageModels()) compareWithTfjs(model, model.name);
 });
 
+test('the export coverage models run: a forward pass (inference, and training mode for the noise layers) has the analysed output shape', () => {
+  for (const model of coverageModels()) {
+    const analysis = analyzeModel(model);
+    const built = buildTfModel(tf, model);
+    try {
+      const input = tf.randomUniform([2, ...(model.nodes.find((n) => n.type === 'Input')!.params['shape'] as number[])]);
+      // Training mode only where it differs (tfjs' own BatchNormalization with center=false fails there).
+      for (const training of model.name === 'noise-resizing' ? [false, true] : [false]) {
+        const out = tf.tidy(() => built.apply(input, { training }) as tf.Tensor);
+        assert.deepEqual(out.shape.slice(1), analysis.nodes.get(analysis.outputIds[0]!)!.outputShape, `${model.name}: output shape (training ${training})`);
+        assert.ok(Array.from(out.dataSync()).every(Number.isFinite), `${model.name}: finite outputs (training ${training})`);
+        out.dispose();
+      }
+      input.dispose();
+    } finally {
+      built.dispose();
+    }
+  }
+});
+
 test('the tutorial-cifar template has exactly 124,810 params in tfjs', () => {
   const built = buildTfModel(tf, createModelFromTemplate('tutorial-cifar'));
   assert.equal(built.countParams(), 124810);

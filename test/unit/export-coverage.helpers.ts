@@ -58,9 +58,18 @@ export function coverageModels(): ModelFile[] {
       { id: 'probs', type: 'Dense', params: { units: 3, activation: 'softmax' }, inputs: ['gap'] },
     ],
   };
+  // Training-only noise, axis order and resizing (stretched, and centre-cropped to the aspect ratio first).
+  const noiseAndResizing = chain('noise-resizing', [6, 8, 3], [
+    ['GaussianNoise', { stddev: 0.2 }],
+    ['GaussianDropout', { rate: 0.2 }],
+    ['Permute', { dims: [2, 1, 3] }],
+    ['Resizing', { height: 5, width: 4 }],
+    ['Resizing', { height: 4, width: 2, interpolation: 'nearest', cropToAspectRatio: true }],
+  ]);
   return [
     activations,
     merges,
+    noiseAndResizing,
     chain('convs', [7, 7, 3], [
       ['Conv2D', { filters: 4, strides: [2, 2], padding: 'same', activation: 'relu6' }],
       ['Conv2D', { filters: 5, kernelSize: [4, 2], padding: 'same', dilationRate: [2, 1], activation: 'gelu', useBias: false }],

@@ -46,14 +46,17 @@ export function kerasLayerConfig(node: ModelNode, options: KerasJsonOptions = {}
     if (typeof entry === 'string') config[entry] = values.get(entry) ?? null;
     else config[entry[0]] = structuredClone(entry[1]) as JsonValue;
   }
-  return { className: options.flavour === 'tfjs' ? tfjsClassName(spec.kerasName, values) : spec.kerasName, config };
+  return { className: options.flavour === 'tfjs' ? tfjsClassName(spec.kerasName, values, outputShape) : spec.kerasName, config };
 }
 
 /**
- * tfjs-layers' ELU refuses an alpha other than 1 and its ReLU only caps: the engine builds those with its
+ * tfjs-layers' ELU refuses an alpha other than 1, its ReLU only caps and its softmax works over the last
+ * axis only: the engine builds those with its
  * own classes (engine/model/customLayers.ts), and a TF.js file names them as the engine saves them.
  */
-function tfjsClassName(kerasName: string, values: ReadonlyMap<string, JsonValue>): string {
+function tfjsClassName(kerasName: string, values: ReadonlyMap<string, JsonValue>, outputShape: readonly number[] | null | undefined): string {
+  const axis = values.get('axis');
+  if (kerasName === 'Softmax' && axis !== -1 && axis !== outputShape?.length) return 'CnnStudioSoftmax';
   if (kerasName === 'ELU' && values.get('alpha') !== 1) return 'CnnStudioELU';
   if (kerasName === 'ReLU' && (values.get('negative_slope') !== 0 || values.get('threshold') !== 0)) return 'CnnStudioReLU';
   return kerasName;

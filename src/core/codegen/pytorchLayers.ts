@@ -310,6 +310,37 @@ export function torchNodeCode(node: ModelNode, attr: string, inShapes: readonly 
       if (inShape.length === 3) return simple(init, (x) => `${self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)`);
       return simple(init, (x) => `${self}(${x})`);
     }
+    case 'GaussianNoise': {
+      const std = pyFloat(numberParam(p, 'stddev'));
+      return simple([], (x) => `(${x} + torch.randn_like(${x}) * ${std} if self.training else ${x})  # noise in training only`);
+    }
+    case 'GaussianDropout': {
+      const rate = numberParam(p, 'rate');
+      const std = pyFloat(Math.sqrt(rate / (1 - rate)));
+      return simple([], (x) => `(${x} * (1 + torch.randn_like(${x}) * ${std}) if self.training else ${x})  # mean-1 noise in training only`);
+    }
+    case 'Permute': {
+      const dims = shapeParam(p, 'dims');
+      const toLast = inShape && inShape.length === 3 ? '.permute(0, 2, 3, 1)' : '';
+      const toFirst = outShape && outShape.length === 3 ? '.permute(0, 3, 1, 2)' : '';
+      return simple([], (x) => `${x}${toLast}.permute(0, ${dims.map((d) => pyNumber(d)).join(', ')})${toFirst}  # Keras' axes, channels-last`);
+    }
+    case 'Resizing': {
+      const [h, w] = spatial(inShape, node.id);
+      const th = numberParam(p, 'height');
+      const tw = numberParam(p, 'width');
+      const mode = stringParam(p, 'interpolation') === 'nearest' ? '"nearest-exact"' : '"bilinear", align_corners=False';
+      let crop = (x: string): string => x;
+      if (boolParam(p, 'cropToAspectRatio')) {
+        // Keras' smart_resize: the largest centred crop with the output's aspect ratio.
+        const ch = Math.min(h, Math.floor((w * th) / tw));
+        const cw = Math.min(w, Math.floor((h * tw) / th));
+        const top = Math.floor((h - ch) / 2);
+        const left = Math.floor((w - cw) / 2);
+        crop = (x) => `${x}[:, :, ${top}:${top + ch}, ${left}:${left + cw}]`;
+      }
+      return simple([], (x) => `F.interpolate(${crop(x)}, size=${pyTuple([th, tw])}, mode=${mode})`);
+    }
     case 'Multiply':
       return { init: [], forward: (ins, out) => [`${out} = ${ins.join(' * ')}`], helpers };
     case 'Average':

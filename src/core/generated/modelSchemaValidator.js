@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","BatchNormalization","LayerNormalization","Activation","LeakyReLU","ReLU","PReLU","ELU","Softmax","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Rescaling","Add","Multiply","Average","Maximum","Subtract","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Normalises each channel over the batch; speeds up and stabilises training.","Normalises each sample over its channels (the last axis); no batch statistics.","Applies an activation function.","ReLU that lets a small slope through for negative values.","ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","Leaky ReLU whose negative slope is learned.","Exponential linear unit with a chosen alpha.","Softmax over one axis (the last by default): values become probabilities that sum to 1.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","Averages tensors of the same shape element-wise.","Takes the element-wise maximum of tensors of the same shape.","Subtracts the second input from the first, element-wise.","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"LayerNormalization","description":"Normalises each sample over its channels (the last axis); no batch statistics.","body":{"id":"$1","type":"LayerNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ReLU","description":"ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","body":{"id":"$1","type":"ReLU","params":{"maxValue":null},"inputs":["$2"]}},{"label":"PReLU","description":"Leaky ReLU whose negative slope is learned.","body":{"id":"$1","type":"PReLU","params":{"sharedAxes":"none"},"inputs":["$2"]}},{"label":"ELU","description":"Exponential linear unit with a chosen alpha.","body":{"id":"$1","type":"ELU","params":{"alpha":1},"inputs":["$2"]}},{"label":"Softmax","description":"Softmax over one axis (the last by default): values become probabilities that sum to 1.","body":{"id":"$1","type":"Softmax","params":{},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Multiply","description":"Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","body":{"id":"$1","type":"Multiply","params":{},"inputs":["$2"]}},{"label":"Average","description":"Averages tensors of the same shape element-wise.","body":{"id":"$1","type":"Average","params":{},"inputs":["$2"]}},{"label":"Maximum","description":"Takes the element-wise maximum of tensors of the same shape.","body":{"id":"$1","type":"Maximum","params":{},"inputs":["$2"]}},{"label":"Subtract","description":"Subtracts the second input from the first, element-wise.","body":{"id":"$1","type":"Subtract","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LayerNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LayerNormalization (only those that differ from the defaults are needed).","properties":{"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ReLU (only those that differ from the defaults are needed).","properties":{"maxValue":{"oneOf":[{"type":"number","description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null,"minimum":0},{"type":"null"}],"description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null},"negativeSlope":{"type":"number","description":"Slope for inputs below the threshold (0 = plain ReLU).","default":0,"minimum":0},"threshold":{"type":"number","description":"Inputs below this are scaled by the negative slope.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"PReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of PReLU (only those that differ from the defaults are needed).","properties":{"sharedAxes":{"type":"string","enum":["none","spatial"],"description":"'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).","default":"none"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ELU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ELU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Scale of the negative part (saturates at -alpha).","default":1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Softmax"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Softmax (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis counted as in Keras with 0 = the batch: -1 (the last) by default.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Multiply"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Multiply (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Average"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Average (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Maximum"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Maximum (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Subtract"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Subtract (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","GaussianNoise","GaussianDropout","BatchNormalization","LayerNormalization","Activation","LeakyReLU","ReLU","PReLU","ELU","Softmax","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Permute","Resizing","Rescaling","Add","Multiply","Average","Maximum","Subtract","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Adds zero-mean Gaussian noise during training (nothing at inference).","Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","Normalises each channel over the batch; speeds up and stabilises training.","Normalises each sample over its channels (the last axis); no batch statistics.","Applies an activation function.","ReLU that lets a small slope through for negative values.","ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","Leaky ReLU whose negative slope is learned.","Exponential linear unit with a chosen alpha.","Softmax over one axis (the last by default): values become probabilities that sum to 1.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Reorders the axes, e.g. [2, 1, 3] swaps height and width.","Resizes images to a fixed height and width.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","Averages tensors of the same shape element-wise.","Takes the element-wise maximum of tensors of the same shape.","Subtracts the second input from the first, element-wise.","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"GaussianNoise","description":"Adds zero-mean Gaussian noise during training (nothing at inference).","body":{"id":"$1","type":"GaussianNoise","params":{"stddev":0.1},"inputs":["$2"]}},{"label":"GaussianDropout","description":"Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","body":{"id":"$1","type":"GaussianDropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"LayerNormalization","description":"Normalises each sample over its channels (the last axis); no batch statistics.","body":{"id":"$1","type":"LayerNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ReLU","description":"ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","body":{"id":"$1","type":"ReLU","params":{"maxValue":null},"inputs":["$2"]}},{"label":"PReLU","description":"Leaky ReLU whose negative slope is learned.","body":{"id":"$1","type":"PReLU","params":{"sharedAxes":"none"},"inputs":["$2"]}},{"label":"ELU","description":"Exponential linear unit with a chosen alpha.","body":{"id":"$1","type":"ELU","params":{"alpha":1},"inputs":["$2"]}},{"label":"Softmax","description":"Softmax over one axis (the last by default): values become probabilities that sum to 1.","body":{"id":"$1","type":"Softmax","params":{},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Permute","description":"Reorders the axes, e.g. [2, 1, 3] swaps height and width.","body":{"id":"$1","type":"Permute","params":{"dims":[2,1,3]},"inputs":["$2"]}},{"label":"Resizing","description":"Resizes images to a fixed height and width.","body":{"id":"$1","type":"Resizing","params":{"height":224,"width":224},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Multiply","description":"Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","body":{"id":"$1","type":"Multiply","params":{},"inputs":["$2"]}},{"label":"Average","description":"Averages tensors of the same shape element-wise.","body":{"id":"$1","type":"Average","params":{},"inputs":["$2"]}},{"label":"Maximum","description":"Takes the element-wise maximum of tensors of the same shape.","body":{"id":"$1","type":"Maximum","params":{},"inputs":["$2"]}},{"label":"Subtract","description":"Subtracts the second input from the first, element-wise.","body":{"id":"$1","type":"Subtract","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianNoise"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianNoise (only those that differ from the defaults are needed).","properties":{"stddev":{"type":"number","description":"Standard deviation of the noise.","default":0.1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianDropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianDropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Drop probability: the noise has standard deviation sqrt(rate / (1 − rate)).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LayerNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LayerNormalization (only those that differ from the defaults are needed).","properties":{"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ReLU (only those that differ from the defaults are needed).","properties":{"maxValue":{"oneOf":[{"type":"number","description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null,"minimum":0},{"type":"null"}],"description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null},"negativeSlope":{"type":"number","description":"Slope for inputs below the threshold (0 = plain ReLU).","default":0,"minimum":0},"threshold":{"type":"number","description":"Inputs below this are scaled by the negative slope.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"PReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of PReLU (only those that differ from the defaults are needed).","properties":{"sharedAxes":{"type":"string","enum":["none","spatial"],"description":"'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).","default":"none"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ELU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ELU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Scale of the negative part (saturates at -alpha).","default":1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Softmax"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Softmax (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis counted as in Keras with 0 = the batch: -1 (the last) by default.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Permute"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Permute (only those that differ from the defaults are needed).","properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"The new order of the axes, counted from 1 (the batch is not listed): a permutation of 1…rank.","default":[2,1,3]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Resizing"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Resizing (only those that differ from the defaults are needed).","properties":{"height":{"type":"integer","description":"Output height in pixels.","default":224,"minimum":1,"maximum":8192},"width":{"type":"integer","description":"Output width in pixels.","default":224,"minimum":1,"maximum":8192},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How new pixels are computed.","default":"bilinear"},"cropToAspectRatio":{"type":"boolean","description":"Crop the centre to the output aspect ratio first, instead of stretching.","default":false}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Multiply"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Multiply (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Average"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Average (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Maximum"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Maximum (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Subtract"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Subtract (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
 const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9_.-]{0,63}$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
@@ -2814,7 +2814,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("BatchNormalization" !== data5.type){
+if("GaussianNoise" !== data5.type){
 const err204 = {};
 if(vErrors === null){
 vErrors = [err204];
@@ -2844,7 +2844,7 @@ if(data5.params !== undefined){
 let data85 = data5.params;
 if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
 for(const key14 in data85){
-if(!((((key14 === "momentum") || (key14 === "epsilon")) || (key14 === "center")) || (key14 === "scale"))){
+if(!(key14 === "stddev")){
 const err205 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err205];
@@ -2855,11 +2855,11 @@ vErrors.push(err205);
 errors++;
 }
 }
-if(data85.momentum !== undefined){
-let data86 = data85.momentum;
+if(data85.stddev !== undefined){
+let data86 = data85.stddev;
 if((typeof data86 == "number") && (isFinite(data86))){
-if(data86 > 1 || isNaN(data86)){
-const err206 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/momentum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data86 < 0 || isNaN(data86)){
+const err206 = {instancePath:instancePath+"/nodes/" + i0+"/params/stddev",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/stddev/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2868,8 +2868,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data86 < 0 || isNaN(data86)){
-const err207 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err207 = {instancePath:instancePath+"/nodes/" + i0+"/params/stddev",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/stddev/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2879,8 +2880,9 @@ vErrors.push(err207);
 errors++;
 }
 }
+}
 else {
-const err208 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err208 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2890,11 +2892,12 @@ vErrors.push(err208);
 errors++;
 }
 }
-if(data85.epsilon !== undefined){
-let data87 = data85.epsilon;
-if((typeof data87 == "number") && (isFinite(data87))){
-if(data87 <= 0 || isNaN(data87)){
-const err209 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+var _valid15 = _errs233 === errors;
+valid83 = _valid15;
+}
+if(!valid83){
+const err209 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2903,9 +2906,13 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-else {
-const err210 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs240 = errors;
+let valid87 = true;
+const _errs241 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing14;
+if((data5.type === undefined) && (missing14 = "type")){
+const err210 = {};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2914,10 +2921,10 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-if(data85.center !== undefined){
-if(typeof data85.center !== "boolean"){
-const err211 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+if(data5.type !== undefined){
+if("GaussianDropout" !== data5.type){
+const err211 = {};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2927,9 +2934,27 @@ vErrors.push(err211);
 errors++;
 }
 }
-if(data85.scale !== undefined){
-if(typeof data85.scale !== "boolean"){
-const err212 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+var _valid16 = _errs241 === errors;
+errors = _errs240;
+if(vErrors !== null){
+if(_errs240){
+vErrors.length = _errs240;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid16){
+const _errs243 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data88 = data5.params;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key15 in data88){
+if(!(key15 === "rate")){
+const err212 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2939,9 +2964,11 @@ vErrors.push(err212);
 errors++;
 }
 }
-}
-else {
-const err213 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/13/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data88.rate !== undefined){
+let data89 = data88.rate;
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 < 0 || isNaN(data89)){
+const err213 = {instancePath:instancePath+"/nodes/" + i0+"/params/rate",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2950,13 +2977,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-}
-}
-var _valid15 = _errs233 === errors;
-valid83 = _valid15;
-}
-if(!valid83){
-const err214 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data89 >= 1 || isNaN(data89)){
+const err214 = {instancePath:instancePath+"/nodes/" + i0+"/params/rate",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/rate/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2965,13 +2987,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-const _errs246 = errors;
-let valid87 = true;
-const _errs247 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing14;
-if((data5.type === undefined) && (missing14 = "type")){
-const err215 = {};
+}
+else {
+const err215 = {instancePath:instancePath+"/nodes/" + i0+"/params/rate",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2980,10 +2998,10 @@ vErrors.push(err215);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("LayerNormalization" !== data5.type){
-const err216 = {};
+const err216 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2994,26 +3012,11 @@ errors++;
 }
 }
 }
+var _valid16 = _errs243 === errors;
+valid87 = _valid16;
 }
-var _valid16 = _errs247 === errors;
-errors = _errs246;
-if(vErrors !== null){
-if(_errs246){
-vErrors.length = _errs246;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid16){
-const _errs249 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data91 = data5.params;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-for(const key15 in data91){
-if(!(((key15 === "epsilon") || (key15 === "center")) || (key15 === "scale"))){
-const err217 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(!valid87){
+const err217 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -3022,12 +3025,13 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-if(data91.epsilon !== undefined){
-let data92 = data91.epsilon;
-if((typeof data92 == "number") && (isFinite(data92))){
-if(data92 <= 0 || isNaN(data92)){
-const err218 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+const _errs250 = errors;
+let valid91 = true;
+const _errs251 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing15;
+if((data5.type === undefined) && (missing15 = "type")){
+const err218 = {};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -3036,9 +3040,10 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
 else {
-const err219 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data5.type !== undefined){
+if("BatchNormalization" !== data5.type){
+const err219 = {};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -3048,9 +3053,27 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data91.center !== undefined){
-if(typeof data91.center !== "boolean"){
-const err220 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+var _valid17 = _errs251 === errors;
+errors = _errs250;
+if(vErrors !== null){
+if(_errs250){
+vErrors.length = _errs250;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs253 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data91 = data5.params;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key16 in data91){
+if(!((((key16 === "momentum") || (key16 === "epsilon")) || (key16 === "center")) || (key16 === "scale"))){
+const err220 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -3060,9 +3083,11 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data91.scale !== undefined){
-if(typeof data91.scale !== "boolean"){
-const err221 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data91.momentum !== undefined){
+let data92 = data91.momentum;
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 > 1 || isNaN(data92)){
+const err221 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/momentum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -3071,10 +3096,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-}
-else {
-const err222 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/14/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data92 < 0 || isNaN(data92)){
+const err222 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -3084,12 +3107,8 @@ vErrors.push(err222);
 errors++;
 }
 }
-}
-var _valid16 = _errs249 === errors;
-valid87 = _valid16;
-}
-if(!valid87){
-const err223 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err223 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -3098,13 +3117,12 @@ vErrors.push(err223);
 }
 errors++;
 }
-const _errs260 = errors;
-let valid91 = true;
-const _errs261 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing15;
-if((data5.type === undefined) && (missing15 = "type")){
-const err224 = {};
+}
+if(data91.epsilon !== undefined){
+let data93 = data91.epsilon;
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 <= 0 || isNaN(data93)){
+const err224 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -3113,10 +3131,9 @@ vErrors.push(err224);
 }
 errors++;
 }
+}
 else {
-if(data5.type !== undefined){
-if("Activation" !== data5.type){
-const err225 = {};
+const err225 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3126,27 +3143,9 @@ vErrors.push(err225);
 errors++;
 }
 }
-}
-}
-var _valid17 = _errs261 === errors;
-errors = _errs260;
-if(vErrors !== null){
-if(_errs260){
-vErrors.length = _errs260;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs263 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data96 = data5.params;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-for(const key16 in data96){
-if(!(key16 === "activation")){
-const err226 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(data91.center !== undefined){
+if(typeof data91.center !== "boolean"){
+const err226 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3156,10 +3155,9 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data96.activation !== undefined){
-let data97 = data96.activation;
-if(typeof data97 !== "string"){
-const err227 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data91.scale !== undefined){
+if(typeof data91.scale !== "boolean"){
+const err227 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3168,8 +3166,10 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(!((((((((((((((data97 === "linear") || (data97 === "relu")) || (data97 === "relu6")) || (data97 === "sigmoid")) || (data97 === "tanh")) || (data97 === "softmax")) || (data97 === "elu")) || (data97 === "selu")) || (data97 === "swish")) || (data97 === "mish")) || (data97 === "gelu")) || (data97 === "softplus")) || (data97 === "softsign")) || (data97 === "hardSigmoid"))){
-const err228 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[15].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3180,8 +3180,11 @@ errors++;
 }
 }
 }
-else {
-const err229 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid17 = _errs253 === errors;
+valid91 = _valid17;
+}
+if(!valid91){
+const err229 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3190,13 +3193,13 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-}
-var _valid17 = _errs263 === errors;
-valid91 = _valid17;
-}
-if(!valid91){
-const err230 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs266 = errors;
+let valid95 = true;
+const _errs267 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing16;
+if((data5.type === undefined) && (missing16 = "type")){
+const err230 = {};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3205,12 +3208,9 @@ vErrors.push(err230);
 }
 errors++;
 }
-const _errs270 = errors;
-let valid95 = true;
-const _errs271 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing16;
-if((data5.type === undefined) && (missing16 = "type")){
+else {
+if(data5.type !== undefined){
+if("LayerNormalization" !== data5.type){
 const err231 = {};
 if(vErrors === null){
 vErrors = [err231];
@@ -3220,10 +3220,28 @@ vErrors.push(err231);
 }
 errors++;
 }
+}
+}
+}
+var _valid18 = _errs267 === errors;
+errors = _errs266;
+if(vErrors !== null){
+if(_errs266){
+vErrors.length = _errs266;
+}
 else {
-if(data5.type !== undefined){
-if("LeakyReLU" !== data5.type){
-const err232 = {};
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs269 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data97 = data5.params;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key17 in data97){
+if(!(((key17 === "epsilon") || (key17 === "center")) || (key17 === "scale"))){
+const err232 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3233,27 +3251,11 @@ vErrors.push(err232);
 errors++;
 }
 }
-}
-}
-var _valid18 = _errs271 === errors;
-errors = _errs270;
-if(vErrors !== null){
-if(_errs270){
-vErrors.length = _errs270;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs273 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data99 = data5.params;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-for(const key17 in data99){
-if(!(key17 === "alpha")){
-const err233 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data97.epsilon !== undefined){
+let data98 = data97.epsilon;
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 <= 0 || isNaN(data98)){
+const err233 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3263,11 +3265,8 @@ vErrors.push(err233);
 errors++;
 }
 }
-if(data99.alpha !== undefined){
-let data100 = data99.alpha;
-if((typeof data100 == "number") && (isFinite(data100))){
-if(data100 < 0 || isNaN(data100)){
-const err234 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err234 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3277,8 +3276,9 @@ vErrors.push(err234);
 errors++;
 }
 }
-else {
-const err235 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data97.center !== undefined){
+if(typeof data97.center !== "boolean"){
+const err235 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3288,9 +3288,9 @@ vErrors.push(err235);
 errors++;
 }
 }
-}
-else {
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data97.scale !== undefined){
+if(typeof data97.scale !== "boolean"){
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3301,16 +3301,28 @@ errors++;
 }
 }
 }
-var _valid18 = _errs273 === errors;
-valid95 = _valid18;
-}
-if(!valid95){
-const err237 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err237 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err237];
 }
 else {
 vErrors.push(err237);
+}
+errors++;
+}
+}
+}
+var _valid18 = _errs269 === errors;
+valid95 = _valid18;
+}
+if(!valid95){
+const err238 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
 }
 errors++;
 }
@@ -3320,24 +3332,24 @@ const _errs281 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing17;
 if((data5.type === undefined) && (missing17 = "type")){
-const err238 = {};
-if(vErrors === null){
-vErrors = [err238];
-}
-else {
-vErrors.push(err238);
-}
-errors++;
-}
-else {
-if(data5.type !== undefined){
-if("ReLU" !== data5.type){
 const err239 = {};
 if(vErrors === null){
 vErrors = [err239];
 }
 else {
 vErrors.push(err239);
+}
+errors++;
+}
+else {
+if(data5.type !== undefined){
+if("Activation" !== data5.type){
+const err240 = {};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
 }
 errors++;
 }
@@ -3361,26 +3373,8 @@ if(data5.params !== undefined){
 let data102 = data5.params;
 if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
 for(const key18 in data102){
-if(!(((key18 === "maxValue") || (key18 === "negativeSlope")) || (key18 === "threshold"))){
-const err240 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err240];
-}
-else {
-vErrors.push(err240);
-}
-errors++;
-}
-}
-if(data102.maxValue !== undefined){
-let data103 = data102.maxValue;
-const _errs288 = errors;
-let valid103 = false;
-let passing2 = null;
-const _errs289 = errors;
-if((typeof data103 == "number") && (isFinite(data103))){
-if(data103 < 0 || isNaN(data103)){
-const err241 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!(key18 === "activation")){
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3390,8 +3384,10 @@ vErrors.push(err241);
 errors++;
 }
 }
-else {
-const err242 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data102.activation !== undefined){
+let data103 = data102.activation;
+if(typeof data103 !== "string"){
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3400,14 +3396,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-var _valid20 = _errs289 === errors;
-if(_valid20){
-valid103 = true;
-passing2 = 0;
-}
-const _errs291 = errors;
-if(data103 !== null){
-const err243 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(!((((((((((((((data103 === "linear") || (data103 === "relu")) || (data103 === "relu6")) || (data103 === "sigmoid")) || (data103 === "tanh")) || (data103 === "softmax")) || (data103 === "elu")) || (data103 === "selu")) || (data103 === "swish")) || (data103 === "mish")) || (data103 === "gelu")) || (data103 === "softplus")) || (data103 === "softsign")) || (data103 === "hardSigmoid"))){
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[17].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3416,19 +3406,10 @@ vErrors.push(err243);
 }
 errors++;
 }
-var _valid20 = _errs291 === errors;
-if(_valid20 && valid103){
-valid103 = false;
-passing2 = [passing2, 1];
+}
 }
 else {
-if(_valid20){
-valid103 = true;
-passing2 = 1;
-}
-}
-if(!valid103){
-const err244 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/maxValue/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+const err244 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3437,23 +3418,13 @@ vErrors.push(err244);
 }
 errors++;
 }
-else {
-errors = _errs288;
-if(vErrors !== null){
-if(_errs288){
-vErrors.length = _errs288;
-}
-else {
-vErrors = null;
 }
 }
+var _valid19 = _errs283 === errors;
+valid99 = _valid19;
 }
-}
-if(data102.negativeSlope !== undefined){
-let data104 = data102.negativeSlope;
-if((typeof data104 == "number") && (isFinite(data104))){
-if(data104 < 0 || isNaN(data104)){
-const err245 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/negativeSlope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!valid99){
+const err245 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3462,9 +3433,13 @@ vErrors.push(err245);
 }
 errors++;
 }
-}
-else {
-const err246 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/negativeSlope/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs290 = errors;
+let valid103 = true;
+const _errs291 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing18;
+if((data5.type === undefined) && (missing18 = "type")){
+const err246 = {};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3473,11 +3448,10 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-if(data102.threshold !== undefined){
-let data105 = data102.threshold;
-if(!((typeof data105 == "number") && (isFinite(data105)))){
-const err247 = {instancePath:instancePath+"/nodes/" + i0+"/params/threshold",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+if(data5.type !== undefined){
+if("LeakyReLU" !== data5.type){
+const err247 = {};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3488,8 +3462,26 @@ errors++;
 }
 }
 }
+}
+var _valid20 = _errs291 === errors;
+errors = _errs290;
+if(vErrors !== null){
+if(_errs290){
+vErrors.length = _errs290;
+}
 else {
-const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid20){
+const _errs293 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data105 = data5.params;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+for(const key19 in data105){
+if(!(key19 === "alpha")){
+const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3499,12 +3491,11 @@ vErrors.push(err248);
 errors++;
 }
 }
-}
-var _valid19 = _errs283 === errors;
-valid99 = _valid19;
-}
-if(!valid99){
-const err249 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data105.alpha !== undefined){
+let data106 = data105.alpha;
+if((typeof data106 == "number") && (isFinite(data106))){
+if(data106 < 0 || isNaN(data106)){
+const err249 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3513,13 +3504,9 @@ vErrors.push(err249);
 }
 errors++;
 }
-const _errs298 = errors;
-let valid104 = true;
-const _errs299 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing18;
-if((data5.type === undefined) && (missing18 = "type")){
-const err250 = {};
+}
+else {
+const err250 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3528,10 +3515,10 @@ vErrors.push(err250);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("PReLU" !== data5.type){
-const err251 = {};
+const err251 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3542,26 +3529,11 @@ errors++;
 }
 }
 }
+var _valid20 = _errs293 === errors;
+valid103 = _valid20;
 }
-var _valid21 = _errs299 === errors;
-errors = _errs298;
-if(vErrors !== null){
-if(_errs298){
-vErrors.length = _errs298;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid21){
-const _errs301 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data107 = data5.params;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-for(const key19 in data107){
-if(!(key19 === "sharedAxes")){
-const err252 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(!valid103){
+const err252 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3570,11 +3542,13 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-if(data107.sharedAxes !== undefined){
-let data108 = data107.sharedAxes;
-if(typeof data108 !== "string"){
-const err253 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/sharedAxes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs300 = errors;
+let valid107 = true;
+const _errs301 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing19;
+if((data5.type === undefined) && (missing19 = "type")){
+const err253 = {};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3583,8 +3557,10 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(!((data108 === "none") || (data108 === "spatial"))){
-const err254 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/sharedAxes/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[18].then.properties.params.properties.sharedAxes.enum},message:"must be equal to one of the allowed values"};
+else {
+if(data5.type !== undefined){
+if("ReLU" !== data5.type){
+const err254 = {};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3595,8 +3571,26 @@ errors++;
 }
 }
 }
+}
+var _valid21 = _errs301 === errors;
+errors = _errs300;
+if(vErrors !== null){
+if(_errs300){
+vErrors.length = _errs300;
+}
 else {
-const err255 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid21){
+const _errs303 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data108 = data5.params;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+for(const key20 in data108){
+if(!(((key20 === "maxValue") || (key20 === "negativeSlope")) || (key20 === "threshold"))){
+const err255 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3606,12 +3600,15 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
-var _valid21 = _errs301 === errors;
-valid104 = _valid21;
-}
-if(!valid104){
-const err256 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data108.maxValue !== undefined){
+let data109 = data108.maxValue;
+const _errs308 = errors;
+let valid111 = false;
+let passing2 = null;
+const _errs309 = errors;
+if((typeof data109 == "number") && (isFinite(data109))){
+if(data109 < 0 || isNaN(data109)){
+const err256 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3620,13 +3617,9 @@ vErrors.push(err256);
 }
 errors++;
 }
-const _errs308 = errors;
-let valid108 = true;
-const _errs309 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing19;
-if((data5.type === undefined) && (missing19 = "type")){
-const err257 = {};
+}
+else {
+const err257 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3635,10 +3628,14 @@ vErrors.push(err257);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("ELU" !== data5.type){
-const err258 = {};
+var _valid22 = _errs309 === errors;
+if(_valid22){
+valid111 = true;
+passing2 = 0;
+}
+const _errs311 = errors;
+if(data109 !== null){
+const err258 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3647,10 +3644,28 @@ vErrors.push(err258);
 }
 errors++;
 }
+var _valid22 = _errs311 === errors;
+if(_valid22 && valid111){
+valid111 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid22){
+valid111 = true;
+passing2 = 1;
 }
 }
+if(!valid111){
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err259];
 }
-var _valid22 = _errs309 === errors;
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+else {
 errors = _errs308;
 if(vErrors !== null){
 if(_errs308){
@@ -3660,29 +3675,13 @@ else {
 vErrors = null;
 }
 }
-if(_valid22){
-const _errs311 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data110 = data5.params;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-for(const key20 in data110){
-if(!(key20 === "alpha")){
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err259];
-}
-else {
-vErrors.push(err259);
-}
-errors++;
 }
 }
-if(data110.alpha !== undefined){
-let data111 = data110.alpha;
-if((typeof data111 == "number") && (isFinite(data111))){
-if(data111 < 0 || isNaN(data111)){
-const err260 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data108.negativeSlope !== undefined){
+let data110 = data108.negativeSlope;
+if((typeof data110 == "number") && (isFinite(data110))){
+if(data110 < 0 || isNaN(data110)){
+const err260 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/negativeSlope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3693,7 +3692,7 @@ errors++;
 }
 }
 else {
-const err261 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err261 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/negativeSlope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3703,9 +3702,10 @@ vErrors.push(err261);
 errors++;
 }
 }
-}
-else {
-const err262 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data108.threshold !== undefined){
+let data111 = data108.threshold;
+if(!((typeof data111 == "number") && (isFinite(data111)))){
+const err262 = {instancePath:instancePath+"/nodes/" + i0+"/params/threshold",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3716,16 +3716,28 @@ errors++;
 }
 }
 }
-var _valid22 = _errs311 === errors;
-valid108 = _valid22;
-}
-if(!valid108){
-const err263 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err263 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err263];
 }
 else {
 vErrors.push(err263);
+}
+errors++;
+}
+}
+}
+var _valid21 = _errs303 === errors;
+valid107 = _valid21;
+}
+if(!valid107){
+const err264 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
 }
 errors++;
 }
@@ -3735,24 +3747,24 @@ const _errs319 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing20;
 if((data5.type === undefined) && (missing20 = "type")){
-const err264 = {};
-if(vErrors === null){
-vErrors = [err264];
-}
-else {
-vErrors.push(err264);
-}
-errors++;
-}
-else {
-if(data5.type !== undefined){
-if("Softmax" !== data5.type){
 const err265 = {};
 if(vErrors === null){
 vErrors = [err265];
 }
 else {
 vErrors.push(err265);
+}
+errors++;
+}
+else {
+if(data5.type !== undefined){
+if("PReLU" !== data5.type){
+const err266 = {};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
 }
 errors++;
 }
@@ -3776,21 +3788,8 @@ if(data5.params !== undefined){
 let data113 = data5.params;
 if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
 for(const key21 in data113){
-if(!(key21 === "axis")){
-const err266 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err266];
-}
-else {
-vErrors.push(err266);
-}
-errors++;
-}
-}
-if(data113.axis !== undefined){
-let data114 = data113.axis;
-if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
-const err267 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(key21 === "sharedAxes")){
+const err267 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3799,9 +3798,11 @@ vErrors.push(err267);
 }
 errors++;
 }
-if((typeof data114 == "number") && (isFinite(data114))){
-if(data114 > 3 || isNaN(data114)){
-const err268 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+}
+if(data113.sharedAxes !== undefined){
+let data114 = data113.sharedAxes;
+if(typeof data114 !== "string"){
+const err268 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/sharedAxes/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3810,8 +3811,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data114 < -3 || isNaN(data114)){
-const err269 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
+if(!((data114 === "none") || (data114 === "spatial"))){
+const err269 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/sharedAxes/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[20].then.properties.params.properties.sharedAxes.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3819,7 +3820,6 @@ else {
 vErrors.push(err269);
 }
 errors++;
-}
 }
 }
 }
@@ -3865,7 +3865,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("ZeroPadding2D" !== data5.type){
+if("ELU" !== data5.type){
 const err273 = {};
 if(vErrors === null){
 vErrors = [err273];
@@ -3895,7 +3895,7 @@ if(data5.params !== undefined){
 let data116 = data5.params;
 if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
 for(const key22 in data116){
-if(!(key22 === "padding")){
+if(!(key22 === "alpha")){
 const err274 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err274];
@@ -3906,11 +3906,11 @@ vErrors.push(err274);
 errors++;
 }
 }
-if(data116.padding !== undefined){
-let data117 = data116.padding;
-if(Array.isArray(data117)){
-if(data117.length > 2){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(data116.alpha !== undefined){
+let data117 = data116.alpha;
+if((typeof data117 == "number") && (isFinite(data117))){
+if(data117 < 0 || isNaN(data117)){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3919,8 +3919,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data117.length < 2){
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+else {
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3929,12 +3930,10 @@ vErrors.push(err276);
 }
 errors++;
 }
-const len15 = data117.length;
-for(let i15=0; i15<len15; i15++){
-let data118 = data117[i15];
-if(Array.isArray(data118)){
-if(data118.length > 2){
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+}
+}
+else {
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3943,8 +3942,13 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data118.length < 2){
-const err278 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+var _valid24 = _errs331 === errors;
+valid116 = _valid24;
+}
+if(!valid116){
+const err278 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3953,11 +3957,13 @@ vErrors.push(err278);
 }
 errors++;
 }
-const len16 = data118.length;
-for(let i16=0; i16<len16; i16++){
-let data119 = data118[i16];
-if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
-const err279 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs338 = errors;
+let valid120 = true;
+const _errs339 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing22;
+if((data5.type === undefined) && (missing22 = "type")){
+const err279 = {};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3966,9 +3972,10 @@ vErrors.push(err279);
 }
 errors++;
 }
-if((typeof data119 == "number") && (isFinite(data119))){
-if(data119 < 0 || isNaN(data119)){
-const err280 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+if(data5.type !== undefined){
+if("Softmax" !== data5.type){
+const err280 = {};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3980,8 +3987,25 @@ errors++;
 }
 }
 }
+var _valid25 = _errs339 === errors;
+errors = _errs338;
+if(vErrors !== null){
+if(_errs338){
+vErrors.length = _errs338;
+}
 else {
-const err281 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+if(_valid25){
+const _errs341 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data119 = data5.params;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+for(const key23 in data119){
+if(!(key23 === "axis")){
+const err281 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3991,9 +4015,10 @@ vErrors.push(err281);
 errors++;
 }
 }
-}
-else {
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data119.axis !== undefined){
+let data120 = data119.axis;
+if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -4002,10 +4027,9 @@ vErrors.push(err282);
 }
 errors++;
 }
-}
-}
-else {
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data120 == "number") && (isFinite(data120))){
+if(data120 > 3 || isNaN(data120)){
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -4014,13 +4038,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-}
-var _valid24 = _errs331 === errors;
-valid116 = _valid24;
-}
-if(!valid116){
-const err284 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data120 < -3 || isNaN(data120)){
+const err284 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -4029,13 +4048,11 @@ vErrors.push(err284);
 }
 errors++;
 }
-const _errs342 = errors;
-let valid124 = true;
-const _errs343 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing22;
-if((data5.type === undefined) && (missing22 = "type")){
-const err285 = {};
+}
+}
+}
+else {
+const err285 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -4044,10 +4061,13 @@ vErrors.push(err285);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Cropping2D" !== data5.type){
-const err286 = {};
+}
+}
+var _valid25 = _errs341 === errors;
+valid120 = _valid25;
+}
+if(!valid120){
+const err286 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -4056,28 +4076,13 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-}
-}
-var _valid25 = _errs343 === errors;
-errors = _errs342;
-if(vErrors !== null){
-if(_errs342){
-vErrors.length = _errs342;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid25){
-const _errs345 = errors;
+const _errs348 = errors;
+let valid124 = true;
+const _errs349 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data121 = data5.params;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-for(const key23 in data121){
-if(!(key23 === "cropping")){
-const err287 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+let missing23;
+if((data5.type === undefined) && (missing23 = "type")){
+const err287 = {};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -4086,12 +4091,10 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-if(data121.cropping !== undefined){
-let data122 = data121.cropping;
-if(Array.isArray(data122)){
-if(data122.length > 2){
-const err288 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+if(data5.type !== undefined){
+if("ZeroPadding2D" !== data5.type){
+const err288 = {};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -4100,8 +4103,28 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data122.length < 2){
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+}
+var _valid26 = _errs349 === errors;
+errors = _errs348;
+if(vErrors !== null){
+if(_errs348){
+vErrors.length = _errs348;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid26){
+const _errs351 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data122 = data5.params;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+for(const key24 in data122){
+if(!(key24 === "padding")){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -4110,12 +4133,12 @@ vErrors.push(err289);
 }
 errors++;
 }
-const len17 = data122.length;
-for(let i17=0; i17<len17; i17++){
-let data123 = data122[i17];
+}
+if(data122.padding !== undefined){
+let data123 = data122.padding;
 if(Array.isArray(data123)){
 if(data123.length > 2){
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -4125,7 +4148,7 @@ vErrors.push(err290);
 errors++;
 }
 if(data123.length < 2){
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -4134,11 +4157,12 @@ vErrors.push(err291);
 }
 errors++;
 }
-const len18 = data123.length;
-for(let i18=0; i18<len18; i18++){
-let data124 = data123[i18];
-if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len15 = data123.length;
+for(let i15=0; i15<len15; i15++){
+let data124 = data123[i15];
+if(Array.isArray(data124)){
+if(data124.length > 2){
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -4147,9 +4171,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-if((typeof data124 == "number") && (isFinite(data124))){
-if(data124 < 0 || isNaN(data124)){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data124.length < 2){
+const err293 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -4158,11 +4181,11 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len16 = data124.length;
+for(let i16=0; i16<len16; i16++){
+let data125 = data124[i16];
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -4171,10 +4194,9 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-}
-else {
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 < 0 || isNaN(data125)){
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -4185,8 +4207,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -4197,11 +4220,8 @@ errors++;
 }
 }
 }
-var _valid25 = _errs345 === errors;
-valid124 = _valid25;
-}
-if(!valid124){
-const err297 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -4210,13 +4230,10 @@ vErrors.push(err297);
 }
 errors++;
 }
-const _errs356 = errors;
-let valid132 = true;
-const _errs357 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing23;
-if((data5.type === undefined) && (missing23 = "type")){
-const err298 = {};
+}
+}
+else {
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -4225,10 +4242,13 @@ vErrors.push(err298);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("UpSampling2D" !== data5.type){
-const err299 = {};
+}
+}
+var _valid26 = _errs351 === errors;
+valid124 = _valid26;
+}
+if(!valid124){
+const err299 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -4237,28 +4257,13 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-}
-}
-var _valid26 = _errs357 === errors;
-errors = _errs356;
-if(vErrors !== null){
-if(_errs356){
-vErrors.length = _errs356;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid26){
-const _errs359 = errors;
+const _errs362 = errors;
+let valid132 = true;
+const _errs363 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data126 = data5.params;
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-for(const key24 in data126){
-if(!((key24 === "size") || (key24 === "interpolation"))){
-const err300 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+let missing24;
+if((data5.type === undefined) && (missing24 = "type")){
+const err300 = {};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -4267,12 +4272,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-if(data126.size !== undefined){
-let data127 = data126.size;
-if(Array.isArray(data127)){
-if(data127.length > 2){
-const err301 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+if(data5.type !== undefined){
+if("Cropping2D" !== data5.type){
+const err301 = {};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -4281,8 +4284,28 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data127.length < 2){
-const err302 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+}
+var _valid27 = _errs363 === errors;
+errors = _errs362;
+if(vErrors !== null){
+if(_errs362){
+vErrors.length = _errs362;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid27){
+const _errs365 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data127 = data5.params;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+for(const key25 in data127){
+if(!(key25 === "cropping")){
+const err302 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -4291,11 +4314,12 @@ vErrors.push(err302);
 }
 errors++;
 }
-const len19 = data127.length;
-for(let i19=0; i19<len19; i19++){
-let data128 = data127[i19];
-if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data127.cropping !== undefined){
+let data128 = data127.cropping;
+if(Array.isArray(data128)){
+if(data128.length > 2){
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -4304,9 +4328,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-if((typeof data128 == "number") && (isFinite(data128))){
-if(data128 < 1 || isNaN(data128)){
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data128.length < 2){
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -4315,11 +4338,12 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len17 = data128.length;
+for(let i17=0; i17<len17; i17++){
+let data129 = data128[i17];
+if(Array.isArray(data129)){
+if(data129.length > 2){
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -4328,11 +4352,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-if(data126.interpolation !== undefined){
-let data129 = data126.interpolation;
-if(typeof data129 !== "string"){
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data129.length < 2){
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -4341,8 +4362,11 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(!((data129 === "nearest") || (data129 === "bilinear"))){
-const err307 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[23].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+const len18 = data129.length;
+for(let i18=0; i18<len18; i18++){
+let data130 = data129[i18];
+if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
+const err307 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -4351,10 +4375,9 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-}
-else {
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data130 == "number") && (isFinite(data130))){
+if(data130 < 0 || isNaN(data130)){
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -4365,11 +4388,9 @@ errors++;
 }
 }
 }
-var _valid26 = _errs359 === errors;
-valid132 = _valid26;
 }
-if(!valid132){
-const err309 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err309 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -4378,13 +4399,10 @@ vErrors.push(err309);
 }
 errors++;
 }
-const _errs370 = errors;
-let valid138 = true;
-const _errs371 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing24;
-if((data5.type === undefined) && (missing24 = "type")){
-const err310 = {};
+}
+}
+else {
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -4393,10 +4411,10 @@ vErrors.push(err310);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("Reshape" !== data5.type){
-const err311 = {};
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -4407,26 +4425,11 @@ errors++;
 }
 }
 }
+var _valid27 = _errs365 === errors;
+valid132 = _valid27;
 }
-var _valid27 = _errs371 === errors;
-errors = _errs370;
-if(vErrors !== null){
-if(_errs370){
-vErrors.length = _errs370;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid27){
-const _errs373 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data131 = data5.params;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-for(const key25 in data131){
-if(!(key25 === "targetShape")){
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(!valid132){
+const err312 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -4435,12 +4438,13 @@ vErrors.push(err312);
 }
 errors++;
 }
-}
-if(data131.targetShape !== undefined){
-let data132 = data131.targetShape;
-if(Array.isArray(data132)){
-if(data132.length > 3){
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+const _errs376 = errors;
+let valid140 = true;
+const _errs377 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing25;
+if((data5.type === undefined) && (missing25 = "type")){
+const err313 = {};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -4449,8 +4453,10 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data132.length < 1){
-const err314 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+if(data5.type !== undefined){
+if("UpSampling2D" !== data5.type){
+const err314 = {};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4459,11 +4465,28 @@ vErrors.push(err314);
 }
 errors++;
 }
-const len20 = data132.length;
-for(let i20=0; i20<len20; i20++){
-let data133 = data132[i20];
-if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+var _valid28 = _errs377 === errors;
+errors = _errs376;
+if(vErrors !== null){
+if(_errs376){
+vErrors.length = _errs376;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid28){
+const _errs379 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data132 = data5.params;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+for(const key26 in data132){
+if(!((key26 === "size") || (key26 === "interpolation"))){
+const err315 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4472,12 +4495,12 @@ vErrors.push(err315);
 }
 errors++;
 }
-const _errs381 = errors;
-let valid144 = false;
-const _errs382 = errors;
-if((typeof data133 == "number") && (isFinite(data133))){
-if(data133 < 1 || isNaN(data133)){
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data132.size !== undefined){
+let data133 = data132.size;
+if(Array.isArray(data133)){
+if(data133.length > 2){
+const err316 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4486,13 +4509,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-var _valid28 = _errs382 === errors;
-valid144 = valid144 || _valid28;
-if(!valid144){
-const _errs383 = errors;
-if(-1 !== data133){
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
+if(data133.length < 2){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4501,11 +4519,11 @@ vErrors.push(err317);
 }
 errors++;
 }
-var _valid28 = _errs383 === errors;
-valid144 = valid144 || _valid28;
-}
-if(!valid144){
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len19 = data133.length;
+for(let i19=0; i19<len19; i19++){
+let data134 = data133[i19];
+if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4514,21 +4532,9 @@ vErrors.push(err318);
 }
 errors++;
 }
-else {
-errors = _errs381;
-if(vErrors !== null){
-if(_errs381){
-vErrors.length = _errs381;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data134 == "number") && (isFinite(data134))){
+if(data134 < 1 || isNaN(data134)){
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4539,8 +4545,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4550,12 +4557,10 @@ vErrors.push(err320);
 errors++;
 }
 }
-}
-var _valid27 = _errs373 === errors;
-valid138 = _valid27;
-}
-if(!valid138){
-const err321 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data132.interpolation !== undefined){
+let data135 = data132.interpolation;
+if(typeof data135 !== "string"){
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4564,13 +4569,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-const _errs385 = errors;
-let valid145 = true;
-const _errs386 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing25;
-if((data5.type === undefined) && (missing25 = "type")){
-const err322 = {};
+if(!((data135 === "nearest") || (data135 === "bilinear"))){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[25].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4579,10 +4579,10 @@ vErrors.push(err322);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("Rescaling" !== data5.type){
-const err323 = {};
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4593,26 +4593,11 @@ errors++;
 }
 }
 }
+var _valid28 = _errs379 === errors;
+valid140 = _valid28;
 }
-var _valid29 = _errs386 === errors;
-errors = _errs385;
-if(vErrors !== null){
-if(_errs385){
-vErrors.length = _errs385;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid29){
-const _errs388 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data135 = data5.params;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-for(const key26 in data135){
-if(!((key26 === "scale") || (key26 === "offset"))){
-const err324 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(!valid140){
+const err324 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4621,11 +4606,13 @@ vErrors.push(err324);
 }
 errors++;
 }
-}
-if(data135.scale !== undefined){
-let data136 = data135.scale;
-if(!((typeof data136 == "number") && (isFinite(data136)))){
-const err325 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs390 = errors;
+let valid146 = true;
+const _errs391 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing26;
+if((data5.type === undefined) && (missing26 = "type")){
+const err325 = {};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4634,11 +4621,10 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-if(data135.offset !== undefined){
-let data137 = data135.offset;
-if(!((typeof data137 == "number") && (isFinite(data137)))){
-const err326 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+if(data5.type !== undefined){
+if("Reshape" !== data5.type){
+const err326 = {};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4649,8 +4635,26 @@ errors++;
 }
 }
 }
+}
+var _valid29 = _errs391 === errors;
+errors = _errs390;
+if(vErrors !== null){
+if(_errs390){
+vErrors.length = _errs390;
+}
 else {
-const err327 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid29){
+const _errs393 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data137 = data5.params;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+for(const key27 in data137){
+if(!(key27 === "targetShape")){
+const err327 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4660,12 +4664,11 @@ vErrors.push(err327);
 errors++;
 }
 }
-}
-var _valid29 = _errs388 === errors;
-valid145 = _valid29;
-}
-if(!valid145){
-const err328 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data137.targetShape !== undefined){
+let data138 = data137.targetShape;
+if(Array.isArray(data138)){
+if(data138.length > 3){
+const err328 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4674,13 +4677,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-const _errs397 = errors;
-let valid149 = true;
-const _errs398 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing26;
-if((data5.type === undefined) && (missing26 = "type")){
-const err329 = {};
+if(data138.length < 1){
+const err329 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4689,10 +4687,11 @@ vErrors.push(err329);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Add" !== data5.type){
-const err330 = {};
+const len20 = data138.length;
+for(let i20=0; i20<len20; i20++){
+let data139 = data138[i20];
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4701,27 +4700,12 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-}
-}
-var _valid30 = _errs398 === errors;
-errors = _errs397;
-if(vErrors !== null){
-if(_errs397){
-vErrors.length = _errs397;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid30){
-const _errs400 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data139 = data5.params;
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-for(const key27 in data139){
-const err331 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+const _errs401 = errors;
+let valid152 = false;
+const _errs402 = errors;
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 < 1 || isNaN(data139)){
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4731,8 +4715,12 @@ vErrors.push(err331);
 errors++;
 }
 }
-else {
-const err332 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid30 = _errs402 === errors;
+valid152 = valid152 || _valid30;
+if(!valid152){
+const _errs403 = errors;
+if(-1 !== data139){
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4741,13 +4729,11 @@ vErrors.push(err332);
 }
 errors++;
 }
+var _valid30 = _errs403 === errors;
+valid152 = valid152 || _valid30;
 }
-}
-var _valid30 = _errs400 === errors;
-valid149 = _valid30;
-}
-if(!valid149){
-const err333 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid152){
+const err333 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4756,13 +4742,21 @@ vErrors.push(err333);
 }
 errors++;
 }
-const _errs405 = errors;
-let valid152 = true;
-const _errs406 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing27;
-if((data5.type === undefined) && (missing27 = "type")){
-const err334 = {};
+else {
+errors = _errs401;
+if(vErrors !== null){
+if(_errs401){
+vErrors.length = _errs401;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err334 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4771,15 +4765,57 @@ vErrors.push(err334);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("Multiply" !== data5.type){
-const err335 = {};
+const err335 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err335];
 }
 else {
 vErrors.push(err335);
+}
+errors++;
+}
+}
+}
+var _valid29 = _errs393 === errors;
+valid146 = _valid29;
+}
+if(!valid146){
+const err336 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+const _errs405 = errors;
+let valid153 = true;
+const _errs406 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing27;
+if((data5.type === undefined) && (missing27 = "type")){
+const err337 = {};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+else {
+if(data5.type !== undefined){
+if("Permute" !== data5.type){
+const err338 = {};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
 }
 errors++;
 }
@@ -4803,48 +4839,8 @@ if(data5.params !== undefined){
 let data141 = data5.params;
 if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
 for(const key28 in data141){
-const err336 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err336];
-}
-else {
-vErrors.push(err336);
-}
-errors++;
-}
-}
-else {
-const err337 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err337];
-}
-else {
-vErrors.push(err337);
-}
-errors++;
-}
-}
-}
-var _valid31 = _errs408 === errors;
-valid152 = _valid31;
-}
-if(!valid152){
-const err338 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err338];
-}
-else {
-vErrors.push(err338);
-}
-errors++;
-}
-const _errs413 = errors;
-let valid155 = true;
-const _errs414 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing28;
-if((data5.type === undefined) && (missing28 = "type")){
-const err339 = {};
+if(!(key28 === "dims")){
+const err339 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4853,10 +4849,12 @@ vErrors.push(err339);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Average" !== data5.type){
-const err340 = {};
+}
+if(data141.dims !== undefined){
+let data142 = data141.dims;
+if(Array.isArray(data142)){
+if(data142.length > 3){
+const err340 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4865,27 +4863,8 @@ vErrors.push(err340);
 }
 errors++;
 }
-}
-}
-}
-var _valid32 = _errs414 === errors;
-errors = _errs413;
-if(vErrors !== null){
-if(_errs413){
-vErrors.length = _errs413;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid32){
-const _errs416 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data143 = data5.params;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-for(const key29 in data143){
-const err341 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(data142.length < 1){
+const err341 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4894,9 +4873,11 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-else {
-const err342 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len21 = data142.length;
+for(let i21=0; i21<len21; i21++){
+let data143 = data142[i21];
+if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
+const err342 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4905,13 +4886,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
-}
-var _valid32 = _errs416 === errors;
-valid155 = _valid32;
-}
-if(!valid155){
-const err343 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if((typeof data143 == "number") && (isFinite(data143))){
+if(data143 < 1 || isNaN(data143)){
+const err343 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4920,13 +4897,11 @@ vErrors.push(err343);
 }
 errors++;
 }
-const _errs421 = errors;
-let valid158 = true;
-const _errs422 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing29;
-if((data5.type === undefined) && (missing29 = "type")){
-const err344 = {};
+}
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4935,10 +4910,10 @@ vErrors.push(err344);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("Maximum" !== data5.type){
-const err345 = {};
+const err345 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4949,25 +4924,11 @@ errors++;
 }
 }
 }
+var _valid31 = _errs408 === errors;
+valid153 = _valid31;
 }
-var _valid33 = _errs422 === errors;
-errors = _errs421;
-if(vErrors !== null){
-if(_errs421){
-vErrors.length = _errs421;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid33){
-const _errs424 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data145 = data5.params;
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-for(const key30 in data145){
-const err346 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(!valid153){
+const err346 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4976,9 +4937,13 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-else {
-const err347 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs417 = errors;
+let valid159 = true;
+const _errs418 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing28;
+if((data5.type === undefined) && (missing28 = "type")){
+const err347 = {};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4987,13 +4952,10 @@ vErrors.push(err347);
 }
 errors++;
 }
-}
-}
-var _valid33 = _errs424 === errors;
-valid158 = _valid33;
-}
-if(!valid158){
-const err348 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data5.type !== undefined){
+if("Resizing" !== data5.type){
+const err348 = {};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -5002,13 +4964,28 @@ vErrors.push(err348);
 }
 errors++;
 }
-const _errs429 = errors;
-let valid161 = true;
-const _errs430 = errors;
+}
+}
+}
+var _valid32 = _errs418 === errors;
+errors = _errs417;
+if(vErrors !== null){
+if(_errs417){
+vErrors.length = _errs417;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid32){
+const _errs420 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing30;
-if((data5.type === undefined) && (missing30 = "type")){
-const err349 = {};
+if(data5.params !== undefined){
+let data145 = data5.params;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+for(const key29 in data145){
+if(!((((key29 === "height") || (key29 === "width")) || (key29 === "interpolation")) || (key29 === "cropToAspectRatio"))){
+const err349 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -5017,10 +4994,11 @@ vErrors.push(err349);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Subtract" !== data5.type){
-const err350 = {};
+}
+if(data145.height !== undefined){
+let data146 = data145.height;
+if(!(((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146))) && (isFinite(data146)))){
+const err350 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -5029,27 +5007,9 @@ vErrors.push(err350);
 }
 errors++;
 }
-}
-}
-}
-var _valid34 = _errs430 === errors;
-errors = _errs429;
-if(vErrors !== null){
-if(_errs429){
-vErrors.length = _errs429;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid34){
-const _errs432 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data147 = data5.params;
-if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
-for(const key31 in data147){
-const err351 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if((typeof data146 == "number") && (isFinite(data146))){
+if(data146 > 8192 || isNaN(data146)){
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -5058,9 +5018,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-else {
-const err352 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data146 < 1 || isNaN(data146)){
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -5071,11 +5030,10 @@ errors++;
 }
 }
 }
-var _valid34 = _errs432 === errors;
-valid161 = _valid34;
-}
-if(!valid161){
-const err353 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data145.width !== undefined){
+let data147 = data145.width;
+if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
+const err353 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -5084,13 +5042,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-const _errs437 = errors;
-let valid164 = true;
-const _errs438 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing31;
-if((data5.type === undefined) && (missing31 = "type")){
-const err354 = {};
+if((typeof data147 == "number") && (isFinite(data147))){
+if(data147 > 8192 || isNaN(data147)){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -5099,10 +5053,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Concatenate" !== data5.type){
-const err355 = {};
+if(data147 < 1 || isNaN(data147)){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -5113,26 +5065,10 @@ errors++;
 }
 }
 }
-}
-var _valid35 = _errs438 === errors;
-errors = _errs437;
-if(vErrors !== null){
-if(_errs437){
-vErrors.length = _errs437;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid35){
-const _errs440 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data149 = data5.params;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-for(const key32 in data149){
-if(!(key32 === "axis")){
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(data145.interpolation !== undefined){
+let data148 = data145.interpolation;
+if(typeof data148 !== "string"){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -5141,11 +5077,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-if(data149.axis !== undefined){
-let data150 = data149.axis;
-if(!(((typeof data150 == "number") && (!(data150 % 1) && !isNaN(data150))) && (isFinite(data150)))){
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((data148 === "bilinear") || (data148 === "nearest"))){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[28].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -5154,9 +5087,10 @@ vErrors.push(err357);
 }
 errors++;
 }
-if((typeof data150 == "number") && (isFinite(data150))){
-if(data150 > 3 || isNaN(data150)){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+}
+if(data145.cropToAspectRatio !== undefined){
+if(typeof data145.cropToAspectRatio !== "boolean"){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropToAspectRatio",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/cropToAspectRatio/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -5165,8 +5099,10 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(data150 < -3 || isNaN(data150)){
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
+}
+}
+else {
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -5177,9 +5113,11 @@ errors++;
 }
 }
 }
+var _valid32 = _errs420 === errors;
+valid159 = _valid32;
 }
-else {
-const err360 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!valid159){
+const err360 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -5188,13 +5126,13 @@ vErrors.push(err360);
 }
 errors++;
 }
-}
-}
-var _valid35 = _errs440 === errors;
-valid164 = _valid35;
-}
-if(!valid164){
-const err361 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs433 = errors;
+let valid163 = true;
+const _errs434 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing29;
+if((data5.type === undefined) && (missing29 = "type")){
+const err361 = {};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -5203,9 +5141,10 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.id === undefined){
-const err362 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+else {
+if(data5.type !== undefined){
+if("Rescaling" !== data5.type){
+const err362 = {};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -5214,8 +5153,28 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(data5.type === undefined){
-const err363 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+}
+}
+var _valid33 = _errs434 === errors;
+errors = _errs433;
+if(vErrors !== null){
+if(_errs433){
+vErrors.length = _errs433;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid33){
+const _errs436 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data151 = data5.params;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+for(const key30 in data151){
+if(!((key30 === "scale") || (key30 === "offset"))){
+const err363 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -5224,8 +5183,11 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(data5.inputs === undefined){
-const err364 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
+}
+if(data151.scale !== undefined){
+let data152 = data151.scale;
+if(!((typeof data152 == "number") && (isFinite(data152)))){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -5234,9 +5196,11 @@ vErrors.push(err364);
 }
 errors++;
 }
-for(const key33 in data5){
-if(!((((((key33 === "id") || (key33 === "type")) || (key33 === "params")) || (key33 === "trainable")) || (key33 === "inputs")) || (key33 === "position"))){
-const err365 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+}
+if(data151.offset !== undefined){
+let data153 = data151.offset;
+if(!((typeof data153 == "number") && (isFinite(data153)))){
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -5246,11 +5210,9 @@ vErrors.push(err365);
 errors++;
 }
 }
-if(data5.id !== undefined){
-let data151 = data5.id;
-if(typeof data151 === "string"){
-if(!pattern0.test(data151)){
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
+}
+else {
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -5260,8 +5222,12 @@ vErrors.push(err366);
 errors++;
 }
 }
-else {
-const err367 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid33 = _errs436 === errors;
+valid163 = _valid33;
+}
+if(!valid163){
+const err367 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -5270,11 +5236,13 @@ vErrors.push(err367);
 }
 errors++;
 }
-}
-if(data5.type !== undefined){
-let data152 = data5.type;
-if(typeof data152 !== "string"){
-const err368 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs445 = errors;
+let valid167 = true;
+const _errs446 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing30;
+if((data5.type === undefined) && (missing30 = "type")){
+const err368 = {};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -5283,8 +5251,10 @@ vErrors.push(err368);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((((((data152 === "Input") || (data152 === "Conv2D")) || (data152 === "DepthwiseConv2D")) || (data152 === "SeparableConv2D")) || (data152 === "Conv2DTranspose")) || (data152 === "MaxPooling2D")) || (data152 === "AveragePooling2D")) || (data152 === "GlobalAveragePooling2D")) || (data152 === "GlobalMaxPooling2D")) || (data152 === "Flatten")) || (data152 === "Dense")) || (data152 === "Dropout")) || (data152 === "SpatialDropout2D")) || (data152 === "BatchNormalization")) || (data152 === "LayerNormalization")) || (data152 === "Activation")) || (data152 === "LeakyReLU")) || (data152 === "ReLU")) || (data152 === "PReLU")) || (data152 === "ELU")) || (data152 === "Softmax")) || (data152 === "ZeroPadding2D")) || (data152 === "Cropping2D")) || (data152 === "UpSampling2D")) || (data152 === "Reshape")) || (data152 === "Rescaling")) || (data152 === "Add")) || (data152 === "Multiply")) || (data152 === "Average")) || (data152 === "Maximum")) || (data152 === "Subtract")) || (data152 === "Concatenate"))){
-const err369 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+else {
+if(data5.type !== undefined){
+if("Add" !== data5.type){
+const err369 = {};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -5294,10 +5264,26 @@ vErrors.push(err369);
 errors++;
 }
 }
+}
+}
+var _valid34 = _errs446 === errors;
+errors = _errs445;
+if(vErrors !== null){
+if(_errs445){
+vErrors.length = _errs445;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid34){
+const _errs448 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.params !== undefined){
-let data153 = data5.params;
-if(!(data153 && typeof data153 == "object" && !Array.isArray(data153))){
-const err370 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data155 = data5.params;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+for(const key31 in data155){
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -5307,9 +5293,8 @@ vErrors.push(err370);
 errors++;
 }
 }
-if(data5.trainable !== undefined){
-if(typeof data5.trainable !== "boolean"){
-const err371 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err371 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -5319,13 +5304,12 @@ vErrors.push(err371);
 errors++;
 }
 }
-if(data5.inputs !== undefined){
-let data155 = data5.inputs;
-if(Array.isArray(data155)){
-const len21 = data155.length;
-for(let i21=0; i21<len21; i21++){
-if(typeof data155[i21] !== "string"){
-const err372 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i21,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid34 = _errs448 === errors;
+valid167 = _valid34;
+}
+if(!valid167){
+const err372 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -5334,10 +5318,13 @@ vErrors.push(err372);
 }
 errors++;
 }
-}
-}
-else {
-const err373 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs453 = errors;
+let valid170 = true;
+const _errs454 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing31;
+if((data5.type === undefined) && (missing31 = "type")){
+const err373 = {};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -5346,12 +5333,10 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-if(data5.position !== undefined){
-let data157 = data5.position;
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-if(data157.x === undefined){
-const err374 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
+else {
+if(data5.type !== undefined){
+if("Multiply" !== data5.type){
+const err374 = {};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -5360,8 +5345,27 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data157.y === undefined){
-const err375 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
+}
+}
+}
+var _valid35 = _errs454 === errors;
+errors = _errs453;
+if(vErrors !== null){
+if(_errs453){
+vErrors.length = _errs453;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid35){
+const _errs456 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data157 = data5.params;
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+for(const key32 in data157){
+const err375 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -5370,9 +5374,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-for(const key34 in data157){
-if(!((key34 === "x") || (key34 === "y"))){
-const err376 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+}
+else {
+const err376 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -5382,10 +5386,12 @@ vErrors.push(err376);
 errors++;
 }
 }
-if(data157.x !== undefined){
-let data158 = data157.x;
-if(!((typeof data158 == "number") && (isFinite(data158)))){
-const err377 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+var _valid35 = _errs456 === errors;
+valid170 = _valid35;
+}
+if(!valid170){
+const err377 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -5394,11 +5400,13 @@ vErrors.push(err377);
 }
 errors++;
 }
-}
-if(data157.y !== undefined){
-let data159 = data157.y;
-if(!((typeof data159 == "number") && (isFinite(data159)))){
-const err378 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs461 = errors;
+let valid173 = true;
+const _errs462 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing32;
+if((data5.type === undefined) && (missing32 = "type")){
+const err378 = {};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -5407,10 +5415,10 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-}
 else {
-const err379 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.type !== undefined){
+if("Average" !== data5.type){
+const err379 = {};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -5421,8 +5429,25 @@ errors++;
 }
 }
 }
+}
+var _valid36 = _errs462 === errors;
+errors = _errs461;
+if(vErrors !== null){
+if(_errs461){
+vErrors.length = _errs461;
+}
 else {
-const err380 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid36){
+const _errs464 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data159 = data5.params;
+if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
+for(const key33 in data159){
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -5432,9 +5457,8 @@ vErrors.push(err380);
 errors++;
 }
 }
-}
 else {
-const err381 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -5444,11 +5468,12 @@ vErrors.push(err381);
 errors++;
 }
 }
-if(data.compile !== undefined){
-let data160 = data.compile;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-if(data160.optimizer === undefined){
-const err382 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
+}
+var _valid36 = _errs464 === errors;
+valid173 = _valid36;
+}
+if(!valid173){
+const err382 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -5457,8 +5482,13 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(data160.learningRate === undefined){
-const err383 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
+const _errs469 = errors;
+let valid176 = true;
+const _errs470 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing33;
+if((data5.type === undefined) && (missing33 = "type")){
+const err383 = {};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -5467,8 +5497,10 @@ vErrors.push(err383);
 }
 errors++;
 }
-if(data160.loss === undefined){
-const err384 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
+else {
+if(data5.type !== undefined){
+if("Maximum" !== data5.type){
+const err384 = {};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -5477,8 +5509,27 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(data160.metrics === undefined){
-const err385 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+}
+}
+}
+var _valid37 = _errs470 === errors;
+errors = _errs469;
+if(vErrors !== null){
+if(_errs469){
+vErrors.length = _errs469;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid37){
+const _errs472 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data161 = data5.params;
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+for(const key34 in data161){
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -5487,9 +5538,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-for(const key35 in data160){
-if(!((((key35 === "optimizer") || (key35 === "learningRate")) || (key35 === "loss")) || (key35 === "metrics"))){
-const err386 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+}
+else {
+const err386 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -5499,10 +5550,12 @@ vErrors.push(err386);
 errors++;
 }
 }
-if(data160.optimizer !== undefined){
-let data161 = data160.optimizer;
-if(typeof data161 !== "string"){
-const err387 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid37 = _errs472 === errors;
+valid176 = _valid37;
+}
+if(!valid176){
+const err387 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -5511,8 +5564,13 @@ vErrors.push(err387);
 }
 errors++;
 }
-if(!((((((data161 === "adam") || (data161 === "sgd")) || (data161 === "rmsprop")) || (data161 === "adagrad")) || (data161 === "adamax")) || (data161 === "adadelta"))){
-const err388 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
+const _errs477 = errors;
+let valid179 = true;
+const _errs478 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing34;
+if((data5.type === undefined) && (missing34 = "type")){
+const err388 = {};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -5521,12 +5579,10 @@ vErrors.push(err388);
 }
 errors++;
 }
-}
-if(data160.learningRate !== undefined){
-let data162 = data160.learningRate;
-if((typeof data162 == "number") && (isFinite(data162))){
-if(data162 > 10 || isNaN(data162)){
-const err389 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+else {
+if(data5.type !== undefined){
+if("Subtract" !== data5.type){
+const err389 = {};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -5535,8 +5591,27 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data162 <= 0 || isNaN(data162)){
-const err390 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+}
+}
+var _valid38 = _errs478 === errors;
+errors = _errs477;
+if(vErrors !== null){
+if(_errs477){
+vErrors.length = _errs477;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid38){
+const _errs480 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data163 = data5.params;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+for(const key35 in data163){
+const err390 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -5547,7 +5622,7 @@ errors++;
 }
 }
 else {
-const err391 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err391 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -5557,10 +5632,12 @@ vErrors.push(err391);
 errors++;
 }
 }
-if(data160.loss !== undefined){
-let data163 = data160.loss;
-if(typeof data163 !== "string"){
-const err392 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid38 = _errs480 === errors;
+valid179 = _valid38;
+}
+if(!valid179){
+const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -5569,8 +5646,13 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(!((((data163 === "sparseCategoricalCrossentropy") || (data163 === "categoricalCrossentropy")) || (data163 === "binaryCrossentropy")) || (data163 === "meanSquaredError"))){
-const err393 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
+const _errs485 = errors;
+let valid182 = true;
+const _errs486 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing35;
+if((data5.type === undefined) && (missing35 = "type")){
+const err393 = {};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -5579,15 +5661,10 @@ vErrors.push(err393);
 }
 errors++;
 }
-}
-if(data160.metrics !== undefined){
-let data164 = data160.metrics;
-if(Array.isArray(data164)){
-const len22 = data164.length;
-for(let i22=0; i22<len22; i22++){
-let data165 = data164[i22];
-if(typeof data165 !== "string"){
-const err394 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+if(data5.type !== undefined){
+if("Concatenate" !== data5.type){
+const err394 = {};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -5596,8 +5673,28 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(!(data165 === "accuracy")){
-const err395 = {instancePath:instancePath+"/compile/metrics/" + i22,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
+}
+}
+}
+var _valid39 = _errs486 === errors;
+errors = _errs485;
+if(vErrors !== null){
+if(_errs485){
+vErrors.length = _errs485;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid39){
+const _errs488 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data165 = data5.params;
+if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
+for(const key36 in data165){
+if(!(key36 === "axis")){
+const err395 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -5607,18 +5704,10 @@ vErrors.push(err395);
 errors++;
 }
 }
-let i23 = data164.length;
-let j0;
-if(i23 > 1){
-const indices0 = {};
-for(;i23--;){
-let item0 = data164[i23];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err396 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i23, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i23+" are identical)"};
+if(data165.axis !== undefined){
+let data166 = data165.axis;
+if(!(((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166))) && (isFinite(data166)))){
+const err396 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5626,14 +5715,10 @@ else {
 vErrors.push(err396);
 }
 errors++;
-break;
 }
-indices0[item0] = i23;
-}
-}
-}
-else {
-const err397 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data166 == "number") && (isFinite(data166))){
+if(data166 > 3 || isNaN(data166)){
+const err397 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5642,10 +5727,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-}
-else {
-const err398 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data166 < -3 || isNaN(data166)){
+const err398 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5655,11 +5738,10 @@ vErrors.push(err398);
 errors++;
 }
 }
-if(data.training !== undefined){
-let data166 = data.training;
-if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
-if(data166.epochs === undefined){
-const err399 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
+}
+}
+else {
+const err399 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -5668,8 +5750,13 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data166.batchSize === undefined){
-const err400 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
+}
+}
+var _valid39 = _errs488 === errors;
+valid182 = _valid39;
+}
+if(!valid182){
+const err400 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5678,8 +5765,9 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data166.validationSplit === undefined){
-const err401 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.id === undefined){
+const err401 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5688,8 +5776,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data166.shuffle === undefined){
-const err402 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
+if(data5.type === undefined){
+const err402 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5698,8 +5786,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data166.seed === undefined){
-const err403 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
+if(data5.inputs === undefined){
+const err403 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5708,8 +5796,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-if(data166.earlyStopping === undefined){
-const err404 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
+for(const key37 in data5){
+if(!((((((key37 === "id") || (key37 === "type")) || (key37 === "params")) || (key37 === "trainable")) || (key37 === "inputs")) || (key37 === "position"))){
+const err404 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5718,8 +5807,12 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data166.learningRateSchedule === undefined){
-const err405 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
+}
+if(data5.id !== undefined){
+let data167 = data5.id;
+if(typeof data167 === "string"){
+if(!pattern0.test(data167)){
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5728,8 +5821,9 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(data166.augmentation === undefined){
-const err406 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
+}
+else {
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5738,9 +5832,11 @@ vErrors.push(err406);
 }
 errors++;
 }
-for(const key36 in data166){
-if(!((((((((key36 === "epochs") || (key36 === "batchSize")) || (key36 === "validationSplit")) || (key36 === "shuffle")) || (key36 === "seed")) || (key36 === "earlyStopping")) || (key36 === "learningRateSchedule")) || (key36 === "augmentation"))){
-const err407 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
+}
+if(data5.type !== undefined){
+let data168 = data5.type;
+if(typeof data168 !== "string"){
+const err407 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5749,11 +5845,8 @@ vErrors.push(err407);
 }
 errors++;
 }
-}
-if(data166.epochs !== undefined){
-let data167 = data166.epochs;
-if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
-const err408 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((((((((((((((((((((((((((((((((((((data168 === "Input") || (data168 === "Conv2D")) || (data168 === "DepthwiseConv2D")) || (data168 === "SeparableConv2D")) || (data168 === "Conv2DTranspose")) || (data168 === "MaxPooling2D")) || (data168 === "AveragePooling2D")) || (data168 === "GlobalAveragePooling2D")) || (data168 === "GlobalMaxPooling2D")) || (data168 === "Flatten")) || (data168 === "Dense")) || (data168 === "Dropout")) || (data168 === "SpatialDropout2D")) || (data168 === "GaussianNoise")) || (data168 === "GaussianDropout")) || (data168 === "BatchNormalization")) || (data168 === "LayerNormalization")) || (data168 === "Activation")) || (data168 === "LeakyReLU")) || (data168 === "ReLU")) || (data168 === "PReLU")) || (data168 === "ELU")) || (data168 === "Softmax")) || (data168 === "ZeroPadding2D")) || (data168 === "Cropping2D")) || (data168 === "UpSampling2D")) || (data168 === "Reshape")) || (data168 === "Permute")) || (data168 === "Resizing")) || (data168 === "Rescaling")) || (data168 === "Add")) || (data168 === "Multiply")) || (data168 === "Average")) || (data168 === "Maximum")) || (data168 === "Subtract")) || (data168 === "Concatenate"))){
+const err408 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5762,9 +5855,11 @@ vErrors.push(err408);
 }
 errors++;
 }
-if((typeof data167 == "number") && (isFinite(data167))){
-if(data167 > 100000 || isNaN(data167)){
-const err409 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+}
+if(data5.params !== undefined){
+let data169 = data5.params;
+if(!(data169 && typeof data169 == "object" && !Array.isArray(data169))){
+const err409 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5773,8 +5868,10 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data167 < 1 || isNaN(data167)){
-const err410 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data5.trainable !== undefined){
+if(typeof data5.trainable !== "boolean"){
+const err410 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5784,11 +5881,13 @@ vErrors.push(err410);
 errors++;
 }
 }
-}
-if(data166.batchSize !== undefined){
-let data168 = data166.batchSize;
-if(!(((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168))) && (isFinite(data168)))){
-const err411 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data5.inputs !== undefined){
+let data171 = data5.inputs;
+if(Array.isArray(data171)){
+const len22 = data171.length;
+for(let i22=0; i22<len22; i22++){
+if(typeof data171[i22] !== "string"){
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i22,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5797,9 +5896,10 @@ vErrors.push(err411);
 }
 errors++;
 }
-if((typeof data168 == "number") && (isFinite(data168))){
-if(data168 > 65536 || isNaN(data168)){
-const err412 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
+}
+}
+else {
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5808,8 +5908,12 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(data168 < 1 || isNaN(data168)){
-const err413 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data5.position !== undefined){
+let data173 = data5.position;
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+if(data173.x === undefined){
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5818,13 +5922,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-}
-}
-if(data166.validationSplit !== undefined){
-let data169 = data166.validationSplit;
-if((typeof data169 == "number") && (isFinite(data169))){
-if(data169 < 0 || isNaN(data169)){
-const err414 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data173.y === undefined){
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5833,8 +5932,9 @@ vErrors.push(err414);
 }
 errors++;
 }
-if(data169 >= 1 || isNaN(data169)){
-const err415 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+for(const key38 in data173){
+if(!((key38 === "x") || (key38 === "y"))){
+const err415 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5844,8 +5944,10 @@ vErrors.push(err415);
 errors++;
 }
 }
-else {
-const err416 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data173.x !== undefined){
+let data174 = data173.x;
+if(!((typeof data174 == "number") && (isFinite(data174)))){
+const err416 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5855,9 +5957,10 @@ vErrors.push(err416);
 errors++;
 }
 }
-if(data166.shuffle !== undefined){
-if(typeof data166.shuffle !== "boolean"){
-const err417 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data173.y !== undefined){
+let data175 = data173.y;
+if(!((typeof data175 == "number") && (isFinite(data175)))){
+const err417 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5867,10 +5970,9 @@ vErrors.push(err417);
 errors++;
 }
 }
-if(data166.seed !== undefined){
-let data171 = data166.seed;
-if(!(((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171))) && (isFinite(data171)))){
-const err418 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err418 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5880,11 +5982,9 @@ vErrors.push(err418);
 errors++;
 }
 }
-if(data166.earlyStopping !== undefined){
-let data172 = data166.earlyStopping;
-if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
-if(data172.enabled === undefined){
-const err419 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+else {
+const err419 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5893,8 +5993,10 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(data172.monitor === undefined){
-const err420 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
+}
+}
+else {
+const err420 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5903,8 +6005,12 @@ vErrors.push(err420);
 }
 errors++;
 }
-if(data172.patience === undefined){
-const err421 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+}
+if(data.compile !== undefined){
+let data176 = data.compile;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
+if(data176.optimizer === undefined){
+const err421 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5913,8 +6019,8 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(data172.restoreBestWeights === undefined){
-const err422 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
+if(data176.learningRate === undefined){
+const err422 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5923,9 +6029,8 @@ vErrors.push(err422);
 }
 errors++;
 }
-for(const key37 in data172){
-if(!((((key37 === "enabled") || (key37 === "monitor")) || (key37 === "patience")) || (key37 === "restoreBestWeights"))){
-const err423 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
+if(data176.loss === undefined){
+const err423 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5934,10 +6039,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-if(data172.enabled !== undefined){
-if(typeof data172.enabled !== "boolean"){
-const err424 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data176.metrics === undefined){
+const err424 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5946,11 +6049,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-}
-if(data172.monitor !== undefined){
-let data174 = data172.monitor;
-if(typeof data174 !== "string"){
-const err425 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key39 in data176){
+if(!((((key39 === "optimizer") || (key39 === "learningRate")) || (key39 === "loss")) || (key39 === "metrics"))){
+const err425 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5959,8 +6060,11 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(!((data174 === "valLoss") || (data174 === "valAccuracy"))){
-const err426 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
+}
+if(data176.optimizer !== undefined){
+let data177 = data176.optimizer;
+if(typeof data177 !== "string"){
+const err426 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5969,11 +6073,8 @@ vErrors.push(err426);
 }
 errors++;
 }
-}
-if(data172.patience !== undefined){
-let data175 = data172.patience;
-if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
-const err427 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((((((data177 === "adam") || (data177 === "sgd")) || (data177 === "rmsprop")) || (data177 === "adagrad")) || (data177 === "adamax")) || (data177 === "adadelta"))){
+const err427 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5982,9 +6083,12 @@ vErrors.push(err427);
 }
 errors++;
 }
-if((typeof data175 == "number") && (isFinite(data175))){
-if(data175 < 0 || isNaN(data175)){
-const err428 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data176.learningRate !== undefined){
+let data178 = data176.learningRate;
+if((typeof data178 == "number") && (isFinite(data178))){
+if(data178 > 10 || isNaN(data178)){
+const err428 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5993,11 +6097,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-}
-}
-if(data172.restoreBestWeights !== undefined){
-if(typeof data172.restoreBestWeights !== "boolean"){
-const err429 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data178 <= 0 || isNaN(data178)){
+const err429 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -6007,9 +6108,8 @@ vErrors.push(err429);
 errors++;
 }
 }
-}
 else {
-const err430 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err430 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -6019,15 +6119,10 @@ vErrors.push(err430);
 errors++;
 }
 }
-if(data166.learningRateSchedule !== undefined){
-let data177 = data166.learningRateSchedule;
-const _errs506 = errors;
-let valid179 = true;
-const _errs507 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.kind !== undefined){
-if("constant" !== data177.kind){
-const err431 = {};
+if(data176.loss !== undefined){
+let data179 = data176.loss;
+if(typeof data179 !== "string"){
+const err431 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -6036,24 +6131,8 @@ vErrors.push(err431);
 }
 errors++;
 }
-}
-}
-var _valid36 = _errs507 === errors;
-errors = _errs506;
-if(vErrors !== null){
-if(_errs506){
-vErrors.length = _errs506;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid36){
-const _errs509 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-for(const key38 in data177){
-if(!(key38 === "kind")){
-const err432 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
+if(!((((data179 === "sparseCategoricalCrossentropy") || (data179 === "categoricalCrossentropy")) || (data179 === "binaryCrossentropy")) || (data179 === "meanSquaredError"))){
+const err432 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -6063,12 +6142,14 @@ vErrors.push(err432);
 errors++;
 }
 }
-}
-var _valid36 = _errs509 === errors;
-valid179 = _valid36;
-}
-if(!valid179){
-const err433 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data176.metrics !== undefined){
+let data180 = data176.metrics;
+if(Array.isArray(data180)){
+const len23 = data180.length;
+for(let i23=0; i23<len23; i23++){
+let data181 = data180[i23];
+if(typeof data181 !== "string"){
+const err433 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -6077,13 +6158,8 @@ vErrors.push(err433);
 }
 errors++;
 }
-const _errs512 = errors;
-let valid181 = true;
-const _errs513 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.kind !== undefined){
-if("step" !== data177.kind){
-const err434 = {};
+if(!(data181 === "accuracy")){
+const err434 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -6093,22 +6169,18 @@ vErrors.push(err434);
 errors++;
 }
 }
+let i24 = data180.length;
+let j0;
+if(i24 > 1){
+const indices0 = {};
+for(;i24--;){
+let item0 = data180[i24];
+if(typeof item0 !== "string"){
+continue;
 }
-var _valid37 = _errs513 === errors;
-errors = _errs512;
-if(vErrors !== null){
-if(_errs512){
-vErrors.length = _errs512;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid37){
-const _errs515 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.stepEpochs === undefined){
-const err435 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err435 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i24+" are identical)"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -6116,9 +6188,14 @@ else {
 vErrors.push(err435);
 }
 errors++;
+break;
 }
-if(data177.factor === undefined){
-const err436 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+indices0[item0] = i24;
+}
+}
+}
+else {
+const err436 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -6127,9 +6204,10 @@ vErrors.push(err436);
 }
 errors++;
 }
-for(const key39 in data177){
-if(!(((key39 === "kind") || (key39 === "stepEpochs")) || (key39 === "factor"))){
-const err437 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
+}
+}
+else {
+const err437 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -6139,10 +6217,11 @@ vErrors.push(err437);
 errors++;
 }
 }
-if(data177.stepEpochs !== undefined){
-let data180 = data177.stepEpochs;
-if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
-const err438 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.training !== undefined){
+let data182 = data.training;
+if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
+if(data182.epochs === undefined){
+const err438 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -6151,9 +6230,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-if((typeof data180 == "number") && (isFinite(data180))){
-if(data180 < 1 || isNaN(data180)){
-const err439 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data182.batchSize === undefined){
+const err439 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -6162,13 +6240,8 @@ vErrors.push(err439);
 }
 errors++;
 }
-}
-}
-if(data177.factor !== undefined){
-let data181 = data177.factor;
-if((typeof data181 == "number") && (isFinite(data181))){
-if(data181 > 1 || isNaN(data181)){
-const err440 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data182.validationSplit === undefined){
+const err440 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -6177,8 +6250,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(data181 <= 0 || isNaN(data181)){
-const err441 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data182.shuffle === undefined){
+const err441 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -6187,9 +6260,8 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-else {
-const err442 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data182.seed === undefined){
+const err442 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -6198,13 +6270,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-}
-}
-var _valid37 = _errs515 === errors;
-valid181 = _valid37;
-}
-if(!valid181){
-const err443 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data182.earlyStopping === undefined){
+const err443 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -6213,13 +6280,8 @@ vErrors.push(err443);
 }
 errors++;
 }
-const _errs522 = errors;
-let valid184 = true;
-const _errs523 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.kind !== undefined){
-if("cosine" !== data177.kind){
-const err444 = {};
+if(data182.learningRateSchedule === undefined){
+const err444 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -6228,23 +6290,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-}
-var _valid38 = _errs523 === errors;
-errors = _errs522;
-if(vErrors !== null){
-if(_errs522){
-vErrors.length = _errs522;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid38){
-const _errs525 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.minLearningRate === undefined){
-const err445 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(data182.augmentation === undefined){
+const err445 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -6253,9 +6300,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-for(const key40 in data177){
-if(!((key40 === "kind") || (key40 === "minLearningRate"))){
-const err446 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
+for(const key40 in data182){
+if(!((((((((key40 === "epochs") || (key40 === "batchSize")) || (key40 === "validationSplit")) || (key40 === "shuffle")) || (key40 === "seed")) || (key40 === "earlyStopping")) || (key40 === "learningRateSchedule")) || (key40 === "augmentation"))){
+const err446 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -6265,11 +6312,10 @@ vErrors.push(err446);
 errors++;
 }
 }
-if(data177.minLearningRate !== undefined){
-let data183 = data177.minLearningRate;
-if((typeof data183 == "number") && (isFinite(data183))){
-if(data183 < 0 || isNaN(data183)){
-const err447 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data182.epochs !== undefined){
+let data183 = data182.epochs;
+if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
+const err447 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -6278,9 +6324,9 @@ vErrors.push(err447);
 }
 errors++;
 }
-}
-else {
-const err448 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if((typeof data183 == "number") && (isFinite(data183))){
+if(data183 > 100000 || isNaN(data183)){
+const err448 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -6289,13 +6335,8 @@ vErrors.push(err448);
 }
 errors++;
 }
-}
-}
-var _valid38 = _errs525 === errors;
-valid184 = _valid38;
-}
-if(!valid184){
-const err449 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data183 < 1 || isNaN(data183)){
+const err449 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -6304,13 +6345,12 @@ vErrors.push(err449);
 }
 errors++;
 }
-const _errs530 = errors;
-let valid187 = true;
-const _errs531 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.kind !== undefined){
-if("reduceOnPlateau" !== data177.kind){
-const err450 = {};
+}
+}
+if(data182.batchSize !== undefined){
+let data184 = data182.batchSize;
+if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
+const err450 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -6319,23 +6359,9 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-}
-var _valid39 = _errs531 === errors;
-errors = _errs530;
-if(vErrors !== null){
-if(_errs530){
-vErrors.length = _errs530;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid39){
-const _errs533 = errors;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.factor === undefined){
-const err451 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if((typeof data184 == "number") && (isFinite(data184))){
+if(data184 > 65536 || isNaN(data184)){
+const err451 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -6344,8 +6370,8 @@ vErrors.push(err451);
 }
 errors++;
 }
-if(data177.patience === undefined){
-const err452 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+if(data184 < 1 || isNaN(data184)){
+const err452 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -6354,8 +6380,13 @@ vErrors.push(err452);
 }
 errors++;
 }
-if(data177.minLearningRate === undefined){
-const err453 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+}
+}
+if(data182.validationSplit !== undefined){
+let data185 = data182.validationSplit;
+if((typeof data185 == "number") && (isFinite(data185))){
+if(data185 < 0 || isNaN(data185)){
+const err453 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -6364,9 +6395,8 @@ vErrors.push(err453);
 }
 errors++;
 }
-for(const key41 in data177){
-if(!((((key41 === "kind") || (key41 === "factor")) || (key41 === "patience")) || (key41 === "minLearningRate"))){
-const err454 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
+if(data185 >= 1 || isNaN(data185)){
+const err454 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -6376,11 +6406,8 @@ vErrors.push(err454);
 errors++;
 }
 }
-if(data177.factor !== undefined){
-let data185 = data177.factor;
-if((typeof data185 == "number") && (isFinite(data185))){
-if(data185 >= 1 || isNaN(data185)){
-const err455 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+else {
+const err455 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -6389,8 +6416,10 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(data185 <= 0 || isNaN(data185)){
-const err456 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+if(data182.shuffle !== undefined){
+if(typeof data182.shuffle !== "boolean"){
+const err456 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -6400,8 +6429,10 @@ vErrors.push(err456);
 errors++;
 }
 }
-else {
-const err457 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data182.seed !== undefined){
+let data187 = data182.seed;
+if(!(((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187))) && (isFinite(data187)))){
+const err457 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -6411,10 +6442,11 @@ vErrors.push(err457);
 errors++;
 }
 }
-if(data177.patience !== undefined){
-let data186 = data177.patience;
-if(!(((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186))) && (isFinite(data186)))){
-const err458 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data182.earlyStopping !== undefined){
+let data188 = data182.earlyStopping;
+if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
+if(data188.enabled === undefined){
+const err458 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -6423,9 +6455,8 @@ vErrors.push(err458);
 }
 errors++;
 }
-if((typeof data186 == "number") && (isFinite(data186))){
-if(data186 < 0 || isNaN(data186)){
-const err459 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data188.monitor === undefined){
+const err459 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -6434,13 +6465,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-}
-if(data177.minLearningRate !== undefined){
-let data187 = data177.minLearningRate;
-if((typeof data187 == "number") && (isFinite(data187))){
-if(data187 < 0 || isNaN(data187)){
-const err460 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data188.patience === undefined){
+const err460 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -6449,9 +6475,8 @@ vErrors.push(err460);
 }
 errors++;
 }
-}
-else {
-const err461 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data188.restoreBestWeights === undefined){
+const err461 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -6460,13 +6485,9 @@ vErrors.push(err461);
 }
 errors++;
 }
-}
-}
-var _valid39 = _errs533 === errors;
-valid187 = _valid39;
-}
-if(!valid187){
-const err462 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+for(const key41 in data188){
+if(!((((key41 === "enabled") || (key41 === "monitor")) || (key41 === "patience")) || (key41 === "restoreBestWeights"))){
+const err462 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -6475,9 +6496,10 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.kind === undefined){
-const err463 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data188.enabled !== undefined){
+if(typeof data188.enabled !== "boolean"){
+const err463 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -6486,10 +6508,11 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(data177.kind !== undefined){
-let data188 = data177.kind;
-if(typeof data188 !== "string"){
-const err464 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data188.monitor !== undefined){
+let data190 = data188.monitor;
+if(typeof data190 !== "string"){
+const err464 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -6498,8 +6521,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(!((((data188 === "constant") || (data188 === "step")) || (data188 === "cosine")) || (data188 === "reduceOnPlateau"))){
-const err465 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(!((data190 === "valLoss") || (data190 === "valAccuracy"))){
+const err465 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -6509,9 +6532,10 @@ vErrors.push(err465);
 errors++;
 }
 }
-}
-else {
-const err466 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data188.patience !== undefined){
+let data191 = data188.patience;
+if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
+const err466 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -6520,12 +6544,9 @@ vErrors.push(err466);
 }
 errors++;
 }
-}
-if(data166.augmentation !== undefined){
-let data189 = data166.augmentation;
-if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
-if(data189.horizontalFlip === undefined){
-const err467 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 < 0 || isNaN(data191)){
+const err467 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -6534,8 +6555,11 @@ vErrors.push(err467);
 }
 errors++;
 }
-if(data189.translate === undefined){
-const err468 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+}
+}
+if(data188.restoreBestWeights !== undefined){
+if(typeof data188.restoreBestWeights !== "boolean"){
+const err468 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -6544,8 +6568,10 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(data189.brightness === undefined){
-const err469 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+}
+}
+else {
+const err469 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -6554,9 +6580,16 @@ vErrors.push(err469);
 }
 errors++;
 }
-for(const key42 in data189){
-if(!(((key42 === "horizontalFlip") || (key42 === "translate")) || (key42 === "brightness"))){
-const err470 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
+}
+if(data182.learningRateSchedule !== undefined){
+let data193 = data182.learningRateSchedule;
+const _errs554 = errors;
+let valid197 = true;
+const _errs555 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.kind !== undefined){
+if("constant" !== data193.kind){
+const err470 = {};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -6566,9 +6599,23 @@ vErrors.push(err470);
 errors++;
 }
 }
-if(data189.horizontalFlip !== undefined){
-if(typeof data189.horizontalFlip !== "boolean"){
-const err471 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+var _valid40 = _errs555 === errors;
+errors = _errs554;
+if(vErrors !== null){
+if(_errs554){
+vErrors.length = _errs554;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid40){
+const _errs557 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+for(const key42 in data193){
+if(!(key42 === "kind")){
+const err471 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -6578,11 +6625,12 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data189.translate !== undefined){
-let data191 = data189.translate;
-if((typeof data191 == "number") && (isFinite(data191))){
-if(data191 > 0.5 || isNaN(data191)){
-const err472 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+}
+var _valid40 = _errs557 === errors;
+valid197 = _valid40;
+}
+if(!valid197){
+const err472 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -6591,8 +6639,13 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(data191 < 0 || isNaN(data191)){
-const err473 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs560 = errors;
+let valid199 = true;
+const _errs561 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.kind !== undefined){
+if("step" !== data193.kind){
+const err473 = {};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -6602,8 +6655,22 @@ vErrors.push(err473);
 errors++;
 }
 }
+}
+var _valid41 = _errs561 === errors;
+errors = _errs560;
+if(vErrors !== null){
+if(_errs560){
+vErrors.length = _errs560;
+}
 else {
-const err474 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+if(_valid41){
+const _errs563 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.stepEpochs === undefined){
+const err474 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -6612,12 +6679,8 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-if(data189.brightness !== undefined){
-let data192 = data189.brightness;
-if((typeof data192 == "number") && (isFinite(data192))){
-if(data192 > 1 || isNaN(data192)){
-const err475 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data193.factor === undefined){
+const err475 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -6626,8 +6689,9 @@ vErrors.push(err475);
 }
 errors++;
 }
-if(data192 < 0 || isNaN(data192)){
-const err476 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key43 in data193){
+if(!(((key43 === "kind") || (key43 === "stepEpochs")) || (key43 === "factor"))){
+const err476 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -6637,8 +6701,10 @@ vErrors.push(err476);
 errors++;
 }
 }
-else {
-const err477 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data193.stepEpochs !== undefined){
+let data196 = data193.stepEpochs;
+if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
+const err477 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -6647,10 +6713,9 @@ vErrors.push(err477);
 }
 errors++;
 }
-}
-}
-else {
-const err478 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data196 == "number") && (isFinite(data196))){
+if(data196 < 1 || isNaN(data196)){
+const err478 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -6661,8 +6726,11 @@ errors++;
 }
 }
 }
-else {
-const err479 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data193.factor !== undefined){
+let data197 = data193.factor;
+if((typeof data197 == "number") && (isFinite(data197))){
+if(data197 > 1 || isNaN(data197)){
+const err479 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -6671,12 +6739,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-}
-if(data.dataset !== undefined){
-let data193 = data.dataset;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.kind === undefined){
-const err480 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data197 <= 0 || isNaN(data197)){
+const err480 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -6685,8 +6749,9 @@ vErrors.push(err480);
 }
 errors++;
 }
-if(data193.path === undefined){
-const err481 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+else {
+const err481 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -6695,8 +6760,13 @@ vErrors.push(err481);
 }
 errors++;
 }
-if(data193.imageSize === undefined){
-const err482 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+}
+}
+var _valid41 = _errs563 === errors;
+valid199 = _valid41;
+}
+if(!valid199){
+const err482 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -6705,8 +6775,13 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(data193.colorMode === undefined){
-const err483 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+const _errs570 = errors;
+let valid202 = true;
+const _errs571 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.kind !== undefined){
+if("cosine" !== data193.kind){
+const err483 = {};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -6715,9 +6790,23 @@ vErrors.push(err483);
 }
 errors++;
 }
-for(const key43 in data193){
-if(!(((((key43 === "kind") || (key43 === "path")) || (key43 === "validationPath")) || (key43 === "imageSize")) || (key43 === "colorMode"))){
-const err484 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
+}
+}
+var _valid42 = _errs571 === errors;
+errors = _errs570;
+if(vErrors !== null){
+if(_errs570){
+vErrors.length = _errs570;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid42){
+const _errs573 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.minLearningRate === undefined){
+const err484 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -6726,11 +6815,9 @@ vErrors.push(err484);
 }
 errors++;
 }
-}
-if(data193.kind !== undefined){
-let data194 = data193.kind;
-if(typeof data194 !== "string"){
-const err485 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key44 in data193){
+if(!((key44 === "kind") || (key44 === "minLearningRate"))){
+const err485 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -6739,8 +6826,12 @@ vErrors.push(err485);
 }
 errors++;
 }
-if(!((((data194 === "imageFolder") || (data194 === "mnistIdx")) || (data194 === "cifar10")) || (data194 === "csv"))){
-const err486 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data193.minLearningRate !== undefined){
+let data199 = data193.minLearningRate;
+if((typeof data199 == "number") && (isFinite(data199))){
+if(data199 < 0 || isNaN(data199)){
+const err486 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -6750,11 +6841,8 @@ vErrors.push(err486);
 errors++;
 }
 }
-if(data193.path !== undefined){
-let data195 = data193.path;
-if(typeof data195 === "string"){
-if(func2(data195) < 1){
-const err487 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err487 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6764,8 +6852,12 @@ vErrors.push(err487);
 errors++;
 }
 }
-else {
-const err488 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid42 = _errs573 === errors;
+valid202 = _valid42;
+}
+if(!valid202){
+const err488 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -6774,12 +6866,13 @@ vErrors.push(err488);
 }
 errors++;
 }
-}
-if(data193.validationPath !== undefined){
-let data196 = data193.validationPath;
-if(typeof data196 === "string"){
-if(func2(data196) < 1){
-const err489 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const _errs578 = errors;
+let valid205 = true;
+const _errs579 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.kind !== undefined){
+if("reduceOnPlateau" !== data193.kind){
+const err489 = {};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -6789,8 +6882,22 @@ vErrors.push(err489);
 errors++;
 }
 }
+}
+var _valid43 = _errs579 === errors;
+errors = _errs578;
+if(vErrors !== null){
+if(_errs578){
+vErrors.length = _errs578;
+}
 else {
-const err490 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+if(_valid43){
+const _errs581 = errors;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.factor === undefined){
+const err490 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6799,12 +6906,8 @@ vErrors.push(err490);
 }
 errors++;
 }
-}
-if(data193.imageSize !== undefined){
-let data197 = data193.imageSize;
-if(Array.isArray(data197)){
-if(data197.length > 2){
-const err491 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(data193.patience === undefined){
+const err491 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6813,8 +6916,8 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data197.length < 2){
-const err492 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(data193.minLearningRate === undefined){
+const err492 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6823,11 +6926,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-const len23 = data197.length;
-for(let i24=0; i24<len23; i24++){
-let data198 = data197[i24];
-if(!(((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198))) && (isFinite(data198)))){
-const err493 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key45 in data193){
+if(!((((key45 === "kind") || (key45 === "factor")) || (key45 === "patience")) || (key45 === "minLearningRate"))){
+const err493 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6836,9 +6937,12 @@ vErrors.push(err493);
 }
 errors++;
 }
-if((typeof data198 == "number") && (isFinite(data198))){
-if(data198 < 1 || isNaN(data198)){
-const err494 = {instancePath:instancePath+"/dataset/imageSize/" + i24,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data193.factor !== undefined){
+let data201 = data193.factor;
+if((typeof data201 == "number") && (isFinite(data201))){
+if(data201 >= 1 || isNaN(data201)){
+const err494 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6847,11 +6951,8 @@ vErrors.push(err494);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err495 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data201 <= 0 || isNaN(data201)){
+const err495 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6861,10 +6962,8 @@ vErrors.push(err495);
 errors++;
 }
 }
-if(data193.colorMode !== undefined){
-let data199 = data193.colorMode;
-if(typeof data199 !== "string"){
-const err496 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err496 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6873,8 +6972,11 @@ vErrors.push(err496);
 }
 errors++;
 }
-if(!((data199 === "grayscale") || (data199 === "rgb"))){
-const err497 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data193.patience !== undefined){
+let data202 = data193.patience;
+if(!(((typeof data202 == "number") && (!(data202 % 1) && !isNaN(data202))) && (isFinite(data202)))){
+const err497 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6883,10 +6985,9 @@ vErrors.push(err497);
 }
 errors++;
 }
-}
-}
-else {
-const err498 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data202 == "number") && (isFinite(data202))){
+if(data202 < 0 || isNaN(data202)){
+const err498 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6897,13 +6998,474 @@ errors++;
 }
 }
 }
-else {
-const err499 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data193.minLearningRate !== undefined){
+let data203 = data193.minLearningRate;
+if((typeof data203 == "number") && (isFinite(data203))){
+if(data203 < 0 || isNaN(data203)){
+const err499 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err499];
 }
 else {
 vErrors.push(err499);
+}
+errors++;
+}
+}
+else {
+const err500 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+}
+}
+var _valid43 = _errs581 === errors;
+valid205 = _valid43;
+}
+if(!valid205){
+const err501 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.kind === undefined){
+const err502 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+if(data193.kind !== undefined){
+let data204 = data193.kind;
+if(typeof data204 !== "string"){
+const err503 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+if(!((((data204 === "constant") || (data204 === "step")) || (data204 === "cosine")) || (data204 === "reduceOnPlateau"))){
+const err504 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+}
+}
+else {
+const err505 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+}
+if(data182.augmentation !== undefined){
+let data205 = data182.augmentation;
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+if(data205.horizontalFlip === undefined){
+const err506 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+if(data205.translate === undefined){
+const err507 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+if(data205.brightness === undefined){
+const err508 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
+}
+errors++;
+}
+for(const key46 in data205){
+if(!(((key46 === "horizontalFlip") || (key46 === "translate")) || (key46 === "brightness"))){
+const err509 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
+}
+errors++;
+}
+}
+if(data205.horizontalFlip !== undefined){
+if(typeof data205.horizontalFlip !== "boolean"){
+const err510 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err510];
+}
+else {
+vErrors.push(err510);
+}
+errors++;
+}
+}
+if(data205.translate !== undefined){
+let data207 = data205.translate;
+if((typeof data207 == "number") && (isFinite(data207))){
+if(data207 > 0.5 || isNaN(data207)){
+const err511 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(vErrors === null){
+vErrors = [err511];
+}
+else {
+vErrors.push(err511);
+}
+errors++;
+}
+if(data207 < 0 || isNaN(data207)){
+const err512 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
+}
+errors++;
+}
+}
+else {
+const err513 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err513];
+}
+else {
+vErrors.push(err513);
+}
+errors++;
+}
+}
+if(data205.brightness !== undefined){
+let data208 = data205.brightness;
+if((typeof data208 == "number") && (isFinite(data208))){
+if(data208 > 1 || isNaN(data208)){
+const err514 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err514];
+}
+else {
+vErrors.push(err514);
+}
+errors++;
+}
+if(data208 < 0 || isNaN(data208)){
+const err515 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
+}
+errors++;
+}
+}
+else {
+const err516 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err516];
+}
+else {
+vErrors.push(err516);
+}
+errors++;
+}
+}
+}
+else {
+const err517 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
+}
+errors++;
+}
+}
+}
+else {
+const err518 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
+}
+errors++;
+}
+}
+if(data.dataset !== undefined){
+let data209 = data.dataset;
+if(data209 && typeof data209 == "object" && !Array.isArray(data209)){
+if(data209.kind === undefined){
+const err519 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+if(data209.path === undefined){
+const err520 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+if(data209.imageSize === undefined){
+const err521 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+if(data209.colorMode === undefined){
+const err522 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+for(const key47 in data209){
+if(!(((((key47 === "kind") || (key47 === "path")) || (key47 === "validationPath")) || (key47 === "imageSize")) || (key47 === "colorMode"))){
+const err523 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+if(data209.kind !== undefined){
+let data210 = data209.kind;
+if(typeof data210 !== "string"){
+const err524 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+if(!((((data210 === "imageFolder") || (data210 === "mnistIdx")) || (data210 === "cifar10")) || (data210 === "csv"))){
+const err525 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+}
+if(data209.path !== undefined){
+let data211 = data209.path;
+if(typeof data211 === "string"){
+if(func2(data211) < 1){
+const err526 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+}
+else {
+const err527 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+}
+if(data209.validationPath !== undefined){
+let data212 = data209.validationPath;
+if(typeof data212 === "string"){
+if(func2(data212) < 1){
+const err528 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+}
+else {
+const err529 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+}
+if(data209.imageSize !== undefined){
+let data213 = data209.imageSize;
+if(Array.isArray(data213)){
+if(data213.length > 2){
+const err530 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+if(data213.length < 2){
+const err531 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+const len24 = data213.length;
+for(let i25=0; i25<len24; i25++){
+let data214 = data213[i25];
+if(!(((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214))) && (isFinite(data214)))){
+const err532 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+if((typeof data214 == "number") && (isFinite(data214))){
+if(data214 < 1 || isNaN(data214)){
+const err533 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err534 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+}
+if(data209.colorMode !== undefined){
+let data215 = data209.colorMode;
+if(typeof data215 !== "string"){
+const err535 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+if(!((data215 === "grayscale") || (data215 === "rgb"))){
+const err536 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+}
+}
+else {
+const err537 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+}
+}
+else {
+const err538 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
 }
 errors++;
 }

@@ -170,10 +170,22 @@ function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly n
     case 'ELU':
       // tfjs' ELU refuses an alpha other than 1.
       return p.num('alpha') === 1 ? L.elu({ name }) : customLayers(tf).elu({ name, alpha: p.num('alpha') });
-    case 'Softmax':
-      return L.softmax({ name, axis: p.num('axis') });
+    case 'Softmax': {
+      const axis = p.num('axis');
+      // tfjs' softmax only works over the last axis.
+      return axis === -1 || axis === outputShape.length ? L.softmax({ name, axis }) : customLayers(tf).softmax({ name, axis });
+    }
     case 'LayerNormalization':
       return L.layerNormalization({ name, axis: -1, epsilon: p.num('epsilon'), center: p.bool('center'), scale: p.bool('scale') });
+    case 'GaussianNoise':
+      return L.gaussianNoise({ name, stddev: p.num('stddev') });
+    case 'GaussianDropout':
+      return L.gaussianDropout({ name, rate: p.num('rate') });
+    case 'Permute':
+      return L.permute({ name, dims: p.list('dims') });
+    case 'Resizing':
+      // The engine's own class: tfjs-layers' Resizing reports a wrong output shape.
+      return customLayers(tf).resizing({ name, height: p.num('height'), width: p.num('width'), interpolation: p.str<'bilinear' | 'nearest'>('interpolation'), cropToAspectRatio: p.bool('cropToAspectRatio') });
     case 'Add':
       return L.add({ name });
     case 'Multiply':

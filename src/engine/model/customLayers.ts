@@ -1,7 +1,9 @@
 /**
  * Layers Keras has and tfjs-layers lacks, as tfjs layer classes so models with them build, train, save
  * and load: Subtract, ReLU with a negative slope or threshold (tfjs' ReLU only caps) and ELU with an
- * alpha other than 1 (tfjs' ELU refuses it). Each class is
+ * alpha other than 1 (tfjs' ELU refuses it), Softmax over another axis than the last (tfjs' softmax
+ * refuses it), and Resizing (tfjs-layers 4.22's reports its output shape
+ * without the batch axis, so the layer after it is built with wrong sizes). Each class is
  * defined once per tfjs namespace (the engine receives it, it does not import it) and registered with
  * tfjs' serialization, so `model.save` and `modelFromJSON` know its class name.
  */
@@ -19,11 +21,23 @@ export interface ReluArgs {
   threshold: number;
 }
 
+export interface ResizingArgs {
+  name: string;
+  height: number;
+  width: number;
+  interpolation: 'bilinear' | 'nearest';
+  cropToAspectRatio: boolean;
+}
+
 export interface CustomLayers {
   /** Keras' ReLU: x above the threshold (capped at maxValue), negativeSlope·(x − threshold) below. */
   relu(args: ReluArgs): Layer;
   /** Keras' ELU: x above 0, alpha·(eˣ − 1) below. */
   elu(args: { name: string; alpha: number }): Layer;
+  /** Softmax over `axis` (counted with the batch, as Keras), for an axis other than the last. */
+  softmax(args: { name: string; axis: number }): Layer;
+  /** Keras' Resizing (half-pixel centres, as tf.image.resize), optionally centre-cropped to the aspect ratio first. */
+  resizing(args: ResizingArgs): Layer;
   /** Keras' Subtract: the first input minus the second (shapes broadcast as in Keras' merges). */
   subtract(args: { name: string }): Layer;
 }
@@ -82,6 +96,61 @@ function define(tf: Tf): CustomLayers {
       return { ...super.getConfig(), alpha: this.alpha };
     }
   }
+  class AxisSoftmax extends tf.layers.Layer {
+    static className = 'CnnStudioSoftmax';
+    readonly axis: number;
+    constructor(args: { name: string; axis?: number }) {
+      super({ name: args.name });
+      this.axis = args.axis ?? -1;
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const x = one(inputs);
+        const shifted = x.sub(x.max(this.axis, true));
+        const e = shifted.exp();
+        return e.div(e.sum(this.axis, true));
+      });
+    }
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), axis: this.axis };
+    }
+  }
+  class KerasResizing extends tf.layers.Layer {
+    // Registered under Keras' name: it replaces tfjs' own class when a model is loaded.
+    static className = 'Resizing';
+    readonly height: number;
+    readonly width: number;
+    readonly interpolation: 'bilinear' | 'nearest';
+    readonly cropToAspectRatio: boolean;
+    constructor(args: Partial<ResizingArgs> & { height: number; width: number }) {
+      super({ ...(args.name === undefined ? {} : { name: args.name }) });
+      this.height = args.height;
+      this.width = args.width;
+      this.interpolation = args.interpolation ?? 'bilinear';
+      this.cropToAspectRatio = args.cropToAspectRatio ?? false;
+    }
+    override computeOutputShape(inputShape: ShapeOf | ShapeOf[]): ShapeOf {
+      const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as ShapeOf;
+      return [shape[0] ?? null, this.height, this.width, shape[3] ?? null];
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        let x = one(inputs) as tfjs.Tensor4D;
+        if (this.cropToAspectRatio) {
+          // Keras' smart_resize: the largest centred crop with the output's aspect ratio.
+          const [, h, w] = x.shape;
+          const ch = Math.min(h, Math.floor((w * this.height) / this.width));
+          const cw = Math.min(w, Math.floor((h * this.width) / this.height));
+          x = tf.slice(x, [0, Math.floor((h - ch) / 2), Math.floor((w - cw) / 2), 0], [-1, ch, cw, -1]);
+        }
+        const size: [number, number] = [this.height, this.width];
+        return this.interpolation === 'nearest' ? tf.image.resizeNearestNeighbor(x, size, false, true) : tf.image.resizeBilinear(x, size, false, true);
+      });
+    }
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), height: this.height, width: this.width, interpolation: this.interpolation, cropToAspectRatio: this.cropToAspectRatio };
+    }
+  }
   class Subtract extends tf.layers.Layer {
     static className = 'Subtract';
     override computeOutputShape(inputShape: ShapeOf | ShapeOf[]): ShapeOf {
@@ -98,7 +167,11 @@ function define(tf: Tf): CustomLayers {
   tf.serialization.registerClass(KerasReLU);
   tf.serialization.registerClass(KerasELU);
   tf.serialization.registerClass(Subtract);
+  tf.serialization.registerClass(KerasResizing);
+  tf.serialization.registerClass(AxisSoftmax);
   return {
+    softmax: (args) => new AxisSoftmax(args),
+    resizing: (args) => new KerasResizing(args),
     relu: (args) => new KerasReLU(args),
     elu: (args) => new KerasELU(args),
     subtract: (args) => new Subtract(args),
