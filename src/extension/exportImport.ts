@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText } from '../engine/export/exportFormats';
 import type { ModelFile } from '../core/format';
-import { defaultImportPath } from '../engine/export/importPath';
+import { defaultImportPath, IMPORT_EXTENSIONS } from '../engine/export/importPath';
 import { parseModelText } from '../core/loader';
 import { activeModelUri, modelUriOfArg, type ActiveDesigner } from './model/modelResolver';
 import { runCliCommand } from './training/cliProcess';
@@ -148,9 +148,9 @@ async function importCommand(extensionPath: string, output: vscode.OutputChannel
   let file = uriOf(arg);
   if (!file) {
     const picked = await vscode.window.showOpenDialog({
-      title: 'CNN Studio: Import a Keras JSON or TF.js model.json',
+      title: 'CNN Studio: Import a Keras model (.keras, .h5, JSON) or TF.js model.json',
       canSelectMany: false,
-      filters: { 'Keras JSON / TF.js model.json': ['json'] },
+      filters: { 'Keras model (.keras, .h5, JSON) / TF.js model.json': IMPORT_EXTENSIONS },
     });
     file = picked?.[0];
   }
