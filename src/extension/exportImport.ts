@@ -4,7 +4,7 @@
  * Export works on the active model (designer or text editor), a model file from the explorer, or a run
  * from the CNN Studio tree (a run folder URI). Code formats are generated here (pure core code, with the
  * document's current text, so unsaved edits are included); TF.js needs a run's weights and tfjs, so it is
- * done by the CLI in a child process, like the import (which may bring TF.js weights along as a run).
+ * done by the CLI in a child process. The import is importModel.ts.
  *
  * Both take an optional options object as second argument (format/target, out) so tests and other
  * commands can run them without prompts; they return the written file's URI.
@@ -14,14 +14,12 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText } from '../engine/export/exportFormats';
 import type { ModelFile } from '../core/format';
-import { defaultImportPath, IMPORT_EXTENSIONS } from '../engine/export/importPath';
 import { parseModelText } from '../core/loader';
 import { activeModelUri, modelUriOfArg, type ActiveDesigner } from './model/modelResolver';
+import { type ImportCommandOptions, importModelCommand } from './importModel';
 import { runCliCommand } from './training/cliProcess';
 import { TRAINING_COMMANDS } from './training/commandIds';
 import { isUserFacing, UserFacingError } from './userFacingError';
-
-import { DESIGNER_VIEW_TYPE } from './editor/designerEditorProvider';
 
 interface FormatPick extends vscode.QuickPickItem {
   format: ExportFormat;
@@ -40,13 +38,6 @@ export interface ExportCommandOptions {
   format?: ExportFormat;
   target?: vscode.Uri;
   /** Open the exported file afterwards (default true). */
-  open?: boolean;
-}
-
-export interface ImportCommandOptions {
-  /** Where the .cnn.json goes (default: next to the file); replaced without asking. */
-  out?: vscode.Uri;
-  /** Open it in the designer afterwards (default true). */
   open?: boolean;
 }
 
@@ -144,40 +135,6 @@ async function exportCommand(extensionPath: string, designers: ActiveDesigner, a
   return target;
 }
 
-async function importCommand(extensionPath: string, output: vscode.OutputChannel, arg: unknown, options: ImportCommandOptions): Promise<vscode.Uri | undefined> {
-  let file = uriOf(arg);
-  if (!file) {
-    const picked = await vscode.window.showOpenDialog({
-      title: 'CNN Studio: Import a Keras model (.keras, .h5, JSON) or TF.js model.json',
-      canSelectMany: false,
-      filters: { 'Keras model (.keras, .h5, JSON) / TF.js model.json': IMPORT_EXTENSIONS },
-    });
-    file = picked?.[0];
-  }
-  if (!file) return undefined;
-  const out = options.out?.fsPath ?? defaultImportPath(file.fsPath);
-  if (!options.out && existsSync(out)) {
-    const replace = 'Replace';
-    const answer = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(out)} already exists. Replace it with the imported model?`, { modal: true }, replace);
-    if (answer !== replace) return undefined;
-  }
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Importing ${vscode.workspace.asRelativePath(file)}…` }, () =>
-    runCliCommand(extensionPath, ['import', file.fsPath, '--out', out, '--force']),
-  );
-  output.appendLine(`Import of ${file.fsPath}:`);
-  output.appendLine(report.trimEnd());
-  output.appendLine('');
-  const outUri = vscode.Uri.file(out);
-  if (options.open === false) return outUri;
-  await vscode.commands.executeCommand('vscode.openWith', outUri, DESIGNER_VIEW_TYPE);
-  const warnings = report.split('\n').filter((l) => l.startsWith('warning:')).length;
-  const showReport = 'Show Report';
-  void vscode.window
-    .showInformationMessage(`Imported ${vscode.workspace.asRelativePath(out)}${warnings ? ` with ${warnings} change${warnings === 1 ? '' : 's'} to review` : ''}.`, showReport)
-    .then((a) => (a === showReport ? output.show(true) : undefined));
-  return outUri;
-}
-
 /** A command whose errors become messages (user-facing ones as they are). */
 function command(id: string, run: (arg: unknown, options: unknown) => Promise<unknown>, output: vscode.OutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (arg: unknown, options: unknown) => {
@@ -202,6 +159,6 @@ export function registerExportImportCommands(context: vscode.ExtensionContext, d
   context.subscriptions.push(
     output,
     command('cnnStudio.export', (arg, options) => exportCommand(extensionPath, designers, arg, optionsArg<ExportCommandOptions>(options)), output),
-    command('cnnStudio.import', (arg, options) => importCommand(extensionPath, output, arg, optionsArg<ImportCommandOptions>(options)), output),
+    command('cnnStudio.import', (arg, options) => importModelCommand(extensionPath, output, uriOf(arg), optionsArg<ImportCommandOptions>(options)), output),
   );
 }

@@ -11,7 +11,7 @@ export type ImportedWeights = { kind: 'run'; runDir: string; tensors: number } |
 export type ImportOutcome =
   | { ok: true; out: string; summary: ImportSummary; weights: ImportedWeights | null }
   /** `unsupported` is set when the layers listed stopped the import (a `--bridge` import would go on). */
-  | { ok: false; message: string; unsupported: UnsupportedLayer[] | null };
+  | { ok: false; message: string; unsupported: { layers: UnsupportedLayer[]; totalLayers: number } | null };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -104,7 +104,7 @@ describe('export and import commands', () => {
   it("compares the parameter count with stock tfjs' rebuild of a Keras JSON file", async () => {
     const r = await cli('import', join(__dirname, '../fixtures/keras/keras22-sequential-list.json'), '--out', join(dir, 'list.cnn.json'));
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^Imported 'imported' from Keras JSON \(Sequential\): 6 layers, 13,610 parameters, as the file's stock tfjs rebuild\.\nProblems: none\./);
+    assert.match(r.out, /^Imported 'keras22-sequential-list' from Keras JSON \(Sequential\): 6 layers, 13,610 parameters, as the file's stock tfjs rebuild\.\nProblems: none\./);
     const validated = await cli('validate', join(dir, 'list.cnn.json'));
     assert.equal(validated.code, 0, validated.out);
   });

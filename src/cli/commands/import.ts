@@ -7,7 +7,7 @@
  * along as a run; so do the weights inside a Keras `.h5` or `.keras` file.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { importKerasText, type KerasImportResult, UnsupportedLayersError } from '../../core/import/kerasImport';
 import { formatImportNotes, formatImportSummary, type ImportSummary, summarizeImport } from '../../core/import/importReport';
 import { serializeModel } from '../../core/loader';
@@ -55,7 +55,9 @@ export const importCommand: CliCommand = {
       const out = flagString(args, 'out') ?? defaultImportPath(file);
       if (existsSync(out) && !flagBool(args, 'force')) throw new CliError(`'${out}' already exists. Pass --force to replace it, or --out another path.`);
       const container = isKerasContainerPath(file) ? readKerasContainer(file) : null;
-      const result = importKerasText(container ? container.documentText : readFileSync(file, 'utf8'), flagString(args, 'name'), { bridge: flagBool(args, 'bridge') });
+      // Keras ≤ 2.2 Sequentials have no name: the file's name stands in.
+      const fallbackName = basename(defaultImportPath(file)).replace(/\.cnn\.json$/, '');
+      const result = importKerasText(container ? container.documentText : readFileSync(file, 'utf8'), flagString(args, 'name'), { bridge: flagBool(args, 'bridge'), fallbackName });
       const withWeights = (result.weightsManifest !== null || container !== null) && !args.flags.has('no-weights');
       // A weight path outside the model.json's folder refuses the whole import before anything is written.
       if (withWeights) importedWeightFiles(resolve(file), result.weightsManifest ?? []);
@@ -79,7 +81,7 @@ export const importCommand: CliCommand = {
       return 0;
     } catch (err) {
       // The CLI's own error line goes to stderr as for any command; --json also says it on stdout.
-      if (json && isUserFacing(err)) printOutcome(io, { ok: false, message: err.message, unsupported: err instanceof UnsupportedLayersError ? [...err.layers] : null });
+      if (json && isUserFacing(err)) printOutcome(io, { ok: false, message: err.message, unsupported: err instanceof UnsupportedLayersError ? { layers: [...err.layers], totalLayers: err.totalLayers } : null });
       throw err;
     }
   },

@@ -34,18 +34,22 @@ export function describeUnsupported(layer: UnsupportedLayer, total: number): str
   return `'${layer.name}' (${layer.className}, layer ${layer.position} of ${total}${layer.reason ? `: ${layer.reason}` : ''})`;
 }
 
+/** What stopped the import and what to do, with `howToBridge` saying how this front end asks for pass-throughs. */
+export function unsupportedLayersMessage(layers: readonly UnsupportedLayer[], totalLayers: number, howToBridge: string): string {
+  const listed = layers.slice(0, 8).map((l) => describeUnsupported(l, totalLayers));
+  const more = layers.length > 8 ? ` and ${layers.length - 8} more` : '';
+  return (
+    `The model has ${layers.length} layer${layers.length === 1 ? '' : 's'} CNN Studio cannot represent: ${listed.join(', ')}${more}. ` +
+    `Nothing was written. Remove or replace them in Keras and export again, or ${howToBridge} to replace them by pass-throughs (each reads its input unchanged; shapes after them may change).`
+  );
+}
+
 /** The import stopped: the file has layers CNN Studio cannot represent. */
 export class UnsupportedLayersError extends UserFacingError {
   constructor(
     readonly layers: readonly UnsupportedLayer[],
     readonly totalLayers: number,
   ) {
-    const listed = layers.slice(0, 8).map((l) => describeUnsupported(l, totalLayers));
-    const more = layers.length > 8 ? ` and ${layers.length - 8} more` : '';
-    super(
-      `The model has ${layers.length} layer${layers.length === 1 ? '' : 's'} CNN Studio cannot represent: ${listed.join(', ')}${more}. ` +
-        'Nothing was written. Remove or replace them in Keras and export again, or import with --bridge to replace them by pass-throughs (each reads its input unchanged; shapes after them may change).',
-      'UnsupportedLayersError',
-    );
+    super(unsupportedLayersMessage(layers, totalLayers, 'import with --bridge'), 'UnsupportedLayersError');
   }
 }

@@ -30,6 +30,8 @@ export interface KerasImportOptions {
    * instead of refusing the import: `--bridge` in the CLI, "Import with Pass-throughs" in VS Code.
    */
   bridge?: boolean;
+  /** The model's name when neither `name` nor the file gives one (Keras ≤ 2.2 Sequentials have none): the file's name. */
+  fallbackName?: string;
 }
 
 export interface KerasImportResult {
@@ -578,7 +580,7 @@ export function importKerasModel(json: Json, name?: string, options: KerasImport
   if (outputIds.length > 1) r.note('warning', `The model has ${outputIds.length} outputs (${outputIds.join(', ')}); CNN Studio trains models with one output.`);
   if (nodes.filter((n) => n.type === 'Input').length === 0) throw new KerasImportError('The model has no input layer after import. Save the Keras model with an Input layer and import again.');
 
-  const modelName = name ?? (typeof modelCfg['name'] === 'string' && modelCfg['name'] !== '' ? modelCfg['name'] : 'imported');
+  const modelName = name ?? (typeof modelCfg['name'] === 'string' && modelCfg['name'] !== '' ? modelCfg['name'] : (options.fallbackName ?? 'imported'));
   const model: ModelFile = {
     format: 'cnn-studio-model',
     formatVersion: 1,

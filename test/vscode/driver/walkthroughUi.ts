@@ -61,8 +61,14 @@ driveWorkbench('walkthrough UI test', { baseUrl, workspace, outDir }, log, async
   await page.keyboard.press('Enter');
 
   const file = join(workspace, 'mnist-small.cnn.json');
-  await until('the model file', async () => (existsSync(file) ? true : undefined), 15_000);
-  const model = JSON.parse(readFileSync(file, 'utf8')) as { name: string };
+  // The file can exist a moment before its text is written: wait until it parses.
+  const model = await until('the model file', async () => {
+    try {
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name: string }) : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 15_000);
   if (model.name !== 'mnist-small') throw new Error(`the file holds model "${model.name}"`);
   await until('the designer', async () => {
     for (const f of page.frames()) if (f !== page.mainFrame() && (await f.$('.summary-bar'))) return true;
@@ -74,4 +80,5 @@ driveWorkbench('walkthrough UI test', { baseUrl, workspace, outDir }, log, async
   await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
   await until('the ticked step', async () => ((await ticked(create)) ? true : undefined), 10_000);
   await screenshot(page, '3-ticked');
+
 });

@@ -55,5 +55,25 @@ export function registerExportImportSuite(): void {
       assert.ok(model && model.nodes.some((n) => n.type === 'Dense'), 'the imported model has its layers');
       await api.testing.waitForDesigner(out, 20_000);
     });
+
+    test('stops at a layer CNN Studio cannot represent and writes nothing; with bridge it imports', async () => {
+      const source = scratchUri('keras-lstm', '.json');
+      // Keras 2 Sequential with an LSTM (the layout of test/fixtures/keras/keras2-sequential-lstm.json).
+      await writeText(source, JSON.stringify({ class_name: 'Sequential', config: { name: 'with_lstm', layers: [
+        { class_name: 'Conv2D', config: { name: 'conv', batch_input_shape: [null, 12, 12, 1], filters: 4, kernel_size: [3, 3] } },
+        { class_name: 'Reshape', config: { name: 'seq', target_shape: [10, 40] } },
+        { class_name: 'LSTM', config: { name: 'lstm', units: 16, return_sequences: true } },
+        { class_name: 'Flatten', config: { name: 'flat' } },
+        { class_name: 'Dense', config: { name: 'out', units: 3, activation: 'softmax' } },
+      ] } }));
+      const out = scratchUri('lstm-imported');
+      const refused = await vscode.commands.executeCommand('cnnStudio.import', source, { out, open: false });
+      assert.equal(refused, undefined, 'the refusal became an error message (with the Import with Pass-throughs button)');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(out)));
+      const bridged = await vscode.commands.executeCommand<vscode.Uri>('cnnStudio.import', source, { out, open: false, bridge: true });
+      assert.equal(bridged?.toString(), out.toString());
+      const { model } = parseModelText(await readText(out));
+      assert.deepEqual(model?.nodes.map((n) => n.type), ['Input', 'Conv2D', 'Reshape', 'Flatten', 'Dense'], 'the LSTM became a pass-through');
+    });
   });
 }
