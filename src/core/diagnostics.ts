@@ -49,7 +49,8 @@ export type DiagnosticCode =
 
 /** A change that resolves a diagnostic, applied by the designer or a code action. */
 export type QuickFix =
-  | { kind: 'insertLayer'; title: string; afterNodeId: string; layerType: string; params?: Record<string, unknown> }
+  /** A new layer after `afterNodeId`; with `beforeNodeId`, only on the edge into that node (its other readers keep theirs). */
+  | { kind: 'insertLayer'; title: string; afterNodeId: string; layerType: string; params?: Record<string, unknown>; beforeNodeId?: string }
   | { kind: 'setParam'; title: string; nodeId: string; param: string; value: unknown }
   | { kind: 'setCompile'; title: string; field: 'loss'; value: LossName }
   | { kind: 'removeNode'; title: string; nodeId: string };

@@ -35,6 +35,11 @@ export function quickFixToEdit(model: ModelFile, fix: QuickFix, graph = new Mode
       if (!graph.byId.has(fix.afterNodeId) || !getLayerSpec(fix.layerType)) return null;
       const params: LayerParams = {};
       for (const [k, v] of Object.entries(fix.params ?? {})) if (isParamValue(v)) params[k] = v;
+      if (fix.beforeNodeId !== undefined) {
+        if (!graph.byId.get(fix.beforeNodeId)?.inputs.includes(fix.afterNodeId)) return null;
+        const node: ModelNode = { id: uniqueNodeId(fix.layerType, new Set(model.nodes.map((n) => n.id))), type: fix.layerType, params, inputs: [] };
+        return { kind: 'addNode', node, insertOnEdge: { from: fix.afterNodeId, to: fix.beforeNodeId } };
+      }
       return insertLayerAfterEdit(model, fix.afterNodeId, fix.layerType, params, graph);
     }
     case 'setParam':

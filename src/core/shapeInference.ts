@@ -362,6 +362,8 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
     a.activationBytes = result.shape ? product(result.shape) * 4 : 0;
   }
 
+  placeFlattenFixes(diagnostics, edges, nodes);
+
   // 6. Outputs: nodes nothing reads from (isolated ones are reported already).
   const outputIds = [...graph.values()]
     .filter((g) => edges.consumersOf(g.node.id).length === 0 && !isolated.has(g.node.id) && g.spec?.type !== 'Input')
@@ -395,4 +397,40 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
     totals.activationBytes += a.activationBytes;
   }
   return { order: [...order], nodes, inputIds, outputIds, totals, diagnostics };
+}
+
+/**
+ * Feature maps that reach a chain of Dense layers reach every one of them, so each warns; the fix that
+ * helps is one Flatten where the maps first enter a Dense. Every dense-on-4d fix is pointed there, and
+ * only at that edge when the layer before it has other readers (a branch keeps its maps).
+ */
+function placeFlattenFixes(diagnostics: Diagnostic[], graph: ModelGraph, nodes: ReadonlyMap<string, NodeAnalysis>): void {
+  const warned = new Set(diagnostics.filter((d) => d.code === 'dense-on-4d' && d.nodeId !== null).map((d) => d.nodeId!));
+  const soleInput = (id: string): string | undefined => {
+    const inputs = graph.inputsOf(id);
+    return inputs.length === 1 ? inputs[0] : undefined;
+  };
+  for (const d of diagnostics) {
+    if (d.code !== 'dense-on-4d' || d.nodeId === null) continue;
+    // Walk up while the maps are still 4-D; the most upstream warned Dense is where they entered.
+    let first = d.nodeId;
+    const seen = new Set<string>([first]);
+    for (let up = soleInput(first); up !== undefined && !seen.has(up) && (nodes.get(up)?.outputShape?.length ?? 0) >= 3; up = soleInput(up)) {
+      seen.add(up);
+      if (warned.has(up)) first = up;
+    }
+    const after = soleInput(first);
+    if (after === undefined) continue;
+    const onlyThisEdge = graph.consumersOf(after).length > 1;
+    if (first === d.nodeId && !onlyThisEdge) continue; // the rule's own fix already is this one
+    d.fixes = [
+      {
+        kind: 'insertLayer',
+        title: first === d.nodeId ? 'Insert a Flatten before it' : `Insert a Flatten before '${first}' (where the feature maps enter)`,
+        afterNodeId: after,
+        layerType: 'Flatten',
+        ...(onlyThisEdge ? { beforeNodeId: first } : {}),
+      },
+    ];
+  }
 }

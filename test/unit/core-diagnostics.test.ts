@@ -294,3 +294,40 @@ test('every template is free of diagnostics with 10 classes', () => {
     assert.deepEqual(analyzeModel(createModelFromTemplate(id), { numClasses: 10 }).diagnostics, [], id);
   }
 });
+
+test('after deleting the Flatten of tutorial-cifar, every dense-on-4d fix inserts the Flatten before the first Dense', async () => {
+  const { createModelFromTemplate } = await import('../../src/core/templates');
+  const { applyModelEdit } = await import('../../src/core/applyModelEdit');
+  const { quickFixToEdit } = await import('../../src/core/quickFixEdit');
+  const template = createModelFromTemplate('tutorial-cifar', 'cifar');
+  const flatten = template.nodes.find((n) => n.type === 'Flatten')!;
+  const broken = applyModelEdit(template, { kind: 'removeNodes', ids: [flatten.id] });
+  const before = analyzeModel(broken);
+  const warnings = before.diagnostics.filter((d) => d.code === 'dense-on-4d');
+  assert.ok(warnings.length >= 2, `the Dense chain warns more than once (${warnings.map((d) => d.nodeId).join(', ')})`);
+  const firstDense = before.order.find((id) => broken.nodes.find((n) => n.id === id)!.type === 'Dense')!;
+  for (const d of warnings) {
+    const fix = d.fixes![0]!;
+    assert.ok(fix.kind === 'insertLayer');
+    const repaired = applyModelEdit(broken, quickFixToEdit(broken, fix)!);
+    const after = analyzeModel(repaired);
+    assert.deepEqual(after.diagnostics.filter((x) => x.code === 'dense-on-4d'), [], `the fix of '${d.nodeId}' removes every dense-on-4d`);
+    assert.equal(after.totals.params, analyzeModel(template).totals.params, `the fix of '${d.nodeId}' restores the template's parameter count`);
+    const inserted = repaired.nodes.find((n) => n.type === 'Flatten')!;
+    assert.deepEqual(repaired.nodes.find((n) => n.id === firstDense)!.inputs, [inserted.id], 'the Flatten feeds the first Dense');
+  }
+});
+
+test('a Flatten fix on a layer with other readers lands only on the edge into the Dense', async () => {
+  const { quickFixToEdit } = await import('../../src/core/quickFixEdit');
+  const { applyModelEdit } = await import('../../src/core/applyModelEdit');
+  const m = model([...head, ['dense1', 'Dense', { units: 5 }], ...tail]);
+  // A second reader of conv1 (a pooling branch that ends in a GlobalAveragePooling joined by Concatenate would do; a side output is enough here).
+  const conv = m.nodes.find((n) => n.id === 'conv1')!;
+  m.nodes.push({ id: 'side', type: 'GlobalAveragePooling2D', params: {}, inputs: [conv.id] });
+  const d = analyzeModel(m).diagnostics.find((x) => x.code === 'dense-on-4d')!;
+  const fix = d.fixes![0]!;
+  assert.ok(fix.kind === 'insertLayer' && fix.beforeNodeId === 'dense1', JSON.stringify(fix));
+  const repaired = applyModelEdit(m, quickFixToEdit(m, fix)!);
+  assert.deepEqual(repaired.nodes.find((n) => n.id === 'side')!.inputs, ['conv1'], 'the other reader keeps the feature maps');
+});
