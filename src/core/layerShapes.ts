@@ -334,6 +334,8 @@ export function inferLayer(ctx: LayerContext, inputs: readonly Shape[]): LayerRe
       break;
     }
     case 'SpatialDropout2D':
+    case 'RandomFlip':
+    case 'RandomContrast':
       if (!needsImage(ctx, r, input)) break;
       r.shape = input;
       break;

@@ -309,3 +309,41 @@ test('a Softmax layer as the output is a softmax output for the classification l
   assert.deepEqual(analyzeModel(model).diagnostics.filter((d) => d.severity === 'error'), []);
   compareWithTfjs(model, 'softmax-layer');
 });
+
+test('RandomFlip and RandomContrast change images only in training: flips of the image, contrast around the mean', () => {
+  const model: ModelFile = {
+    format: 'cnn-studio-model',
+    formatVersion: 1,
+    name: 'augment',
+    nodes: [
+      { id: 'x', type: 'Input', params: { shape: [2, 3, 1] }, inputs: [] },
+      { id: 'flip', type: 'RandomFlip', params: { mode: 'horizontal' }, inputs: ['x'] },
+    ],
+    compile: { ...DEFAULT_COMPILE, loss: 'meanSquaredError', metrics: [] },
+    training: DEFAULT_TRAINING,
+  };
+  const built = buildTfModel(tf, model);
+  const contrast = buildTfModel(tf, { ...model, name: 'contrast', nodes: [model.nodes[0]!, { id: 'c', type: 'RandomContrast', params: { factor: 0.5 }, inputs: ['x'] }] });
+  try {
+    const rows = [1, 2, 3, 4, 5, 6];
+    // 32 images: each is flipped with probability 1/2, so some are (all but surely).
+    const x = tf.tensor4d(Array.from({ length: 32 }, () => rows).flat(), [32, 2, 3, 1]);
+    const mirrored = [3, 2, 1, 6, 5, 4];
+    const values = (t: tf.Tensor): number[][] => (t.arraySync() as number[][][][]).map((img) => img.flat(2));
+    assert.deepEqual(values(built.apply(x, { training: false }) as tf.Tensor), Array(32).fill(rows), 'identity at inference');
+    const trained = values(built.apply(x, { training: true }) as tf.Tensor);
+    assert.ok(trained.some((img) => JSON.stringify(img) === JSON.stringify(mirrored)), 'training flips some images');
+    for (const img of trained) assert.ok(JSON.stringify(img) === JSON.stringify(rows) || JSON.stringify(img) === JSON.stringify(mirrored), `a flip of the image: ${img}`);
+    assert.deepEqual(values(contrast.apply(x, { training: false }) as tf.Tensor), Array(32).fill(rows), 'contrast: identity at inference');
+    const contrasted = values(contrast.apply(x, { training: true }) as tf.Tensor);
+    assert.ok(contrasted.some((img) => Math.abs(img[5]! - 6) > 1e-3), 'training changes the contrast');
+    for (const img of contrasted) {
+      const c = (img[5]! - 3.5) / (6 - 3.5);
+      assert.ok(c >= 0.5 - 1e-5 && c <= 1.5 + 1e-5, `contrast factor ${c} in [0.5, 1.5]`);
+      img.forEach((v, i) => assert.ok(Math.abs(v - (3.5 + (rows[i]! - 3.5) * c)) < 1e-4, 'one factor per image, around the mean'));
+    }
+  } finally {
+    built.dispose();
+    contrast.dispose();
+  }
+});

@@ -65,6 +65,8 @@ export function coverageModels(): ModelFile[] {
     ['Permute', { dims: [2, 1, 3] }],
     ['Resizing', { height: 5, width: 4 }],
     ['Resizing', { height: 4, width: 2, interpolation: 'nearest', cropToAspectRatio: true }],
+    ['RandomFlip', { mode: 'horizontal_and_vertical' }],
+    ['RandomContrast', { factor: 0.3 }],
   ]);
   return [
     activations,

@@ -310,6 +310,20 @@ export function torchNodeCode(node: ModelNode, attr: string, inShapes: readonly 
       if (inShape.length === 3) return simple(init, (x) => `${self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)`);
       return simple(init, (x) => `${self}(${x})`);
     }
+    case 'RandomFlip': {
+      const mode = stringParam(p, 'mode');
+      // One coin per image and direction, as Keras; dim 3 is the width, 2 the height (channels-first).
+      const coin = (x: string): string => `torch.rand(${x}.shape[0], 1, 1, 1, device=${x}.device) < 0.5`;
+      const flip = (x: string, dim: number): string => `torch.where(${coin(x)}, ${x}.flip(${dim}), ${x})`;
+      const flipped = (x: string): string => (mode === 'horizontal' ? flip(x, 3) : mode === 'vertical' ? flip(x, 2) : flip(flip(x, 3), 2));
+      return simple([], (x) => `(${flipped(x)} if self.training else ${x})  # augmentation in training only`);
+    }
+    case 'RandomContrast': {
+      const f = numberParam(p, 'factor');
+      const c = (x: string): string => `(1 + (torch.rand(${x}.shape[0], 1, 1, 1, device=${x}.device) * 2 - 1) * ${pyFloat(f)})`;
+      const m = (x: string): string => `${x}.mean(dim=(2, 3), keepdim=True)`;
+      return simple([], (x) => `((${x} - ${m(x)}) * ${c(x)} + ${m(x)} if self.training else ${x})  # augmentation in training only`);
+    }
     case 'GaussianNoise': {
       const std = pyFloat(numberParam(p, 'stddev'));
       return simple([], (x) => `(${x} + torch.randn_like(${x}) * ${std} if self.training else ${x})  # noise in training only`);

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","GaussianNoise","GaussianDropout","BatchNormalization","LayerNormalization","Activation","LeakyReLU","ReLU","PReLU","ELU","Softmax","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Permute","Resizing","Rescaling","Add","Multiply","Average","Maximum","Subtract","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Adds zero-mean Gaussian noise during training (nothing at inference).","Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","Normalises each channel over the batch; speeds up and stabilises training.","Normalises each sample over its channels (the last axis); no batch statistics.","Applies an activation function.","ReLU that lets a small slope through for negative values.","ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","Leaky ReLU whose negative slope is learned.","Exponential linear unit with a chosen alpha.","Softmax over one axis (the last by default): values become probabilities that sum to 1.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Reorders the axes, e.g. [2, 1, 3] swaps height and width.","Resizes images to a fixed height and width.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","Averages tensors of the same shape element-wise.","Takes the element-wise maximum of tensors of the same shape.","Subtracts the second input from the first, element-wise.","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"GaussianNoise","description":"Adds zero-mean Gaussian noise during training (nothing at inference).","body":{"id":"$1","type":"GaussianNoise","params":{"stddev":0.1},"inputs":["$2"]}},{"label":"GaussianDropout","description":"Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","body":{"id":"$1","type":"GaussianDropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"LayerNormalization","description":"Normalises each sample over its channels (the last axis); no batch statistics.","body":{"id":"$1","type":"LayerNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ReLU","description":"ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","body":{"id":"$1","type":"ReLU","params":{"maxValue":null},"inputs":["$2"]}},{"label":"PReLU","description":"Leaky ReLU whose negative slope is learned.","body":{"id":"$1","type":"PReLU","params":{"sharedAxes":"none"},"inputs":["$2"]}},{"label":"ELU","description":"Exponential linear unit with a chosen alpha.","body":{"id":"$1","type":"ELU","params":{"alpha":1},"inputs":["$2"]}},{"label":"Softmax","description":"Softmax over one axis (the last by default): values become probabilities that sum to 1.","body":{"id":"$1","type":"Softmax","params":{},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Permute","description":"Reorders the axes, e.g. [2, 1, 3] swaps height and width.","body":{"id":"$1","type":"Permute","params":{"dims":[2,1,3]},"inputs":["$2"]}},{"label":"Resizing","description":"Resizes images to a fixed height and width.","body":{"id":"$1","type":"Resizing","params":{"height":224,"width":224},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Multiply","description":"Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","body":{"id":"$1","type":"Multiply","params":{},"inputs":["$2"]}},{"label":"Average","description":"Averages tensors of the same shape element-wise.","body":{"id":"$1","type":"Average","params":{},"inputs":["$2"]}},{"label":"Maximum","description":"Takes the element-wise maximum of tensors of the same shape.","body":{"id":"$1","type":"Maximum","params":{},"inputs":["$2"]}},{"label":"Subtract","description":"Subtracts the second input from the first, element-wise.","body":{"id":"$1","type":"Subtract","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianNoise"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianNoise (only those that differ from the defaults are needed).","properties":{"stddev":{"type":"number","description":"Standard deviation of the noise.","default":0.1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianDropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianDropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Drop probability: the noise has standard deviation sqrt(rate / (1 − rate)).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LayerNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LayerNormalization (only those that differ from the defaults are needed).","properties":{"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ReLU (only those that differ from the defaults are needed).","properties":{"maxValue":{"oneOf":[{"type":"number","description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null,"minimum":0},{"type":"null"}],"description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null},"negativeSlope":{"type":"number","description":"Slope for inputs below the threshold (0 = plain ReLU).","default":0,"minimum":0},"threshold":{"type":"number","description":"Inputs below this are scaled by the negative slope.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"PReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of PReLU (only those that differ from the defaults are needed).","properties":{"sharedAxes":{"type":"string","enum":["none","spatial"],"description":"'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).","default":"none"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ELU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ELU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Scale of the negative part (saturates at -alpha).","default":1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Softmax"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Softmax (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis counted as in Keras with 0 = the batch: -1 (the last) by default.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Permute"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Permute (only those that differ from the defaults are needed).","properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"The new order of the axes, counted from 1 (the batch is not listed): a permutation of 1…rank.","default":[2,1,3]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Resizing"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Resizing (only those that differ from the defaults are needed).","properties":{"height":{"type":"integer","description":"Output height in pixels.","default":224,"minimum":1,"maximum":8192},"width":{"type":"integer","description":"Output width in pixels.","default":224,"minimum":1,"maximum":8192},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How new pixels are computed.","default":"bilinear"},"cropToAspectRatio":{"type":"boolean","description":"Crop the centre to the output aspect ratio first, instead of stretching.","default":false}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Multiply"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Multiply (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Average"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Average (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Maximum"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Maximum (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Subtract"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Subtract (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","GaussianNoise","GaussianDropout","RandomFlip","RandomContrast","BatchNormalization","LayerNormalization","Activation","LeakyReLU","ReLU","PReLU","ELU","Softmax","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Permute","Resizing","Rescaling","Add","Multiply","Average","Maximum","Subtract","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Adds zero-mean Gaussian noise during training (nothing at inference).","Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","Augmentation: flips each training image at random (nothing at inference).","Augmentation: scales each training image's contrast by a random factor (nothing at inference).","Normalises each channel over the batch; speeds up and stabilises training.","Normalises each sample over its channels (the last axis); no batch statistics.","Applies an activation function.","ReLU that lets a small slope through for negative values.","ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","Leaky ReLU whose negative slope is learned.","Exponential linear unit with a chosen alpha.","Softmax over one axis (the last by default): values become probabilities that sum to 1.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Reorders the axes, e.g. [2, 1, 3] swaps height and width.","Resizes images to a fixed height and width.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","Averages tensors of the same shape element-wise.","Takes the element-wise maximum of tensors of the same shape.","Subtracts the second input from the first, element-wise.","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"GaussianNoise","description":"Adds zero-mean Gaussian noise during training (nothing at inference).","body":{"id":"$1","type":"GaussianNoise","params":{"stddev":0.1},"inputs":["$2"]}},{"label":"GaussianDropout","description":"Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","body":{"id":"$1","type":"GaussianDropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"RandomFlip","description":"Augmentation: flips each training image at random (nothing at inference).","body":{"id":"$1","type":"RandomFlip","params":{"mode":"horizontal"},"inputs":["$2"]}},{"label":"RandomContrast","description":"Augmentation: scales each training image's contrast by a random factor (nothing at inference).","body":{"id":"$1","type":"RandomContrast","params":{"factor":0.2},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"LayerNormalization","description":"Normalises each sample over its channels (the last axis); no batch statistics.","body":{"id":"$1","type":"LayerNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ReLU","description":"ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","body":{"id":"$1","type":"ReLU","params":{"maxValue":null},"inputs":["$2"]}},{"label":"PReLU","description":"Leaky ReLU whose negative slope is learned.","body":{"id":"$1","type":"PReLU","params":{"sharedAxes":"none"},"inputs":["$2"]}},{"label":"ELU","description":"Exponential linear unit with a chosen alpha.","body":{"id":"$1","type":"ELU","params":{"alpha":1},"inputs":["$2"]}},{"label":"Softmax","description":"Softmax over one axis (the last by default): values become probabilities that sum to 1.","body":{"id":"$1","type":"Softmax","params":{},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Permute","description":"Reorders the axes, e.g. [2, 1, 3] swaps height and width.","body":{"id":"$1","type":"Permute","params":{"dims":[2,1,3]},"inputs":["$2"]}},{"label":"Resizing","description":"Resizes images to a fixed height and width.","body":{"id":"$1","type":"Resizing","params":{"height":224,"width":224},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Multiply","description":"Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","body":{"id":"$1","type":"Multiply","params":{},"inputs":["$2"]}},{"label":"Average","description":"Averages tensors of the same shape element-wise.","body":{"id":"$1","type":"Average","params":{},"inputs":["$2"]}},{"label":"Maximum","description":"Takes the element-wise maximum of tensors of the same shape.","body":{"id":"$1","type":"Maximum","params":{},"inputs":["$2"]}},{"label":"Subtract","description":"Subtracts the second input from the first, element-wise.","body":{"id":"$1","type":"Subtract","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianNoise"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianNoise (only those that differ from the defaults are needed).","properties":{"stddev":{"type":"number","description":"Standard deviation of the noise.","default":0.1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianDropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianDropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Drop probability: the noise has standard deviation sqrt(rate / (1 − rate)).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomFlip"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomFlip (only those that differ from the defaults are needed).","properties":{"mode":{"type":"string","enum":["horizontal","vertical","horizontal_and_vertical"],"description":"Which flips: left-right, up-down or both (each with probability 1/2).","default":"horizontal"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomContrast"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomContrast (only those that differ from the defaults are needed).","properties":{"factor":{"type":"number","description":"The contrast factor is drawn from [1 − factor, 1 + factor] per image and channel mean.","default":0.2,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LayerNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LayerNormalization (only those that differ from the defaults are needed).","properties":{"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ReLU (only those that differ from the defaults are needed).","properties":{"maxValue":{"oneOf":[{"type":"number","description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null,"minimum":0},{"type":"null"}],"description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null},"negativeSlope":{"type":"number","description":"Slope for inputs below the threshold (0 = plain ReLU).","default":0,"minimum":0},"threshold":{"type":"number","description":"Inputs below this are scaled by the negative slope.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"PReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of PReLU (only those that differ from the defaults are needed).","properties":{"sharedAxes":{"type":"string","enum":["none","spatial"],"description":"'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).","default":"none"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ELU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ELU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Scale of the negative part (saturates at -alpha).","default":1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Softmax"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Softmax (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis counted as in Keras with 0 = the batch: -1 (the last) by default.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Permute"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Permute (only those that differ from the defaults are needed).","properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"The new order of the axes, counted from 1 (the batch is not listed): a permutation of 1…rank.","default":[2,1,3]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Resizing"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Resizing (only those that differ from the defaults are needed).","properties":{"height":{"type":"integer","description":"Output height in pixels.","default":224,"minimum":1,"maximum":8192},"width":{"type":"integer","description":"Output width in pixels.","default":224,"minimum":1,"maximum":8192},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How new pixels are computed.","default":"bilinear"},"cropToAspectRatio":{"type":"boolean","description":"Crop the centre to the output aspect ratio first, instead of stretching.","default":false}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Multiply"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Multiply (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Average"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Average (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Maximum"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Maximum (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Subtract"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Subtract (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
 const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9_.-]{0,63}$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
@@ -3042,7 +3042,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("BatchNormalization" !== data5.type){
+if("RandomFlip" !== data5.type){
 const err219 = {};
 if(vErrors === null){
 vErrors = [err219];
@@ -3072,7 +3072,7 @@ if(data5.params !== undefined){
 let data91 = data5.params;
 if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
 for(const key16 in data91){
-if(!((((key16 === "momentum") || (key16 === "epsilon")) || (key16 === "center")) || (key16 === "scale"))){
+if(!(key16 === "mode")){
 const err220 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err220];
@@ -3083,11 +3083,10 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data91.momentum !== undefined){
-let data92 = data91.momentum;
-if((typeof data92 == "number") && (isFinite(data92))){
-if(data92 > 1 || isNaN(data92)){
-const err221 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/momentum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data91.mode !== undefined){
+let data92 = data91.mode;
+if(typeof data92 !== "string"){
+const err221 = {instancePath:instancePath+"/nodes/" + i0+"/params/mode",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -3096,8 +3095,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data92 < 0 || isNaN(data92)){
-const err222 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!(((data92 === "horizontal") || (data92 === "vertical")) || (data92 === "horizontal_and_vertical"))){
+const err222 = {instancePath:instancePath+"/nodes/" + i0+"/params/mode",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[15].then.properties.params.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -3107,8 +3106,9 @@ vErrors.push(err222);
 errors++;
 }
 }
+}
 else {
-const err223 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err223 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -3118,11 +3118,12 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data91.epsilon !== undefined){
-let data93 = data91.epsilon;
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 <= 0 || isNaN(data93)){
-const err224 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+var _valid17 = _errs253 === errors;
+valid91 = _valid17;
+}
+if(!valid91){
+const err224 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -3131,9 +3132,13 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-else {
-const err225 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs260 = errors;
+let valid95 = true;
+const _errs261 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing16;
+if((data5.type === undefined) && (missing16 = "type")){
+const err225 = {};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3142,10 +3147,10 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-if(data91.center !== undefined){
-if(typeof data91.center !== "boolean"){
-const err226 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+if(data5.type !== undefined){
+if("RandomContrast" !== data5.type){
+const err226 = {};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3155,9 +3160,27 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data91.scale !== undefined){
-if(typeof data91.scale !== "boolean"){
-const err227 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+var _valid18 = _errs261 === errors;
+errors = _errs260;
+if(vErrors !== null){
+if(_errs260){
+vErrors.length = _errs260;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs263 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data94 = data5.params;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+for(const key17 in data94){
+if(!(key17 === "factor")){
+const err227 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3167,9 +3190,11 @@ vErrors.push(err227);
 errors++;
 }
 }
-}
-else {
-const err228 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/15/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data94.factor !== undefined){
+let data95 = data94.factor;
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 < 0 || isNaN(data95)){
+const err228 = {instancePath:instancePath+"/nodes/" + i0+"/params/factor",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3178,13 +3203,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-}
-}
-var _valid17 = _errs253 === errors;
-valid91 = _valid17;
-}
-if(!valid91){
-const err229 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data95 >= 1 || isNaN(data95)){
+const err229 = {instancePath:instancePath+"/nodes/" + i0+"/params/factor",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3193,13 +3213,9 @@ vErrors.push(err229);
 }
 errors++;
 }
-const _errs266 = errors;
-let valid95 = true;
-const _errs267 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing16;
-if((data5.type === undefined) && (missing16 = "type")){
-const err230 = {};
+}
+else {
+const err230 = {instancePath:instancePath+"/nodes/" + i0+"/params/factor",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3208,10 +3224,10 @@ vErrors.push(err230);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("LayerNormalization" !== data5.type){
-const err231 = {};
+const err231 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -3222,26 +3238,11 @@ errors++;
 }
 }
 }
+var _valid18 = _errs263 === errors;
+valid95 = _valid18;
 }
-var _valid18 = _errs267 === errors;
-errors = _errs266;
-if(vErrors !== null){
-if(_errs266){
-vErrors.length = _errs266;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs269 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data97 = data5.params;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key17 in data97){
-if(!(((key17 === "epsilon") || (key17 === "center")) || (key17 === "scale"))){
-const err232 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(!valid95){
+const err232 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3250,12 +3251,13 @@ vErrors.push(err232);
 }
 errors++;
 }
-}
-if(data97.epsilon !== undefined){
-let data98 = data97.epsilon;
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 <= 0 || isNaN(data98)){
-const err233 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+const _errs270 = errors;
+let valid99 = true;
+const _errs271 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing17;
+if((data5.type === undefined) && (missing17 = "type")){
+const err233 = {};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3264,9 +3266,10 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
 else {
-const err234 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data5.type !== undefined){
+if("BatchNormalization" !== data5.type){
+const err234 = {};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3276,9 +3279,27 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data97.center !== undefined){
-if(typeof data97.center !== "boolean"){
-const err235 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+var _valid19 = _errs271 === errors;
+errors = _errs270;
+if(vErrors !== null){
+if(_errs270){
+vErrors.length = _errs270;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid19){
+const _errs273 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data97 = data5.params;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key18 in data97){
+if(!((((key18 === "momentum") || (key18 === "epsilon")) || (key18 === "center")) || (key18 === "scale"))){
+const err235 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3288,9 +3309,11 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(data97.scale !== undefined){
-if(typeof data97.scale !== "boolean"){
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data97.momentum !== undefined){
+let data98 = data97.momentum;
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 1 || isNaN(data98)){
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/momentum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3299,10 +3322,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-}
-}
-else {
-const err237 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/16/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data98 < 0 || isNaN(data98)){
+const err237 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3312,12 +3333,8 @@ vErrors.push(err237);
 errors++;
 }
 }
-}
-var _valid18 = _errs269 === errors;
-valid95 = _valid18;
-}
-if(!valid95){
-const err238 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err238 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3326,13 +3343,12 @@ vErrors.push(err238);
 }
 errors++;
 }
-const _errs280 = errors;
-let valid99 = true;
-const _errs281 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing17;
-if((data5.type === undefined) && (missing17 = "type")){
-const err239 = {};
+}
+if(data97.epsilon !== undefined){
+let data99 = data97.epsilon;
+if((typeof data99 == "number") && (isFinite(data99))){
+if(data99 <= 0 || isNaN(data99)){
+const err239 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3341,10 +3357,9 @@ vErrors.push(err239);
 }
 errors++;
 }
+}
 else {
-if(data5.type !== undefined){
-if("Activation" !== data5.type){
-const err240 = {};
+const err240 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3354,27 +3369,9 @@ vErrors.push(err240);
 errors++;
 }
 }
-}
-}
-var _valid19 = _errs281 === errors;
-errors = _errs280;
-if(vErrors !== null){
-if(_errs280){
-vErrors.length = _errs280;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid19){
-const _errs283 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data102 = data5.params;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key18 in data102){
-if(!(key18 === "activation")){
-const err241 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data97.center !== undefined){
+if(typeof data97.center !== "boolean"){
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3384,10 +3381,9 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data102.activation !== undefined){
-let data103 = data102.activation;
-if(typeof data103 !== "string"){
-const err242 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data97.scale !== undefined){
+if(typeof data97.scale !== "boolean"){
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3396,8 +3392,10 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(!((((((((((((((data103 === "linear") || (data103 === "relu")) || (data103 === "relu6")) || (data103 === "sigmoid")) || (data103 === "tanh")) || (data103 === "softmax")) || (data103 === "elu")) || (data103 === "selu")) || (data103 === "swish")) || (data103 === "mish")) || (data103 === "gelu")) || (data103 === "softplus")) || (data103 === "softsign")) || (data103 === "hardSigmoid"))){
-const err243 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[17].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3408,8 +3406,11 @@ errors++;
 }
 }
 }
-else {
-const err244 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid19 = _errs273 === errors;
+valid99 = _valid19;
+}
+if(!valid99){
+const err244 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3418,13 +3419,13 @@ vErrors.push(err244);
 }
 errors++;
 }
-}
-}
-var _valid19 = _errs283 === errors;
-valid99 = _valid19;
-}
-if(!valid99){
-const err245 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs286 = errors;
+let valid103 = true;
+const _errs287 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing18;
+if((data5.type === undefined) && (missing18 = "type")){
+const err245 = {};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3433,12 +3434,9 @@ vErrors.push(err245);
 }
 errors++;
 }
-const _errs290 = errors;
-let valid103 = true;
-const _errs291 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing18;
-if((data5.type === undefined) && (missing18 = "type")){
+else {
+if(data5.type !== undefined){
+if("LayerNormalization" !== data5.type){
 const err246 = {};
 if(vErrors === null){
 vErrors = [err246];
@@ -3448,10 +3446,28 @@ vErrors.push(err246);
 }
 errors++;
 }
+}
+}
+}
+var _valid20 = _errs287 === errors;
+errors = _errs286;
+if(vErrors !== null){
+if(_errs286){
+vErrors.length = _errs286;
+}
 else {
-if(data5.type !== undefined){
-if("LeakyReLU" !== data5.type){
-const err247 = {};
+vErrors = null;
+}
+}
+if(_valid20){
+const _errs289 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data103 = data5.params;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key19 in data103){
+if(!(((key19 === "epsilon") || (key19 === "center")) || (key19 === "scale"))){
+const err247 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3461,27 +3477,11 @@ vErrors.push(err247);
 errors++;
 }
 }
-}
-}
-var _valid20 = _errs291 === errors;
-errors = _errs290;
-if(vErrors !== null){
-if(_errs290){
-vErrors.length = _errs290;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid20){
-const _errs293 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data105 = data5.params;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-for(const key19 in data105){
-if(!(key19 === "alpha")){
-const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data103.epsilon !== undefined){
+let data104 = data103.epsilon;
+if((typeof data104 == "number") && (isFinite(data104))){
+if(data104 <= 0 || isNaN(data104)){
+const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3491,11 +3491,8 @@ vErrors.push(err248);
 errors++;
 }
 }
-if(data105.alpha !== undefined){
-let data106 = data105.alpha;
-if((typeof data106 == "number") && (isFinite(data106))){
-if(data106 < 0 || isNaN(data106)){
-const err249 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err249 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3505,8 +3502,9 @@ vErrors.push(err249);
 errors++;
 }
 }
-else {
-const err250 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data103.center !== undefined){
+if(typeof data103.center !== "boolean"){
+const err250 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3516,9 +3514,9 @@ vErrors.push(err250);
 errors++;
 }
 }
-}
-else {
-const err251 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data103.scale !== undefined){
+if(typeof data103.scale !== "boolean"){
+const err251 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3529,16 +3527,28 @@ errors++;
 }
 }
 }
-var _valid20 = _errs293 === errors;
-valid103 = _valid20;
-}
-if(!valid103){
-const err252 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err252 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err252];
 }
 else {
 vErrors.push(err252);
+}
+errors++;
+}
+}
+}
+var _valid20 = _errs289 === errors;
+valid103 = _valid20;
+}
+if(!valid103){
+const err253 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
 }
 errors++;
 }
@@ -3548,24 +3558,24 @@ const _errs301 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing19;
 if((data5.type === undefined) && (missing19 = "type")){
-const err253 = {};
-if(vErrors === null){
-vErrors = [err253];
-}
-else {
-vErrors.push(err253);
-}
-errors++;
-}
-else {
-if(data5.type !== undefined){
-if("ReLU" !== data5.type){
 const err254 = {};
 if(vErrors === null){
 vErrors = [err254];
 }
 else {
 vErrors.push(err254);
+}
+errors++;
+}
+else {
+if(data5.type !== undefined){
+if("Activation" !== data5.type){
+const err255 = {};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
 }
 errors++;
 }
@@ -3589,26 +3599,8 @@ if(data5.params !== undefined){
 let data108 = data5.params;
 if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
 for(const key20 in data108){
-if(!(((key20 === "maxValue") || (key20 === "negativeSlope")) || (key20 === "threshold"))){
-const err255 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err255];
-}
-else {
-vErrors.push(err255);
-}
-errors++;
-}
-}
-if(data108.maxValue !== undefined){
-let data109 = data108.maxValue;
-const _errs308 = errors;
-let valid111 = false;
-let passing2 = null;
-const _errs309 = errors;
-if((typeof data109 == "number") && (isFinite(data109))){
-if(data109 < 0 || isNaN(data109)){
-const err256 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!(key20 === "activation")){
+const err256 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3618,8 +3610,10 @@ vErrors.push(err256);
 errors++;
 }
 }
-else {
-const err257 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data108.activation !== undefined){
+let data109 = data108.activation;
+if(typeof data109 !== "string"){
+const err257 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3628,14 +3622,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-var _valid22 = _errs309 === errors;
-if(_valid22){
-valid111 = true;
-passing2 = 0;
-}
-const _errs311 = errors;
-if(data109 !== null){
-const err258 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(!((((((((((((((data109 === "linear") || (data109 === "relu")) || (data109 === "relu6")) || (data109 === "sigmoid")) || (data109 === "tanh")) || (data109 === "softmax")) || (data109 === "elu")) || (data109 === "selu")) || (data109 === "swish")) || (data109 === "mish")) || (data109 === "gelu")) || (data109 === "softplus")) || (data109 === "softsign")) || (data109 === "hardSigmoid"))){
+const err258 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[19].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3644,19 +3632,10 @@ vErrors.push(err258);
 }
 errors++;
 }
-var _valid22 = _errs311 === errors;
-if(_valid22 && valid111){
-valid111 = false;
-passing2 = [passing2, 1];
+}
 }
 else {
-if(_valid22){
-valid111 = true;
-passing2 = 1;
-}
-}
-if(!valid111){
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/maxValue/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3665,23 +3644,13 @@ vErrors.push(err259);
 }
 errors++;
 }
-else {
-errors = _errs308;
-if(vErrors !== null){
-if(_errs308){
-vErrors.length = _errs308;
-}
-else {
-vErrors = null;
 }
 }
+var _valid21 = _errs303 === errors;
+valid107 = _valid21;
 }
-}
-if(data108.negativeSlope !== undefined){
-let data110 = data108.negativeSlope;
-if((typeof data110 == "number") && (isFinite(data110))){
-if(data110 < 0 || isNaN(data110)){
-const err260 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/negativeSlope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!valid107){
+const err260 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3690,9 +3659,13 @@ vErrors.push(err260);
 }
 errors++;
 }
-}
-else {
-const err261 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/negativeSlope/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs310 = errors;
+let valid111 = true;
+const _errs311 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing20;
+if((data5.type === undefined) && (missing20 = "type")){
+const err261 = {};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3701,11 +3674,10 @@ vErrors.push(err261);
 }
 errors++;
 }
-}
-if(data108.threshold !== undefined){
-let data111 = data108.threshold;
-if(!((typeof data111 == "number") && (isFinite(data111)))){
-const err262 = {instancePath:instancePath+"/nodes/" + i0+"/params/threshold",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+if(data5.type !== undefined){
+if("LeakyReLU" !== data5.type){
+const err262 = {};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3716,8 +3688,26 @@ errors++;
 }
 }
 }
+}
+var _valid22 = _errs311 === errors;
+errors = _errs310;
+if(vErrors !== null){
+if(_errs310){
+vErrors.length = _errs310;
+}
 else {
-const err263 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid22){
+const _errs313 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data111 = data5.params;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+for(const key21 in data111){
+if(!(key21 === "alpha")){
+const err263 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3727,12 +3717,11 @@ vErrors.push(err263);
 errors++;
 }
 }
-}
-var _valid21 = _errs303 === errors;
-valid107 = _valid21;
-}
-if(!valid107){
-const err264 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data111.alpha !== undefined){
+let data112 = data111.alpha;
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 < 0 || isNaN(data112)){
+const err264 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3741,13 +3730,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-const _errs318 = errors;
-let valid112 = true;
-const _errs319 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing20;
-if((data5.type === undefined) && (missing20 = "type")){
-const err265 = {};
+}
+else {
+const err265 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3756,10 +3741,10 @@ vErrors.push(err265);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("PReLU" !== data5.type){
-const err266 = {};
+const err266 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3770,26 +3755,11 @@ errors++;
 }
 }
 }
+var _valid22 = _errs313 === errors;
+valid111 = _valid22;
 }
-var _valid23 = _errs319 === errors;
-errors = _errs318;
-if(vErrors !== null){
-if(_errs318){
-vErrors.length = _errs318;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid23){
-const _errs321 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data113 = data5.params;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-for(const key21 in data113){
-if(!(key21 === "sharedAxes")){
-const err267 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(!valid111){
+const err267 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3798,11 +3768,13 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-if(data113.sharedAxes !== undefined){
-let data114 = data113.sharedAxes;
-if(typeof data114 !== "string"){
-const err268 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/sharedAxes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs320 = errors;
+let valid115 = true;
+const _errs321 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing21;
+if((data5.type === undefined) && (missing21 = "type")){
+const err268 = {};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3811,8 +3783,10 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(!((data114 === "none") || (data114 === "spatial"))){
-const err269 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/sharedAxes/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[20].then.properties.params.properties.sharedAxes.enum},message:"must be equal to one of the allowed values"};
+else {
+if(data5.type !== undefined){
+if("ReLU" !== data5.type){
+const err269 = {};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3823,8 +3797,26 @@ errors++;
 }
 }
 }
+}
+var _valid23 = _errs321 === errors;
+errors = _errs320;
+if(vErrors !== null){
+if(_errs320){
+vErrors.length = _errs320;
+}
 else {
-const err270 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid23){
+const _errs323 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data114 = data5.params;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+for(const key22 in data114){
+if(!(((key22 === "maxValue") || (key22 === "negativeSlope")) || (key22 === "threshold"))){
+const err270 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3834,12 +3826,15 @@ vErrors.push(err270);
 errors++;
 }
 }
-}
-var _valid23 = _errs321 === errors;
-valid112 = _valid23;
-}
-if(!valid112){
-const err271 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data114.maxValue !== undefined){
+let data115 = data114.maxValue;
+const _errs328 = errors;
+let valid119 = false;
+let passing2 = null;
+const _errs329 = errors;
+if((typeof data115 == "number") && (isFinite(data115))){
+if(data115 < 0 || isNaN(data115)){
+const err271 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3848,13 +3843,9 @@ vErrors.push(err271);
 }
 errors++;
 }
-const _errs328 = errors;
-let valid116 = true;
-const _errs329 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing21;
-if((data5.type === undefined) && (missing21 = "type")){
-const err272 = {};
+}
+else {
+const err272 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3863,10 +3854,14 @@ vErrors.push(err272);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("ELU" !== data5.type){
-const err273 = {};
+var _valid24 = _errs329 === errors;
+if(_valid24){
+valid119 = true;
+passing2 = 0;
+}
+const _errs331 = errors;
+if(data115 !== null){
+const err273 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3875,10 +3870,28 @@ vErrors.push(err273);
 }
 errors++;
 }
+var _valid24 = _errs331 === errors;
+if(_valid24 && valid119){
+valid119 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid24){
+valid119 = true;
+passing2 = 1;
 }
 }
+if(!valid119){
+const err274 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err274];
 }
-var _valid24 = _errs329 === errors;
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+else {
 errors = _errs328;
 if(vErrors !== null){
 if(_errs328){
@@ -3888,29 +3901,13 @@ else {
 vErrors = null;
 }
 }
-if(_valid24){
-const _errs331 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data116 = data5.params;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-for(const key22 in data116){
-if(!(key22 === "alpha")){
-const err274 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err274];
-}
-else {
-vErrors.push(err274);
-}
-errors++;
 }
 }
-if(data116.alpha !== undefined){
-let data117 = data116.alpha;
-if((typeof data117 == "number") && (isFinite(data117))){
-if(data117 < 0 || isNaN(data117)){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data114.negativeSlope !== undefined){
+let data116 = data114.negativeSlope;
+if((typeof data116 == "number") && (isFinite(data116))){
+if(data116 < 0 || isNaN(data116)){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/negativeSlope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3921,7 +3918,7 @@ errors++;
 }
 }
 else {
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/negativeSlope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3931,9 +3928,10 @@ vErrors.push(err276);
 errors++;
 }
 }
-}
-else {
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data114.threshold !== undefined){
+let data117 = data114.threshold;
+if(!((typeof data117 == "number") && (isFinite(data117)))){
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params/threshold",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3944,16 +3942,28 @@ errors++;
 }
 }
 }
-var _valid24 = _errs331 === errors;
-valid116 = _valid24;
-}
-if(!valid116){
-const err278 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err278 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err278];
 }
 else {
 vErrors.push(err278);
+}
+errors++;
+}
+}
+}
+var _valid23 = _errs323 === errors;
+valid115 = _valid23;
+}
+if(!valid115){
+const err279 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
 }
 errors++;
 }
@@ -3963,24 +3973,24 @@ const _errs339 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing22;
 if((data5.type === undefined) && (missing22 = "type")){
-const err279 = {};
-if(vErrors === null){
-vErrors = [err279];
-}
-else {
-vErrors.push(err279);
-}
-errors++;
-}
-else {
-if(data5.type !== undefined){
-if("Softmax" !== data5.type){
 const err280 = {};
 if(vErrors === null){
 vErrors = [err280];
 }
 else {
 vErrors.push(err280);
+}
+errors++;
+}
+else {
+if(data5.type !== undefined){
+if("PReLU" !== data5.type){
+const err281 = {};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
 }
 errors++;
 }
@@ -4004,21 +4014,8 @@ if(data5.params !== undefined){
 let data119 = data5.params;
 if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
 for(const key23 in data119){
-if(!(key23 === "axis")){
-const err281 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err281];
-}
-else {
-vErrors.push(err281);
-}
-errors++;
-}
-}
-if(data119.axis !== undefined){
-let data120 = data119.axis;
-if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(key23 === "sharedAxes")){
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -4027,9 +4024,11 @@ vErrors.push(err282);
 }
 errors++;
 }
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 > 3 || isNaN(data120)){
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+}
+if(data119.sharedAxes !== undefined){
+let data120 = data119.sharedAxes;
+if(typeof data120 !== "string"){
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/sharedAxes/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -4038,8 +4037,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data120 < -3 || isNaN(data120)){
-const err284 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
+if(!((data120 === "none") || (data120 === "spatial"))){
+const err284 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/sharedAxes/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[22].then.properties.params.properties.sharedAxes.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -4047,7 +4046,6 @@ else {
 vErrors.push(err284);
 }
 errors++;
-}
 }
 }
 }
@@ -4093,7 +4091,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("ZeroPadding2D" !== data5.type){
+if("ELU" !== data5.type){
 const err288 = {};
 if(vErrors === null){
 vErrors = [err288];
@@ -4123,7 +4121,7 @@ if(data5.params !== undefined){
 let data122 = data5.params;
 if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
 for(const key24 in data122){
-if(!(key24 === "padding")){
+if(!(key24 === "alpha")){
 const err289 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err289];
@@ -4134,11 +4132,11 @@ vErrors.push(err289);
 errors++;
 }
 }
-if(data122.padding !== undefined){
-let data123 = data122.padding;
-if(Array.isArray(data123)){
-if(data123.length > 2){
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(data122.alpha !== undefined){
+let data123 = data122.alpha;
+if((typeof data123 == "number") && (isFinite(data123))){
+if(data123 < 0 || isNaN(data123)){
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -4147,8 +4145,9 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data123.length < 2){
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+else {
+const err291 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -4157,12 +4156,10 @@ vErrors.push(err291);
 }
 errors++;
 }
-const len15 = data123.length;
-for(let i15=0; i15<len15; i15++){
-let data124 = data123[i15];
-if(Array.isArray(data124)){
-if(data124.length > 2){
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -4171,8 +4168,13 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data124.length < 2){
-const err293 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+var _valid26 = _errs351 === errors;
+valid124 = _valid26;
+}
+if(!valid124){
+const err293 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -4181,11 +4183,13 @@ vErrors.push(err293);
 }
 errors++;
 }
-const len16 = data124.length;
-for(let i16=0; i16<len16; i16++){
-let data125 = data124[i16];
-if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
-const err294 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs358 = errors;
+let valid128 = true;
+const _errs359 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing24;
+if((data5.type === undefined) && (missing24 = "type")){
+const err294 = {};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -4194,9 +4198,10 @@ vErrors.push(err294);
 }
 errors++;
 }
-if((typeof data125 == "number") && (isFinite(data125))){
-if(data125 < 0 || isNaN(data125)){
-const err295 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+if(data5.type !== undefined){
+if("Softmax" !== data5.type){
+const err295 = {};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -4208,8 +4213,25 @@ errors++;
 }
 }
 }
+var _valid27 = _errs359 === errors;
+errors = _errs358;
+if(vErrors !== null){
+if(_errs358){
+vErrors.length = _errs358;
+}
 else {
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+if(_valid27){
+const _errs361 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data125 = data5.params;
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+for(const key25 in data125){
+if(!(key25 === "axis")){
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -4219,9 +4241,10 @@ vErrors.push(err296);
 errors++;
 }
 }
-}
-else {
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data125.axis !== undefined){
+let data126 = data125.axis;
+if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -4230,10 +4253,9 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-}
-else {
-const err298 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 3 || isNaN(data126)){
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -4242,13 +4264,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-}
-var _valid26 = _errs351 === errors;
-valid124 = _valid26;
-}
-if(!valid124){
-const err299 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data126 < -3 || isNaN(data126)){
+const err299 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -4257,13 +4274,11 @@ vErrors.push(err299);
 }
 errors++;
 }
-const _errs362 = errors;
-let valid132 = true;
-const _errs363 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing24;
-if((data5.type === undefined) && (missing24 = "type")){
-const err300 = {};
+}
+}
+}
+else {
+const err300 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -4272,10 +4287,13 @@ vErrors.push(err300);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Cropping2D" !== data5.type){
-const err301 = {};
+}
+}
+var _valid27 = _errs361 === errors;
+valid128 = _valid27;
+}
+if(!valid128){
+const err301 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -4284,28 +4302,13 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-}
-}
-var _valid27 = _errs363 === errors;
-errors = _errs362;
-if(vErrors !== null){
-if(_errs362){
-vErrors.length = _errs362;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid27){
-const _errs365 = errors;
+const _errs368 = errors;
+let valid132 = true;
+const _errs369 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data127 = data5.params;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-for(const key25 in data127){
-if(!(key25 === "cropping")){
-const err302 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+let missing25;
+if((data5.type === undefined) && (missing25 = "type")){
+const err302 = {};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -4314,12 +4317,10 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-if(data127.cropping !== undefined){
-let data128 = data127.cropping;
-if(Array.isArray(data128)){
-if(data128.length > 2){
-const err303 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+if(data5.type !== undefined){
+if("ZeroPadding2D" !== data5.type){
+const err303 = {};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -4328,8 +4329,28 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(data128.length < 2){
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+}
+var _valid28 = _errs369 === errors;
+errors = _errs368;
+if(vErrors !== null){
+if(_errs368){
+vErrors.length = _errs368;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid28){
+const _errs371 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data128 = data5.params;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+for(const key26 in data128){
+if(!(key26 === "padding")){
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -4338,12 +4359,12 @@ vErrors.push(err304);
 }
 errors++;
 }
-const len17 = data128.length;
-for(let i17=0; i17<len17; i17++){
-let data129 = data128[i17];
+}
+if(data128.padding !== undefined){
+let data129 = data128.padding;
 if(Array.isArray(data129)){
 if(data129.length > 2){
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -4353,7 +4374,7 @@ vErrors.push(err305);
 errors++;
 }
 if(data129.length < 2){
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -4362,11 +4383,12 @@ vErrors.push(err306);
 }
 errors++;
 }
-const len18 = data129.length;
-for(let i18=0; i18<len18; i18++){
-let data130 = data129[i18];
-if(!(((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130))) && (isFinite(data130)))){
-const err307 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len15 = data129.length;
+for(let i15=0; i15<len15; i15++){
+let data130 = data129[i15];
+if(Array.isArray(data130)){
+if(data130.length > 2){
+const err307 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -4375,9 +4397,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if((typeof data130 == "number") && (isFinite(data130))){
-if(data130 < 0 || isNaN(data130)){
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data130.length < 2){
+const err308 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -4386,11 +4407,11 @@ vErrors.push(err308);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err309 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len16 = data130.length;
+for(let i16=0; i16<len16; i16++){
+let data131 = data130[i16];
+if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
+const err309 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -4399,10 +4420,9 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-}
-else {
-const err310 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data131 == "number") && (isFinite(data131))){
+if(data131 < 0 || isNaN(data131)){
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -4413,8 +4433,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err311 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -4425,11 +4446,8 @@ errors++;
 }
 }
 }
-var _valid27 = _errs365 === errors;
-valid132 = _valid27;
-}
-if(!valid132){
-const err312 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -4438,13 +4456,10 @@ vErrors.push(err312);
 }
 errors++;
 }
-const _errs376 = errors;
-let valid140 = true;
-const _errs377 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing25;
-if((data5.type === undefined) && (missing25 = "type")){
-const err313 = {};
+}
+}
+else {
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -4453,10 +4468,13 @@ vErrors.push(err313);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("UpSampling2D" !== data5.type){
-const err314 = {};
+}
+}
+var _valid28 = _errs371 === errors;
+valid132 = _valid28;
+}
+if(!valid132){
+const err314 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4465,28 +4483,13 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-}
-}
-var _valid28 = _errs377 === errors;
-errors = _errs376;
-if(vErrors !== null){
-if(_errs376){
-vErrors.length = _errs376;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid28){
-const _errs379 = errors;
+const _errs382 = errors;
+let valid140 = true;
+const _errs383 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data132 = data5.params;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-for(const key26 in data132){
-if(!((key26 === "size") || (key26 === "interpolation"))){
-const err315 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+let missing26;
+if((data5.type === undefined) && (missing26 = "type")){
+const err315 = {};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4495,12 +4498,10 @@ vErrors.push(err315);
 }
 errors++;
 }
-}
-if(data132.size !== undefined){
-let data133 = data132.size;
-if(Array.isArray(data133)){
-if(data133.length > 2){
-const err316 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+else {
+if(data5.type !== undefined){
+if("Cropping2D" !== data5.type){
+const err316 = {};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4509,8 +4510,28 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(data133.length < 2){
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+}
+var _valid29 = _errs383 === errors;
+errors = _errs382;
+if(vErrors !== null){
+if(_errs382){
+vErrors.length = _errs382;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid29){
+const _errs385 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data133 = data5.params;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+for(const key27 in data133){
+if(!(key27 === "cropping")){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4519,11 +4540,12 @@ vErrors.push(err317);
 }
 errors++;
 }
-const len19 = data133.length;
-for(let i19=0; i19<len19; i19++){
-let data134 = data133[i19];
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data133.cropping !== undefined){
+let data134 = data133.cropping;
+if(Array.isArray(data134)){
+if(data134.length > 2){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4532,9 +4554,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 < 1 || isNaN(data134)){
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data134.length < 2){
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4543,11 +4564,12 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len17 = data134.length;
+for(let i17=0; i17<len17; i17++){
+let data135 = data134[i17];
+if(Array.isArray(data135)){
+if(data135.length > 2){
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4556,11 +4578,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-}
-if(data132.interpolation !== undefined){
-let data135 = data132.interpolation;
-if(typeof data135 !== "string"){
-const err321 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data135.length < 2){
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4569,8 +4588,11 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(!((data135 === "nearest") || (data135 === "bilinear"))){
-const err322 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[25].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+const len18 = data135.length;
+for(let i18=0; i18<len18; i18++){
+let data136 = data135[i18];
+if(!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136)))){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4579,10 +4601,9 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-}
-else {
-const err323 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data136 == "number") && (isFinite(data136))){
+if(data136 < 0 || isNaN(data136)){
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4593,11 +4614,9 @@ errors++;
 }
 }
 }
-var _valid28 = _errs379 === errors;
-valid140 = _valid28;
 }
-if(!valid140){
-const err324 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4606,13 +4625,10 @@ vErrors.push(err324);
 }
 errors++;
 }
-const _errs390 = errors;
-let valid146 = true;
-const _errs391 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing26;
-if((data5.type === undefined) && (missing26 = "type")){
-const err325 = {};
+}
+}
+else {
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4621,10 +4637,10 @@ vErrors.push(err325);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("Reshape" !== data5.type){
-const err326 = {};
+const err326 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4635,26 +4651,11 @@ errors++;
 }
 }
 }
+var _valid29 = _errs385 === errors;
+valid140 = _valid29;
 }
-var _valid29 = _errs391 === errors;
-errors = _errs390;
-if(vErrors !== null){
-if(_errs390){
-vErrors.length = _errs390;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid29){
-const _errs393 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data137 = data5.params;
-if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
-for(const key27 in data137){
-if(!(key27 === "targetShape")){
-const err327 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(!valid140){
+const err327 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4663,12 +4664,13 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-if(data137.targetShape !== undefined){
-let data138 = data137.targetShape;
-if(Array.isArray(data138)){
-if(data138.length > 3){
-const err328 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+const _errs396 = errors;
+let valid148 = true;
+const _errs397 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing27;
+if((data5.type === undefined) && (missing27 = "type")){
+const err328 = {};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4677,8 +4679,10 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(data138.length < 1){
-const err329 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+if(data5.type !== undefined){
+if("UpSampling2D" !== data5.type){
+const err329 = {};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4687,11 +4691,28 @@ vErrors.push(err329);
 }
 errors++;
 }
-const len20 = data138.length;
-for(let i20=0; i20<len20; i20++){
-let data139 = data138[i20];
-if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
-const err330 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+var _valid30 = _errs397 === errors;
+errors = _errs396;
+if(vErrors !== null){
+if(_errs396){
+vErrors.length = _errs396;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid30){
+const _errs399 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data138 = data5.params;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+for(const key28 in data138){
+if(!((key28 === "size") || (key28 === "interpolation"))){
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4700,12 +4721,12 @@ vErrors.push(err330);
 }
 errors++;
 }
-const _errs401 = errors;
-let valid152 = false;
-const _errs402 = errors;
-if((typeof data139 == "number") && (isFinite(data139))){
-if(data139 < 1 || isNaN(data139)){
-const err331 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data138.size !== undefined){
+let data139 = data138.size;
+if(Array.isArray(data139)){
+if(data139.length > 2){
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4714,13 +4735,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-var _valid30 = _errs402 === errors;
-valid152 = valid152 || _valid30;
-if(!valid152){
-const _errs403 = errors;
-if(-1 !== data139){
-const err332 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
+if(data139.length < 2){
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4729,11 +4745,11 @@ vErrors.push(err332);
 }
 errors++;
 }
-var _valid30 = _errs403 === errors;
-valid152 = valid152 || _valid30;
-}
-if(!valid152){
-const err333 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len19 = data139.length;
+for(let i19=0; i19<len19; i19++){
+let data140 = data139[i19];
+if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
+const err333 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4742,21 +4758,9 @@ vErrors.push(err333);
 }
 errors++;
 }
-else {
-errors = _errs401;
-if(vErrors !== null){
-if(_errs401){
-vErrors.length = _errs401;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err334 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data140 == "number") && (isFinite(data140))){
+if(data140 < 1 || isNaN(data140)){
+const err334 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4767,8 +4771,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err335 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err335 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4778,12 +4783,10 @@ vErrors.push(err335);
 errors++;
 }
 }
-}
-var _valid29 = _errs393 === errors;
-valid146 = _valid29;
-}
-if(!valid146){
-const err336 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data138.interpolation !== undefined){
+let data141 = data138.interpolation;
+if(typeof data141 !== "string"){
+const err336 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4792,13 +4795,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-const _errs405 = errors;
-let valid153 = true;
-const _errs406 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing27;
-if((data5.type === undefined) && (missing27 = "type")){
-const err337 = {};
+if(!((data141 === "nearest") || (data141 === "bilinear"))){
+const err337 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[27].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4807,10 +4805,10 @@ vErrors.push(err337);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("Permute" !== data5.type){
-const err338 = {};
+const err338 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4821,26 +4819,11 @@ errors++;
 }
 }
 }
+var _valid30 = _errs399 === errors;
+valid148 = _valid30;
 }
-var _valid31 = _errs406 === errors;
-errors = _errs405;
-if(vErrors !== null){
-if(_errs405){
-vErrors.length = _errs405;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid31){
-const _errs408 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data141 = data5.params;
-if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
-for(const key28 in data141){
-if(!(key28 === "dims")){
-const err339 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(!valid148){
+const err339 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4849,12 +4832,13 @@ vErrors.push(err339);
 }
 errors++;
 }
-}
-if(data141.dims !== undefined){
-let data142 = data141.dims;
-if(Array.isArray(data142)){
-if(data142.length > 3){
-const err340 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+const _errs410 = errors;
+let valid154 = true;
+const _errs411 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing28;
+if((data5.type === undefined) && (missing28 = "type")){
+const err340 = {};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4863,8 +4847,10 @@ vErrors.push(err340);
 }
 errors++;
 }
-if(data142.length < 1){
-const err341 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+if(data5.type !== undefined){
+if("Reshape" !== data5.type){
+const err341 = {};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4873,11 +4859,28 @@ vErrors.push(err341);
 }
 errors++;
 }
-const len21 = data142.length;
-for(let i21=0; i21<len21; i21++){
-let data143 = data142[i21];
-if(!(((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143))) && (isFinite(data143)))){
-const err342 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+var _valid31 = _errs411 === errors;
+errors = _errs410;
+if(vErrors !== null){
+if(_errs410){
+vErrors.length = _errs410;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid31){
+const _errs413 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data143 = data5.params;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+for(const key29 in data143){
+if(!(key29 === "targetShape")){
+const err342 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4886,9 +4889,12 @@ vErrors.push(err342);
 }
 errors++;
 }
-if((typeof data143 == "number") && (isFinite(data143))){
-if(data143 < 1 || isNaN(data143)){
-const err343 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data143.targetShape !== undefined){
+let data144 = data143.targetShape;
+if(Array.isArray(data144)){
+if(data144.length > 3){
+const err343 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4897,11 +4903,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err344 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data144.length < 1){
+const err344 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4910,10 +4913,11 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-}
-else {
-const err345 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len20 = data144.length;
+for(let i20=0; i20<len20; i20++){
+let data145 = data144[i20];
+if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
+const err345 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4922,13 +4926,12 @@ vErrors.push(err345);
 }
 errors++;
 }
-}
-}
-var _valid31 = _errs408 === errors;
-valid153 = _valid31;
-}
-if(!valid153){
-const err346 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs421 = errors;
+let valid160 = false;
+const _errs422 = errors;
+if((typeof data145 == "number") && (isFinite(data145))){
+if(data145 < 1 || isNaN(data145)){
+const err346 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4937,13 +4940,13 @@ vErrors.push(err346);
 }
 errors++;
 }
-const _errs417 = errors;
-let valid159 = true;
-const _errs418 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing28;
-if((data5.type === undefined) && (missing28 = "type")){
-const err347 = {};
+}
+var _valid32 = _errs422 === errors;
+valid160 = valid160 || _valid32;
+if(!valid160){
+const _errs423 = errors;
+if(-1 !== data145){
+const err347 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4952,10 +4955,11 @@ vErrors.push(err347);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Resizing" !== data5.type){
-const err348 = {};
+var _valid32 = _errs423 === errors;
+valid160 = valid160 || _valid32;
+}
+if(!valid160){
+const err348 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4964,28 +4968,21 @@ vErrors.push(err348);
 }
 errors++;
 }
-}
-}
-}
-var _valid32 = _errs418 === errors;
-errors = _errs417;
+else {
+errors = _errs421;
 if(vErrors !== null){
-if(_errs417){
-vErrors.length = _errs417;
+if(_errs421){
+vErrors.length = _errs421;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid32){
-const _errs420 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data145 = data5.params;
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-for(const key29 in data145){
-if(!((((key29 === "height") || (key29 === "width")) || (key29 === "interpolation")) || (key29 === "cropToAspectRatio"))){
-const err349 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err349 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4995,10 +4992,9 @@ vErrors.push(err349);
 errors++;
 }
 }
-if(data145.height !== undefined){
-let data146 = data145.height;
-if(!(((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146))) && (isFinite(data146)))){
-const err350 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err350 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -5007,9 +5003,13 @@ vErrors.push(err350);
 }
 errors++;
 }
-if((typeof data146 == "number") && (isFinite(data146))){
-if(data146 > 8192 || isNaN(data146)){
-const err351 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+}
+}
+var _valid31 = _errs413 === errors;
+valid154 = _valid31;
+}
+if(!valid154){
+const err351 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -5018,8 +5018,13 @@ vErrors.push(err351);
 }
 errors++;
 }
-if(data146 < 1 || isNaN(data146)){
-const err352 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs425 = errors;
+let valid161 = true;
+const _errs426 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing29;
+if((data5.type === undefined) && (missing29 = "type")){
+const err352 = {};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -5028,12 +5033,10 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-}
-if(data145.width !== undefined){
-let data147 = data145.width;
-if(!(((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147))) && (isFinite(data147)))){
-const err353 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+if(data5.type !== undefined){
+if("Permute" !== data5.type){
+const err353 = {};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -5042,9 +5045,28 @@ vErrors.push(err353);
 }
 errors++;
 }
-if((typeof data147 == "number") && (isFinite(data147))){
-if(data147 > 8192 || isNaN(data147)){
-const err354 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+}
+}
+}
+var _valid33 = _errs426 === errors;
+errors = _errs425;
+if(vErrors !== null){
+if(_errs425){
+vErrors.length = _errs425;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid33){
+const _errs428 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data147 = data5.params;
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+for(const key30 in data147){
+if(!(key30 === "dims")){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -5053,8 +5075,12 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data147 < 1 || isNaN(data147)){
-const err355 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data147.dims !== undefined){
+let data148 = data147.dims;
+if(Array.isArray(data148)){
+if(data148.length > 3){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -5063,12 +5089,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-}
-if(data145.interpolation !== undefined){
-let data148 = data145.interpolation;
-if(typeof data148 !== "string"){
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data148.length < 1){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -5077,8 +5099,11 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(!((data148 === "bilinear") || (data148 === "nearest"))){
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[28].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+const len21 = data148.length;
+for(let i21=0; i21<len21; i21++){
+let data149 = data148[i21];
+if(!(((typeof data149 == "number") && (!(data149 % 1) && !isNaN(data149))) && (isFinite(data149)))){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -5087,10 +5112,9 @@ vErrors.push(err357);
 }
 errors++;
 }
-}
-if(data145.cropToAspectRatio !== undefined){
-if(typeof data145.cropToAspectRatio !== "boolean"){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropToAspectRatio",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/cropToAspectRatio/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data149 == "number") && (isFinite(data149))){
+if(data149 < 1 || isNaN(data149)){
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -5101,8 +5125,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -5113,11 +5138,8 @@ errors++;
 }
 }
 }
-var _valid32 = _errs420 === errors;
-valid159 = _valid32;
-}
-if(!valid159){
-const err360 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -5126,13 +5148,13 @@ vErrors.push(err360);
 }
 errors++;
 }
-const _errs433 = errors;
-let valid163 = true;
-const _errs434 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing29;
-if((data5.type === undefined) && (missing29 = "type")){
-const err361 = {};
+}
+}
+var _valid33 = _errs428 === errors;
+valid161 = _valid33;
+}
+if(!valid161){
+const err361 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -5141,9 +5163,12 @@ vErrors.push(err361);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Rescaling" !== data5.type){
+const _errs437 = errors;
+let valid167 = true;
+const _errs438 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing30;
+if((data5.type === undefined) && (missing30 = "type")){
 const err362 = {};
 if(vErrors === null){
 vErrors = [err362];
@@ -5153,28 +5178,10 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-}
-}
-var _valid33 = _errs434 === errors;
-errors = _errs433;
-if(vErrors !== null){
-if(_errs433){
-vErrors.length = _errs433;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid33){
-const _errs436 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data151 = data5.params;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-for(const key30 in data151){
-if(!((key30 === "scale") || (key30 === "offset"))){
-const err363 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(data5.type !== undefined){
+if("Resizing" !== data5.type){
+const err363 = {};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -5184,10 +5191,27 @@ vErrors.push(err363);
 errors++;
 }
 }
-if(data151.scale !== undefined){
-let data152 = data151.scale;
-if(!((typeof data152 == "number") && (isFinite(data152)))){
-const err364 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+}
+var _valid34 = _errs438 === errors;
+errors = _errs437;
+if(vErrors !== null){
+if(_errs437){
+vErrors.length = _errs437;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid34){
+const _errs440 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data151 = data5.params;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+for(const key31 in data151){
+if(!((((key31 === "height") || (key31 === "width")) || (key31 === "interpolation")) || (key31 === "cropToAspectRatio"))){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -5197,10 +5221,10 @@ vErrors.push(err364);
 errors++;
 }
 }
-if(data151.offset !== undefined){
-let data153 = data151.offset;
-if(!((typeof data153 == "number") && (isFinite(data153)))){
-const err365 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data151.height !== undefined){
+let data152 = data151.height;
+if(!(((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152))) && (isFinite(data152)))){
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -5209,10 +5233,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-}
-}
-else {
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data152 == "number") && (isFinite(data152))){
+if(data152 > 8192 || isNaN(data152)){
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -5221,13 +5244,8 @@ vErrors.push(err366);
 }
 errors++;
 }
-}
-}
-var _valid33 = _errs436 === errors;
-valid163 = _valid33;
-}
-if(!valid163){
-const err367 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data152 < 1 || isNaN(data152)){
+const err367 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -5236,13 +5254,12 @@ vErrors.push(err367);
 }
 errors++;
 }
-const _errs445 = errors;
-let valid167 = true;
-const _errs446 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing30;
-if((data5.type === undefined) && (missing30 = "type")){
-const err368 = {};
+}
+}
+if(data151.width !== undefined){
+let data153 = data151.width;
+if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
+const err368 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -5251,10 +5268,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Add" !== data5.type){
-const err369 = {};
+if((typeof data153 == "number") && (isFinite(data153))){
+if(data153 > 8192 || isNaN(data153)){
+const err369 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -5263,27 +5279,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-}
-}
-}
-var _valid34 = _errs446 === errors;
-errors = _errs445;
-if(vErrors !== null){
-if(_errs445){
-vErrors.length = _errs445;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid34){
-const _errs448 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data155 = data5.params;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-for(const key31 in data155){
-const err370 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if(data153 < 1 || isNaN(data153)){
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -5293,8 +5290,11 @@ vErrors.push(err370);
 errors++;
 }
 }
-else {
-const err371 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data151.interpolation !== undefined){
+let data154 = data151.interpolation;
+if(typeof data154 !== "string"){
+const err371 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -5303,13 +5303,8 @@ vErrors.push(err371);
 }
 errors++;
 }
-}
-}
-var _valid34 = _errs448 === errors;
-valid167 = _valid34;
-}
-if(!valid167){
-const err372 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!((data154 === "bilinear") || (data154 === "nearest"))){
+const err372 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[30].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -5318,13 +5313,10 @@ vErrors.push(err372);
 }
 errors++;
 }
-const _errs453 = errors;
-let valid170 = true;
-const _errs454 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing31;
-if((data5.type === undefined) && (missing31 = "type")){
-const err373 = {};
+}
+if(data151.cropToAspectRatio !== undefined){
+if(typeof data151.cropToAspectRatio !== "boolean"){
+const err373 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropToAspectRatio",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/cropToAspectRatio/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -5333,15 +5325,57 @@ vErrors.push(err373);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("Multiply" !== data5.type){
-const err374 = {};
+const err374 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err374];
 }
 else {
 vErrors.push(err374);
+}
+errors++;
+}
+}
+}
+var _valid34 = _errs440 === errors;
+valid167 = _valid34;
+}
+if(!valid167){
+const err375 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+const _errs453 = errors;
+let valid171 = true;
+const _errs454 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing31;
+if((data5.type === undefined) && (missing31 = "type")){
+const err376 = {};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+else {
+if(data5.type !== undefined){
+if("Rescaling" !== data5.type){
+const err377 = {};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
 }
 errors++;
 }
@@ -5365,48 +5399,8 @@ if(data5.params !== undefined){
 let data157 = data5.params;
 if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
 for(const key32 in data157){
-const err375 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err375];
-}
-else {
-vErrors.push(err375);
-}
-errors++;
-}
-}
-else {
-const err376 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err376];
-}
-else {
-vErrors.push(err376);
-}
-errors++;
-}
-}
-}
-var _valid35 = _errs456 === errors;
-valid170 = _valid35;
-}
-if(!valid170){
-const err377 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err377];
-}
-else {
-vErrors.push(err377);
-}
-errors++;
-}
-const _errs461 = errors;
-let valid173 = true;
-const _errs462 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing32;
-if((data5.type === undefined) && (missing32 = "type")){
-const err378 = {};
+if(!((key32 === "scale") || (key32 === "offset"))){
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -5415,10 +5409,11 @@ vErrors.push(err378);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Average" !== data5.type){
-const err379 = {};
+}
+if(data157.scale !== undefined){
+let data158 = data157.scale;
+if(!((typeof data158 == "number") && (isFinite(data158)))){
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -5428,26 +5423,10 @@ vErrors.push(err379);
 errors++;
 }
 }
-}
-}
-var _valid36 = _errs462 === errors;
-errors = _errs461;
-if(vErrors !== null){
-if(_errs461){
-vErrors.length = _errs461;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid36){
-const _errs464 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data159 = data5.params;
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-for(const key33 in data159){
-const err380 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+if(data157.offset !== undefined){
+let data159 = data157.offset;
+if(!((typeof data159 == "number") && (isFinite(data159)))){
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -5457,8 +5436,9 @@ vErrors.push(err380);
 errors++;
 }
 }
+}
 else {
-const err381 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -5469,11 +5449,11 @@ errors++;
 }
 }
 }
-var _valid36 = _errs464 === errors;
-valid173 = _valid36;
+var _valid35 = _errs456 === errors;
+valid171 = _valid35;
 }
-if(!valid173){
-const err382 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid171){
+const err382 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -5482,12 +5462,12 @@ vErrors.push(err382);
 }
 errors++;
 }
-const _errs469 = errors;
-let valid176 = true;
-const _errs470 = errors;
+const _errs465 = errors;
+let valid175 = true;
+const _errs466 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing33;
-if((data5.type === undefined) && (missing33 = "type")){
+let missing32;
+if((data5.type === undefined) && (missing32 = "type")){
 const err383 = {};
 if(vErrors === null){
 vErrors = [err383];
@@ -5499,7 +5479,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("Maximum" !== data5.type){
+if("Add" !== data5.type){
 const err384 = {};
 if(vErrors === null){
 vErrors = [err384];
@@ -5512,24 +5492,24 @@ errors++;
 }
 }
 }
-var _valid37 = _errs470 === errors;
-errors = _errs469;
+var _valid36 = _errs466 === errors;
+errors = _errs465;
 if(vErrors !== null){
-if(_errs469){
-vErrors.length = _errs469;
+if(_errs465){
+vErrors.length = _errs465;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid37){
-const _errs472 = errors;
+if(_valid36){
+const _errs468 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.params !== undefined){
 let data161 = data5.params;
 if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-for(const key34 in data161){
-const err385 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+for(const key33 in data161){
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -5540,7 +5520,7 @@ errors++;
 }
 }
 else {
-const err386 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err386 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -5551,11 +5531,11 @@ errors++;
 }
 }
 }
-var _valid37 = _errs472 === errors;
-valid176 = _valid37;
+var _valid36 = _errs468 === errors;
+valid175 = _valid36;
 }
-if(!valid176){
-const err387 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid175){
+const err387 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -5564,12 +5544,12 @@ vErrors.push(err387);
 }
 errors++;
 }
-const _errs477 = errors;
-let valid179 = true;
-const _errs478 = errors;
+const _errs473 = errors;
+let valid178 = true;
+const _errs474 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing34;
-if((data5.type === undefined) && (missing34 = "type")){
+let missing33;
+if((data5.type === undefined) && (missing33 = "type")){
 const err388 = {};
 if(vErrors === null){
 vErrors = [err388];
@@ -5581,7 +5561,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("Subtract" !== data5.type){
+if("Multiply" !== data5.type){
 const err389 = {};
 if(vErrors === null){
 vErrors = [err389];
@@ -5594,24 +5574,24 @@ errors++;
 }
 }
 }
-var _valid38 = _errs478 === errors;
-errors = _errs477;
+var _valid37 = _errs474 === errors;
+errors = _errs473;
 if(vErrors !== null){
-if(_errs477){
-vErrors.length = _errs477;
+if(_errs473){
+vErrors.length = _errs473;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid38){
-const _errs480 = errors;
+if(_valid37){
+const _errs476 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.params !== undefined){
 let data163 = data5.params;
 if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-for(const key35 in data163){
-const err390 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+for(const key34 in data163){
+const err390 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -5622,7 +5602,7 @@ errors++;
 }
 }
 else {
-const err391 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err391 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -5633,11 +5613,11 @@ errors++;
 }
 }
 }
-var _valid38 = _errs480 === errors;
-valid179 = _valid38;
+var _valid37 = _errs476 === errors;
+valid178 = _valid37;
 }
-if(!valid179){
-const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid178){
+const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -5646,12 +5626,12 @@ vErrors.push(err392);
 }
 errors++;
 }
-const _errs485 = errors;
-let valid182 = true;
-const _errs486 = errors;
+const _errs481 = errors;
+let valid181 = true;
+const _errs482 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing35;
-if((data5.type === undefined) && (missing35 = "type")){
+let missing34;
+if((data5.type === undefined) && (missing34 = "type")){
 const err393 = {};
 if(vErrors === null){
 vErrors = [err393];
@@ -5663,7 +5643,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("Concatenate" !== data5.type){
+if("Average" !== data5.type){
 const err394 = {};
 if(vErrors === null){
 vErrors = [err394];
@@ -5676,25 +5656,24 @@ errors++;
 }
 }
 }
-var _valid39 = _errs486 === errors;
-errors = _errs485;
+var _valid38 = _errs482 === errors;
+errors = _errs481;
 if(vErrors !== null){
-if(_errs485){
-vErrors.length = _errs485;
+if(_errs481){
+vErrors.length = _errs481;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid39){
-const _errs488 = errors;
+if(_valid38){
+const _errs484 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.params !== undefined){
 let data165 = data5.params;
 if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-for(const key36 in data165){
-if(!(key36 === "axis")){
-const err395 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
+for(const key35 in data165){
+const err395 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -5704,10 +5683,8 @@ vErrors.push(err395);
 errors++;
 }
 }
-if(data165.axis !== undefined){
-let data166 = data165.axis;
-if(!(((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166))) && (isFinite(data166)))){
-const err396 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err396 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5716,9 +5693,13 @@ vErrors.push(err396);
 }
 errors++;
 }
-if((typeof data166 == "number") && (isFinite(data166))){
-if(data166 > 3 || isNaN(data166)){
-const err397 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+}
+}
+var _valid38 = _errs484 === errors;
+valid181 = _valid38;
+}
+if(!valid181){
+const err397 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5727,8 +5708,13 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data166 < -3 || isNaN(data166)){
-const err398 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
+const _errs489 = errors;
+let valid184 = true;
+const _errs490 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing35;
+if((data5.type === undefined) && (missing35 = "type")){
+const err398 = {};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5737,11 +5723,10 @@ vErrors.push(err398);
 }
 errors++;
 }
-}
-}
-}
 else {
-const err399 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.type !== undefined){
+if("Maximum" !== data5.type){
+const err399 = {};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -5752,11 +5737,25 @@ errors++;
 }
 }
 }
-var _valid39 = _errs488 === errors;
-valid182 = _valid39;
 }
-if(!valid182){
-const err400 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid39 = _errs490 === errors;
+errors = _errs489;
+if(vErrors !== null){
+if(_errs489){
+vErrors.length = _errs489;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid39){
+const _errs492 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data167 = data5.params;
+if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
+for(const key36 in data167){
+const err400 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5765,9 +5764,9 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.id === undefined){
-const err401 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err401 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5776,8 +5775,13 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data5.type === undefined){
-const err402 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+}
+var _valid39 = _errs492 === errors;
+valid184 = _valid39;
+}
+if(!valid184){
+const err402 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5786,8 +5790,13 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data5.inputs === undefined){
-const err403 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
+const _errs497 = errors;
+let valid187 = true;
+const _errs498 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing36;
+if((data5.type === undefined) && (missing36 = "type")){
+const err403 = {};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5796,9 +5805,10 @@ vErrors.push(err403);
 }
 errors++;
 }
-for(const key37 in data5){
-if(!((((((key37 === "id") || (key37 === "type")) || (key37 === "params")) || (key37 === "trainable")) || (key37 === "inputs")) || (key37 === "position"))){
-const err404 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
+else {
+if(data5.type !== undefined){
+if("Subtract" !== data5.type){
+const err404 = {};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5808,11 +5818,26 @@ vErrors.push(err404);
 errors++;
 }
 }
-if(data5.id !== undefined){
-let data167 = data5.id;
-if(typeof data167 === "string"){
-if(!pattern0.test(data167)){
-const err405 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
+}
+}
+var _valid40 = _errs498 === errors;
+errors = _errs497;
+if(vErrors !== null){
+if(_errs497){
+vErrors.length = _errs497;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid40){
+const _errs500 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data169 = data5.params;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+for(const key37 in data169){
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/36/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5823,7 +5848,7 @@ errors++;
 }
 }
 else {
-const err406 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/36/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5833,10 +5858,12 @@ vErrors.push(err406);
 errors++;
 }
 }
-if(data5.type !== undefined){
-let data168 = data5.type;
-if(typeof data168 !== "string"){
-const err407 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid40 = _errs500 === errors;
+valid187 = _valid40;
+}
+if(!valid187){
+const err407 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5845,8 +5872,13 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((((((((((data168 === "Input") || (data168 === "Conv2D")) || (data168 === "DepthwiseConv2D")) || (data168 === "SeparableConv2D")) || (data168 === "Conv2DTranspose")) || (data168 === "MaxPooling2D")) || (data168 === "AveragePooling2D")) || (data168 === "GlobalAveragePooling2D")) || (data168 === "GlobalMaxPooling2D")) || (data168 === "Flatten")) || (data168 === "Dense")) || (data168 === "Dropout")) || (data168 === "SpatialDropout2D")) || (data168 === "GaussianNoise")) || (data168 === "GaussianDropout")) || (data168 === "BatchNormalization")) || (data168 === "LayerNormalization")) || (data168 === "Activation")) || (data168 === "LeakyReLU")) || (data168 === "ReLU")) || (data168 === "PReLU")) || (data168 === "ELU")) || (data168 === "Softmax")) || (data168 === "ZeroPadding2D")) || (data168 === "Cropping2D")) || (data168 === "UpSampling2D")) || (data168 === "Reshape")) || (data168 === "Permute")) || (data168 === "Resizing")) || (data168 === "Rescaling")) || (data168 === "Add")) || (data168 === "Multiply")) || (data168 === "Average")) || (data168 === "Maximum")) || (data168 === "Subtract")) || (data168 === "Concatenate"))){
-const err408 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+const _errs505 = errors;
+let valid190 = true;
+const _errs506 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing37;
+if((data5.type === undefined) && (missing37 = "type")){
+const err408 = {};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5855,11 +5887,10 @@ vErrors.push(err408);
 }
 errors++;
 }
-}
-if(data5.params !== undefined){
-let data169 = data5.params;
-if(!(data169 && typeof data169 == "object" && !Array.isArray(data169))){
-const err409 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+if(data5.type !== undefined){
+if("Concatenate" !== data5.type){
+const err409 = {};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5869,9 +5900,27 @@ vErrors.push(err409);
 errors++;
 }
 }
-if(data5.trainable !== undefined){
-if(typeof data5.trainable !== "boolean"){
-const err410 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+var _valid41 = _errs506 === errors;
+errors = _errs505;
+if(vErrors !== null){
+if(_errs505){
+vErrors.length = _errs505;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid41){
+const _errs508 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data171 = data5.params;
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+for(const key38 in data171){
+if(!(key38 === "axis")){
+const err410 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5881,13 +5930,10 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data5.inputs !== undefined){
-let data171 = data5.inputs;
-if(Array.isArray(data171)){
-const len22 = data171.length;
-for(let i22=0; i22<len22; i22++){
-if(typeof data171[i22] !== "string"){
-const err411 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i22,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data171.axis !== undefined){
+let data172 = data171.axis;
+if(!(((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172))) && (isFinite(data172)))){
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5896,10 +5942,9 @@ vErrors.push(err411);
 }
 errors++;
 }
-}
-}
-else {
-const err412 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data172 == "number") && (isFinite(data172))){
+if(data172 > 3 || isNaN(data172)){
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5908,12 +5953,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-}
-if(data5.position !== undefined){
-let data173 = data5.position;
-if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
-if(data173.x === undefined){
-const err413 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
+if(data172 < -3 || isNaN(data172)){
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5922,8 +5963,11 @@ vErrors.push(err413);
 }
 errors++;
 }
-if(data173.y === undefined){
-const err414 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
+}
+}
+}
+else {
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5932,9 +5976,13 @@ vErrors.push(err414);
 }
 errors++;
 }
-for(const key38 in data173){
-if(!((key38 === "x") || (key38 === "y"))){
-const err415 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
+}
+}
+var _valid41 = _errs508 === errors;
+valid190 = _valid41;
+}
+if(!valid190){
+const err415 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5943,11 +5991,9 @@ vErrors.push(err415);
 }
 errors++;
 }
-}
-if(data173.x !== undefined){
-let data174 = data173.x;
-if(!((typeof data174 == "number") && (isFinite(data174)))){
-const err416 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.id === undefined){
+const err416 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5956,11 +6002,8 @@ vErrors.push(err416);
 }
 errors++;
 }
-}
-if(data173.y !== undefined){
-let data175 = data173.y;
-if(!((typeof data175 == "number") && (isFinite(data175)))){
-const err417 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data5.type === undefined){
+const err417 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5969,10 +6012,8 @@ vErrors.push(err417);
 }
 errors++;
 }
-}
-}
-else {
-const err418 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.inputs === undefined){
+const err418 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5981,10 +6022,9 @@ vErrors.push(err418);
 }
 errors++;
 }
-}
-}
-else {
-const err419 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key39 in data5){
+if(!((((((key39 === "id") || (key39 === "type")) || (key39 === "params")) || (key39 === "trainable")) || (key39 === "inputs")) || (key39 === "position"))){
+const err419 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5994,9 +6034,11 @@ vErrors.push(err419);
 errors++;
 }
 }
-}
-else {
-const err420 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data5.id !== undefined){
+let data173 = data5.id;
+if(typeof data173 === "string"){
+if(!pattern0.test(data173)){
+const err420 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -6006,11 +6048,8 @@ vErrors.push(err420);
 errors++;
 }
 }
-if(data.compile !== undefined){
-let data176 = data.compile;
-if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
-if(data176.optimizer === undefined){
-const err421 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
+else {
+const err421 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -6019,8 +6058,11 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(data176.learningRate === undefined){
-const err422 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
+}
+if(data5.type !== undefined){
+let data174 = data5.type;
+if(typeof data174 !== "string"){
+const err422 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -6029,8 +6071,8 @@ vErrors.push(err422);
 }
 errors++;
 }
-if(data176.loss === undefined){
-const err423 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
+if(!((((((((((((((((((((((((((((((((((((((data174 === "Input") || (data174 === "Conv2D")) || (data174 === "DepthwiseConv2D")) || (data174 === "SeparableConv2D")) || (data174 === "Conv2DTranspose")) || (data174 === "MaxPooling2D")) || (data174 === "AveragePooling2D")) || (data174 === "GlobalAveragePooling2D")) || (data174 === "GlobalMaxPooling2D")) || (data174 === "Flatten")) || (data174 === "Dense")) || (data174 === "Dropout")) || (data174 === "SpatialDropout2D")) || (data174 === "GaussianNoise")) || (data174 === "GaussianDropout")) || (data174 === "RandomFlip")) || (data174 === "RandomContrast")) || (data174 === "BatchNormalization")) || (data174 === "LayerNormalization")) || (data174 === "Activation")) || (data174 === "LeakyReLU")) || (data174 === "ReLU")) || (data174 === "PReLU")) || (data174 === "ELU")) || (data174 === "Softmax")) || (data174 === "ZeroPadding2D")) || (data174 === "Cropping2D")) || (data174 === "UpSampling2D")) || (data174 === "Reshape")) || (data174 === "Permute")) || (data174 === "Resizing")) || (data174 === "Rescaling")) || (data174 === "Add")) || (data174 === "Multiply")) || (data174 === "Average")) || (data174 === "Maximum")) || (data174 === "Subtract")) || (data174 === "Concatenate"))){
+const err423 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -6039,8 +6081,11 @@ vErrors.push(err423);
 }
 errors++;
 }
-if(data176.metrics === undefined){
-const err424 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+}
+if(data5.params !== undefined){
+let data175 = data5.params;
+if(!(data175 && typeof data175 == "object" && !Array.isArray(data175))){
+const err424 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -6049,9 +6094,10 @@ vErrors.push(err424);
 }
 errors++;
 }
-for(const key39 in data176){
-if(!((((key39 === "optimizer") || (key39 === "learningRate")) || (key39 === "loss")) || (key39 === "metrics"))){
-const err425 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
+}
+if(data5.trainable !== undefined){
+if(typeof data5.trainable !== "boolean"){
+const err425 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -6061,10 +6107,13 @@ vErrors.push(err425);
 errors++;
 }
 }
-if(data176.optimizer !== undefined){
-let data177 = data176.optimizer;
-if(typeof data177 !== "string"){
-const err426 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data5.inputs !== undefined){
+let data177 = data5.inputs;
+if(Array.isArray(data177)){
+const len22 = data177.length;
+for(let i22=0; i22<len22; i22++){
+if(typeof data177[i22] !== "string"){
+const err426 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i22,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -6073,8 +6122,10 @@ vErrors.push(err426);
 }
 errors++;
 }
-if(!((((((data177 === "adam") || (data177 === "sgd")) || (data177 === "rmsprop")) || (data177 === "adagrad")) || (data177 === "adamax")) || (data177 === "adadelta"))){
-const err427 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err427 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -6084,11 +6135,11 @@ vErrors.push(err427);
 errors++;
 }
 }
-if(data176.learningRate !== undefined){
-let data178 = data176.learningRate;
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 > 10 || isNaN(data178)){
-const err428 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data5.position !== undefined){
+let data179 = data5.position;
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+if(data179.x === undefined){
+const err428 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -6097,8 +6148,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data178 <= 0 || isNaN(data178)){
-const err429 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data179.y === undefined){
+const err429 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -6107,9 +6158,9 @@ vErrors.push(err429);
 }
 errors++;
 }
-}
-else {
-const err430 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+for(const key40 in data179){
+if(!((key40 === "x") || (key40 === "y"))){
+const err430 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -6119,10 +6170,10 @@ vErrors.push(err430);
 errors++;
 }
 }
-if(data176.loss !== undefined){
-let data179 = data176.loss;
-if(typeof data179 !== "string"){
-const err431 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data179.x !== undefined){
+let data180 = data179.x;
+if(!((typeof data180 == "number") && (isFinite(data180)))){
+const err431 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -6131,8 +6182,11 @@ vErrors.push(err431);
 }
 errors++;
 }
-if(!((((data179 === "sparseCategoricalCrossentropy") || (data179 === "categoricalCrossentropy")) || (data179 === "binaryCrossentropy")) || (data179 === "meanSquaredError"))){
-const err432 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
+}
+if(data179.y !== undefined){
+let data181 = data179.y;
+if(!((typeof data181 == "number") && (isFinite(data181)))){
+const err432 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -6142,14 +6196,9 @@ vErrors.push(err432);
 errors++;
 }
 }
-if(data176.metrics !== undefined){
-let data180 = data176.metrics;
-if(Array.isArray(data180)){
-const len23 = data180.length;
-for(let i23=0; i23<len23; i23++){
-let data181 = data180[i23];
-if(typeof data181 !== "string"){
-const err433 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err433 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -6158,8 +6207,10 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(!(data181 === "accuracy")){
-const err434 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err434 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -6169,18 +6220,9 @@ vErrors.push(err434);
 errors++;
 }
 }
-let i24 = data180.length;
-let j0;
-if(i24 > 1){
-const indices0 = {};
-for(;i24--;){
-let item0 = data180[i24];
-if(typeof item0 !== "string"){
-continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err435 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i24+" are identical)"};
+else {
+const err435 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -6188,14 +6230,13 @@ else {
 vErrors.push(err435);
 }
 errors++;
-break;
-}
-indices0[item0] = i24;
 }
 }
-}
-else {
-const err436 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.compile !== undefined){
+let data182 = data.compile;
+if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
+if(data182.optimizer === undefined){
+const err436 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -6204,10 +6245,8 @@ vErrors.push(err436);
 }
 errors++;
 }
-}
-}
-else {
-const err437 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data182.learningRate === undefined){
+const err437 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -6216,12 +6255,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-}
-if(data.training !== undefined){
-let data182 = data.training;
-if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
-if(data182.epochs === undefined){
-const err438 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
+if(data182.loss === undefined){
+const err438 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -6230,8 +6265,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(data182.batchSize === undefined){
-const err439 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
+if(data182.metrics === undefined){
+const err439 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -6240,8 +6275,9 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(data182.validationSplit === undefined){
-const err440 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
+for(const key41 in data182){
+if(!((((key41 === "optimizer") || (key41 === "learningRate")) || (key41 === "loss")) || (key41 === "metrics"))){
+const err440 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -6250,8 +6286,11 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(data182.shuffle === undefined){
-const err441 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
+}
+if(data182.optimizer !== undefined){
+let data183 = data182.optimizer;
+if(typeof data183 !== "string"){
+const err441 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -6260,8 +6299,8 @@ vErrors.push(err441);
 }
 errors++;
 }
-if(data182.seed === undefined){
-const err442 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
+if(!((((((data183 === "adam") || (data183 === "sgd")) || (data183 === "rmsprop")) || (data183 === "adagrad")) || (data183 === "adamax")) || (data183 === "adadelta"))){
+const err442 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -6270,8 +6309,12 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(data182.earlyStopping === undefined){
-const err443 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
+}
+if(data182.learningRate !== undefined){
+let data184 = data182.learningRate;
+if((typeof data184 == "number") && (isFinite(data184))){
+if(data184 > 10 || isNaN(data184)){
+const err443 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -6280,8 +6323,8 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(data182.learningRateSchedule === undefined){
-const err444 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
+if(data184 <= 0 || isNaN(data184)){
+const err444 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -6290,8 +6333,9 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(data182.augmentation === undefined){
-const err445 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
+}
+else {
+const err445 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -6300,9 +6344,11 @@ vErrors.push(err445);
 }
 errors++;
 }
-for(const key40 in data182){
-if(!((((((((key40 === "epochs") || (key40 === "batchSize")) || (key40 === "validationSplit")) || (key40 === "shuffle")) || (key40 === "seed")) || (key40 === "earlyStopping")) || (key40 === "learningRateSchedule")) || (key40 === "augmentation"))){
-const err446 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
+}
+if(data182.loss !== undefined){
+let data185 = data182.loss;
+if(typeof data185 !== "string"){
+const err446 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -6311,11 +6357,8 @@ vErrors.push(err446);
 }
 errors++;
 }
-}
-if(data182.epochs !== undefined){
-let data183 = data182.epochs;
-if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
-const err447 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((((data185 === "sparseCategoricalCrossentropy") || (data185 === "categoricalCrossentropy")) || (data185 === "binaryCrossentropy")) || (data185 === "meanSquaredError"))){
+const err447 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -6324,9 +6367,15 @@ vErrors.push(err447);
 }
 errors++;
 }
-if((typeof data183 == "number") && (isFinite(data183))){
-if(data183 > 100000 || isNaN(data183)){
-const err448 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+}
+if(data182.metrics !== undefined){
+let data186 = data182.metrics;
+if(Array.isArray(data186)){
+const len23 = data186.length;
+for(let i23=0; i23<len23; i23++){
+let data187 = data186[i23];
+if(typeof data187 !== "string"){
+const err448 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -6335,8 +6384,8 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(data183 < 1 || isNaN(data183)){
-const err449 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(!(data187 === "accuracy")){
+const err449 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -6346,11 +6395,18 @@ vErrors.push(err449);
 errors++;
 }
 }
+let i24 = data186.length;
+let j0;
+if(i24 > 1){
+const indices0 = {};
+for(;i24--;){
+let item0 = data186[i24];
+if(typeof item0 !== "string"){
+continue;
 }
-if(data182.batchSize !== undefined){
-let data184 = data182.batchSize;
-if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
-const err450 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err450 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i24+" are identical)"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -6358,10 +6414,14 @@ else {
 vErrors.push(err450);
 }
 errors++;
+break;
 }
-if((typeof data184 == "number") && (isFinite(data184))){
-if(data184 > 65536 || isNaN(data184)){
-const err451 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
+indices0[item0] = i24;
+}
+}
+}
+else {
+const err451 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -6370,8 +6430,10 @@ vErrors.push(err451);
 }
 errors++;
 }
-if(data184 < 1 || isNaN(data184)){
-const err452 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err452 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -6381,12 +6443,11 @@ vErrors.push(err452);
 errors++;
 }
 }
-}
-if(data182.validationSplit !== undefined){
-let data185 = data182.validationSplit;
-if((typeof data185 == "number") && (isFinite(data185))){
-if(data185 < 0 || isNaN(data185)){
-const err453 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.training !== undefined){
+let data188 = data.training;
+if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
+if(data188.epochs === undefined){
+const err453 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -6395,8 +6456,8 @@ vErrors.push(err453);
 }
 errors++;
 }
-if(data185 >= 1 || isNaN(data185)){
-const err454 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+if(data188.batchSize === undefined){
+const err454 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -6405,9 +6466,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-}
-else {
-const err455 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data188.validationSplit === undefined){
+const err455 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -6416,10 +6476,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-if(data182.shuffle !== undefined){
-if(typeof data182.shuffle !== "boolean"){
-const err456 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data188.shuffle === undefined){
+const err456 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -6428,11 +6486,8 @@ vErrors.push(err456);
 }
 errors++;
 }
-}
-if(data182.seed !== undefined){
-let data187 = data182.seed;
-if(!(((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187))) && (isFinite(data187)))){
-const err457 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data188.seed === undefined){
+const err457 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -6441,12 +6496,8 @@ vErrors.push(err457);
 }
 errors++;
 }
-}
-if(data182.earlyStopping !== undefined){
-let data188 = data182.earlyStopping;
-if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
-if(data188.enabled === undefined){
-const err458 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data188.earlyStopping === undefined){
+const err458 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -6455,8 +6506,8 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(data188.monitor === undefined){
-const err459 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
+if(data188.learningRateSchedule === undefined){
+const err459 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -6465,8 +6516,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(data188.patience === undefined){
-const err460 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+if(data188.augmentation === undefined){
+const err460 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -6475,8 +6526,9 @@ vErrors.push(err460);
 }
 errors++;
 }
-if(data188.restoreBestWeights === undefined){
-const err461 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
+for(const key42 in data188){
+if(!((((((((key42 === "epochs") || (key42 === "batchSize")) || (key42 === "validationSplit")) || (key42 === "shuffle")) || (key42 === "seed")) || (key42 === "earlyStopping")) || (key42 === "learningRateSchedule")) || (key42 === "augmentation"))){
+const err461 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -6485,9 +6537,11 @@ vErrors.push(err461);
 }
 errors++;
 }
-for(const key41 in data188){
-if(!((((key41 === "enabled") || (key41 === "monitor")) || (key41 === "patience")) || (key41 === "restoreBestWeights"))){
-const err462 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
+}
+if(data188.epochs !== undefined){
+let data189 = data188.epochs;
+if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
+const err462 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -6496,10 +6550,9 @@ vErrors.push(err462);
 }
 errors++;
 }
-}
-if(data188.enabled !== undefined){
-if(typeof data188.enabled !== "boolean"){
-const err463 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data189 == "number") && (isFinite(data189))){
+if(data189 > 100000 || isNaN(data189)){
+const err463 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -6508,11 +6561,8 @@ vErrors.push(err463);
 }
 errors++;
 }
-}
-if(data188.monitor !== undefined){
-let data190 = data188.monitor;
-if(typeof data190 !== "string"){
-const err464 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data189 < 1 || isNaN(data189)){
+const err464 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -6521,8 +6571,12 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(!((data190 === "valLoss") || (data190 === "valAccuracy"))){
-const err465 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data188.batchSize !== undefined){
+let data190 = data188.batchSize;
+if(!(((typeof data190 == "number") && (!(data190 % 1) && !isNaN(data190))) && (isFinite(data190)))){
+const err465 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -6531,11 +6585,9 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-if(data188.patience !== undefined){
-let data191 = data188.patience;
-if(!(((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191))) && (isFinite(data191)))){
-const err466 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data190 == "number") && (isFinite(data190))){
+if(data190 > 65536 || isNaN(data190)){
+const err466 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -6544,9 +6596,8 @@ vErrors.push(err466);
 }
 errors++;
 }
-if((typeof data191 == "number") && (isFinite(data191))){
-if(data191 < 0 || isNaN(data191)){
-const err467 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data190 < 1 || isNaN(data190)){
+const err467 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -6557,9 +6608,11 @@ errors++;
 }
 }
 }
-if(data188.restoreBestWeights !== undefined){
-if(typeof data188.restoreBestWeights !== "boolean"){
-const err468 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data188.validationSplit !== undefined){
+let data191 = data188.validationSplit;
+if((typeof data191 == "number") && (isFinite(data191))){
+if(data191 < 0 || isNaN(data191)){
+const err468 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -6568,10 +6621,8 @@ vErrors.push(err468);
 }
 errors++;
 }
-}
-}
-else {
-const err469 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data191 >= 1 || isNaN(data191)){
+const err469 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -6581,15 +6632,8 @@ vErrors.push(err469);
 errors++;
 }
 }
-if(data182.learningRateSchedule !== undefined){
-let data193 = data182.learningRateSchedule;
-const _errs554 = errors;
-let valid197 = true;
-const _errs555 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.kind !== undefined){
-if("constant" !== data193.kind){
-const err470 = {};
+else {
+const err470 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -6599,23 +6643,9 @@ vErrors.push(err470);
 errors++;
 }
 }
-}
-var _valid40 = _errs555 === errors;
-errors = _errs554;
-if(vErrors !== null){
-if(_errs554){
-vErrors.length = _errs554;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid40){
-const _errs557 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-for(const key42 in data193){
-if(!(key42 === "kind")){
-const err471 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
+if(data188.shuffle !== undefined){
+if(typeof data188.shuffle !== "boolean"){
+const err471 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -6625,12 +6655,10 @@ vErrors.push(err471);
 errors++;
 }
 }
-}
-var _valid40 = _errs557 === errors;
-valid197 = _valid40;
-}
-if(!valid197){
-const err472 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data188.seed !== undefined){
+let data193 = data188.seed;
+if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
+const err472 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -6639,13 +6667,12 @@ vErrors.push(err472);
 }
 errors++;
 }
-const _errs560 = errors;
-let valid199 = true;
-const _errs561 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.kind !== undefined){
-if("step" !== data193.kind){
-const err473 = {};
+}
+if(data188.earlyStopping !== undefined){
+let data194 = data188.earlyStopping;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+if(data194.enabled === undefined){
+const err473 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -6654,23 +6681,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-}
-var _valid41 = _errs561 === errors;
-errors = _errs560;
-if(vErrors !== null){
-if(_errs560){
-vErrors.length = _errs560;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid41){
-const _errs563 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.stepEpochs === undefined){
-const err474 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
+if(data194.monitor === undefined){
+const err474 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -6679,8 +6691,8 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(data193.factor === undefined){
-const err475 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(data194.patience === undefined){
+const err475 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -6689,9 +6701,8 @@ vErrors.push(err475);
 }
 errors++;
 }
-for(const key43 in data193){
-if(!(((key43 === "kind") || (key43 === "stepEpochs")) || (key43 === "factor"))){
-const err476 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
+if(data194.restoreBestWeights === undefined){
+const err476 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -6700,11 +6711,9 @@ vErrors.push(err476);
 }
 errors++;
 }
-}
-if(data193.stepEpochs !== undefined){
-let data196 = data193.stepEpochs;
-if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
-const err477 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key43 in data194){
+if(!((((key43 === "enabled") || (key43 === "monitor")) || (key43 === "patience")) || (key43 === "restoreBestWeights"))){
+const err477 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -6713,9 +6722,10 @@ vErrors.push(err477);
 }
 errors++;
 }
-if((typeof data196 == "number") && (isFinite(data196))){
-if(data196 < 1 || isNaN(data196)){
-const err478 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data194.enabled !== undefined){
+if(typeof data194.enabled !== "boolean"){
+const err478 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -6725,12 +6735,10 @@ vErrors.push(err478);
 errors++;
 }
 }
-}
-if(data193.factor !== undefined){
-let data197 = data193.factor;
-if((typeof data197 == "number") && (isFinite(data197))){
-if(data197 > 1 || isNaN(data197)){
-const err479 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data194.monitor !== undefined){
+let data196 = data194.monitor;
+if(typeof data196 !== "string"){
+const err479 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -6739,8 +6747,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-if(data197 <= 0 || isNaN(data197)){
-const err480 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(!((data196 === "valLoss") || (data196 === "valAccuracy"))){
+const err480 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -6750,8 +6758,10 @@ vErrors.push(err480);
 errors++;
 }
 }
-else {
-const err481 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data194.patience !== undefined){
+let data197 = data194.patience;
+if(!(((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197))) && (isFinite(data197)))){
+const err481 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -6760,13 +6770,9 @@ vErrors.push(err481);
 }
 errors++;
 }
-}
-}
-var _valid41 = _errs563 === errors;
-valid199 = _valid41;
-}
-if(!valid199){
-const err482 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if((typeof data197 == "number") && (isFinite(data197))){
+if(data197 < 0 || isNaN(data197)){
+const err482 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -6775,13 +6781,11 @@ vErrors.push(err482);
 }
 errors++;
 }
-const _errs570 = errors;
-let valid202 = true;
-const _errs571 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.kind !== undefined){
-if("cosine" !== data193.kind){
-const err483 = {};
+}
+}
+if(data194.restoreBestWeights !== undefined){
+if(typeof data194.restoreBestWeights !== "boolean"){
+const err483 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -6792,21 +6796,8 @@ errors++;
 }
 }
 }
-var _valid42 = _errs571 === errors;
-errors = _errs570;
-if(vErrors !== null){
-if(_errs570){
-vErrors.length = _errs570;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid42){
-const _errs573 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.minLearningRate === undefined){
-const err484 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+const err484 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -6815,9 +6806,16 @@ vErrors.push(err484);
 }
 errors++;
 }
-for(const key44 in data193){
-if(!((key44 === "kind") || (key44 === "minLearningRate"))){
-const err485 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties"};
+}
+if(data188.learningRateSchedule !== undefined){
+let data199 = data188.learningRateSchedule;
+const _errs574 = errors;
+let valid205 = true;
+const _errs575 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.kind !== undefined){
+if("constant" !== data199.kind){
+const err485 = {};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -6827,11 +6825,23 @@ vErrors.push(err485);
 errors++;
 }
 }
-if(data193.minLearningRate !== undefined){
-let data199 = data193.minLearningRate;
-if((typeof data199 == "number") && (isFinite(data199))){
-if(data199 < 0 || isNaN(data199)){
-const err486 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var _valid42 = _errs575 === errors;
+errors = _errs574;
+if(vErrors !== null){
+if(_errs574){
+vErrors.length = _errs574;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid42){
+const _errs577 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+for(const key44 in data199){
+if(!(key44 === "kind")){
+const err486 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -6841,8 +6851,12 @@ vErrors.push(err486);
 errors++;
 }
 }
-else {
-const err487 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+var _valid42 = _errs577 === errors;
+valid205 = _valid42;
+}
+if(!valid205){
+const err487 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6851,13 +6865,13 @@ vErrors.push(err487);
 }
 errors++;
 }
-}
-}
-var _valid42 = _errs573 === errors;
-valid202 = _valid42;
-}
-if(!valid202){
-const err488 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs580 = errors;
+let valid207 = true;
+const _errs581 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.kind !== undefined){
+if("step" !== data199.kind){
+const err488 = {};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -6866,13 +6880,23 @@ vErrors.push(err488);
 }
 errors++;
 }
-const _errs578 = errors;
-let valid205 = true;
-const _errs579 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.kind !== undefined){
-if("reduceOnPlateau" !== data193.kind){
-const err489 = {};
+}
+}
+var _valid43 = _errs581 === errors;
+errors = _errs580;
+if(vErrors !== null){
+if(_errs580){
+vErrors.length = _errs580;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid43){
+const _errs583 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.stepEpochs === undefined){
+const err489 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -6881,23 +6905,8 @@ vErrors.push(err489);
 }
 errors++;
 }
-}
-}
-var _valid43 = _errs579 === errors;
-errors = _errs578;
-if(vErrors !== null){
-if(_errs578){
-vErrors.length = _errs578;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid43){
-const _errs581 = errors;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.factor === undefined){
-const err490 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(data199.factor === undefined){
+const err490 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6906,8 +6915,9 @@ vErrors.push(err490);
 }
 errors++;
 }
-if(data193.patience === undefined){
-const err491 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+for(const key45 in data199){
+if(!(((key45 === "kind") || (key45 === "stepEpochs")) || (key45 === "factor"))){
+const err491 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6916,8 +6926,11 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data193.minLearningRate === undefined){
-const err492 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+}
+if(data199.stepEpochs !== undefined){
+let data202 = data199.stepEpochs;
+if(!(((typeof data202 == "number") && (!(data202 % 1) && !isNaN(data202))) && (isFinite(data202)))){
+const err492 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6926,9 +6939,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-for(const key45 in data193){
-if(!((((key45 === "kind") || (key45 === "factor")) || (key45 === "patience")) || (key45 === "minLearningRate"))){
-const err493 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
+if((typeof data202 == "number") && (isFinite(data202))){
+if(data202 < 1 || isNaN(data202)){
+const err493 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6938,11 +6951,12 @@ vErrors.push(err493);
 errors++;
 }
 }
-if(data193.factor !== undefined){
-let data201 = data193.factor;
-if((typeof data201 == "number") && (isFinite(data201))){
-if(data201 >= 1 || isNaN(data201)){
-const err494 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+}
+if(data199.factor !== undefined){
+let data203 = data199.factor;
+if((typeof data203 == "number") && (isFinite(data203))){
+if(data203 > 1 || isNaN(data203)){
+const err494 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6951,8 +6965,8 @@ vErrors.push(err494);
 }
 errors++;
 }
-if(data201 <= 0 || isNaN(data201)){
-const err495 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data203 <= 0 || isNaN(data203)){
+const err495 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6963,7 +6977,7 @@ errors++;
 }
 }
 else {
-const err496 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err496 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6973,10 +6987,12 @@ vErrors.push(err496);
 errors++;
 }
 }
-if(data193.patience !== undefined){
-let data202 = data193.patience;
-if(!(((typeof data202 == "number") && (!(data202 % 1) && !isNaN(data202))) && (isFinite(data202)))){
-const err497 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid43 = _errs583 === errors;
+valid207 = _valid43;
+}
+if(!valid207){
+const err497 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6985,9 +7001,13 @@ vErrors.push(err497);
 }
 errors++;
 }
-if((typeof data202 == "number") && (isFinite(data202))){
-if(data202 < 0 || isNaN(data202)){
-const err498 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs590 = errors;
+let valid210 = true;
+const _errs591 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.kind !== undefined){
+if("cosine" !== data199.kind){
+const err498 = {};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6998,11 +7018,21 @@ errors++;
 }
 }
 }
-if(data193.minLearningRate !== undefined){
-let data203 = data193.minLearningRate;
-if((typeof data203 == "number") && (isFinite(data203))){
-if(data203 < 0 || isNaN(data203)){
-const err499 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid44 = _errs591 === errors;
+errors = _errs590;
+if(vErrors !== null){
+if(_errs590){
+vErrors.length = _errs590;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid44){
+const _errs593 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.minLearningRate === undefined){
+const err499 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -7011,9 +7041,9 @@ vErrors.push(err499);
 }
 errors++;
 }
-}
-else {
-const err500 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+for(const key46 in data199){
+if(!((key46 === "kind") || (key46 === "minLearningRate"))){
+const err500 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -7023,12 +7053,11 @@ vErrors.push(err500);
 errors++;
 }
 }
-}
-var _valid43 = _errs581 === errors;
-valid205 = _valid43;
-}
-if(!valid205){
-const err501 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data199.minLearningRate !== undefined){
+let data205 = data199.minLearningRate;
+if((typeof data205 == "number") && (isFinite(data205))){
+if(data205 < 0 || isNaN(data205)){
+const err501 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -7037,9 +7066,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.kind === undefined){
-const err502 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err502 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -7048,10 +7077,13 @@ vErrors.push(err502);
 }
 errors++;
 }
-if(data193.kind !== undefined){
-let data204 = data193.kind;
-if(typeof data204 !== "string"){
-const err503 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+var _valid44 = _errs593 === errors;
+valid210 = _valid44;
+}
+if(!valid210){
+const err503 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -7060,8 +7092,13 @@ vErrors.push(err503);
 }
 errors++;
 }
-if(!((((data204 === "constant") || (data204 === "step")) || (data204 === "cosine")) || (data204 === "reduceOnPlateau"))){
-const err504 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const _errs598 = errors;
+let valid213 = true;
+const _errs599 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.kind !== undefined){
+if("reduceOnPlateau" !== data199.kind){
+const err504 = {};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -7072,8 +7109,21 @@ errors++;
 }
 }
 }
+var _valid45 = _errs599 === errors;
+errors = _errs598;
+if(vErrors !== null){
+if(_errs598){
+vErrors.length = _errs598;
+}
 else {
-const err505 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid45){
+const _errs601 = errors;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.factor === undefined){
+const err505 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -7082,12 +7132,8 @@ vErrors.push(err505);
 }
 errors++;
 }
-}
-if(data182.augmentation !== undefined){
-let data205 = data182.augmentation;
-if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
-if(data205.horizontalFlip === undefined){
-const err506 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+if(data199.patience === undefined){
+const err506 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -7096,8 +7142,8 @@ vErrors.push(err506);
 }
 errors++;
 }
-if(data205.translate === undefined){
-const err507 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+if(data199.minLearningRate === undefined){
+const err507 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -7106,8 +7152,9 @@ vErrors.push(err507);
 }
 errors++;
 }
-if(data205.brightness === undefined){
-const err508 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+for(const key47 in data199){
+if(!((((key47 === "kind") || (key47 === "factor")) || (key47 === "patience")) || (key47 === "minLearningRate"))){
+const err508 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -7116,9 +7163,12 @@ vErrors.push(err508);
 }
 errors++;
 }
-for(const key46 in data205){
-if(!(((key46 === "horizontalFlip") || (key46 === "translate")) || (key46 === "brightness"))){
-const err509 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
+}
+if(data199.factor !== undefined){
+let data207 = data199.factor;
+if((typeof data207 == "number") && (isFinite(data207))){
+if(data207 >= 1 || isNaN(data207)){
+const err509 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -7127,10 +7177,8 @@ vErrors.push(err509);
 }
 errors++;
 }
-}
-if(data205.horizontalFlip !== undefined){
-if(typeof data205.horizontalFlip !== "boolean"){
-const err510 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data207 <= 0 || isNaN(data207)){
+const err510 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -7140,11 +7188,8 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data205.translate !== undefined){
-let data207 = data205.translate;
-if((typeof data207 == "number") && (isFinite(data207))){
-if(data207 > 0.5 || isNaN(data207)){
-const err511 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+else {
+const err511 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -7153,8 +7198,11 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(data207 < 0 || isNaN(data207)){
-const err512 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data199.patience !== undefined){
+let data208 = data199.patience;
+if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
+const err512 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -7163,9 +7211,9 @@ vErrors.push(err512);
 }
 errors++;
 }
-}
-else {
-const err513 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if((typeof data208 == "number") && (isFinite(data208))){
+if(data208 < 0 || isNaN(data208)){
+const err513 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -7175,11 +7223,12 @@ vErrors.push(err513);
 errors++;
 }
 }
-if(data205.brightness !== undefined){
-let data208 = data205.brightness;
-if((typeof data208 == "number") && (isFinite(data208))){
-if(data208 > 1 || isNaN(data208)){
-const err514 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data199.minLearningRate !== undefined){
+let data209 = data199.minLearningRate;
+if((typeof data209 == "number") && (isFinite(data209))){
+if(data209 < 0 || isNaN(data209)){
+const err514 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -7188,8 +7237,9 @@ vErrors.push(err514);
 }
 errors++;
 }
-if(data208 < 0 || isNaN(data208)){
-const err515 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err515 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -7199,8 +7249,12 @@ vErrors.push(err515);
 errors++;
 }
 }
-else {
-const err516 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+var _valid45 = _errs601 === errors;
+valid213 = _valid45;
+}
+if(!valid213){
+const err516 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -7209,10 +7263,9 @@ vErrors.push(err516);
 }
 errors++;
 }
-}
-}
-else {
-const err517 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.kind === undefined){
+const err517 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -7221,10 +7274,10 @@ vErrors.push(err517);
 }
 errors++;
 }
-}
-}
-else {
-const err518 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data199.kind !== undefined){
+let data210 = data199.kind;
+if(typeof data210 !== "string"){
+const err518 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -7233,12 +7286,8 @@ vErrors.push(err518);
 }
 errors++;
 }
-}
-if(data.dataset !== undefined){
-let data209 = data.dataset;
-if(data209 && typeof data209 == "object" && !Array.isArray(data209)){
-if(data209.kind === undefined){
-const err519 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(!((((data210 === "constant") || (data210 === "step")) || (data210 === "cosine")) || (data210 === "reduceOnPlateau"))){
+const err519 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -7247,8 +7296,10 @@ vErrors.push(err519);
 }
 errors++;
 }
-if(data209.path === undefined){
-const err520 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+}
+else {
+const err520 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -7257,8 +7308,12 @@ vErrors.push(err520);
 }
 errors++;
 }
-if(data209.imageSize === undefined){
-const err521 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+}
+if(data188.augmentation !== undefined){
+let data211 = data188.augmentation;
+if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
+if(data211.horizontalFlip === undefined){
+const err521 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -7267,8 +7322,8 @@ vErrors.push(err521);
 }
 errors++;
 }
-if(data209.colorMode === undefined){
-const err522 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+if(data211.translate === undefined){
+const err522 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -7277,9 +7332,8 @@ vErrors.push(err522);
 }
 errors++;
 }
-for(const key47 in data209){
-if(!(((((key47 === "kind") || (key47 === "path")) || (key47 === "validationPath")) || (key47 === "imageSize")) || (key47 === "colorMode"))){
-const err523 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
+if(data211.brightness === undefined){
+const err523 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -7288,11 +7342,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-if(data209.kind !== undefined){
-let data210 = data209.kind;
-if(typeof data210 !== "string"){
-const err524 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key48 in data211){
+if(!(((key48 === "horizontalFlip") || (key48 === "translate")) || (key48 === "brightness"))){
+const err524 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -7301,8 +7353,10 @@ vErrors.push(err524);
 }
 errors++;
 }
-if(!((((data210 === "imageFolder") || (data210 === "mnistIdx")) || (data210 === "cifar10")) || (data210 === "csv"))){
-const err525 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data211.horizontalFlip !== undefined){
+if(typeof data211.horizontalFlip !== "boolean"){
+const err525 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -7312,11 +7366,11 @@ vErrors.push(err525);
 errors++;
 }
 }
-if(data209.path !== undefined){
-let data211 = data209.path;
-if(typeof data211 === "string"){
-if(func2(data211) < 1){
-const err526 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data211.translate !== undefined){
+let data213 = data211.translate;
+if((typeof data213 == "number") && (isFinite(data213))){
+if(data213 > 0.5 || isNaN(data213)){
+const err526 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -7325,9 +7379,8 @@ vErrors.push(err526);
 }
 errors++;
 }
-}
-else {
-const err527 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data213 < 0 || isNaN(data213)){
+const err527 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -7337,11 +7390,8 @@ vErrors.push(err527);
 errors++;
 }
 }
-if(data209.validationPath !== undefined){
-let data212 = data209.validationPath;
-if(typeof data212 === "string"){
-if(func2(data212) < 1){
-const err528 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err528 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -7351,8 +7401,11 @@ vErrors.push(err528);
 errors++;
 }
 }
-else {
-const err529 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data211.brightness !== undefined){
+let data214 = data211.brightness;
+if((typeof data214 == "number") && (isFinite(data214))){
+if(data214 > 1 || isNaN(data214)){
+const err529 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -7361,12 +7414,8 @@ vErrors.push(err529);
 }
 errors++;
 }
-}
-if(data209.imageSize !== undefined){
-let data213 = data209.imageSize;
-if(Array.isArray(data213)){
-if(data213.length > 2){
-const err530 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(data214 < 0 || isNaN(data214)){
+const err530 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -7375,8 +7424,9 @@ vErrors.push(err530);
 }
 errors++;
 }
-if(data213.length < 2){
-const err531 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+else {
+const err531 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -7385,11 +7435,10 @@ vErrors.push(err531);
 }
 errors++;
 }
-const len24 = data213.length;
-for(let i25=0; i25<len24; i25++){
-let data214 = data213[i25];
-if(!(((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214))) && (isFinite(data214)))){
-const err532 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err532 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -7398,9 +7447,10 @@ vErrors.push(err532);
 }
 errors++;
 }
-if((typeof data214 == "number") && (isFinite(data214))){
-if(data214 < 1 || isNaN(data214)){
-const err533 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err533 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -7410,10 +7460,11 @@ vErrors.push(err533);
 errors++;
 }
 }
-}
-}
-else {
-const err534 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.dataset !== undefined){
+let data215 = data.dataset;
+if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
+if(data215.kind === undefined){
+const err534 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -7422,11 +7473,8 @@ vErrors.push(err534);
 }
 errors++;
 }
-}
-if(data209.colorMode !== undefined){
-let data215 = data209.colorMode;
-if(typeof data215 !== "string"){
-const err535 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data215.path === undefined){
+const err535 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -7435,8 +7483,8 @@ vErrors.push(err535);
 }
 errors++;
 }
-if(!((data215 === "grayscale") || (data215 === "rgb"))){
-const err536 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+if(data215.imageSize === undefined){
+const err536 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -7445,10 +7493,8 @@ vErrors.push(err536);
 }
 errors++;
 }
-}
-}
-else {
-const err537 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data215.colorMode === undefined){
+const err537 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -7457,15 +7503,195 @@ vErrors.push(err537);
 }
 errors++;
 }
-}
-}
-else {
-const err538 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key49 in data215){
+if(!(((((key49 === "kind") || (key49 === "path")) || (key49 === "validationPath")) || (key49 === "imageSize")) || (key49 === "colorMode"))){
+const err538 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err538];
 }
 else {
 vErrors.push(err538);
+}
+errors++;
+}
+}
+if(data215.kind !== undefined){
+let data216 = data215.kind;
+if(typeof data216 !== "string"){
+const err539 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+if(!((((data216 === "imageFolder") || (data216 === "mnistIdx")) || (data216 === "cifar10")) || (data216 === "csv"))){
+const err540 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+}
+if(data215.path !== undefined){
+let data217 = data215.path;
+if(typeof data217 === "string"){
+if(func2(data217) < 1){
+const err541 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+}
+else {
+const err542 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+}
+if(data215.validationPath !== undefined){
+let data218 = data215.validationPath;
+if(typeof data218 === "string"){
+if(func2(data218) < 1){
+const err543 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+}
+else {
+const err544 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
+}
+errors++;
+}
+}
+if(data215.imageSize !== undefined){
+let data219 = data215.imageSize;
+if(Array.isArray(data219)){
+if(data219.length > 2){
+const err545 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err545];
+}
+else {
+vErrors.push(err545);
+}
+errors++;
+}
+if(data219.length < 2){
+const err546 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err546];
+}
+else {
+vErrors.push(err546);
+}
+errors++;
+}
+const len24 = data219.length;
+for(let i25=0; i25<len24; i25++){
+let data220 = data219[i25];
+if(!(((typeof data220 == "number") && (!(data220 % 1) && !isNaN(data220))) && (isFinite(data220)))){
+const err547 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err547];
+}
+else {
+vErrors.push(err547);
+}
+errors++;
+}
+if((typeof data220 == "number") && (isFinite(data220))){
+if(data220 < 1 || isNaN(data220)){
+const err548 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err548];
+}
+else {
+vErrors.push(err548);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err549 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err549];
+}
+else {
+vErrors.push(err549);
+}
+errors++;
+}
+}
+if(data215.colorMode !== undefined){
+let data221 = data215.colorMode;
+if(typeof data221 !== "string"){
+const err550 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err550];
+}
+else {
+vErrors.push(err550);
+}
+errors++;
+}
+if(!((data221 === "grayscale") || (data221 === "rgb"))){
+const err551 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err551];
+}
+else {
+vErrors.push(err551);
+}
+errors++;
+}
+}
+}
+else {
+const err552 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err552];
+}
+else {
+vErrors.push(err552);
+}
+errors++;
+}
+}
+}
+else {
+const err553 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err553];
+}
+else {
+vErrors.push(err553);
 }
 errors++;
 }

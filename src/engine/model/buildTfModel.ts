@@ -177,6 +177,10 @@ function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly n
     }
     case 'LayerNormalization':
       return L.layerNormalization({ name, axis: -1, epsilon: p.num('epsilon'), center: p.bool('center'), scale: p.bool('scale') });
+    case 'RandomFlip':
+      return customLayers(tf).randomFlip({ name, mode: p.str<'horizontal' | 'vertical' | 'horizontal_and_vertical'>('mode') });
+    case 'RandomContrast':
+      return customLayers(tf).randomContrast({ name, factor: p.num('factor') });
     case 'GaussianNoise':
       return L.gaussianNoise({ name, stddev: p.num('stddev') });
     case 'GaussianDropout':

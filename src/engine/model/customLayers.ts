@@ -3,7 +3,8 @@
  * and load: Subtract, ReLU with a negative slope or threshold (tfjs' ReLU only caps) and ELU with an
  * alpha other than 1 (tfjs' ELU refuses it), Softmax over another axis than the last (tfjs' softmax
  * refuses it), and Resizing (tfjs-layers 4.22's reports its output shape
- * without the batch axis, so the layer after it is built with wrong sizes). Each class is
+ * without the batch axis, so the layer after it is built with wrong sizes), and the augmentation layers
+ * RandomFlip and RandomContrast (random in training, identity at inference). Each class is
  * defined once per tfjs namespace (the engine receives it, it does not import it) and registered with
  * tfjs' serialization, so `model.save` and `modelFromJSON` know its class name.
  */
@@ -29,6 +30,8 @@ export interface ResizingArgs {
   cropToAspectRatio: boolean;
 }
 
+export type FlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
+
 export interface CustomLayers {
   /** Keras' ReLU: x above the threshold (capped at maxValue), negativeSlope·(x − threshold) below. */
   relu(args: ReluArgs): Layer;
@@ -38,6 +41,10 @@ export interface CustomLayers {
   softmax(args: { name: string; axis: number }): Layer;
   /** Keras' Resizing (half-pixel centres, as tf.image.resize), optionally centre-cropped to the aspect ratio first. */
   resizing(args: ResizingArgs): Layer;
+  /** Keras' RandomFlip: in training each image is flipped with probability 1/2 per direction; identity otherwise. */
+  randomFlip(args: { name: string; mode: FlipMode }): Layer;
+  /** Keras' RandomContrast: in training (x − mean)·c + mean per image and channel, c in [1 − factor, 1 + factor]. */
+  randomContrast(args: { name: string; factor: number }): Layer;
   /** Keras' Subtract: the first input minus the second (shapes broadcast as in Keras' merges). */
   subtract(args: { name: string }): Layer;
 }
@@ -151,6 +158,51 @@ function define(tf: Tf): CustomLayers {
       return { ...super.getConfig(), height: this.height, width: this.width, interpolation: this.interpolation, cropToAspectRatio: this.cropToAspectRatio };
     }
   }
+  const isTraining = (kwargs: tfjs.serialization.ConfigDict | undefined): boolean => kwargs?.['training'] === true;
+  class RandomFlip extends tf.layers.Layer {
+    static className = 'RandomFlip';
+    readonly mode: FlipMode;
+    constructor(args: { name: string; mode?: FlipMode }) {
+      super({ name: args.name });
+      this.mode = args.mode ?? 'horizontal_and_vertical';
+    }
+    override call(inputs: Tensor | Tensor[], kwargs?: tfjs.serialization.ConfigDict): Tensor {
+      return tf.tidy(() => {
+        let x = one(inputs);
+        if (!isTraining(kwargs)) return x.clone();
+        const flip = (axis: number): void => {
+          const coin = tf.randomUniform([x.shape[0]!, 1, 1, 1]).less(0.5);
+          x = tf.where(coin.broadcastTo(x.shape), tf.reverse(x, axis), x);
+        };
+        if (this.mode !== 'vertical') flip(2);
+        if (this.mode !== 'horizontal') flip(1);
+        return x;
+      });
+    }
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), mode: this.mode };
+    }
+  }
+  class RandomContrast extends tf.layers.Layer {
+    static className = 'RandomContrast';
+    readonly factor: number;
+    constructor(args: { name: string; factor?: number }) {
+      super({ name: args.name });
+      this.factor = args.factor ?? 0;
+    }
+    override call(inputs: Tensor | Tensor[], kwargs?: tfjs.serialization.ConfigDict): Tensor {
+      return tf.tidy(() => {
+        const x = one(inputs);
+        if (!isTraining(kwargs)) return x.clone();
+        const mean = x.mean([1, 2], true);
+        const c = tf.randomUniform([x.shape[0]!, 1, 1, 1], 1 - this.factor, 1 + this.factor);
+        return x.sub(mean).mul(c).add(mean);
+      });
+    }
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), factor: this.factor };
+    }
+  }
   class Subtract extends tf.layers.Layer {
     static className = 'Subtract';
     override computeOutputShape(inputShape: ShapeOf | ShapeOf[]): ShapeOf {
@@ -169,7 +221,11 @@ function define(tf: Tf): CustomLayers {
   tf.serialization.registerClass(Subtract);
   tf.serialization.registerClass(KerasResizing);
   tf.serialization.registerClass(AxisSoftmax);
+  tf.serialization.registerClass(RandomFlip);
+  tf.serialization.registerClass(RandomContrast);
   return {
+    randomFlip: (args) => new RandomFlip(args),
+    randomContrast: (args) => new RandomContrast(args),
     softmax: (args) => new AxisSoftmax(args),
     resizing: (args) => new KerasResizing(args),
     relu: (args) => new KerasReLU(args),
