@@ -1,5 +1,6 @@
 /** A model's `dataset` entry for an image folder (one sub-folder per class). Pure: paths use '/'. */
 import type { DatasetReference, ModelFile } from './format';
+import type { ModelEdit } from './modelEdit';
 import { imageFormatOfShape, inputShapeOf } from './modelFacts';
 
 /** The dataset entry for an image folder, relative to the model's folder when it is inside the same tree. */
@@ -27,4 +28,21 @@ function relativeFolder(modelPath: string, folderPath: string): string {
 export function imageFolderDatasetFor(model: ModelFile, modelPath: string, folderPath: string): DatasetReference {
   const input = model.nodes.find((n) => n.type === 'Input');
   return imageFolderDataset(modelPath, folderPath, input ? inputShapeOf(input) : undefined);
+}
+
+/**
+ * The edit that makes the model take the data as it is: the Input layer's shape becomes `[h, w, c]` and
+ * the dataset's image size and colour follow, in one undo step. Null when the model has no Input layer.
+ */
+export function setInputToDataEdit(model: ModelFile, shape: readonly [number, number, number]): ModelEdit | null {
+  const input = model.nodes.find((n) => n.type === 'Input');
+  if (!input) return null;
+  const edits: ModelEdit[] = [{ kind: 'setParam', id: input.id, param: 'shape', value: [shape[0], shape[1], shape[2]] }];
+  if (model.dataset) edits.push({ kind: 'setDataset', dataset: { ...model.dataset, imageSize: [shape[0], shape[1]], colorMode: shape[2] === 1 ? 'grayscale' : 'rgb' } });
+  return { kind: 'batch', label: `Set the Input to ${shape.join('×')}`, edits };
+}
+
+/** An image size and colour in words: "28×28 grayscale", "32×32 RGB". */
+export function imageShapeText(height: number, width: number, channels: number): string {
+  return `${height}×${width} ${channels === 1 ? 'grayscale' : channels === 3 ? 'RGB' : `${channels}-channel`}`;
 }

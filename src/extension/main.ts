@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
     command('cnnStudio.openDesigner', (arg: unknown) => openDesigner(arg, designers)),
     command('cnnStudio.openAsText', (arg: unknown) => openAsText(arg, designers)),
     command('cnnStudio.addLayer', (arg: unknown) => addLayer(arg, designers)),
-    command('cnnStudio.useFolderAsDataset', (folder: unknown, model: unknown) => useFolderAsDataset(folder, model, designers)),
+    command('cnnStudio.useFolderAsDataset', (folder: unknown, model: unknown) => useFolderAsDataset(folder, model, designers, sidebar.dataset.describer)),
     command('cnnStudio.models.refresh', () => tree.refresh()),
     command('cnnStudio.models.revealInExplorer', (item: unknown) => revealInExplorer(item)),
     command('cnnStudio.models.delete', (item: unknown, confirm?: unknown) => deleteTreeEntry(item, tree, confirm !== false)),
@@ -103,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
       if (layerId) training.revealLayerIfDashboardOpen(sel.uri, layerId);
     }),
     sidebar.setTrainingSource(training.status),
+    sidebar.setDatasetDescriber((params) => training.session.describeDataset(params)),
     // The explorer passes the image first; the training command takes (run, image) and asks for the run.
     command('cnnStudio.predictImageFile', (image: unknown) => vscode.commands.executeCommand(TRAINING_COMMANDS.predictImage, undefined, image)),
   );

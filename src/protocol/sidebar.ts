@@ -10,10 +10,12 @@
  *
  * Types plus a runtime validator only (no vscode, no DOM).
  */
+import type { AugmentationSettings } from '../core/format';
 import type { DesignerContent } from './designer';
 import type { ModelEdit } from '../core/modelEdit';
 import { isBoundedString as isStr, isRecord as isObj } from '../core/guards';
 import { resultOf, type ParseResult } from './parseResult';
+import type { DatasetDescription } from './engine';
 
 export interface SidebarModelInfo {
   /** `document.uri.toString()`. */
@@ -40,7 +42,32 @@ export interface SidebarStateMessage {
   readonly trainingNote?: string;
 }
 
-export type HostToSidebar = SidebarStateMessage;
+/** What is known about the active model's dataset: sent apart from the state (it carries thumbnails). */
+export type SidebarDatasetInfo =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly description: DatasetDescription }
+  /** The data could not be read: the user-facing reason (names the path and the fix). */
+  | { readonly status: 'error'; readonly message: string }
+  /** Not looked at (an untrusted folder): why. */
+  | { readonly status: 'unavailable'; readonly message: string };
+
+export interface SidebarDatasetMessage {
+  readonly type: 'dataset';
+  readonly documentUri: string;
+  /** The dataset section it describes, as JSON: the view drops an answer about a dataset it no longer shows. */
+  readonly datasetKey: string;
+  readonly info: SidebarDatasetInfo;
+}
+
+export type HostToSidebar = SidebarStateMessage | SidebarDatasetMessage;
+
+/** The key a dataset answer belongs to: the dataset section plus what the description depends on. */
+export function sidebarDatasetKey(dataset: unknown, inputShape: readonly number[] | null, validationSplit: number, augmentation: AugmentationSettings): string {
+  return JSON.stringify([dataset, inputShape, validationSplit, augmentation]);
+}
+
+/** The augmentation settings the side bar edits, with their bounds (as the schema has them). */
+export const AUGMENTATION_LIMITS = { translate: { min: 0, max: 0.5 }, brightness: { min: 0, max: 1 } } as const;
 
 /** Settings the side bar edits (numbers only). */
 export const SIDEBAR_SETTINGS = {
@@ -59,6 +86,9 @@ export type SidebarToHost =
   | { readonly type: 'revealNode'; readonly documentUri: string; readonly nodeId: string }
   | { readonly type: 'setSetting'; readonly documentUri: string; readonly baseVersion: number; readonly setting: SidebarSettingName; readonly value: number }
   | { readonly type: 'chooseDataset'; readonly documentUri: string }
+  /** Set the Input layer (and the dataset's image size/colour) to the data's `[h, w, c]`. */
+  | { readonly type: 'setInputToData'; readonly documentUri: string; readonly baseVersion: number; readonly shape: readonly [number, number, number] }
+  | { readonly type: 'setAugmentation'; readonly documentUri: string; readonly baseVersion: number; readonly augmentation: AugmentationSettings }
   | { readonly type: 'command'; readonly command: SidebarCommand; readonly documentUri?: string };
 
 /** Why a setting value is not acceptable, or null when it is. */
@@ -93,6 +123,24 @@ function sidebarToHostOrNull(raw: unknown): SidebarToHost | null {
     }
     case 'chooseDataset':
       return isStr(raw.documentUri) ? { type: 'chooseDataset', documentUri: raw.documentUri } : null;
+    case 'setInputToData': {
+      const shape = raw.shape;
+      const okShape = Array.isArray(shape) && shape.length === 3 && shape.every((n) => Number.isInteger(n) && (n as number) > 0 && (n as number) <= 65_536);
+      if (!isStr(raw.documentUri) || !Number.isInteger(raw.baseVersion) || !okShape) return null;
+      return { type: 'setInputToData', documentUri: raw.documentUri, baseVersion: raw.baseVersion as number, shape: shape as unknown as readonly [number, number, number] };
+    }
+    case 'setAugmentation': {
+      const a = raw.augmentation;
+      if (!isStr(raw.documentUri) || !Number.isInteger(raw.baseVersion) || !isObj(a)) return null;
+      const inRange = (v: unknown, limits: { min: number; max: number }) => typeof v === 'number' && Number.isFinite(v) && v >= limits.min && v <= limits.max;
+      if (typeof a.horizontalFlip !== 'boolean' || !inRange(a.translate, AUGMENTATION_LIMITS.translate) || !inRange(a.brightness, AUGMENTATION_LIMITS.brightness)) return null;
+      return {
+        type: 'setAugmentation',
+        documentUri: raw.documentUri,
+        baseVersion: raw.baseVersion as number,
+        augmentation: { horizontalFlip: a.horizontalFlip, translate: a.translate as number, brightness: a.brightness as number },
+      };
+    }
     case 'command': {
       const command = raw.command as SidebarCommand;
       if (!COMMANDS.includes(command)) return null;
@@ -110,6 +158,9 @@ export function parseHostToSidebar(raw: unknown): ParseResult<HostToSidebar> {
 }
 
 function hostToSidebarOrNull(raw: unknown): HostToSidebar | null {
+  if (isObj(raw) && raw.type === 'dataset') {
+    return isStr(raw.documentUri) && typeof raw.datasetKey === 'string' && isObj(raw.info) && typeof raw.info.status === 'string' ? (raw as unknown as SidebarDatasetMessage) : null;
+  }
   if (!isObj(raw) || raw.type !== 'state') return null;
   if (raw.model !== null && !(isObj(raw.model) && isStr(raw.model.documentUri) && isObj(raw.model.content))) return null;
   if (raw.training !== null && !(isObj(raw.training) && typeof raw.training.state === 'string')) return null;

@@ -70,7 +70,12 @@ export interface DashboardPage {
 }
 
 /** Opens the dashboard page in a theme; resolves once it has said `ready`. */
-export async function openDashboard(browser: Browser, server: StaticServer, theme: ThemeName, viewport = { width: 1100, height: 900 }): Promise<DashboardPage> {
+export function openDashboard(browser: Browser, server: StaticServer, theme: ThemeName, viewport = { width: 1100, height: 900 }): Promise<DashboardPage> {
+  return openWebviewPage(browser, server, setDashboardPage(server), theme, viewport);
+}
+
+/** Opens any webview page served at `path` (see `server.setPage`) as VS Code would; resolves once it has said `ready`. */
+export async function openWebviewPage(browser: Browser, server: StaticServer, path: string, theme: ThemeName, viewport: { width: number; height: number }): Promise<DashboardPage> {
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   await page.addInitScript({ content: initScript(themeVariables(theme), themeBodyClass(theme)) });
   const errors: string[] = [];
@@ -78,7 +83,7 @@ export async function openDashboard(browser: Browser, server: StaticServer, them
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await page.goto(server.origin + setDashboardPage(server));
+  await page.goto(server.origin + path);
   await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__posted.some((m) => m.type === 'ready'));
   return { page, errors };
 }

@@ -9,6 +9,9 @@ import type { ModelFile } from '../../src/core/format';
 import {
   checkSettingValue,
   parseHostToSidebar,
+  sidebarDatasetKey,
+  type HostToSidebar,
+  type SidebarDatasetMessage,
   SIDEBAR_SETTINGS,
   type SidebarModelInfo,
   type SidebarSettingName,
@@ -18,10 +21,15 @@ import {
 import { clear, h } from '../common/dom';
 import { registerToolkit } from '../common/toolkit';
 import { connectToHost } from '../common/vscodeApi';
+import { datasetPanel } from './datasetPanel';
+import { inputShapeOf } from '../../src/core/modelFacts';
 
 registerToolkit();
 const root = document.getElementById('app')!;
-const conn = connectToHost<SidebarToHost, SidebarStateMessage, Record<string, never>>(parseHostToSidebar, () => undefined);
+const conn = connectToHost<SidebarToHost, HostToSidebar, Record<string, never>>(parseHostToSidebar, () => undefined);
+/** The engine's latest answer about each document's dataset. */
+const datasetAnswers = new Map<string, SidebarDatasetMessage>();
+let lastState: SidebarStateMessage | null = null;
 
 function button(label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'secondary', disabled = false): HTMLElement {
   const b = h('vscode-button', { appearance, disabled });
@@ -145,10 +153,28 @@ function render(state: SidebarStateMessage): void {
 
   root.append(h('h2', {}, 'Dataset'));
   const ds = model.dataset;
-  root.append(
-    h('p', { class: ds ? undefined : 'muted' }, ds ? `${ds.kind}: ${ds.path} (${ds.imageSize.join('×')}, ${ds.colorMode})` : 'No dataset yet: choose a folder with one sub-folder of images per class.'),
-    h('div', { class: 'buttons' }, button(ds ? 'Change Folder…' : 'Choose Folder…', () => conn.post({ type: 'chooseDataset', documentUri: info.documentUri }))),
-  );
+  const chooseFolder = h('div', { class: 'buttons' }, button(ds ? 'Change Folder…' : 'Choose Folder…', () => conn.post({ type: 'chooseDataset', documentUri: info.documentUri })));
+  if (ds) {
+    const input = model.nodes.find((n) => n.type === 'Input');
+    const shape = input ? inputShapeOf(input) : undefined;
+    const key = sidebarDatasetKey(ds, shape && shape.length === 3 ? [shape[0]!, shape[1]!, shape[2]!] : null, model.training.validationSplit, model.training.augmentation);
+    const answer = datasetAnswers.get(info.documentUri);
+    root.append(
+      chooseFolder,
+      datasetPanel({
+        documentUri: info.documentUri,
+        version: info.version,
+        dataset: ds,
+        augmentation: model.training.augmentation,
+        validationSplit: model.training.validationSplit,
+        info: answer?.datasetKey === key ? answer.info : undefined,
+        post: (m) => conn.post(m),
+        button,
+      }),
+    );
+  } else {
+    root.append(h('p', { class: 'muted' }, 'No dataset yet: choose a folder with one sub-folder of images per class.'), chooseFolder);
+  }
 
   root.append(
     foldable('layers', `Layers (${model.nodes.length})`, outline(info, model), true),
@@ -164,5 +190,13 @@ function foldable(key: string, title: string, body: HTMLElement, openByDefault: 
   return details;
 }
 
-conn.onMessage(render);
+conn.onMessage((message) => {
+  if (message.type === 'dataset') {
+    datasetAnswers.set(message.documentUri, message);
+    if (lastState?.model?.documentUri === message.documentUri) render(lastState);
+    return;
+  }
+  lastState = message;
+  render(message);
+});
 conn.post({ type: 'ready' });

@@ -6,7 +6,10 @@
 import * as vscode from 'vscode';
 import { parseModelText } from '../../core/loader';
 import type { DatasetReference } from '../../core/format';
-import { imageFolderDatasetFor } from '../../core/datasetFolder';
+import { imageFolderDatasetFor, imageShapeText, setInputToDataEdit } from '../../core/datasetFolder';
+import { inputShapeOf } from '../../core/modelFacts';
+import type { DatasetDescription, ImageShape } from '../../protocol/engine';
+import type { DescribeDataset } from '../sidebar/datasetSummary';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { applyModelEditToDocument } from '../model/documentEdit';
 import { modelUriOfArg, resolveOrPickModelUri } from '../model/modelResolver';
@@ -21,7 +24,7 @@ export async function setDatasetFolder(document: vscode.TextDocument, folder: vs
   return dataset;
 }
 
-export async function useFolderAsDataset(folderArg: unknown, modelArg: unknown, designers: DesignerEditorProvider): Promise<DatasetReference | undefined> {
+export async function useFolderAsDataset(folderArg: unknown, modelArg: unknown, designers: DesignerEditorProvider, describe?: DescribeDataset): Promise<DatasetReference | undefined> {
   let folder = folderArg instanceof vscode.Uri ? folderArg : undefined;
   if (!folder) {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use as Dataset', title: 'Image folder with one sub-folder per class' });
@@ -32,6 +35,49 @@ export async function useFolderAsDataset(folderArg: unknown, modelArg: unknown, 
   if (!modelUri) return undefined;
   const document = await vscode.workspace.openTextDocument(modelUri);
   const dataset = await setDatasetFolder(document, folder);
-  void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(modelUri)} now trains on ${dataset.path} (${dataset.imageSize.join('×')}, ${dataset.colorMode}). Save the model to keep it.`);
+  void reportDatasetChoice(document, dataset, describe).catch((err: unknown) => void vscode.window.showWarningMessage(err instanceof Error ? err.message : String(err)));
   return dataset;
 }
+
+/**
+ * Says what the chosen folder holds (the engine looks: classes, images, their size and colour) and,
+ * when that differs from the model's input, offers to set the Input to the data instead of converting
+ * every image silently. Offers Save only while the model has unsaved changes.
+ */
+export async function reportDatasetChoice(document: vscode.TextDocument, dataset: DatasetReference, describe: DescribeDataset | undefined): Promise<void> {
+  const name = vscode.workspace.asRelativePath(document.uri);
+  const { model } = parseModelText(document.getText());
+  const input = model?.nodes.find((n) => n.type === 'Input');
+  const shape = input ? inputShapeOf(input) : undefined;
+  const inputShape: ImageShape | null = shape && shape.length === 3 ? [shape[0]!, shape[1]!, shape[2]!] : null;
+  let text = `${name} now trains on ${dataset.path}; its images are resized to ${imageShapeText(dataset.imageSize[0], dataset.imageSize[1], dataset.colorMode === 'grayscale' ? 1 : 3)}, the model's input.`;
+  let setInput: { label: string; shape: ImageShape } | null = null;
+  if (describe && model) {
+    let d: DatasetDescription;
+    try {
+      d = await describe({ modelPath: document.uri.fsPath, dataset, inputShape, validationSplit: model.training.validationSplit, samplesPerClass: 1 });
+    } catch (err) {
+      void vscode.window.showWarningMessage(`${name} now trains on ${dataset.path}, but the folder cannot be used as it is: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const total = d.classes.reduce((n, c) => n + c.count, 0);
+    const found = `${d.classes.length} classes, ${total.toLocaleString('en-US')} images of ${imageShapeText(d.found.height, d.found.width, d.found.channels)}`;
+    if (d.fitsInput || !inputShape) {
+      text = `${name} now trains on ${dataset.path}: ${found}, as the model's input takes them.`;
+    } else {
+      const target: ImageShape = [d.found.height, d.found.width, d.found.channels === 1 ? 1 : 3];
+      text = `${name} now trains on ${dataset.path}: ${found}. The model's input is ${imageShapeText(...inputShape)}, so training would convert every image.`;
+      setInput = { label: `Set the Input to ${target.join('×')}`, shape: target };
+    }
+  }
+  const actions = [...(setInput ? [setInput.label] : []), ...(document.isDirty ? ['Save'] : [])];
+  const choice = await vscode.window.showInformationMessage(text, ...actions);
+  if (choice === 'Save') {
+    await document.save();
+  } else if (setInput && choice === setInput.label) {
+    const current = parseModelText(document.getText()).model;
+    const edit = current ? setInputToDataEdit(current, setInput.shape) : null;
+    if (edit) await applyModelEditToDocument(document, edit);
+  }
+}
+

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { SIDEBAR_SETTINGS, checkSettingValue, parseSidebarToHost, type SidebarStateMessage, type SidebarToHost, type SidebarTrainingInfo } from '../../protocol/sidebar';
 import { sidebarHtml } from '../../../webview/sidebar/html';
-import { setDatasetFolder } from '../commands/useFolderAsDataset';
+import { reportDatasetChoice, setDatasetFolder } from '../commands/useFolderAsDataset';
 import type { DesignerEditorProvider } from '../editor/designerEditorProvider';
 import { editModelDocument } from '../model/documentEdit';
 import { UserFacingError } from '../userFacingError';
@@ -17,6 +17,9 @@ import type { OutputLog } from '../outputLog';
 import { showWebviewPage, type WebviewPage } from '../webviewPage';
 import { reportCommandError } from '../failableCommand';
 import type { ActiveModelTracker } from './activeModel';
+import { SidebarDatasetSummary, type DescribeDataset } from './datasetSummary';
+import { parseModelText } from '../../core/loader';
+import { setInputToDataEdit } from '../../core/datasetFolder';
 
 export const SIDEBAR_VIEW_ID = 'cnnStudio.sidebar';
 
@@ -35,6 +38,8 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
   private page: WebviewPage | undefined;
   /** The last state posted, for tests. */
   lastState: SidebarStateMessage | undefined;
+  /** The dataset panel's engine answers, posted apart from the state. */
+  readonly dataset = new SidebarDatasetSummary((message) => void this.view?.webview.postMessage(message));
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -63,6 +68,13 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
       if (this.training === source) this.training = undefined;
       this.schedule();
     });
+  }
+
+  /** Called by the training feature: the dataset panel asks the engine what the data holds. */
+  setDatasetDescriber(describe: DescribeDataset): vscode.Disposable {
+    this.dataset.setDescriber(describe);
+    this.schedule();
+    return new vscode.Disposable(() => this.dataset.setDescriber(undefined));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -99,6 +111,7 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
     };
     this.lastState = state;
     void this.view.webview.postMessage(state);
+    if (uri && model?.content.kind === 'model') this.dataset.update(uri, model.content.model);
   }
 
   async receive(raw: unknown): Promise<void> {
@@ -142,7 +155,24 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
       case 'chooseDataset': {
         const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as Dataset', title: 'Image folder with one sub-folder per class' });
         if (!picked?.[0]) return;
-        await setDatasetFolder(await vscode.workspace.openTextDocument(uriOf(message.documentUri)), picked[0]);
+        const document = await vscode.workspace.openTextDocument(uriOf(message.documentUri));
+        const dataset = await setDatasetFolder(document, picked[0]);
+        void reportDatasetChoice(document, dataset, this.dataset.describer).catch((err: unknown) => reportCommandError('side bar chooseDataset', err, this.log));
+        return;
+      }
+      case 'setInputToData':
+      case 'setAugmentation': {
+        const document = await vscode.workspace.openTextDocument(uriOf(message.documentUri));
+        const { model } = parseModelText(document.getText());
+        if (!model) return;
+        const edit =
+          message.type === 'setAugmentation'
+            ? ({ kind: 'setTrainingSettings', settings: { augmentation: message.augmentation } } as const)
+            : setInputToDataEdit(model, message.shape);
+        if (!edit) throw new UserFacingError('The model has no Input layer to set: add one (Add Layer… › Input) first.');
+        const outcome = await editModelDocument(document, edit, message.baseVersion);
+        if (outcome.kind === 'refused') throw new UserFacingError(outcome.message);
+        if (outcome.kind === 'stale') this.schedule();
         return;
       }
       case 'command': {

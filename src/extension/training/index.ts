@@ -66,7 +66,8 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     panel,
     progress,
     log: services.log,
-    data: new TrainingDataChooser(context.workspaceState, context.extensionUri.fsPath),
+    data: new TrainingDataChooser((params) => session.describeDataset(params), context.extensionUri.fsPath),
+    workspaceState: context.workspaceState,
     designers: services.designers,
   });
   routeDashboardMessages({ session, panel, log: services.log, shownModelUri: () => c.shownModelUri, revealLayerInDesigner: services.revealLayerInDesigner });
@@ -93,7 +94,7 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     // From a tree with several runs selected, VS Code passes (clicked item, all selected items).
     command(T.compareRuns, (arg: unknown, selected: unknown) => c.compareRuns(Array.isArray(selected) && selected.length > 1 ? selected : arg)),
     command(T.exportMetricsCsv, (arg: unknown) => c.exportCsv(arg)),
-    command(T.evaluateRun, (arg: unknown) => c.evaluate(arg)),
+    command(T.evaluateRun, (arg: unknown, test: unknown) => c.evaluate(arg, test)),
     command(T.predictImage, (arg: unknown, image: unknown) => c.predict(arg, image)),
     command(T.showLayerFeatureMaps, (layerId: unknown) => c.showLayer(layerId)),
     command(T.makeSampleDataset, () => makeSampleDataset(context.extensionUri.fsPath)),

@@ -18,6 +18,7 @@ import { compareRunFrom, metricsCsv, readRunFolder, skippedFilesLog } from './ru
 import { pickRun, pickRuns, runDirFromArg } from './pickRun';
 import { readPreviewImage } from './previewImage';
 import type { TrainingDataChooser } from './trainingData';
+import { chooseEvaluationData } from './evaluationData';
 import type { TrainingProgress } from './trainingProgress';
 import type { TrainingSession } from './trainingSession';
 
@@ -28,6 +29,8 @@ export interface TrainingCommandDeps {
   readonly log: OutputLog;
   readonly data: TrainingDataChooser;
   readonly designers: ActiveDesigner;
+  /** Remembers the evaluation data chosen per model. */
+  readonly workspaceState: vscode.Memento;
 }
 
 /** A whole-number setting inside [min, max], else undefined (= the engine's automatic choice). */
@@ -153,14 +156,16 @@ export class TrainingCommands {
     void vscode.window.showInformationMessage(`Wrote ${epochs.length} epochs to ${vscode.workspace.asRelativePath(target)}.`);
   }
 
-  async evaluate(arg?: unknown): Promise<void> {
+  /** `testArg` (a path or Uri) evaluates on that test set without asking; else the user chooses the data. */
+  async evaluate(arg?: unknown, testArg?: unknown): Promise<void> {
     const runDir = await this.runDirOrShown(arg, 'Evaluate which run?');
     if (!runDir) return;
+    const data = await chooseEvaluationData(runDir, this.d.workspaceState, testArg);
+    if (!data) return;
     this.d.panel.show(true);
-    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Evaluating the run…' }, () =>
-      this.d.session.evaluate(runDir, readPreviewImage),
-    );
-    this.d.log.line(`Evaluated ${runDir}: accuracy ${(report.accuracy * 100).toFixed(1)}% on ${report.numSamples} samples`);
+    const title = data.testPath ? `Evaluating the run on ${vscode.workspace.asRelativePath(data.testPath)}…` : 'Evaluating the run on its validation split…';
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => this.d.session.evaluate(runDir, readPreviewImage, data.testPath));
+    this.d.log.line(`Evaluated ${runDir}: accuracy ${(report.accuracy * 100).toFixed(1)}% on ${report.numSamples} samples (${report.dataLabel ?? report.split})`);
   }
 
   async predict(arg?: unknown, imageArg?: unknown): Promise<void> {

@@ -5,7 +5,7 @@
  * dashboard panel, the status bar, the progress notification, the sidebar).
  */
 import { existsSync } from 'node:fs';
-import type { ActivationsTarget, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, RunWarning, SampleRef, StartTrainingParams } from '../../protocol/engine';
+import type { ActivationsTarget, DatasetDescription, DescribeDatasetParams, EngineClientEvent, EvaluationReport, ImagePrediction, RunStatus, RunWarning, SampleRef, StartTrainingParams } from '../../protocol/engine';
 import type {
   CompareRun,
   HostToDashboard,
@@ -79,6 +79,11 @@ export class TrainingSession {
     return engine;
   }
 
+  /** What a model's dataset holds, for the side bar (the engine caches it). */
+  async describeDataset(params: DescribeDatasetParams): Promise<DatasetDescription> {
+    return (await this.connect()).call('describeDataset', params);
+  }
+
   /** Forgets the engine (it exited); the next call starts or reconnects to a new one. */
   engineGone(): void {
     this.unsubscribe?.();
@@ -149,8 +154,9 @@ export class TrainingSession {
     this.toDashboard(this.comparison);
   }
 
-  async evaluate(runDir: string, readThumbnail: (path: string) => SampleThumbnail['image'] | null): Promise<EvaluationReport> {
-    const report = await (await this.connect()).call('evaluate', { runDir });
+  /** `testPath`: a held-out test set; absent: the run's validation split. */
+  async evaluate(runDir: string, readThumbnail: (path: string) => SampleThumbnail['image'] | null, testPath?: string): Promise<EvaluationReport> {
+    const report = await (await this.connect()).call('evaluate', { runDir, ...(testPath ? { testPath } : {}) });
     const thumbnails: SampleThumbnail[] = [];
     for (const m of report.misclassified.slice(0, 48)) {
       const image = m.path ? readThumbnail(m.path) : null;

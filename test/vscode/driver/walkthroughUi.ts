@@ -9,13 +9,43 @@
  *
  *   node --import tsx test/vscode/driver/walkthroughUi.ts <baseUrl> <workspaceFolder> <outDir>
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { driveWorkbench, runFromPalette, stopwatch, until } from './browser';
+import { driveWorkbench, runFromPalette, stopwatch, until, webviewFrame } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
+
+/** An IDX file of unsigned bytes (MNIST's format). */
+function idx(dims: readonly number[], data: Uint8Array): Buffer {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head[2] = 0x08;
+  head[3] = dims.length;
+  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([head, Buffer.from(data)]);
+}
+
+/**
+ * MNIST-format files at data/mnist, where the mnist-small template looks: 20 images per digit, each
+ * a bright bar whose place says its class (visible in the side bar's thumbnails), plus 50 t10k images.
+ */
+function writeDigits(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const write = (prefix: string, n: number) => {
+    const pixels = new Uint8Array(n * 784);
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const label = i % 10;
+      labels[i] = label;
+      for (let r = 4; r < 24; r++) for (let c = 0; c < 3; c++) pixels[i * 784 + r * 28 + 2 + label * 2 + c] = 255;
+    }
+    writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), idx([n, 28, 28], pixels));
+    writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), idx([n], labels));
+  };
+  write('train', 200);
+  write('t10k', 50);
+}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const file = join(outDir, `ui-walkthrough-${name}.png`);
@@ -33,6 +63,7 @@ async function ticked(row: Locator): Promise<boolean> {
 }
 
 driveWorkbench('walkthrough UI test', { baseUrl, workspace, outDir }, log, async (page) => {
+  writeDigits(join(workspace, 'data', 'mnist'));
 
   await runFromPalette(page, 'Welcome: Open Walkthrough...');
   const walkthrough = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get started with CNN Studio' }).first();
@@ -81,4 +112,27 @@ driveWorkbench('walkthrough UI test', { baseUrl, workspace, outDir }, log, async
   await until('the ticked step', async () => ((await ticked(create)) ? true : undefined), 10_000);
   await screenshot(page, '3-ticked');
 
+  // The dataset with its preview: the side bar shows what data/mnist holds, not only its path.
+  await page.locator('.activitybar .action-item a[aria-label^="CNN Studio"]').first().click();
+  const sidebar = await webviewFrame(page, '[data-role="dataset-panel"]');
+  await until('the dataset summary', async () => ((await sidebar.locator('[data-role="dataset-facts"]').count()) ? true : undefined), 60_000);
+  const facts = await sidebar.locator('[data-role="dataset-facts"]').innerText();
+  if (facts !== '10 classes · 250 images') throw new Error(`the side bar says '${facts}'`);
+  const fit = await sidebar.locator('[data-role="dataset-fit"]').innerText();
+  if (!fit.includes('28×28 grayscale, the same as the model')) throw new Error(`image size line: '${fit}'`);
+  const split = await sidebar.locator('[data-role="dataset-split"]').innerText();
+  if (split !== 'Training 200 · validation 50 (its own validation files)') throw new Error(`split line: '${split}'`);
+  const thumbs = await sidebar.locator('.classes img.thumb').count();
+  if (thumbs !== 60) throw new Error(`${thumbs} thumbnails, expected 6 per class`);
+  await sidebar.locator('[data-role="dataset-panel"]').scrollIntoViewIfNeeded();
+  await screenshot(page, '4-dataset');
+  log('side bar: 10 classes, 60 thumbnails');
+
+  // Augmentation: switch the flip on in the side bar; the model document changes and the preview appears.
+  await sidebar.locator('.aug-details summary').click();
+  await sidebar.locator('vscode-checkbox[data-setting="horizontalFlip"]').click();
+  await until('the augmentation preview', async () => ((await sidebar.locator('.aug-preview img').count()) >= 5 ? true : undefined), 30_000);
+  await sidebar.locator('.aug-preview').scrollIntoViewIfNeeded();
+  await screenshot(page, '5-augmentation');
+  log('augmentation preview shown');
 });
