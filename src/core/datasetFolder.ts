@@ -38,7 +38,7 @@ export function setInputToDataEdit(model: ModelFile, shape: readonly [number, nu
   const input = model.nodes.find((n) => n.type === 'Input');
   if (!input) return null;
   const edits: ModelEdit[] = [{ kind: 'setParam', id: input.id, param: 'shape', value: [shape[0], shape[1], shape[2]] }];
-  if (model.dataset) edits.push({ kind: 'setDataset', dataset: { ...model.dataset, imageSize: [shape[0], shape[1]], colorMode: shape[2] === 1 ? 'grayscale' : 'rgb' } });
+  if (model.dataset) edits.push({ kind: 'setDataset', dataset: { ...model.dataset, ...imageFormatOfShape(shape) } });
   return { kind: 'batch', label: `Set the Input to ${shape.join('×')}`, edits };
 }
 
