@@ -2,16 +2,14 @@
  * UI test of training in the real workbench, as the walkthrough tells a user:
  *   palette → "Make Sample Dataset" → "New Model from Template" (mnist-small) → "Train Model" → pick the
  *   sample dataset → the dashboard opens beside the designer and follows the run to its end; the chosen
- *   data is now the model's dataset (the side bar shows data/shapes); Evaluate Run on a test set (a CSV
- *   picked in the file dialog) → the dashboard says the figures come from that test set.
+ *   data is now the model's dataset (the side bar shows data/shapes).
  * Checks the dashboard's charts and feature maps in the real webview and saves a screenshot.
  *
  *   node --import tsx test/vscode/driver/dashboardUi.ts <baseUrl> <workspaceFolder> <outDir>
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { driveWorkbench, runFromPalette, stopwatch, until, webviewFrame } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
@@ -22,20 +20,6 @@ async function pick(page: Page, text: string): Promise<void> {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30_000 });
   await page.locator('.quick-input-widget input').fill(text);
   await page.keyboard.press('Enter');
-}
-
-/** A held-out test set as a CSV: label + 784 grayscale pixels per row, from 4 images per class of the sample data. */
-async function writeTestCsv(path: string): Promise<number> {
-  const rows = ['label,' + Array.from({ length: 784 }, (_, i) => `p${i}`).join(',')];
-  for (const cls of ['circle', 'square', 'triangle']) {
-    const dir = join(workspace, 'data', 'shapes', cls);
-    for (const file of readdirSync(dir).sort().slice(-4)) {
-      const pixels = await sharp(join(dir, file)).grayscale().resize(28, 28).raw().toBuffer();
-      rows.push([cls, ...pixels].join(','));
-    }
-  }
-  writeFileSync(path, rows.join('\n') + '\n');
-  return rows.length - 1;
 }
 
 /** The dashboard's frame: the webview (nested iframes) whose page has the run header. */
@@ -94,23 +78,4 @@ driveWorkbench('dashboard UI test', { baseUrl, workspace, outDir }, log, async (
   const sidebar = await webviewFrame(page, '[data-role="dataset-panel"]');
   await until('the side bar names data/shapes', async () => ((await sidebar.locator('.dataset-path').innerText()).includes('data/shapes') ? true : undefined), 30_000);
   log('the model now names data/shapes as its dataset');
-
-  // Evaluate on a held-out test set, picked in the file dialog.
-  const csv = join(workspace, 'data', 'shapes-test.csv');
-  const rows = await writeTestCsv(csv);
-  await runFromPalette(page, 'CNN Studio: Evaluate Run');
-  await pick(page, 'Test set…');
-  const fileBox = page.locator('.quick-input-widget input');
-  await until('the file dialog', async () => ((await fileBox.inputValue()).startsWith('/') ? true : undefined), 20_000);
-  await fileBox.fill(csv);
-  await page.keyboard.press('Enter');
-  const label = `Test set: data/shapes-test.csv (${rows} images)`;
-  await until('the test-set evaluation', async () => {
-    const source = frame.locator('[data-role="eval-source"]');
-    return (await source.count()) && (await source.innerText()) === label ? true : undefined;
-  }, 120_000);
-  await frame.locator('section.evaluation').scrollIntoViewIfNeeded();
-  const evaluation = join(outDir, 'ui-dashboard-test-set.png');
-  await page.screenshot({ path: evaluation });
-  log(`evaluated on the test set: '${label}'; screenshot ${evaluation}`);
 });
