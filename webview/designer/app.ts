@@ -16,10 +16,14 @@ import { EditActions } from './editActions';
 import { EditChannel } from './editChannel';
 import { edgeKey } from './graph';
 import { Inspector } from './inspector';
-import { neighbourInDirection, type Direction } from './keyboardNav';
+import { moveTarget, type Direction } from './keyboardNav';
 import { wireKeys } from './keys';
 import { emptyModelView, invalidDocumentView } from './messageViews';
+import { LayerSearch } from './layerSearch';
+import type { LayoutDirection } from './layout';
+import { Minimap } from './minimap';
 import { Palette } from './palette';
+import { PaletteDrawer } from './paletteDrawer';
 import { LayerQuickPick } from './quickPick';
 import { Selection, type SelectMode } from './selection';
 import { SelectionReporter } from './selectionReport';
@@ -29,6 +33,7 @@ import { Toast } from './toast';
 import { Toolbar } from './toolbar';
 import { designerToolbarActions, toolbarTitle } from './toolbarActions';
 import type { DesignerViewState } from './viewState';
+import { ViewControls } from './viewControls';
 import { ViewStateSaver } from './viewStateSaver';
 
 export class DesignerApp {
@@ -54,6 +59,10 @@ export class DesignerApp {
   private problemCursor = -1;
   private cameraRestored = false;
   private paletteFilter: string;
+  private layoutDirection: LayoutDirection;
+  private readonly search = new LayerSearch((id) => this.selectAndReveal(id));
+  private readonly minimap: Minimap;
+  private readonly viewControls: ViewControls;
 
   constructor(
     private readonly root: HTMLElement,
@@ -62,6 +71,7 @@ export class DesignerApp {
     const saved = conn.loadState();
     this.savedState = saved ?? null;
     this.paletteFilter = saved?.paletteFilter ?? '';
+    this.layoutDirection = saved?.layoutDirection ?? 'TB';
     this.selection = new Selection(saved?.selection);
     this.selectionReport = new SelectionReporter(conn);
     this.saver = new ViewStateSaver(conn);
@@ -109,20 +119,17 @@ export class DesignerApp {
       collapsedChanged: () => this.scheduleSave(),
     }, saved?.inspectorCollapsed ?? false);
     this.summary = new SummaryBar(() => this.nextProblem());
-    this.stage = h('div', { class: 'stage' }, this.canvas.element);
-    const main = h('main', { class: 'workspace' }, this.palette.element, this.stage, this.inspector.element);
+    this.minimap = new Minimap((p) => this.canvas.centreOn(p));
+    this.canvas.cameraApplied = () => this.minimap.showView(this.canvas.visibleGraphRect());
+    this.viewControls = new ViewControls(this.layoutDirection, () => this.toggleDirection(), () => this.openSearch());
+    this.stage = h('div', { class: 'stage' }, this.canvas.element, this.viewControls.element, this.minimap.element);
+    const drawer = new PaletteDrawer(this.root, this.palette.element);
+    const main = h('main', { class: 'workspace' }, this.palette.element, this.stage, this.inspector.element, drawer.tab);
 
     clear(this.root);
     this.root.dataset.state = 'loading';
-    this.root.append(
-      this.toolbar.element,
-      main,
-      this.summary.element,
-      this.quickPick.element,
-      this.shortcuts.element,
-      this.toast.element,
-      h('p', { class: 'loading', role: 'status' }, 'Loading the model…'),
-    );
+    const loading = h('p', { class: 'loading', role: 'status' }, 'Loading the model…');
+    this.root.append(this.toolbar.element, main, this.summary.element, this.quickPick.element, this.search.element, this.shortcuts.element, this.toast.element, loading);
     this.wireKeys();
     wireClipboard({
       model: () => this.view?.model ?? null,
@@ -181,7 +188,7 @@ export class DesignerApp {
   }
 
   private derive(): void {
-    const { view, preview } = deriveView(this.snapshot, this.preview);
+    const { view, preview } = deriveView(this.snapshot, this.preview, this.layoutDirection);
     this.view = view;
     this.preview = preview;
   }
@@ -269,6 +276,8 @@ export class DesignerApp {
       diagnostics: d.diagnostics,
       readOnly: this.readOnly,
     });
+    this.minimap.render(d.layout, d.model.nodes, sel.ids);
+    this.minimap.showView(this.canvas.visibleGraphRect());
     this.scheduleSave();
     this.selectionReport.schedule(() => this.snapshot?.documentUri, () => [...this.selection.ids]);
   }
@@ -296,7 +305,7 @@ export class DesignerApp {
       const uri = this.snapshot?.documentUri;
       if (!uri) return null;
       const camera = !this.cameraRestored ? (this.savedState?.camera ?? null) : this.canvas.followsFit ? null : this.canvas.getCamera();
-      return { documentUri: uri, selection: [...this.selection.ids], camera, paletteFilter: this.paletteFilter, inspectorCollapsed: this.inspector.collapsed };
+      return { documentUri: uri, selection: [...this.selection.ids], camera, paletteFilter: this.paletteFilter, inspectorCollapsed: this.inspector.collapsed, layoutDirection: this.layoutDirection };
     });
   }
 
@@ -335,9 +344,7 @@ export class DesignerApp {
 
   private moveFocus(dir: Direction, extend: boolean): void {
     const d = this.view;
-    if (!d || !d.model.nodes.length) return;
-    const focused = this.selection.focusedId;
-    const target = !focused || !d.graph.byId.has(focused) ? (d.analysis?.order[0] ?? d.model.nodes[0]!.id) : neighbourInDirection(d.graph, d.layout, focused, dir);
+    const target = d ? moveTarget(d.graph, d.layout, d.analysis?.order, this.selection.focusedId, dir) : null;
     if (!target) return;
     this.select([target], extend ? 'add' : 'replace');
     this.canvas.reveal(target);
@@ -349,7 +356,8 @@ export class DesignerApp {
   private wireKeys(): void {
     wireKeys({
       shortcuts: this.shortcuts,
-      pickerOpen: () => this.quickPick.isOpen,
+      pickerOpen: () => this.quickPick.isOpen || this.search.isOpen,
+      openSearch: () => this.openSearch(),
       acceptsKeys: () => (this.root.dataset.state === 'model' || this.root.dataset.state === 'empty') && this.view !== null,
       inCanvas: (target) => this.canvas.element.contains(target as Node) || target === document.body,
       focusedId: () => this.selection.focusedId,
@@ -368,6 +376,19 @@ export class DesignerApp {
       zoomBy: (factor) => this.canvas.zoomBy(factor),
       fitToView: () => this.canvas.fitToView(),
     });
+  }
+
+  /** Top-down ⇄ left-to-right: laid out again and fitted (the old camera framed the other shape). */
+  private toggleDirection(): void {
+    this.layoutDirection = this.layoutDirection === 'TB' ? 'LR' : 'TB';
+    this.viewControls.show(this.layoutDirection);
+    this.derive();
+    this.renderGraphAndInspector();
+    this.canvas.fitToView(this.layoutDirection === 'LR' ? 0.35 : 0.8);
+  }
+
+  private openSearch(): void {
+    if (this.view?.model.nodes.length) this.search.open(this.view.model.nodes);
   }
 
   private openAsText(): void {

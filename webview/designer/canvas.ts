@@ -18,6 +18,8 @@ import { keyParamLabel } from './paramText';
 import { MAX_ZOOM, MIN_ZOOM, type Camera } from './viewState';
 
 export const LAYER_DRAG_MIME = 'application/x-cnn-studio-layer';
+/** Zoom below which a node is drawn as a chip (its short type name, large) instead of a full card: 11.5 px text at 0.55 is 6 px. */
+export const CHIP_ZOOM = 0.55;
 
 export interface CanvasData {
   readonly model: ModelFile;
@@ -130,7 +132,27 @@ export class GraphCanvas {
     this.camera = { zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, camera.zoom)), panX: camera.panX, panY: camera.panY };
     this.viewport.setAttribute('transform', `translate(${this.camera.panX} ${this.camera.panY}) scale(${this.camera.zoom})`);
     this.element.style.setProperty('--zoom', String(this.camera.zoom));
+    // Semantic zoom: below this the cards' small text would be unreadable, so nodes become chips.
+    this.element.dataset.detail = this.camera.zoom < CHIP_ZOOM ? 'chip' : 'card';
     if (notify) this.callbacks.cameraChanged(this.camera);
+    this.cameraApplied?.();
+  }
+
+  /** Called after every camera change, saved or not (the minimap follows pans while they happen). */
+  cameraApplied: (() => void) | null = null;
+
+  /** The part of the graph on screen, in graph coordinates. */
+  visibleGraphRect(): { x: number; y: number; width: number; height: number } {
+    const { width, height } = this.size.width ? this.size : this.noteSize();
+    const { zoom, panX, panY } = this.camera;
+    return { x: -panX / zoom, y: -panY / zoom, width: width / zoom, height: height / zoom };
+  }
+
+  /** Pans (keeping the zoom) so the graph point is in the middle of the canvas. */
+  centreOn(p: Point): void {
+    const { width, height } = this.noteSize();
+    const z = this.camera.zoom;
+    this.setCamera({ zoom: z, panX: width / 2 - p.x * z, panY: height / 2 - p.y * z });
   }
 
   zoomBy(factor: number, around?: Point): void {
@@ -328,15 +350,20 @@ export class GraphCanvas {
     }
     g.append(s('title', {}, [`${node.type} “${node.id}”`, ...problems.map((p) => `${p.severity === 'error' ? '⛔' : p.severity === 'warning' ? '⚠' : 'ℹ'} ${p.message}`)].join('\n')));
 
-    // Ports: inputs on top (one per input for merges), the output at the bottom.
+    // Semantic zoom: zoomed far out, only this chip (the short type name, large) is drawn (CSS).
+    g.append(s('text', { class: 'node-chip', x: box.width / 2, y: box.height / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, clipped(typeName, 8)));
+
+    // Ports: inputs on top (one per input for merges), the output at the bottom; left and right across.
+    const across = data.layout.direction === 'LR';
     const maxInputs = spec?.maxInputs ?? 1;
     if (maxInputs > 0) {
       const count = Math.max(1, Math.min(node.inputs.length + (maxInputs > 1 ? 1 : 0), 8));
       for (let i = 0; i < count; i++) {
-        g.append(s('circle', { class: 'port port-in', cx: (box.width * (i + 1)) / (count + 1), cy: 0, r: 4.5, 'data-id': node.id }));
+        const at = across ? { cx: 0, cy: (box.height * (i + 1)) / (count + 1) } : { cx: (box.width * (i + 1)) / (count + 1), cy: 0 };
+        g.append(s('circle', { class: 'port port-in', ...at, r: 4.5, 'data-id': node.id }));
       }
     }
-    g.append(s('circle', { class: 'port port-out', cx: box.width / 2, cy: box.height, r: 5, 'data-id': node.id }));
+    g.append(s('circle', { class: 'port port-out', ...(across ? { cx: box.width, cy: box.height / 2 } : { cx: box.width / 2, cy: box.height }), r: 5, 'data-id': node.id }));
     return g;
   }
 
@@ -348,24 +375,26 @@ export class GraphCanvas {
     const count = Math.max(1, Math.min(node.inputs.length + (maxInputs > 1 ? 1 : 0), 8));
     // Ports are handed out left to right in the order of the producers' positions, so edges into a
     // merge do not cross (the input order itself is in the inspector and the file).
-    const centreX = (id: string): number => {
+    const across = this.data!.layout.direction === 'LR';
+    const centre = (id: string): number => {
       const b = this.boxOf(id);
-      return b ? b.x + b.width / 2 : 0;
+      return b ? (across ? b.y + b.height / 2 : b.x + b.width / 2) : 0;
     };
-    const ordered = node.inputs.filter((i) => this.data!.graph.byId.has(i)).sort((a, b) => centreX(a) - centreX(b));
+    const ordered = node.inputs.filter((i) => this.data!.graph.byId.has(i)).sort((a, b) => centre(a) - centre(b));
     const i = Math.min(Math.max(0, ordered.indexOf(fromId)), count - 1);
-    return { x: box.x + (box.width * (i + 1)) / (count + 1), y: box.y };
+    return across ? { x: box.x, y: box.y + (box.height * (i + 1)) / (count + 1) } : { x: box.x + (box.width * (i + 1)) / (count + 1), y: box.y };
   }
 
   private drawEdge(from: string, to: string): SVGGElement {
     const data = this.data!;
     const key = edgeKey(from, to);
     const src = this.boxOf(from)!;
-    const p0 = { x: src.x + src.width / 2, y: src.y + src.height };
+    const across = data.layout.direction === 'LR';
+    const p0 = across ? { x: src.x + src.width, y: src.y + src.height / 2 } : { x: src.x + src.width / 2, y: src.y + src.height };
     const p1 = this.inputPortPoint(to, from);
     const routed = this.dragPositions.size === 0 ? data.layout.edgePoints.get(key) : undefined;
     const points = routed ? [p0, ...routed.slice(1, -1), p1] : null;
-    const d = points ? smoothPath(points) : bezier(p0, p1);
+    const d = points ? smoothPath(points) : across ? bezierAcross(p0, p1) : bezier(p0, p1);
     const mid = points ? points[Math.floor(points.length / 2)]! : { x: (p0.x + p1.x) / 2, y: (p0.y + p1.y) / 2 };
     const shape = data.nodeAnalysis.get(from)?.outputShape ?? null;
     const label = formatShape(shape);
@@ -603,6 +632,11 @@ export class GraphCanvas {
       s('rect', { class: 'box-select', x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) }),
     );
   }
+}
+
+function bezierAcross(a: Point, b: Point): string {
+  const dx = Math.max(24, Math.abs(b.x - a.x) / 2);
+  return `M ${a.x} ${a.y} C ${a.x + dx} ${a.y}, ${b.x - dx} ${b.y}, ${b.x} ${b.y}`;
 }
 
 function bezier(a: Point, b: Point): string {

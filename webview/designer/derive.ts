@@ -11,7 +11,7 @@ import type { ModelFile } from '../../src/core/format';
 import { ModelGraph } from '../../src/core/graph';
 import type { ModelEdit } from '../../src/core/modelEdit';
 import type { SnapshotMessage } from '../../src/protocol/designer';
-import { layoutGraph, type GraphLayout } from './layout';
+import { layoutGraph, type GraphLayout, type LayoutDirection } from './layout';
 
 export interface DesignerView {
   readonly model: ModelFile;
@@ -31,7 +31,7 @@ export interface Derived {
   readonly preview: ModelEdit | null;
 }
 
-export function deriveView(snap: SnapshotMessage | null, preview: ModelEdit | null): Derived {
+export function deriveView(snap: SnapshotMessage | null, preview: ModelEdit | null, direction: LayoutDirection = 'TB'): Derived {
   if (!snap || snap.content.kind !== 'model') return { view: null, preview };
   let model = snap.content.model;
   let applied = preview;
@@ -43,7 +43,7 @@ export function deriveView(snap: SnapshotMessage | null, preview: ModelEdit | nu
     }
   }
   const graph = new ModelGraph(model.nodes);
-  const layout = layoutGraph(model, graph);
+  const layout = layoutGraph(model, graph, direction);
   let analysis: ModelAnalysis | null = null;
   let diagnostics: Diagnostic[];
   try {

@@ -16,6 +16,7 @@ export interface KeyTarget {
   inCanvas(target: EventTarget | null): boolean;
   focusedId(): string | null;
   openPickerAfterSelection(): void;
+  openSearch(): void;
   nextProblem(): void;
   moveFocus(dir: Direction, extend: boolean): void;
   editFocused(): void;
@@ -44,6 +45,9 @@ export function wireKeys(t: KeyTarget): void {
     } else if (ctrl && e.shiftKey && (key === 'a' || key === 'A')) {
       e.preventDefault();
       t.openPickerAfterSelection();
+    } else if ((ctrl && (key === 'f' || key === 'F')) || (key === '/' && !ctrl)) {
+      e.preventDefault();
+      t.openSearch();
     } else if (key === '?') {
       t.shortcuts.toggle();
     } else if (key === 'F8') {

@@ -1,5 +1,5 @@
 /**
- * Top-to-bottom layout with dagre. Nodes the user placed (`node.position`) stay where they are; the
+ * Top-to-bottom (or left-to-right, for long models on wide screens) layout with dagre. Nodes the user placed (`node.position`) stay where they are; the
  * others get dagre's positions. Edges between two auto-placed nodes follow dagre's routed points, so
  * long skip connections bend around the layers in between.
  */
@@ -26,16 +26,20 @@ export interface NodeBox {
   readonly pinned: boolean;
 }
 
+/** Which way data flows on screen: top-down (inputs on a node's top) or left-to-right (inputs on its left). */
+export type LayoutDirection = 'TB' | 'LR';
+
 export interface GraphLayout {
+  readonly direction: LayoutDirection;
   readonly nodes: ReadonlyMap<string, NodeBox>;
   /** Routed points of edges whose ends were both laid out by dagre (key: `edgeKey(from, to)`). */
   readonly edgePoints: ReadonlyMap<string, readonly Point[]>;
   readonly bounds: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
 }
 
-export function layoutGraph(model: ModelFile, graph: ModelGraph): GraphLayout {
+export function layoutGraph(model: ModelFile, graph: ModelGraph, direction: LayoutDirection = 'TB'): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: false });
-  g.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 56, edgesep: 24, marginx: 24, marginy: 24 });
+  g.setGraph({ rankdir: direction, nodesep: direction === 'TB' ? 48 : 28, ranksep: direction === 'TB' ? 56 : 64, edgesep: 24, marginx: 24, marginy: 24 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const id of graph.byId.keys()) g.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const e of graph.edges) g.setEdge(e.from, e.to, { minlen: 1 });
@@ -71,5 +75,5 @@ export function layoutGraph(model: ModelFile, graph: ModelGraph): GraphLayout {
     maxY = Math.max(maxY, b.y + b.height);
   }
   const bounds = nodes.size ? { x: minX, y: minY, width: maxX - minX, height: maxY - minY } : { x: 0, y: 0, width: 0, height: 0 };
-  return { nodes, edgePoints, bounds };
+  return { direction, nodes, edgePoints, bounds };
 }

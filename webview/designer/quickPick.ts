@@ -5,6 +5,7 @@
 import { CATEGORY_ORDER, LAYER_CATALOGUE, type LayerSpec } from '../../src/core/catalogue';
 import { clear, h } from '../common/dom';
 import { CATEGORY_LABELS, categoryClass } from './categoryStyle';
+import { wireFilterBox } from './listKeys';
 import { layerMatches } from './palette';
 
 export class LayerQuickPick {
@@ -33,26 +34,15 @@ export class LayerQuickPick {
     this.list = h('div', { class: 'quick-pick-list', id: 'quick-pick-list', role: 'listbox', 'aria-labelledby': 'quick-pick-title' });
     this.element = h('div', { class: 'quick-pick', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'quick-pick-title', hidden: true }, this.titleEl, this.input, this.list);
 
-    this.input.addEventListener('input', () => {
-      this.active = 0;
-      this.renderList();
-    });
-    this.input.addEventListener('keydown', (e) => {
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        const n = this.items.length;
-        if (n) this.active = (this.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+    wireFilterBox(this.input, {
+      count: () => this.items.length,
+      active: () => this.active,
+      setActive: (i) => {
+        this.active = i;
         this.renderList();
-      } else if (e.key === 'Enter') {
-        e.preventDefault();
-        const spec = this.items[this.active];
-        if (spec) this.pick(spec.type);
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        this.close();
-      }
-      e.stopPropagation(); // keys typed here are not canvas shortcuts
+      },
+      pick: (i) => this.pick(this.items[i]!.type),
+      close: () => this.close(),
     });
     this.input.addEventListener('blur', () => {
       // Clicking an option blurs the input first; let the click land.

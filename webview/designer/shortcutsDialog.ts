@@ -12,6 +12,7 @@ const SHORTCUTS: readonly (readonly [string, string])[] = [
   ['Ctrl+A', 'Select all layers'],
   ['F2', 'Rename the selected layer'],
   ['F8', 'Go to the next problem'],
+  ['Ctrl+F  or  /', 'Go to a layer by its id or type'],
   ['+ / − / F', 'Zoom in, zoom out, fit to view'],
   ['Shift+drag', 'Select with a box'],
   ['Ctrl+Z / Ctrl+Y', 'Undo / redo (VS Code’s, one step per edit)'],

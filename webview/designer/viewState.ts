@@ -3,6 +3,8 @@
  * camera. View state only: it never becomes an edit of the document.
  */
 
+import type { LayoutDirection } from './layout';
+
 export interface Camera {
   /** Screen = graph * zoom + pan. */
   readonly zoom: number;
@@ -17,6 +19,8 @@ export interface DesignerViewState {
   readonly paletteFilter: string;
   /** Narrow editors show the inspector below the graph; the user can fold it away. */
   readonly inspectorCollapsed: boolean;
+  /** Top-down or left-to-right (long models read better across a wide editor). */
+  readonly layoutDirection: LayoutDirection;
 }
 
 export const MIN_ZOOM = 0.2;
@@ -38,5 +42,6 @@ export function parseViewState(raw: unknown): DesignerViewState | undefined {
     camera,
     paletteFilter: typeof r.paletteFilter === 'string' ? r.paletteFilter : '',
     inspectorCollapsed: r.inspectorCollapsed === true,
+    layoutDirection: r.layoutDirection === 'LR' ? 'LR' : 'TB',
   };
 }
