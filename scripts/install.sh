@@ -68,7 +68,9 @@ install_software_vulkan() {
 # npm packages: `npm ci` when node_modules is missing or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm ci"
-  npm ci --no-audit --no-fund
+  # onnxruntime-node (the ONNX export tests) ships its CPU build in the npm package; on Linux x64 its
+  # install script would also fetch CUDA libraries from outside npm, which the tests never use.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
 
 # The native kernel addon (native/, built by `npm run build` with node-gyp): a C++ compiler, make and
@@ -80,8 +82,9 @@ fi
 
 if [ $want_test -eq 1 ]; then
   # chromium drives the webview tests and code-server; python3-torch checks the exported PyTorch code;
-  # python3-h5py writes the Keras .h5/.keras files the import tests read.
-  apt_install chromium python3-torch python3-h5py
+  # python3-h5py writes the Keras .h5/.keras files the import tests read; python3-onnx (the official
+  # ONNX checker) checks the exported ONNX models.
+  apt_install chromium python3-torch python3-h5py python3-onnx
   if [ -x scripts/install-code-server.sh ]; then bash scripts/install-code-server.sh; fi
   install_software_vulkan
 fi

@@ -3,8 +3,8 @@
  *
  * Export works on the active model (designer or text editor), a model file from the explorer, or a run
  * from the CNN Studio tree (a run folder URI). Code formats are generated here (pure core code, with the
- * document's current text, so unsaved edits are included); TF.js needs a run's weights and tfjs, so it is
- * done by the CLI in a child process. The import is importModel.ts.
+ * document's current text, so unsaved edits are included); TF.js and ONNX need a run's weights and tfjs,
+ * so they are done by the CLI in a child process. The import is importModel.ts.
  *
  * Both take an optional options object as second argument (format/target, out) so tests and other
  * commands can run them without prompts; they return the written file's URI.
@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText } from '../engine/export/exportFormats';
+import { codegenOptionsFor, defaultExportPath, type ExportFormat, exportText, needsWeights } from '../engine/export/exportFormats';
 import type { ModelFile } from '../core/format';
 import { parseModelText } from '../core/loader';
 import { activeModelUri, modelUriOfArg, type ActiveDesigner } from './model/modelResolver';
@@ -31,7 +31,17 @@ const FORMAT_PICKS: readonly FormatPick[] = [
   { format: 'notebook', label: 'Jupyter notebook (.ipynb)', detail: 'The Keras code in cells (data, model, compile, fit, evaluate) with explanations.' },
   { format: 'keras-json', label: 'Keras JSON (.json)', detail: 'The architecture as model.to_json() writes it; load with tf.keras.models.model_from_json.' },
   { format: 'tfjs', label: 'TF.js model (model.json + weights.bin)', detail: "A trained run's weights for tf.loadLayersModel in the browser or Node." },
+  { format: 'onnx', label: 'ONNX model (.onnx)', detail: "A trained run's network and weights (opset 13, NHWC input) for ONNX Runtime, MATLAB, Sony NNC and other ONNX tools." },
 ];
+
+const SAVE_FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  keras: { Python: ['py'] },
+  pytorch: { Python: ['py'] },
+  notebook: { Notebook: ['ipynb'] },
+  'keras-json': { JSON: ['json'] },
+  tfjs: { JSON: ['json'] },
+  onnx: { ONNX: ['onnx'] },
+};
 
 /** Optional second argument, for callers that know what they want (tests, other commands): no prompts. */
 export interface ExportCommandOptions {
@@ -86,7 +96,7 @@ async function readModel(source: ExportSource): Promise<ModelFile> {
 async function exportCommand(extensionPath: string, designers: ActiveDesigner, arg: unknown, options: ExportCommandOptions): Promise<vscode.Uri | undefined> {
   const source = exportSource(arg, designers);
   const picks = FORMAT_PICKS.map((p) =>
-    p.format === 'tfjs' && source.kind === 'model' ? { ...p, description: 'needs trained weights: pick a run in the CNN Studio view' } : p,
+    needsWeights(p.format) && source.kind === 'model' ? { ...p, description: 'needs trained weights: pick a run in the CNN Studio view' } : p,
   );
   const picked = options.format
     ? FORMAT_PICKS.find((p) => p.format === options.format)
@@ -96,8 +106,8 @@ async function exportCommand(extensionPath: string, designers: ActiveDesigner, a
     return undefined;
   }
   const open = options.open !== false;
-  if (picked.format === 'tfjs' && source.kind === 'model') {
-    throw new UserFacingError('A TF.js model needs trained weights: train the model first, or run Export on a run folder in the CNN Studio view.', {
+  if (needsWeights(picked.format) && source.kind === 'model') {
+    throw new UserFacingError(`${picked.format === 'onnx' ? 'An ONNX' : 'A TF.js'} model needs trained weights: train the model first, or run Export on a run folder in the CNN Studio view.`, {
       title: 'Train Model',
       run: () => vscode.commands.executeCommand(TRAINING_COMMANDS.train, source.uri),
     });
@@ -109,10 +119,18 @@ async function exportCommand(extensionPath: string, designers: ActiveDesigner, a
   const target = options.target ?? await vscode.window.showSaveDialog({
     title: `Export ${model.name} as ${picked.label}`,
     defaultUri: vscode.Uri.file(join(defaultFolder, suggestion)),
-    filters: picked.format === 'notebook' ? { Notebook: ['ipynb'] } : picked.format === 'keras' || picked.format === 'pytorch' ? { Python: ['py'] } : { JSON: ['json'] },
+    filters: SAVE_FILTERS[picked.format],
   });
   if (!target) return undefined;
 
+  if (picked.format === 'onnx') {
+    const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting the ONNX model…' }, () =>
+      runCliCommand(extensionPath, ['export', source.uri.fsPath, '--to', 'onnx', '--out', target.fsPath]),
+    );
+    // A binary file: nothing to open in an editor, so the message says where it went and what it takes.
+    if (open) void vscode.window.showInformationMessage(out.trim().split('\n').join(' '));
+    return target;
+  }
   if (picked.format === 'tfjs') {
     const outDir = dirname(target.fsPath);
     const out = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting the TF.js model…' }, () =>

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { onnx } from 'onnx-proto';
 import { cliInProcess } from './cliInProcess.helpers';
 import { generateKerasScript } from '../../src/core/codegen/keras';
 import { generateNotebook } from '../../src/core/codegen/notebook';
@@ -45,12 +46,33 @@ describe('export and import commands', () => {
     JSON.parse(readFileSync(join(dir, 'out', 'm.keras.json'), 'utf8'));
   });
 
-  it('refuses TF.js from a model file with the fix, and unknown formats with the list', async () => {
+  it('refuses TF.js and ONNX from a model file with the fix, and unknown formats with the list', async () => {
     const r = await cli('export', join(dir, 'tut.cnn.json'), '--to', 'tfjs');
     assert.equal(r.code, 2);
     assert.match(r.err, /train it first.*or pass a run folder/);
-    const bad = await cli('export', join(dir, 'tut.cnn.json'), '--to', 'onnx');
-    assert.match(bad.err, /--to must be one of keras, pytorch, tfjs, keras-json, notebook/);
+    const fromModel = await cli('export', join(dir, 'tut.cnn.json'), '--to', 'onnx');
+    assert.equal(fromModel.code, 2);
+    assert.match(fromModel.err, /An ONNX model needs trained weights, and '.*tut\.cnn\.json' is a model file: train it first.*or pass a run folder/);
+    const bad = await cli('export', join(dir, 'tut.cnn.json'), '--to', 'caffe');
+    assert.match(bad.err, /--to must be one of keras, pytorch, tfjs, onnx, keras-json, notebook; got 'caffe'/);
+  });
+
+  it('exports a run as ONNX (its best weights, opset 13) and says what the input is', async () => {
+    const model = createModelFromTemplate('lenet5');
+    const runDir = join(dir, '.cnn-studio', 'runs', 'lenet', 'r1');
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, RUN_FILES.model), serializeModel(model));
+    const built = buildTfModel(tf, model);
+    await saveCheckpoint(tf, built, join(runDir, RUN_FILES.best));
+    built.dispose();
+    const out = join(dir, 'onnx', 'lenet.onnx');
+    const r = await cli('export', runDir, '--to', 'onnx', '--out', out);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Wrote .*lenet\.onnx \([\d.]+ KB, ONNX opset 13, the run's best weights\)/);
+    assert.match(r.out, /The input is float32 NHWC \[N, height, width, channels\] with pixel values divided by 255/);
+    assert.equal(onnx.ModelProto.decode(readFileSync(out)).graph?.name, model.name);
+    const last = await cli('export', runDir, '--to', 'onnx', '--checkpoint', 'last', '--out', out);
+    assert.match(last.err, /The run has no 'last' checkpoint/);
   });
 
   it('exports a run as TF.js, then imports that model.json with its weights as a run predicting the same', async () => {

@@ -16,21 +16,13 @@ import { generatePytorchScript } from '../../src/core/codegen/pytorch';
 import { analyzeModel } from '../../src/core/shapeInference';
 import { TEMPLATES, createModelFromTemplate } from '../../src/core/templates';
 import { chain, coverageModels } from './export-coverage.helpers';
+import { findPythonWith } from './python.helpers';
 
 const chainModel = (shape: number[]) => chain('csv-model', shape, [['Conv2D', { filters: 2 }]]);
 
 const HELPER = join(__dirname, '../fixtures/keras/torch_check.py');
 
-/** The first python3 that can import torch (Debian's python3-torch lives under /usr/bin/python3). */
-function findTorchPython(): string | null {
-  for (const py of [process.env['CNN_STUDIO_PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => Boolean(p))) {
-    const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (r.status === 0) return py;
-  }
-  return null;
-}
-
-const python = findTorchPython();
+const python = findPythonWith('torch');
 const skip = python === null && !process.env['CI'] ? 'python3-torch is not installed (apt-get install python3-torch)' : false;
 
 describe('PyTorch export', { skip }, () => {

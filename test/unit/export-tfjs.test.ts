@@ -18,8 +18,8 @@ import { ExportError, exportRunToTfjs } from '../../src/engine/export/tfjsExport
 import { buildTfModel } from '../../src/engine/model/buildTfModel';
 import { loadCheckpoint, saveCheckpoint } from '../../src/engine/runs/checkpoints';
 import { RUN_FILES } from '../../src/engine/runs/runStore';
-import { prepareTraining, runPrepared } from '../../src/engine/train/session';
 import { coverageModels } from './export-coverage.helpers';
+import { trainBriefly } from './trainedRun.helpers';
 
 /** Reads model.json and its weight files from disk: what an app does with a file:// or http:// handler. */
 function fileHandler(modelJsonPath: string): tf.io.IOHandler {
@@ -76,14 +76,7 @@ describe('TF.js export', () => {
   it('exports a run trained by the engine, which stock tfjs loads and which predicts as our engine does', async () => {
     const data = join(dir, 'shapes');
     await writeSyntheticDataset('shapes', data, { perClass: 12, size: 28, seed: 3 });
-    const model = createModelFromTemplate('mnist-small');
-    model.dataset = { kind: 'imageFolder', path: data, imageSize: [28, 28], colorMode: 'grayscale' };
-    const modelPath = join(dir, 'shapes.cnn.json');
-    writeFileSync(modelPath, serializeModel(model));
-    const prepared = await prepareTraining({ modelPath, runsRoot: dir, overrides: { epochs: 1, batchSize: 16, backend: 'cpu' } }, { emit: () => undefined });
-    await runPrepared(prepared);
-    await tf.setBackend('cpu');
-    const runDir = prepared.started.runDir;
+    const runDir = await trainBriefly(dir, data);
     const snapshot = JSON.parse(readFileSync(join(runDir, RUN_FILES.model), 'utf8')) as ModelFile;
     const diff = await comparePredictions(runDir, snapshot, join(dir, 'exported-trained'));
     assert.ok(diff < 1e-5, `predictions differ by ${diff}`);

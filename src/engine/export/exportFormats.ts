@@ -11,8 +11,15 @@ import { generateNotebookText } from '../../core/codegen/notebook';
 import { type CodegenOptions, safeModelName } from '../../core/codegen/options';
 import { generatePytorchScript } from '../../core/codegen/pytorch';
 
-export const EXPORT_FORMATS = ['keras', 'pytorch', 'tfjs', 'keras-json', 'notebook'] as const;
+export const EXPORT_FORMATS = ['keras', 'pytorch', 'tfjs', 'onnx', 'keras-json', 'notebook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** Formats that carry trained weights, so they are written from a run (by the engine, with tfjs). */
+export type WeightsExportFormat = Extract<ExportFormat, 'tfjs' | 'onnx'>;
+export type CodeExportFormat = Exclude<ExportFormat, WeightsExportFormat>;
+
+export function needsWeights(format: ExportFormat): format is WeightsExportFormat {
+  return format === 'tfjs' || format === 'onnx';
+}
 
 /** Where an export goes when `--out` is not given (in the current folder). */
 export function defaultExportPath(format: ExportFormat, modelName: string): string {
@@ -28,6 +35,8 @@ export function defaultExportPath(format: ExportFormat, modelName: string): stri
       return `${base}.keras.json`;
     case 'tfjs':
       return `${base}_tfjs`;
+    case 'onnx':
+      return `${base}.onnx`;
   }
 }
 
@@ -43,7 +52,7 @@ export function codegenOptionsFor(model: ModelFile, modelBase: string, outPath: 
 }
 
 /** The text of a code/model-file export. */
-export function exportText(format: Exclude<ExportFormat, 'tfjs'>, model: ModelFile, options: CodegenOptions): string {
+export function exportText(format: CodeExportFormat, model: ModelFile, options: CodegenOptions): string {
   switch (format) {
     case 'keras':
       return generateKerasScript(model, options);

@@ -8,11 +8,12 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import type { ActivationName } from '../../core/catalogue';
 import { getLayerSpec } from '../../core/catalogue';
 import type { Diagnostic } from '../../core/diagnostics';
-import type { ModelFile, ModelNode, ParamValue } from '../../core/format';
+import type { ModelFile, ModelNode } from '../../core/format';
 import { checkParams } from '../../core/paramCheck';
 import { analyzeModel } from '../../core/shapeInference';
 import { UserFacingError } from '../../core/userFacingError';
 import { customLayers } from './customLayers';
+import { LayerParams as Params } from './layerParams';
 
 type Tf = typeof tfjs;
 type Layer = tfjs.layers.Layer;
@@ -26,41 +27,6 @@ export class ModelBuildError extends UserFacingError {
         errors.map((d) => `  - ${d.nodeId ? `node '${d.nodeId}': ` : ''}${d.message}`).join('\n'),
       'ModelBuildError',
     );
-  }
-}
-
-/** Typed accessors for params the analysis has already checked. */
-class Params {
-  constructor(private readonly values: ReadonlyMap<string, ParamValue>) {}
-  num(name: string): number {
-    return this.values.get(name) as number;
-  }
-  numOrNull(name: string): number | null {
-    const v = this.values.get(name);
-    return typeof v === 'number' ? v : null;
-  }
-  str<T extends string>(name: string): T {
-    return this.values.get(name) as T;
-  }
-  bool(name: string): boolean {
-    return this.values.get(name) as boolean;
-  }
-  pair(name: string): [number, number] {
-    const v = this.values.get(name) as readonly number[];
-    return [v[0]!, v[1]!];
-  }
-  pairOrUndefined(name: string): [number, number] | undefined {
-    return this.values.get(name) === null ? undefined : this.pair(name);
-  }
-  pair2(name: string): [[number, number], [number, number]] {
-    const v = this.values.get(name) as readonly (readonly number[])[];
-    return [
-      [v[0]![0]!, v[0]![1]!],
-      [v[1]![0]!, v[1]![1]!],
-    ];
-  }
-  list(name: string): number[] {
-    return [...(this.values.get(name) as readonly number[])];
   }
 }
 

@@ -1,7 +1,8 @@
 /** "CNN Studio: Export…" and "CNN Studio: Import…" in a real VS Code, with real files (no prompts: options argument). */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { onnx } from 'onnx-proto';
 import * as vscode from 'vscode';
 import { parseModelText } from '../../../src/core/loader';
 import { closeAllEditors, extensionApi, readText, scratchUri, waitFor, writeText } from './helpers';
@@ -34,6 +35,44 @@ export function registerExportImportSuite(): void {
       const result = await vscode.commands.executeCommand('cnnStudio.export', model, { format: 'tfjs', target, open: false });
       assert.equal(result, undefined, 'the error became a message');
       await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(target)));
+    });
+
+    test('exports a run (imported from a TF.js model with weights) as ONNX through the target picker, and refuses ONNX for a model file', async () => {
+      await extensionApi();
+      // A TF.js model.json with its weights.bin: the import turns the weights into a run.
+      const folder = scratchUri('onnx-src', '');
+      const weightSpecs = [['c1/kernel', [3, 3, 3, 4]], ['c1/bias', [4]], ['out/kernel', [4, 2]], ['out/bias', [2]]] as const;
+      const layers = [
+        { class_name: 'Conv2D', config: { name: 'c1', batch_input_shape: [null, 8, 8, 3], filters: 4, kernel_size: [3, 3], padding: 'same', activation: 'relu', use_bias: true } },
+        { class_name: 'GlobalAveragePooling2D', config: { name: 'gap' } },
+        { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'softmax' } },
+      ];
+      const modelJson = vscode.Uri.joinPath(folder, 'model.json');
+      await writeText(modelJson, JSON.stringify({
+        format: 'layers-model',
+        modelTopology: { model_config: { class_name: 'Sequential', config: { name: 'tfjs_small', layers } } },
+        weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs.map(([name, shape]) => ({ name, shape, dtype: 'float32' })) }],
+      }));
+      const weights = Float32Array.from({ length: 3 * 3 * 3 * 4 + 4 + 4 * 2 + 2 }, (_, i) => Math.sin(i) / 4);
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'weights.bin'), new Uint8Array(weights.buffer));
+      const imported = vscode.Uri.joinPath(folder, 'small.cnn.json');
+      await vscode.commands.executeCommand('cnnStudio.import', modelJson, { out: imported, open: false });
+      const runsRoot = join(folder.fsPath, '.cnn-studio', 'runs');
+      const runDir = await waitFor('the imported run', () => {
+        const found = existsSync(runsRoot) ? readdirSync(runsRoot, { recursive: true, encoding: 'utf8' }).find((p) => p.endsWith('run.json')) : undefined;
+        return found ? vscode.Uri.file(dirname(join(runsRoot, found))) : undefined;
+      });
+
+      const refused = await vscode.commands.executeCommand('cnnStudio.export', imported, { format: 'onnx', target: scratchUri('refused', '.onnx'), open: false });
+      assert.equal(refused, undefined, 'a model file has no weights: the error became a message');
+
+      const target = scratchUri('small', '.onnx');
+      const written = await vscode.commands.executeCommand<vscode.Uri>('cnnStudio.export', runDir, { format: 'onnx', target, open: false });
+      assert.equal(written?.toString(), target.toString());
+      const proto = onnx.ModelProto.decode(await vscode.workspace.fs.readFile(target));
+      assert.equal(Number(proto.opsetImport[0]?.version), 13);
+      assert.deepEqual(proto.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue)), ['N', 8, 8, 3], 'NHWC input');
+      assert.ok(proto.graph?.initializer?.some((t) => t.name === 'c1/kernel'), 'the trained weights are inside');
     });
 
     test('imports a Keras JSON file into a .cnn.json that opens in the designer', async () => {
