@@ -18,7 +18,7 @@ import { LAYER_TYPES } from '../../src/core/catalogue';
 import type { ModelFile } from '../../src/core/format';
 import { TEMPLATES, createModelFromTemplate } from '../../src/core/templates';
 import { decodeImages } from '../../src/engine/data/imageFolder';
-import { writeSyntheticDataset } from '../../src/engine/data/synthetic';
+import { SYNTHETIC_CLASSES, writeSyntheticDataset } from '../../src/engine/data/synthetic';
 import { ONNX_LAYERS } from '../../src/engine/export/onnx/onnxLayers';
 import { ONNX_OPSET, OnnxExportError, onnxConverterFor } from '../../src/engine/export/onnx/onnxModel';
 import { exportRunToOnnx, onnxBytesOf } from '../../src/engine/export/onnxExport';
@@ -210,6 +210,7 @@ describe('ONNX export', () => {
     assert.deepEqual(dims(proto.graph!.input![0]!), ['N', 28, 28, 1]);
     const snapshot = JSON.parse(readFileSync(join(runDir, RUN_FILES.model), 'utf8')) as ModelFile;
     assert.deepEqual(dims(proto.graph!.output![0]!), ['N', snapshot.nodes.at(-1)!.params['units'] as number]);
+    assert.deepEqual(proto.metadataProps.map((m) => [m.key, JSON.parse(m.value ?? 'null') as unknown]), [['class_names', [...SYNTHETIC_CLASSES.shapes]]]);
     assert.ok(proto.graph!.node!.some((n) => n.opType === 'Conv') && proto.graph!.node!.some((n) => n.opType === 'MaxPool'), 'standard NCHW operators');
 
     const ours = buildTfModel(tf, snapshot);

@@ -4,7 +4,7 @@
  * tfjs model rebuilt from the snapshot with the checkpoint loaded, so they are exactly what the engine
  * predicts with; onnx/onnxModel.ts turns model and weights into the graph.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { ModelFile } from '../../core/format';
@@ -12,6 +12,7 @@ import { describeSystemError } from '../../core/systemError';
 import type { Tf } from '../backend/tfNamespace';
 import { buildTfModel } from '../model/buildTfModel';
 import { loadCheckpoint } from '../runs/checkpoints';
+import { RUN_FILES } from '../runs/runStore';
 import { CNN_STUDIO_VERSION } from '../version';
 import type { LayerWeight } from './onnx/onnxLayers';
 import { encodeOnnxModel, modelToOnnx, onnxInputText } from './onnx/onnxModel';
@@ -39,8 +40,19 @@ export function layerWeights(model: LayersModel, snapshot: ModelFile): Map<strin
 }
 
 /** The .onnx bytes of a built tfjs model (layer names = node ids of `snapshot`). */
-export function onnxBytesOf(model: LayersModel, snapshot: ModelFile): Uint8Array {
-  return encodeOnnxModel(modelToOnnx(snapshot, layerWeights(model, snapshot), { producerVersion: CNN_STUDIO_VERSION }));
+export function onnxBytesOf(model: LayersModel, snapshot: ModelFile, classNames?: readonly string[]): Uint8Array {
+  return encodeOnnxModel(modelToOnnx(snapshot, layerWeights(model, snapshot), { producerVersion: CNN_STUDIO_VERSION, ...(classNames ? { classNames } : {}) }));
+}
+
+/** The class names of a trained run (its config.json), when it has them: a run made from imported weights may not. */
+function runClassNames(runDir: string): readonly string[] | undefined {
+  try {
+    const config = JSON.parse(readFileSync(join(runDir, RUN_FILES.config), 'utf8')) as { classNames?: unknown };
+    const names = config.classNames;
+    return Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes the run's best (or last, or the asked-for) weights as an ONNX model to `outPath`. */
@@ -50,7 +62,7 @@ export function exportRunToOnnx(tf: Tf, runDir: string, outPath: string, checkpo
   const model = buildTfModel(tf, snapshot);
   try {
     loadCheckpoint(tf, model, join(runDir, chosen));
-    const bytes = onnxBytesOf(model, snapshot);
+    const bytes = onnxBytesOf(model, snapshot, runClassNames(runDir));
     try {
       mkdirSync(dirname(outPath), { recursive: true });
       writeFileSync(outPath, bytes);

@@ -47,6 +47,8 @@ export function onnxInputText(model: ModelFile): string {
 
 export interface OnnxModelInfo {
   producerVersion: string;
+  /** The run's classes in output order, kept as the metadata entry `class_names` (a JSON list). */
+  classNames?: readonly string[];
 }
 
 function valueInfo(name: string, shape: readonly number[]): onnx.IValueInfoProto {
@@ -107,6 +109,7 @@ export function modelToOnnx(model: ModelFile, weights: ReadonlyMap<string, reado
     producerName: 'CNN Studio',
     producerVersion: info.producerVersion,
     docString: `${model.name}: ${onnxInputText(model)}`,
+    metadataProps: info.classNames ? [{ key: 'class_names', value: JSON.stringify(info.classNames) }] : [],
     graph: { name: model.name, node: g.nodes, initializer: g.initializers, input: graphInputs, output: graphOutputs },
   };
 }
