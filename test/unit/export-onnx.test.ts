@@ -170,9 +170,17 @@ describe('ONNX export', () => {
   it('every template, coverage model and every-layer model predicts in ONNX Runtime as in the engine (random weights)', async () => {
     const models = [...TEMPLATES.map((t) => createModelFromTemplate(t.id)), ...coverageModels(), everyLayerModel(), vectorModel()];
     const converted = new Set(Object.entries(ONNX_LAYERS).filter(([, r]) => 'convert' in r).map(([t]) => t));
-    const used = new Set(models.flatMap((m) => m.nodes.map((n) => n.type)));
+    const used = new Set(models.filter((m) => m.nodes.every((n) => n.type === 'Input' || converted.has(n.type))).flatMap((m) => m.nodes.map((n) => n.type)));
     assert.deepEqual([...converted].filter((t) => !used.has(t)), [], 'every converted layer type is checked against ONNX Runtime: add it to everyLayerModel()');
+    const refused = (m: ModelFile): boolean => m.nodes.some((n) => n.type !== 'Input' && !converted.has(n.type));
     for (const [k, model] of models.entries()) {
+      if (refused(model)) {
+        // A model with a layer type the export does not convert yet is refused by name, nothing written.
+        const built = buildTfModel(tf, model);
+        assert.throws(() => onnxBytesOf(built, model), (e: Error) => e instanceof OnnxExportError && /cannot be exported to ONNX/.test(e.message), model.name);
+        built.dispose();
+        continue;
+      }
       const built = buildTfModel(tf, model);
       try {
         randomizeWeights(built, 17 * k + 1);

@@ -332,6 +332,8 @@ function concatenate(l: OnnxLayerInput): string {
   return l.g.op('Concat', [...l.inputs], l.node.id, { axis: { int: graphAxis } });
 }
 
+const notConvertedYet = (type: string): OnnxLayerRule => ({ refused: `CNN Studio's ONNX export does not convert ${type} layers yet` });
+
 export const ONNX_LAYERS: Readonly<Record<string, OnnxLayerRule>> = {
   Conv2D: { convert: conv2d },
   DepthwiseConv2D: { convert: depthwiseConv2d },
@@ -355,4 +357,19 @@ export const ONNX_LAYERS: Readonly<Record<string, OnnxLayerRule>> = {
   Rescaling: { convert: rescaling },
   Add: { convert: (l) => l.g.op('Sum', [...l.inputs], l.node.id) },
   Concatenate: { convert: concatenate },
+  // Layer types that came to the catalogue after the ONNX export: refused by name until each has a
+  // converter checked against ONNX Runtime in test/unit/export-onnx.test.ts.
+  GaussianNoise: notConvertedYet('GaussianNoise'),
+  GaussianDropout: notConvertedYet('GaussianDropout'),
+  LayerNormalization: notConvertedYet('LayerNormalization'),
+  ReLU: notConvertedYet('ReLU'),
+  PReLU: notConvertedYet('PReLU'),
+  ELU: notConvertedYet('ELU'),
+  Softmax: notConvertedYet('Softmax'),
+  Permute: notConvertedYet('Permute'),
+  Resizing: notConvertedYet('Resizing'),
+  Multiply: notConvertedYet('Multiply'),
+  Average: notConvertedYet('Average'),
+  Maximum: notConvertedYet('Maximum'),
+  Subtract: notConvertedYet('Subtract'),
 };
