@@ -13,9 +13,10 @@ import { deleteTreeEntry, revealInExplorer } from './commands/treeCommands';
 import { useFolderAsDataset } from './commands/useFolderAsDataset';
 import { validateModel } from './commands/validateModel';
 import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
-import { ModelQuickFixProvider } from './diagnostics/quickFixProvider';
+import { ModelQuickFixProvider, SHOW_IN_DESIGNER_COMMAND } from './diagnostics/quickFixProvider';
 import { DesignerEditorProvider } from './editor/designerEditorProvider';
 import type { DesignerSessionProbe } from './editor/designerSession';
+import { TextSelectionSync } from './editor/textSelectionSync';
 import { registerFailableCommand } from './failableCommand';
 import { registerExportImportCommands } from './exportImport';
 import { MODEL_FILE_GLOB } from './model/modelFiles';
@@ -76,6 +77,10 @@ export function activate(context: vscode.ExtensionContext): CnnStudioApi {
     command('cnnStudio.openAsText', (arg: unknown) => openAsText(arg, designers)),
     command('cnnStudio.addLayer', (arg: unknown) => addLayer(arg, designers)),
     command('cnnStudio.useFolderAsDataset', (folder: unknown, model: unknown) => useFolderAsDataset(folder, model, designers, sidebar.dataset.describer)),
+    new TextSelectionSync(designers),
+    command(SHOW_IN_DESIGNER_COMMAND, (uri: unknown, nodeId: unknown) => {
+      if (uri instanceof vscode.Uri && typeof nodeId === 'string') return designers.revealNode(uri, nodeId);
+    }),
     command('cnnStudio.models.refresh', () => tree.refresh()),
     command('cnnStudio.models.revealInExplorer', (item: unknown) => revealInExplorer(item)),
     command('cnnStudio.models.delete', (item: unknown, confirm?: unknown) => deleteTreeEntry(item, tree, confirm !== false)),

@@ -115,3 +115,12 @@ test('runs are matched to their model by folder or recorded name', () => {
   assert.equal(describeRun(record), 'finished · 3/3 epochs · best val acc 50.0%');
   assert.equal(parseRunRecord('{broken', '/x/runs/m/r9').runId, 'r9', 'an unreadable record still lists by folder name');
 });
+
+test('nodeIdAtOffset names the node whose object holds the cursor (the text → designer selection)', async () => {
+  const { nodeIdAtOffset } = await import('../../src/extension/diagnostics/nodeRanges');
+  const text = '{"nodes":[{"id":"in","type":"Input"},\n  { "type": "Dense", "id" :  "dense" }], "name": "in"}';
+  assert.equal(nodeIdAtOffset(text, text.indexOf('Input')), 'in');
+  assert.equal(nodeIdAtOffset(text, text.indexOf('"Dense"')), 'dense', 'before its id property, still inside its object');
+  assert.equal(nodeIdAtOffset(text, text.indexOf('"name"')), undefined, 'outside the nodes');
+  assert.equal(nodeIdAtOffset('{ broken', 3), undefined);
+});

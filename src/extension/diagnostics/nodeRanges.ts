@@ -44,3 +44,12 @@ function propertyNamed(object: JsonNode, name: string): JsonNode | undefined {
   if (object.type !== 'object') return undefined;
   return object.children?.find((p) => p.type === 'property' && p.children?.[0]?.value === name);
 }
+
+/** The id of the node whose object in `nodes` contains `offset` (the cursor), if any. */
+export function nodeIdAtOffset(text: string, offset: number): string | undefined {
+  const root = parseTree(text);
+  const nodes = root ? findNodeAtLocation(root, ['nodes']) : undefined;
+  const element = nodes?.children?.find((n) => n.offset <= offset && offset <= n.offset + n.length);
+  const id = element ? propertyNamed(element, 'id')?.children?.[1]?.value : undefined;
+  return typeof id === 'string' ? id : undefined;
+}

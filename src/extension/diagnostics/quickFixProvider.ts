@@ -5,6 +5,9 @@ import { modelEditToWorkspaceEdit } from '../model/documentEdit';
 import { quickFixToEdit } from '../../core/quickFixEdit';
 import type { ModelDiagnostics } from './modelDiagnostics';
 
+/** `(modelUri: Uri, nodeId: string)`: opens or reveals the model's designer and selects the layer. */
+export const SHOW_IN_DESIGNER_COMMAND = 'cnnStudio.showInDesigner';
+
 export class ModelQuickFixProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
@@ -32,6 +35,15 @@ export class ModelQuickFixProvider implements vscode.CodeActionProvider {
           // A fix that no longer applies to the current text is simply not offered.
         }
       }
+    }
+    // Every problem of a layer can take the user to it in the designer (the Problems panel's menu and the lightbulb).
+    for (const d of relevant) {
+      const nodeId = this.diagnostics.originOf(d)?.nodeId;
+      if (!nodeId || !model.nodes.some((n) => n.id === nodeId)) continue;
+      const action = new vscode.CodeAction(`Show '${nodeId}' in the Designer`, vscode.CodeActionKind.QuickFix);
+      action.command = { command: SHOW_IN_DESIGNER_COMMAND, title: action.title, arguments: [document.uri, nodeId] };
+      action.diagnostics = [d];
+      actions.push(action);
     }
     return actions;
   }

@@ -55,6 +55,8 @@ export class DesignerSession extends Disposable implements DesignerSessionProbe 
    */
   private ready = false;
   private page: WebviewPage | undefined;
+  /** A node to select once the page is shown and ready. */
+  private pendingReveal: string | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -99,6 +101,11 @@ export class DesignerSession extends Disposable implements DesignerSessionProbe 
         this.ready = true;
         this.page?.markLoaded();
         this.sendSnapshot(true);
+        if (this.pendingReveal !== undefined) {
+          const nodeId = this.pendingReveal;
+          this.pendingReveal = undefined;
+          this.revealNode(nodeId);
+        }
         return;
       case 'requestSnapshot':
         this.sendSnapshot(true);
@@ -201,7 +208,12 @@ export class DesignerSession extends Disposable implements DesignerSessionProbe 
     this.page = this.register(page);
   }
 
+  /** Selects and scrolls to a node; a page that is hidden (discarded) takes it once it is shown again. */
   revealNode(nodeId: string): void {
+    if (!this.ready || !this.panel.visible) {
+      this.pendingReveal = nodeId;
+      return;
+    }
     this.post({ type: 'revealNode', documentUri: this.documentUri, nodeId });
   }
 
