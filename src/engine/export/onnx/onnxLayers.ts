@@ -372,4 +372,6 @@ export const ONNX_LAYERS: Readonly<Record<string, OnnxLayerRule>> = {
   Average: notConvertedYet('Average'),
   Maximum: notConvertedYet('Maximum'),
   Subtract: notConvertedYet('Subtract'),
+  RandomFlip: notConvertedYet('RandomFlip'),
+  RandomContrast: notConvertedYet('RandomContrast'),
 };
