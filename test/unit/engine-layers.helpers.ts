@@ -7,7 +7,10 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import { getTf } from '../../src/engine/backend/selectBackend';
 import type { Tf } from '../../src/engine/backend/tfNamespace';
 import { ACTIVATIONS } from '../../src/core/catalogue';
+import type { ModelFile } from '../../src/core/format';
+import { buildTfModel } from '../../src/engine/model/buildTfModel';
 import { ensureWasm, values } from './engine-kernels.helpers';
+import { coverageModels } from './export-coverage.helpers';
 
 export const BATCH = 4;
 
@@ -60,6 +63,17 @@ export function graphModel(tf: Tf): LayersModel {
   return tf.model({ inputs: input, outputs: out });
 }
 
+/**
+ * The layer types built by the engine's own tfjs classes or newer tfjs-layers classes (ReLU with a cap,
+ * PReLU, ELU, Softmax, LayerNormalization, the merges, Permute, Resizing, the noise and augmentation
+ * layers), built as the engine builds them: from the export tests' coverage models.
+ */
+export const ENGINE_BUILT_MODELS: ModelFile[] = coverageModels().filter((m) => ['activations', 'merges', 'noise-resizing'].includes(m.name));
+
+export function engineBuilt(model: ModelFile): (tf: Tf) => LayersModel {
+  return (tf) => buildTfModel(tf, model);
+}
+
 /** The ten-class conv net of the tutorials, small. */
 export function convNet(tf: Tf): LayersModel {
   const L = tf.layers;
@@ -93,8 +107,12 @@ export async function trainOnBoth(
   const tf = getTf();
   let init: Float32Array[] | undefined;
   const finals: Float32Array[][] = [];
+  const realRandom = Math.random;
   for (const b of ['cpu', backend]) {
     await tf.setBackend(b);
+    // tfjs seeds its unseeded random ops (noise, dropout, flips) from Math.random: the same seed on both
+    // backends makes the training-only randomness the same draws, so only the kernels can differ
+    Math.random = seededRandom(42);
     const model = make(tf);
     if (!init) init = await readWeights(model);
     else model.setWeights(model.getWeights().map((w, i) => tf.tensor(init![i]!, w.shape)));
@@ -110,6 +128,7 @@ export async function trainOnBoth(
     }
     finals.push(await readWeights(model));
     model.dispose();
+    Math.random = realRandom;
   }
   let maxErr = 0;
   let scale = 0;
@@ -125,6 +144,18 @@ export async function trainOnBoth(
   const moved = finals[0]!.some((w, k) => w.some((v, i) => v !== init![k]![i]));
   assert.ok(moved, 'training did not change any weight');
   return { maxErr, scale };
+}
+
+/** mulberry32: a small deterministic generator for Math.random's place. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 async function readWeights(model: LayersModel): Promise<Float32Array[]> {

@@ -78,7 +78,10 @@ function define(tf: Tf): CustomLayers {
       return tf.tidy(() => {
         const x = one(inputs);
         const below = x.sub(this.threshold).mul(this.negativeSlope);
-        const y = tf.where(x.greaterEqual(this.threshold), x, below);
+        // the mask (1 where x >= threshold) comes from step, whose gradient is zero: a comparison op
+        // (greaterEqual) has no gradient in tfjs, so training through a where() on it fails
+        const keep = tf.scalar(1).sub(tf.step(tf.scalar(this.threshold).sub(x)));
+        const y = keep.mul(x).add(tf.scalar(1).sub(keep).mul(below));
         return this.maxValue === null ? y : tf.minimum(y, this.maxValue);
       });
     }
@@ -96,7 +99,10 @@ function define(tf: Tf): CustomLayers {
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
         const x = one(inputs);
-        return tf.where(x.greater(0), x, tf.expm1(x).mul(this.alpha));
+        // step's mask, not a comparison (no gradient in tfjs); expm1 of min(x, 0) stays finite for large x
+        const keep = tf.step(x);
+        const negative = tf.expm1(tf.minimum(x, 0)).mul(this.alpha);
+        return keep.mul(x).add(tf.scalar(1).sub(keep).mul(negative));
       });
     }
     override getConfig(): tfjs.serialization.ConfigDict {
