@@ -9,6 +9,7 @@ import type { Tf } from '../../src/engine/backend/tfNamespace';
 import { ACTIVATIONS } from '../../src/core/catalogue';
 import type { ModelFile } from '../../src/core/format';
 import { buildTfModel } from '../../src/engine/model/buildTfModel';
+import { mulberry32 } from '../../src/engine/data/random';
 import { ensureWasm, values } from './engine-kernels.helpers';
 import { coverageModels } from './export-coverage.helpers';
 
@@ -112,7 +113,7 @@ export async function trainOnBoth(
     await tf.setBackend(b);
     // tfjs seeds its unseeded random ops (noise, dropout, flips) from Math.random: the same seed on both
     // backends makes the training-only randomness the same draws, so only the kernels can differ
-    Math.random = seededRandom(42);
+    Math.random = mulberry32(42);
     const model = make(tf);
     if (!init) init = await readWeights(model);
     else model.setWeights(model.getWeights().map((w, i) => tf.tensor(init![i]!, w.shape)));
@@ -144,18 +145,6 @@ export async function trainOnBoth(
   const moved = finals[0]!.some((w, k) => w.some((v, i) => v !== init![k]![i]));
   assert.ok(moved, 'training did not change any weight');
   return { maxErr, scale };
-}
-
-/** mulberry32: a small deterministic generator for Math.random's place. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function readWeights(model: LayersModel): Promise<Float32Array[]> {
