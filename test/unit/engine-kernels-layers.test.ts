@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { Tensor } from '@tensorflow/tfjs';
 import { getTf } from '../../src/engine/backend/selectBackend';
 import { LAYER_TYPES } from '../../src/core/catalogue';
+import { analyzeModel } from '../../src/core/shapeInference';
 import { ensureWasm, values } from './engine-kernels.helpers';
 import { BATCH, convNet, ENGINE_BUILT_MODELS, engineBuilt, graphModel, spatialModel, trainOnBoth } from './engine-layers.helpers';
 
@@ -38,6 +39,10 @@ test('training steps through merges, reshapes and every activation give the same
 
 for (const model of ENGINE_BUILT_MODELS) {
   test(`training steps through the engine-built layers of '${model.name}' give the same weights on wasm and cpu`, async () => {
+    await ensureWasm();
+    const built = engineBuilt(model)(getTf());
+    assert.equal(built.countParams(), analyzeModel(model).totals.params, 'the engine adds or drops no weight');
+    built.dispose();
     const { maxErr, scale } = await trainOnBoth(engineBuilt(model), 2, 'sgd');
     assert.ok(maxErr <= 1e-4 * Math.max(1, scale), `max weight difference ${maxErr} (scale ${scale})`);
   });

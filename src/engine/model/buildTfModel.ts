@@ -100,13 +100,16 @@ function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly n
       // fills null noise-shape entries from the input's shape ([batch, 1, 1, channels]).
       return L.dropout({ name, rate: p.num('rate'), noiseShape: [null, 1, 1, null] as unknown as number[] });
     case 'BatchNormalization':
-      return L.batchNormalization({
-        name,
-        momentum: p.num('momentum'),
-        epsilon: p.num('epsilon'),
-        center: p.bool('center'),
-        scale: p.bool('scale'),
-      });
+      return trainableWithoutCenterOrScale(
+        tf,
+        L.batchNormalization({
+          name,
+          momentum: p.num('momentum'),
+          epsilon: p.num('epsilon'),
+          center: p.bool('center'),
+          scale: p.bool('scale'),
+        }),
+      );
     case 'Activation':
       return L.activation({ name, activation: activation() });
     case 'LeakyReLU':
@@ -171,6 +174,34 @@ function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly n
     default:
       throw new Error(`buildTfModel: layer type '${node.type}' is in the catalogue but not in the builder`);
   }
+}
+
+/** The parts of tfjs-layers' BatchNormalization that its training path reads. */
+interface BatchNormInternals {
+  gamma: { read(): tfjs.Tensor } | null;
+  beta: { read(): tfjs.Tensor } | null;
+}
+
+/**
+ * tfjs-layers 4.22's BatchNormalization reads `gamma` and `beta` unconditionally in training mode
+ * (normalization.ts: `normalizeBatchInTraining(input, this.gamma.read(), this.beta.read(), …)`), so a
+ * layer with `center: false` or `scale: false` fails its first training step with "Cannot read
+ * properties of undefined (reading 'read')". After the layer is built, a missing beta reads as zeros and
+ * a missing gamma as ones: the same arithmetic as leaving them out, with no weight added to the layer
+ * (its weights, saved files and parameter count stay Keras').
+ */
+function trainableWithoutCenterOrScale(tf: Tf, layer: Layer): Layer {
+  const build = layer.build.bind(layer);
+  layer.build = (inputShape) => {
+    build(inputShape);
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
+    const channels = shape[shape.length - 1]!;
+    // private fields of the tfjs class (no public way to reach them)
+    const internals = layer as unknown as BatchNormInternals;
+    if (internals.beta == null) internals.beta = { read: () => tf.zeros([channels]) };
+    if (internals.gamma == null) internals.gamma = { read: () => tf.ones([channels]) };
+  };
+  return layer;
 }
 
 /**
