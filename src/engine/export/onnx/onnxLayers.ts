@@ -4,16 +4,16 @@
  * new catalogue layer cannot slip through an export unconverted (test/unit/export-onnx.test.ts lists
  * every catalogue type against this table).
  *
- * Layout: our models are NHWC (tfjs). Inside the ONNX graph every image tensor ([batch, h, w, c] in
- * Keras terms) is kept NCHW, so Conv, MaxPool, BatchNormalization… are the standard operators that every
- * ONNX consumer knows; every other tensor keeps its Keras layout. Where the order of values matters
- * (Flatten, Reshape, Dense on feature maps) the converter goes back to NHWC first, so the flattened
- * vector is in Keras order and the Dense weights are used unchanged.
+ * Layout (onnxLayout.ts): inside the graph every image tensor is NCHW, every other tensor keeps its
+ * Keras layout. Where the order of values matters (Flatten, Reshape, Dense on feature maps) the
+ * converter goes back to NHWC first, so the flattened vector is in Keras order and the Dense weights are
+ * used unchanged; axes named in Keras terms (Concatenate, Softmax, Permute) are mapped.
  */
 import type { ActivationName } from '../../../core/catalogue';
 import type { ModelNode } from '../../../core/format';
 import type { LayerParams } from '../../model/layerParams';
 import { type OnnxGraph, transposeValues } from './onnxGraph';
+import { channelAxis, graphAxis, graphOrder, graphPermutation, isImage, kerasOrder } from './onnxLayout';
 
 /** A weight of a layer as tfjs holds it (tfjs' order and layout, e.g. a Conv2D kernel is [kh, kw, in, out]). */
 export interface LayerWeight {
@@ -37,33 +37,6 @@ export interface OnnxLayerInput {
 export type OnnxLayerConverter = (layer: OnnxLayerInput) => string;
 
 export type OnnxLayerRule = { convert: OnnxLayerConverter } | { refused: string };
-
-/** A shape without the batch of rank 3 is an image, held NCHW in the graph. */
-export const isImage = (shape: readonly number[]): boolean => shape.length === 3;
-
-const NHWC_TO_NCHW = [0, 3, 1, 2] as const;
-const NCHW_TO_NHWC = [0, 2, 3, 1] as const;
-
-export function toNchw(g: OnnxGraph, x: string, base: string, output?: string): string {
-  return g.op('Transpose', [x], `${base}/nchw`, { perm: { ints: NHWC_TO_NCHW } }, output);
-}
-
-export function toNhwc(g: OnnxGraph, x: string, base: string, output?: string): string {
-  return g.op('Transpose', [x], `${base}/nhwc`, { perm: { ints: NCHW_TO_NHWC } }, output);
-}
-
-/** The tensor in Keras order: an image goes back to NHWC, anything else already is. */
-function kerasOrder(g: OnnxGraph, x: string, shape: readonly number[], base: string): string {
-  return isImage(shape) ? toNhwc(g, x, base) : x;
-}
-
-/** From Keras order to the graph's: an image becomes NCHW. */
-function graphOrder(g: OnnxGraph, x: string, shape: readonly number[], base: string): string {
-  return isImage(shape) ? toNchw(g, x, base) : x;
-}
-
-/** The channel (Keras' last) axis of a tensor in the graph's layout. */
-const channelAxis = (shape: readonly number[]): number => (isImage(shape) ? 1 : -1);
 
 /** tfjs' activations as ONNX operators (opset 13 has no Gelu or Mish: they are written out). */
 export function activation(g: OnnxGraph, x: string, name: ActivationName, shape: readonly number[], base: string): string {
@@ -257,11 +230,6 @@ function dense(l: OnnxLayerInput): string {
   return activation(g, y, p.str('activation'), l.outputShape, node.id);
 }
 
-function identity(l: OnnxLayerInput): string {
-  // Dropout and its kin only act while training; an exported model is for inference.
-  return l.g.op('Identity', [l.inputs[0]!], l.node.id);
-}
-
 function batchNormalization(l: OnnxLayerInput): string {
   const { g, node, params: p } = l;
   const weights = [...weightList(l, 2 + (p.bool('scale') ? 1 : 0) + (p.bool('center') ? 1 : 0))];
@@ -324,15 +292,108 @@ function rescaling(l: OnnxLayerInput): string {
 }
 
 function concatenate(l: OnnxLayerInput): string {
-  const rank = l.outputShape.length;
-  const keras = l.params.num('axis');
-  const axis = keras < 0 ? keras + rank + 1 : keras;
-  // Keras counts [batch, h, w, c]; the graph holds images as [batch, c, h, w].
-  const graphAxis = isImage(l.outputShape) ? ([0, 2, 3, 1] as const)[axis]! : axis;
-  return l.g.op('Concat', [...l.inputs], l.node.id, { axis: { int: graphAxis } });
+  return l.g.op('Concat', [...l.inputs], l.node.id, { axis: { int: graphAxis(l.params.num('axis'), l.outputShape) } });
 }
 
-const notConvertedYet = (type: string): OnnxLayerRule => ({ refused: `CNN Studio's ONNX export does not convert ${type} layers yet` });
+/**
+ * Layers that only act while training (dropout, noise, random augmentation): an exported model is for
+ * inference, where each passes its input through unchanged. Every such layer type uses this rule.
+ */
+export function identityAtInference(l: OnnxLayerInput): string {
+  return l.g.op('Identity', [l.inputs[0]!], l.node.id);
+}
+
+export const TRAINING_ONLY: OnnxLayerRule = { convert: identityAtInference };
+
+/** A float32 scalar initializer named after the layer. */
+const scalarOf = (l: OnnxLayerInput, label: string, value: number): string => l.g.floats(`${l.node.id}/${label}`, [], [value]);
+
+/**
+ * Keras' ReLU as the engine computes it (customLayers.ts): x where x ≥ threshold, else
+ * negativeSlope·(x − threshold), then capped at maxValue. The plain cases are the standard operators.
+ */
+function relu(l: OnnxLayerInput): string {
+  const { g, node, params: p } = l;
+  const x = l.inputs[0]!;
+  const maxValue = p.numOrNull('maxValue');
+  const slope = p.num('negativeSlope');
+  const threshold = p.num('threshold');
+  if (slope === 0 && threshold === 0) {
+    return maxValue === null ? g.op('Relu', [x], node.id) : g.op('Clip', [x, scalarOf(l, 'min', 0), scalarOf(l, 'max', maxValue)], node.id);
+  }
+  let y: string;
+  if (threshold === 0) {
+    y = g.op('LeakyRelu', [x], node.id, { alpha: { float: slope } });
+  } else {
+    const t = scalarOf(l, 'threshold', threshold);
+    const below = g.op('Mul', [g.op('Sub', [x, t], node.id), scalarOf(l, 'slope', slope)], node.id);
+    y = g.op('Where', [g.op('GreaterOrEqual', [x, t], node.id), x, below], node.id);
+  }
+  return maxValue === null ? y : g.op('Min', [y, scalarOf(l, 'max', maxValue)], node.id);
+}
+
+/** tfjs' PReLU slope has the input's shape (1 on shared axes); on an image it is laid out [c, h, w] as the graph's NCHW tensor. */
+function prelu(l: OnnxLayerInput): string {
+  const [alpha] = weightList(l, 1) as [LayerWeight];
+  const dims = isImage(alpha.shape) ? [alpha.shape[2]!, alpha.shape[0]!, alpha.shape[1]!] : alpha.shape;
+  const values = isImage(alpha.shape) ? transposeValues(alpha.values, alpha.shape, [2, 0, 1]) : alpha.values;
+  return l.g.op('PRelu', [l.inputs[0]!, l.g.floats(`${l.node.id}/alpha`, dims, values)], l.node.id);
+}
+
+/**
+ * tfjs' LayerNormalization over the channels (Keras' last axis, the graph's channel axis), written out
+ * for opset 13, which has no LayerNormalization operator: (x − mean) / sqrt(variance + ε) · γ + β.
+ */
+function layerNormalization(l: OnnxLayerInput): string {
+  const { g, node, params: p } = l;
+  const shape = l.inputShapes[0]!;
+  const axes = { axes: { ints: [channelAxis(shape)] }, keepdims: { int: 1 } };
+  const x = l.inputs[0]!;
+  const centred = g.op('Sub', [x, g.op('ReduceMean', [x], node.id, axes)], node.id);
+  const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred], node.id)], node.id, axes);
+  let y = g.op('Div', [centred, g.op('Sqrt', [g.op('Add', [variance, scalarOf(l, 'epsilon', p.num('epsilon'))], node.id)], node.id)], node.id);
+  // tfjs' weights: gamma (scale) first, then beta (center); per channel, [c, 1, 1] against NCHW.
+  const weights = [...weightList(l, (p.bool('scale') ? 1 : 0) + (p.bool('center') ? 1 : 0))];
+  const perChannel = (label: string, w: LayerWeight): string => g.floats(`${node.id}/${label}`, isImage(shape) ? [w.shape[0]!, 1, 1] : w.shape, w.values);
+  if (p.bool('scale')) y = g.op('Mul', [y, perChannel('gamma', weights.shift()!)], node.id);
+  if (p.bool('center')) y = g.op('Add', [y, perChannel('beta', weights.shift()!)], node.id);
+  return y;
+}
+
+/** Keras' Multiply of two or more inputs (ONNX's Mul takes two; both broadcast the same way). */
+function multiply(l: OnnxLayerInput): string {
+  return l.inputs.slice(1).reduce((product, x) => l.g.op('Mul', [product, x], l.node.id), l.inputs[0]!);
+}
+
+/**
+ * Keras' Resizing as the engine does it (customLayers.ts): the centred crop to the output's aspect
+ * ratio first when asked, then tfjs' resize with half-pixel centres: ONNX's 'half_pixel' Resize.
+ * tfjs' nearest picks floor((out + 0.5) · in / out), which is 'half_pixel' rounded half up
+ * ('round_prefer_ceil'); 'tf_half_pixel_for_nn' with 'floor' says the same but is deprecated.
+ */
+function resizing(l: OnnxLayerInput): string {
+  const { g, node, params: p } = l;
+  const [h, w, c] = l.inputShapes[0]! as [number, number, number];
+  const height = p.num('height');
+  const width = p.num('width');
+  let x = l.inputs[0]!;
+  if (p.bool('cropToAspectRatio')) {
+    const ch = Math.min(h, Math.floor((w * height) / width));
+    const cw = Math.min(w, Math.floor((h * width) / height));
+    const top = Math.floor((h - ch) / 2);
+    const left = Math.floor((w - cw) / 2);
+    x = g.op('Slice', [x, g.int64s(`${node.id}/starts`, [top, left]), g.int64s(`${node.id}/ends`, [top + ch, left + cw]), g.int64s(`${node.id}/axes`, [2, 3])], node.id);
+  }
+  const nearest = p.str('interpolation') === 'nearest';
+  // Resize wants every axis' size (exact, where scales could round): the batch is read at run time.
+  const batch = g.op('Slice', [g.op('Shape', [x], node.id), g.int64s(`${node.id}/batch_start`, [0]), g.int64s(`${node.id}/batch_end`, [1])], node.id);
+  const sizes = g.op('Concat', [batch, g.int64s(`${node.id}/chw`, [c, height, width])], node.id, { axis: { int: 0 } });
+  return g.op('Resize', [x, '', '', sizes], node.id, {
+    mode: { string: nearest ? 'nearest' : 'linear' },
+    coordinate_transformation_mode: { string: 'half_pixel' },
+    ...(nearest ? { nearest_mode: { string: 'round_prefer_ceil' } } : {}),
+  });
+}
 
 export const ONNX_LAYERS: Readonly<Record<string, OnnxLayerRule>> = {
   Conv2D: { convert: conv2d },
@@ -345,8 +406,8 @@ export const ONNX_LAYERS: Readonly<Record<string, OnnxLayerRule>> = {
   GlobalMaxPooling2D: { convert: globalPooling('GlobalMaxPool') },
   Flatten: { convert: flatten },
   Dense: { convert: dense },
-  Dropout: { convert: identity },
-  SpatialDropout2D: { convert: identity },
+  Dropout: TRAINING_ONLY,
+  SpatialDropout2D: TRAINING_ONLY,
   BatchNormalization: { convert: batchNormalization },
   Activation: { convert: (l) => activation(l.g, l.inputs[0]!, l.params.str('activation'), l.outputShape, l.node.id) },
   LeakyReLU: { convert: (l) => l.g.op('LeakyRelu', [l.inputs[0]!], l.node.id, { alpha: { float: l.params.num('alpha') } }) },
@@ -357,21 +418,20 @@ export const ONNX_LAYERS: Readonly<Record<string, OnnxLayerRule>> = {
   Rescaling: { convert: rescaling },
   Add: { convert: (l) => l.g.op('Sum', [...l.inputs], l.node.id) },
   Concatenate: { convert: concatenate },
-  // Layer types that came to the catalogue after the ONNX export: refused by name until each has a
-  // converter checked against ONNX Runtime in test/unit/export-onnx.test.ts.
-  GaussianNoise: notConvertedYet('GaussianNoise'),
-  GaussianDropout: notConvertedYet('GaussianDropout'),
-  LayerNormalization: notConvertedYet('LayerNormalization'),
-  ReLU: notConvertedYet('ReLU'),
-  PReLU: notConvertedYet('PReLU'),
-  ELU: notConvertedYet('ELU'),
-  Softmax: notConvertedYet('Softmax'),
-  Permute: notConvertedYet('Permute'),
-  Resizing: notConvertedYet('Resizing'),
-  Multiply: notConvertedYet('Multiply'),
-  Average: notConvertedYet('Average'),
-  Maximum: notConvertedYet('Maximum'),
-  Subtract: notConvertedYet('Subtract'),
-  RandomFlip: notConvertedYet('RandomFlip'),
-  RandomContrast: notConvertedYet('RandomContrast'),
+  GaussianNoise: TRAINING_ONLY,
+  GaussianDropout: TRAINING_ONLY,
+  RandomFlip: TRAINING_ONLY,
+  RandomContrast: TRAINING_ONLY,
+  LayerNormalization: { convert: layerNormalization },
+  ReLU: { convert: relu },
+  PReLU: { convert: prelu },
+  ELU: { convert: (l) => l.g.op('Elu', [l.inputs[0]!], l.node.id, { alpha: { float: l.params.num('alpha') } }) },
+  Softmax: { convert: (l) => l.g.op('Softmax', [l.inputs[0]!], l.node.id, { axis: { int: graphAxis(l.params.num('axis'), l.outputShape) } }) },
+  Permute: { convert: (l) => l.g.op('Transpose', [l.inputs[0]!], l.node.id, { perm: { ints: graphPermutation(l.params.list('dims'), l.inputShapes[0]!) } }) },
+  Resizing: { convert: resizing },
+  Multiply: { convert: multiply },
+  // tfjs averages as the sum times 1/n; ONNX's Mean divides the sum by n (the same to float rounding).
+  Average: { convert: (l) => l.g.op('Mean', [...l.inputs], l.node.id) },
+  Maximum: { convert: (l) => l.g.op('Max', [...l.inputs], l.node.id) },
+  Subtract: { convert: (l) => l.g.op('Sub', [l.inputs[0]!, l.inputs[1]!], l.node.id) },
 };

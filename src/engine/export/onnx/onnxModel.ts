@@ -16,7 +16,8 @@ import { UserFacingError } from '../../../core/userFacingError';
 import { ModelBuildError } from '../../model/buildTfModel';
 import { LayerParams } from '../../model/layerParams';
 import { OnnxGraph } from './onnxGraph';
-import { isImage, type LayerWeight, ONNX_LAYERS, type OnnxLayerConverter, toNchw, toNhwc } from './onnxLayers';
+import { type LayerWeight, ONNX_LAYERS, type OnnxLayerConverter } from './onnxLayers';
+import { isImage, toNchw, toNhwc } from './onnxLayout';
 
 export const ONNX_OPSET = 13;
 /** IR version 7 is the one that came with opset 13: readers of that age (and every newer one) load it. */
