@@ -89,6 +89,8 @@ if node --import tsx test/vscode/driver/walkthroughUi.ts "$base" "$work/ws-walkt
 step "UI test: sample dataset, Train Model, the dashboard follows the run (screenshots in test-results/vscode/)"
 mkdir -p "$work/ws-dashboard"
 if node --import tsx test/vscode/driver/dashboardUi.ts "$base" "$work/ws-dashboard" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+step "UI test: freeze layers in the designer, Fine-tune from Run…, the report is shown (screenshots in test-results/vscode/)"
+if node --import tsx test/vscode/driver/fineTuneUi.ts "$base" "$work/ws-fine-tune" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 step "extension-host tests (mocha inside code-server's extension host)"
 node --import tsx test/vscode/driver/runExtensionHostTests.ts "$base" "$ext_dir" "$repo/out/test/index.js" "$ws_exthost" "$results" || true

@@ -22,6 +22,11 @@ export const TRAINING_COMMANDS = {
   predictImage: 'cnnStudio.predictImage',
   /** `(layerId: string)` — the designer selected a layer: show its feature maps in the dashboard. */
   showLayerFeatureMaps: 'cnnStudio.showLayerFeatureMaps',
+  /**
+   * `(runDir?: string | Uri | { runDir: string }, modelUri?: Uri)` — train a model (the active one, else
+   * asks) as a new run starting from a run's weights, matched by layer name and shape (asks for the run).
+   */
+  fineTuneFromRun: 'cnnStudio.fineTuneFromRun',
   /** Walkthrough step: writes the generated "shapes" dataset into the workspace. */
   makeSampleDataset: 'cnnStudio.makeSampleDataset',
 } as const;

@@ -95,6 +95,7 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     command(T.compareRuns, (arg: unknown, selected: unknown) => c.compareRuns(Array.isArray(selected) && selected.length > 1 ? selected : arg)),
     command(T.exportMetricsCsv, (arg: unknown) => c.exportCsv(arg)),
     command(T.evaluateRun, (arg: unknown, test: unknown) => c.evaluate(arg, test)),
+    command(T.fineTuneFromRun, (run: unknown, model: unknown) => c.fineTuneFromRun(run, model)),
     command(T.predictImage, (arg: unknown, image: unknown) => c.predict(arg, image)),
     command(T.showLayerFeatureMaps, (layerId: unknown) => c.showLayer(layerId)),
     command(T.makeSampleDataset, () => makeSampleDataset(context.extensionUri.fsPath)),

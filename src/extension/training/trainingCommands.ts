@@ -5,8 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseModelText } from '../../core/loader';
+import { formatWeightInitReport } from '../../engine/runs/initFromRun';
+import { readRunRecord } from '../../engine/runs/runStore';
 import { isBackendPreference, type BackendPreference } from '../../protocol/engine';
 import { resolveOrPickModelUri, type ActiveDesigner } from '../model/modelResolver';
 import { UserFacingError } from '../userFacingError';
@@ -55,6 +57,23 @@ export class TrainingCommands {
   async train(arg?: unknown): Promise<void> {
     const modelUri = await resolveOrPickModelUri(arg, this.d.designers, 'Train which model?');
     if (!modelUri) return;
+    await this.startTraining(modelUri, undefined);
+  }
+
+  /**
+   * Fine-tuning: a new run of the model whose layers start from another run's weights where layer name
+   * and shape match (typically a frozen, imported base); the rest, typically a new head, start fresh.
+   * The engine's report of what was loaded goes to the output log and a notification.
+   */
+  async fineTuneFromRun(runArg?: unknown, modelArg?: unknown): Promise<void> {
+    const modelUri = await resolveOrPickModelUri(modelArg, this.d.designers, 'Fine-tune which model?');
+    if (!modelUri) return;
+    const initFrom = runDirFromArg(runArg) ?? (await pickRun(`Fine-tune ${vscode.workspace.asRelativePath(modelUri)} from which run's weights? (matched by layer name and shape)`));
+    if (!initFrom) return;
+    await this.startTraining(modelUri, initFrom);
+  }
+
+  private async startTraining(modelUri: vscode.Uri, initFrom: string | undefined): Promise<void> {
     const doc = vscode.workspace.textDocuments.find((t) => t.uri.toString() === modelUri.toString());
     const modelText = doc ? doc.getText() : readFileSync(modelUri.fsPath, 'utf8');
     const parsed = parseModelText(modelText);
@@ -77,9 +96,11 @@ export class TrainingCommands {
     this.d.session.captureFeatureMaps = this.d.panel.isOpen;
     this.d.progress.start(`Training ${parsed.model.name}`, () => void this.d.session.stop().catch(() => undefined));
     try {
-      const h = await this.d.session.start({ modelPath: modelUri.fsPath, modelText, dataDir, runsRoot, overrides: { backend, ...(threads !== undefined ? { threads } : {}), ...(nativeThreads !== undefined ? { nativeThreads } : {}) } });
+      const overrides = { backend, ...(threads !== undefined ? { threads } : {}), ...(nativeThreads !== undefined ? { nativeThreads } : {}) };
+      const h = await this.d.session.start({ modelPath: modelUri.fsPath, modelText, dataDir, runsRoot, overrides, ...(initFrom ? { initFrom } : {}) });
       this.d.log.line(`Training ${h.info.modelName} → ${h.info.runDir} (${h.info.backend})`);
       for (const line of skippedFilesLog(h.info.runDir)) this.d.log.line(line);
+      if (initFrom) this.showWeightInitReport(h.info.runDir);
     } catch (err) {
       this.d.progress.end();
       const e = err as { code?: string; message?: string };
@@ -93,6 +114,18 @@ export class TrainingCommands {
       }
       throw err;
     }
+  }
+
+  /** What a fine-tuning run took from the other run (kept in its run.json): output log and a notification. */
+  private showWeightInitReport(runDir: string): void {
+    const report = readRunRecord(runDir).initializedFrom;
+    if (!report) return;
+    for (const line of formatWeightInitReport(report).split('\n')) this.d.log.line(line);
+    const fresh = report.fresh.length ? `; starting fresh: ${report.fresh.map((f) => f.layer).join(', ')}` : '';
+    const message = `Fine-tuning from ${basename(report.runDir)}: loaded the weights of ${report.loaded.length} layer${report.loaded.length === 1 ? '' : 's'}${fresh}.`;
+    void vscode.window.showInformationMessage(message, 'Show Report').then((choice) => {
+      if (choice) this.d.log.show();
+    });
   }
 
   async pause(): Promise<void> {
