@@ -4,18 +4,22 @@
  * `tuned.cnn.json`, the same network with a new head ('head' instead of 'output').
  * Then in VS Code: open tuned.cnn.json in the designer → tick "Frozen" on conv1 and conv2 in the
  * inspector → palette "CNN Studio: Fine-tune from Run…" → pick the base's run → training starts, the
- * notification says what was loaded and what starts fresh → the run finishes; its run.json lists conv1
- * and conv2 as loaded and 'head' as fresh, and its model snapshot has both layers frozen.
+ * notification says what was loaded and what starts fresh, its "Show Report" opens the output log with
+ * the report → the run finishes; its run.json lists conv1 and conv2 as loaded and 'head' as fresh, its
+ * model snapshot has both layers frozen, and their weights are bit-identical to the base run's.
  *
  *   node --import tsx test/vscode/driver/fineTuneUi.ts <baseUrl> <workspaceFolder> <outDir>
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import * as tf from '@tensorflow/tfjs';
 import { runCli } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/command';
 import { applyModelEdit } from '../../../src/core/applyModelEdit';
 import { parseModelText, serializeModel } from '../../../src/core/loader';
+import { readCheckpointWeights } from '../../../src/engine/runs/checkpoints';
+import { initCheckpointOf } from '../../../src/engine/runs/initFromRun';
 import { listRuns } from '../../../src/engine/runs/runStore';
 import { driveWorkbench, runFromPalette, stopwatch, until, webviewFrame } from './browser';
 
@@ -48,6 +52,27 @@ async function freeze(designer: Frame, id: string): Promise<void> {
   await designer.locator(`g.node[data-id="${id}"]`).click();
   await designer.locator('.inspector vscode-checkbox[data-field="trainable"]').click();
   await designer.locator(`g.node.frozen[data-id="${id}"]`).waitFor({ timeout: 15_000 });
+}
+
+/**
+ * The frozen layers' weights must not move: each tensor of `layers` in the run's last checkpoint is
+ * byte for byte the one the fine-tune started from (the base run's best checkpoint).
+ */
+function assertFrozenUnchanged(baseRun: string, tunedRun: string, layers: readonly string[]): string[] {
+  const before = readCheckpointWeights(tf, initCheckpointOf(baseRun).dir);
+  const after = readCheckpointWeights(tf, join(tunedRun, 'last'));
+  try {
+    const names = Object.keys(before).filter((n) => layers.some((l) => n.startsWith(`${l}/`))).sort();
+    if (names.length !== layers.length * 2) throw new Error(`expected a kernel and a bias for each of ${layers.join(', ')} in the base run, found [${names.join(', ')}]`);
+    for (const name of names) {
+      const a = after[name];
+      if (!a) throw new Error(`the fine-tuned run has no '${name}'`);
+      if (!Buffer.from(a.dataSync().buffer).equals(Buffer.from(before[name]!.dataSync().buffer))) throw new Error(`the frozen '${name}' changed during fine-tuning`);
+    }
+    return names;
+  } finally {
+    tf.dispose([...Object.values(before), ...Object.values(after)]);
+  }
 }
 
 async function openInDesigner(page: Page, file: string): Promise<Frame> {
@@ -86,6 +111,10 @@ setUp()
       log(`notification: ${message.replace(/\s+/g, ' ')}`);
       if (!/loaded the weights of 2 layers; starting fresh: head\./.test(message)) throw new Error(`unexpected report: ${message}`);
       await page.screenshot({ path: join(outDir, 'ui-fine-tune-started.png') });
+      // The notification's button opens the output log, which has the engine's full report.
+      await toast.locator('a.monaco-button', { hasText: 'Show Report' }).click();
+      await page.locator('.part.panel .view-lines', { hasText: 'fresh:  head' }).first().waitFor({ timeout: 20_000 });
+      log('Show Report opened the output log with the report');
 
       const run = await until('the fine-tuning run to finish', async () => listRuns(workspace).find((r) => r.record.modelName === 'tuned' && r.record.status === 'finished'), 180_000);
       const report = run.record.initializedFrom;
@@ -96,6 +125,8 @@ setUp()
       const frozen = snapshot.nodes.filter((n) => n.trainable === false).map((n) => n.id).join(',');
       if (frozen !== 'conv1,conv2') throw new Error(`the run trained with frozen layers [${frozen}], expected conv1,conv2`);
       log(`run ${run.runDir}: loaded ${report.loaded.join(', ')}; fresh ${report.fresh.map((f) => f.layer).join(', ')}`);
+      const unchanged = assertFrozenUnchanged(baseRunDir, run.runDir, ['conv1', 'conv2']);
+      log(`bit-identical after fine-tuning: ${unchanged.join(', ')}`);
       await page.screenshot({ path: join(outDir, 'ui-fine-tune-finished.png') });
     });
   })
