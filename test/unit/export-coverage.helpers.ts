@@ -46,7 +46,7 @@ export function coverageModels(): ModelFile[] {
     ...chain('merges', [8, 8, 3], [], false),
     nodes: [
       { id: 'input', type: 'Input', params: { shape: [8, 8, 3] }, inputs: [] },
-      { id: 'a', type: 'Conv2D', params: { filters: 4, padding: 'same' }, inputs: ['input'] },
+      { id: 'a', type: 'Conv2D', params: { filters: 4, padding: 'same', activation: 'linear' }, inputs: ['input'] },
       { id: 'squeeze', type: 'GlobalAveragePooling2D', params: {}, inputs: ['a'] },
       { id: 'excite', type: 'Dense', params: { units: 4, activation: 'sigmoid' }, inputs: ['squeeze'] },
       { id: 'gate', type: 'Reshape', params: { targetShape: [1, 1, 4] }, inputs: ['excite'] },

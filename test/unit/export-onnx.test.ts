@@ -81,18 +81,18 @@ function everyLayerModel(): ModelFile {
  * LayerNormalization without scale or centre and off images, merges of three inputs.
  */
 function newerLayerVariants(): ModelFile[] {
-  const softmax = [1, 2, 3, -1, -2, -3].map((axis) => chain(`softmax-axis${axis}`, [5, 4, 3], [['Conv2D', { filters: 3, kernelSize: [1, 1] }], ['Softmax', { axis }]]));
-  const permute = [[1, 2, 3], [1, 3, 2], [2, 1, 3], [2, 3, 1], [3, 1, 2], [3, 2, 1]].map((dims) => chain(`permute-${dims.join('')}`, [5, 4, 3], [['Conv2D', { filters: 2, kernelSize: [2, 1] }], ['Permute', { dims }], ['Conv2D', { filters: 3, kernelSize: [2, 2] }]]));
+  const softmax = [1, 2, 3, -1, -2, -3].map((axis) => chain(`softmax-axis${axis}`, [5, 4, 3], [['Conv2D', { filters: 3, kernelSize: [1, 1], activation: 'linear' }], ['Softmax', { axis }]]));
+  const permute = [[1, 2, 3], [1, 3, 2], [2, 1, 3], [2, 3, 1], [3, 1, 2], [3, 2, 1]].map((dims) => chain(`permute-${dims.join('')}`, [5, 4, 3], [['Conv2D', { filters: 2, kernelSize: [2, 1], activation: 'tanh' }], ['Permute', { dims }], ['Conv2D', { filters: 3, kernelSize: [2, 2], activation: 'tanh' }]]));
   const resizing = ([[7, 3, 'nearest', true], [7, 3, 'nearest', false], [3, 11, 'bilinear', true], [13, 5, 'nearest', true], [2, 2, 'bilinear', false], [16, 12, 'nearest', false], [4, 3, 'nearest', false], [4, 3, 'bilinear', false]] as const).map(([height, width, interpolation, cropToAspectRatio]) =>
     chain(`resizing-${height}x${width}-${interpolation}${cropToAspectRatio ? '-crop' : ''}`, [8, 6, 3], [['Resizing', { height, width, interpolation, cropToAspectRatio }]]));
   return [
     ...softmax,
     ...permute,
     ...resizing,
-    chain('permute-rank2', [6, 4], [['Dense', { units: 3 }], ['Permute', { dims: [2, 1] }], ['Softmax', { axis: 1 }], ['Flatten', {}], ['Dense', { units: 3, activation: 'softmax' }]], false),
+    chain('permute-rank2', [6, 4], [['Dense', { units: 3, activation: 'tanh' }], ['Permute', { dims: [2, 1] }], ['Softmax', { axis: 1 }], ['Flatten', {}], ['Dense', { units: 3, activation: 'softmax' }]], false),
     // Inputs spread over −2…2 so that many values meet the slopes.
     chain('prelu', [5, 4, 3], [['Rescaling', { scale: 4, offset: -2 }], ['PReLU', {}], ['Conv2D', { filters: 4, kernelSize: [2, 2] }], ['PReLU', { sharedAxes: 'spatial' }]]),
-    chain('prelu-vector', [6], [['Dense', { units: 5 }], ['PReLU', {}], ['Dense', { units: 3, activation: 'softmax' }]], false),
+    chain('prelu-vector', [6], [['Dense', { units: 5, activation: 'linear' }], ['PReLU', {}], ['Dense', { units: 3, activation: 'softmax' }]], false),
     {
       // Every ReLU form and ELU on its own branch, each fed values spread over −2…2.
       ...chain('relu-elu-forms', [4, 4, 2], [], false),
@@ -106,8 +106,8 @@ function newerLayerVariants(): ModelFile[] {
         { id: 'out', type: 'Dense', params: { units: 3, activation: 'softmax' }, inputs: ['flat'] },
       ],
     },
-    chain('layer-norm', [4, 4, 3], [['Conv2D', { filters: 5, kernelSize: [1, 1] }], ['LayerNormalization', { scale: false }], ['Reshape', { targetShape: [16, 5] }], ['LayerNormalization', { center: false, epsilon: 0.1 }]]),
-    chain('layer-norm-vector', [6], [['Dense', { units: 5 }], ['LayerNormalization', {}], ['Dense', { units: 3, activation: 'softmax' }]], false),
+    chain('layer-norm', [4, 4, 3], [['Conv2D', { filters: 5, kernelSize: [1, 1], activation: 'linear' }], ['LayerNormalization', { scale: false }], ['Reshape', { targetShape: [16, 5] }], ['LayerNormalization', { center: false, epsilon: 0.1 }]]),
+    chain('layer-norm-vector', [6], [['Dense', { units: 5, activation: 'linear' }], ['LayerNormalization', {}], ['Dense', { units: 3, activation: 'softmax' }]], false),
     {
       ...chain('merges-3', [6, 6, 3], [], false),
       nodes: [
@@ -136,20 +136,46 @@ function vectorModel(): ModelFile {
 }
 
 /**
- * Keeps tfjs' initial kernels (their scale keeps the outputs away from saturation) and gives biases,
- * normalization parameters and PReLU slopes random values: zeros and ones (PReLU's initial slope is 0)
- * would hide mistakes in their mapping and layout.
+ * Random weights that keep every model's output alive, the same on every run: kernels are seeded
+ * Glorot-uniform (tfjs' own initializer, but unseeded), biases, PReLU slopes (initially 0) and γ/β are
+ * random, since zeros and ones would hide mistakes in their mapping and layout. BatchNormalization's
+ * moving statistics are calibrated on the inputs of the comparison (the mean and variance its input
+ * really has, each moved at random), as in a trained network: with statistics unrelated to the signal
+ * the deep mobilenet-mini template gave the same output for every image, so its comparison proved nothing.
  */
-function randomizeWeights(model: tf.LayersModel, seed: number): void {
+function randomizeWeights(model: tf.LayersModel, seed: number, inputs: tf.Tensor): void {
   for (const layer of model.layers) {
+    const observed = layer.getClassName() === 'BatchNormalization' ? observedMoments(model, layer, inputs) : null;
     const values = layer.weights.map((w, k) => {
-      const [low, high] = /variance|gamma/.test(w.name) ? [0.5, 1.5] : /bias|beta|mean/.test(w.name) ? [-0.2, 0.2] : /alpha/.test(w.name) ? [0.05, 0.6] : [0, 0];
-      return low === high ? w.read().clone() : tf.randomUniform(w.shape as number[], low, high, 'float32', seed + k);
+      const shape = w.shape as number[];
+      const uniform = (low: number, high: number, salt = 0): tf.Tensor => tf.randomUniform(shape, low, high, 'float32', seed + k + salt);
+      if (observed && /moving_mean/.test(w.name)) return tf.tidy(() => observed.mean.add(uniform(-0.3, 0.3).mul(observed.variance.sqrt())));
+      if (observed && /moving_variance/.test(w.name)) return tf.tidy(() => observed.variance.mul(uniform(0.5, 1.5)).add(1e-3));
+      if (/gamma/.test(w.name)) return uniform(0.5, 1.5);
+      if (/bias|beta/.test(w.name)) return uniform(-0.2, 0.2);
+      if (/alpha/.test(w.name)) return uniform(0.05, 0.6);
+      if (/kernel/.test(w.name)) {
+        const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+        const limit = Math.sqrt(6 / (receptive * (shape.at(-2)! + shape.at(-1)!)));
+        return uniform(-limit, limit);
+      }
+      return w.read().clone();
     });
     layer.setWeights(values);
     tf.dispose(values);
+    if (observed) tf.dispose([observed.mean, observed.variance]);
     seed += 101;
   }
+}
+
+/** The per-channel mean and variance of what `layer` receives when the model is fed `inputs`. */
+function observedMoments(model: tf.LayersModel, layer: tf.layers.Layer, inputs: tf.Tensor): { mean: tf.Tensor; variance: tf.Tensor } {
+  // A model sharing the layers up to this one (not disposed: that would dispose the shared weights).
+  const probe = tf.model({ inputs: model.inputs, outputs: layer.input as tf.SymbolicTensor });
+  return tf.tidy(() => {
+    const y = probe.predict(inputs) as tf.Tensor;
+    return tf.moments(y, [...Array(y.rank - 1).keys()]);
+  });
 }
 
 let imagesDir = '';
@@ -159,10 +185,10 @@ async function realInputs(shape: readonly number[], count: number): Promise<Floa
   const files = readdirSync(imagesDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.png')).map((e) => join(e.parentPath, e.name)).sort();
   const picked = Array.from({ length: count }, (_, k) => files[(k * 7) % files.length]!);
   if (shape.length !== 3) {
-    // A vector (or rank-2) input: the first values of each grayscale image.
+    // A vector (or rank-2) input: pixels from all over each grayscale image (its first row is background).
     const { set } = await decodeImages(picked, picked.map(() => 0), { shape: [8, 8, 1] });
     const n = shape.reduce((a, b) => a * b, 1);
-    return Float32Array.from({ length: count * n }, (_, i) => set.pixels[Math.floor(i / n) * 64 + (i % n)]! / 255);
+    return Float32Array.from({ length: count * n }, (_, i) => set.pixels[Math.floor(i / n) * 64 + (((i % n) * 37) % 64)]! / 255);
   }
   const [h, w, c] = shape as [number, number, number];
   const decoded = c === 1 ? 1 : 3;
@@ -178,9 +204,8 @@ function inputShapeOf(model: ModelFile): number[] {
 }
 
 /** The largest difference between ONNX Runtime's and the engine's outputs on the same real inputs. */
-async function onnxVersusEngine(bytes: Uint8Array, ours: tf.LayersModel, snapshot: ModelFile, count = 4): Promise<number> {
+async function onnxVersusEngine(bytes: Uint8Array, ours: tf.LayersModel, snapshot: ModelFile, x: Float32Array, count: number): Promise<number> {
   const shape = inputShapeOf(snapshot);
-  const x = await realInputs(shape, count);
   const session = await ort.InferenceSession.create(bytes);
   try {
     assert.deepEqual(session.inputNames, ['input']);
@@ -193,6 +218,12 @@ async function onnxVersusEngine(bytes: Uint8Array, ours: tf.LayersModel, snapsho
     assert.equal(data.length, expected.length);
     // Saturated outputs (all 0 or 1) would agree whatever the layers before them did.
     assert.ok(expected.some((v) => v > 1e-3 && v < 1 - 1e-3), `${snapshot.name}: the engine's outputs are saturated, the comparison would prove nothing`);
+    const perSample = expected.length / count;
+    const spread = Math.max(...expected.map((v, i) => Math.abs(v - expected[i % perSample]!)));
+    if (process.env['ONNX_DIFFS']) console.log(snapshot.name, 'spread', spread);
+    // So would outputs that hardly depend on the input (a branch that is identically zero, dead ReLUs):
+    // they must vary between the images by several times the tolerance.
+    assert.ok(spread > 5 * TOLERANCE, `${snapshot.name}: the engine's outputs vary by only ${spread} between inputs, the comparison would prove little`);
     let diff = 0;
     data.forEach((v, i) => (diff = Math.max(diff, Math.abs(v - expected[i]!))));
     return diff;
@@ -231,10 +262,14 @@ describe('ONNX export', () => {
     for (const [k, model] of models.entries()) {
       const built = buildTfModel(tf, model);
       try {
-        randomizeWeights(built, 17 * k + 1);
+        const shape = inputShapeOf(model);
+        const x = await realInputs(shape, 4);
+        const input = tf.tensor(x, [4, ...shape]);
+        randomizeWeights(built, 17 * k + 1, input);
+        input.dispose();
         const bytes = onnxBytesOf(built, model);
         writeFileSync(join(dir, 'checked', `${model.name}.onnx`), bytes);
-        const diff = await onnxVersusEngine(bytes, built, model);
+        const diff = await onnxVersusEngine(bytes, built, model, x, 4);
         if (process.env['ONNX_DIFFS']) console.log(model.name, diff);
         if (!(diff < TOLERANCE)) mismatches.push(`${model.name}: ONNX Runtime and the engine differ by ${diff}`);
       } catch (err) {
@@ -275,7 +310,7 @@ describe('ONNX export', () => {
     const ours = buildTfModel(tf, snapshot);
     try {
       loadCheckpoint(tf, ours, join(runDir, 'last'));
-      const diff = await onnxVersusEngine(bytes, ours, snapshot, 8);
+      const diff = await onnxVersusEngine(bytes, ours, snapshot, await realInputs(inputShapeOf(snapshot), 8), 8);
       assert.ok(diff < TOLERANCE, `trained run: ONNX Runtime and the engine differ by ${diff}`);
     } finally {
       ours.dispose();
