@@ -289,6 +289,40 @@ describe('ONNX export', () => {
     assert.equal(r.status, 0, r.stderr);
   });
 
+  it('a run trained through the newer layer types predicts in ONNX Runtime as in the engine (trained weights)', async () => {
+    // The augmentation and noise layers act in training (so the weights are really trained through
+    // them) and are Identity in the file; the weights of PReLU, LayerNormalization and the convolutions
+    // around Permute and Resizing come from the training.
+    const model = chain('newer-trained', [16, 16, 3], [
+      ['RandomFlip', { mode: 'horizontal' }],
+      ['RandomContrast', { factor: 0.2 }],
+      ['GaussianNoise', { stddev: 0.05 }],
+      ['Conv2D', { filters: 4, activation: 'linear' }],
+      ['PReLU', { sharedAxes: 'spatial' }],
+      ['ReLU', { maxValue: 3, negativeSlope: 0.1, threshold: 0.1 }],
+      ['ELU', { alpha: 0.5 }],
+      ['LayerNormalization', {}],
+      ['Permute', { dims: [2, 1, 3] }],
+      ['Resizing', { height: 8, width: 6, cropToAspectRatio: true }],
+      ['GaussianDropout', { rate: 0.1 }],
+      ['Conv2D', { filters: 3, kernelSize: [1, 1], activation: 'linear' }],
+      ['PReLU', {}],
+      ['Softmax', { axis: 2 }],
+    ]);
+    const runDir = await trainBriefly(dir, imagesDir, model);
+    const out = join(dir, 'exported', 'newer-trained.onnx');
+    exportRunToOnnx(tf, runDir, out, 'last');
+    const snapshot = JSON.parse(readFileSync(join(runDir, RUN_FILES.model), 'utf8')) as ModelFile;
+    const ours = buildTfModel(tf, snapshot);
+    try {
+      loadCheckpoint(tf, ours, join(runDir, 'last'));
+      const diff = await onnxVersusEngine(readFileSync(out), ours, snapshot, await realInputs(inputShapeOf(snapshot), 8), 8);
+      assert.ok(diff < TOLERANCE, `trained run with the newer layers: ONNX Runtime and the engine differ by ${diff}`);
+    } finally {
+      ours.dispose();
+    }
+  });
+
   it('writes opset 13, the model NHWC input and output, and the trained weights of a run', async () => {
     const runDir = await trainBriefly(dir, imagesDir);
     const out = join(dir, 'exported', 'shapes.onnx');
