@@ -67,6 +67,11 @@ export interface FloatParamSpec extends ParamSpecBase {
   /** When true the bound itself is not allowed (e.g. a dropout rate < 1). */
   exclusiveMax?: boolean;
   exclusiveMin?: boolean;
+  /**
+   * A range [−value, value] that Keras also takes as a (lower, upper) pair: the importer reads a pair
+   * [−a, a] (or a negative number) as a and refuses any other pair by name.
+   */
+  kerasRange?: boolean;
 }
 
 export interface BoolParamSpec extends ParamSpecBase {
@@ -78,6 +83,8 @@ export interface EnumParamSpec extends ParamSpecBase {
   kind: 'enum';
   default: string;
   values: readonly string[];
+  /** The importer refuses a Keras value outside `values` by name (instead of taking the default). */
+  strict?: boolean;
 }
 
 /** `[height, width]`; with `nullable`, `null` means "derive it" (e.g. pooling strides = pool size). */
@@ -140,6 +147,12 @@ export interface LayerSpec {
   shortName?: string;
   /** Its output is shown as feature maps (the engine captures them; selecting the node jumps to them). */
   featureMaps: boolean;
+  /**
+   * Training passes no gradient back through it (the random image transforms sample with a gather whose
+   * gradient the wasm backend lacks), so it must come before every trainable layer, as Keras' image
+   * tutorials place it (augmentationPlacement.ts).
+   */
+  blocksGradient?: boolean;
   category: LayerCategory;
   /** One line for the palette's tooltip. */
   description: string;
@@ -221,6 +234,20 @@ const poolStrides: PairParamSpec = {
   help: 'Step of the pooling window; empty means the same as the pool size.',
   keras: { name: 'strides', default: null },
 };
+/** The Keras fill modes of the random image transforms (RandomRotation, RandomZoom, RandomTranslation), as TF's ImageProjectiveTransform. */
+export const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const;
+const fillMode: EnumParamSpec = { kind: 'enum', default: 'reflect', values: FILL_MODES, strict: true, keras: { name: 'fill_mode', default: 'reflect' }, help:
+  "How pixels from outside the image are filled: 'reflect' mirrors the edge (d c b a | a b c d), 'wrap' repeats the image, 'constant' uses the fill value, 'nearest' repeats the edge pixel." };
+const transformInterpolation: EnumParamSpec = { kind: 'enum', default: 'bilinear', values: ['bilinear', 'nearest'], strict: true, help: 'How pixels between the grid points are computed.', keras: { name: 'interpolation', default: 'bilinear' } };
+const fillValue: FloatParamSpec = { kind: 'float', default: 0, help: "The value outside the image with fill mode 'constant'.", keras: { name: 'fill_value', default: 0 } };
+const transformFill = { fillMode, interpolation: transformInterpolation, fillValue };
+/** RandomZoom's and RandomTranslation's Keras config and constructor order. */
+const heightWidthTransformKeras = {
+  kerasConfig: ['height_factor', 'width_factor', 'fill_mode', 'fill_value', 'interpolation', ['seed', null]],
+  kerasSignature: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'fill_value'],
+} as const;
+/** A random transform's range: draws in [−factor, factor]. */
+const transformFactor = (kerasName: string, help: string): FloatParamSpec => ({ kind: 'float', default: 0.1, min: 0, max: 1, kerasRange: true, help, keras: { name: kerasName, positional: true } });
 const dropoutRate: FloatParamSpec = {
   kind: 'float',
   default: 0.5,
@@ -517,6 +544,70 @@ const specs: LayerSpec[] = [
     minInputs: 1,
     maxInputs: 1,
     keyParams: ['factor'],
+  },
+  {
+    type: 'RandomRotation',
+    kerasName: 'RandomRotation',
+    kerasConfig: ['factor', 'fill_mode', 'fill_value', 'interpolation', ['seed', null]],
+    kerasSignature: ['factor', 'fill_mode', 'interpolation', 'fill_value'],
+    idPrefix: 'rotate',
+    blocksGradient: true,
+    featureMaps: false,
+    category: 'regularization',
+    description: 'Augmentation: rotates each training image by a random angle (nothing at inference).',
+    params: {
+      factor: transformFactor('factor', 'The angle is drawn from [−factor, +factor] × 360° per image (0.1: up to ±36°); positive turns counter-clockwise.'),
+      ...transformFill,
+    },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: ['factor'],
+  },
+  {
+    type: 'RandomZoom',
+    kerasName: 'RandomZoom',
+    ...heightWidthTransformKeras,
+    idPrefix: 'zoom',
+    blocksGradient: true,
+    featureMaps: false,
+    category: 'regularization',
+    description: 'Augmentation: zooms each training image in or out by a random amount (nothing at inference).',
+    params: {
+      heightFactor: transformFactor('height_factor', 'The vertical zoom is drawn from [−factor, +factor] per image: positive zooms out, negative zooms in (0.1: ±10 %).'),
+      widthFactor: {
+        kind: 'float',
+        default: null,
+        nullable: true,
+        min: 0,
+        max: 1,
+        kerasRange: true,
+        help: 'The horizontal zoom range likewise; empty: the vertical zoom is used, keeping the aspect ratio.',
+        keras: { name: 'width_factor', default: null },
+      },
+      ...transformFill,
+    },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: ['heightFactor', 'widthFactor'],
+  },
+  {
+    type: 'RandomTranslation',
+    kerasName: 'RandomTranslation',
+    ...heightWidthTransformKeras,
+    idPrefix: 'shift',
+    blocksGradient: true,
+    shortName: 'RandTranslate',
+    featureMaps: false,
+    category: 'regularization',
+    description: 'Augmentation: shifts each training image by a random offset (nothing at inference).',
+    params: {
+      heightFactor: transformFactor('height_factor', 'The vertical shift is drawn from [−factor, +factor] × the height per image (0.1: up to ±10 % of the rows).'),
+      widthFactor: transformFactor('width_factor', 'The horizontal shift is drawn from [−factor, +factor] × the width per image.'),
+      ...transformFill,
+    },
+    minInputs: 1,
+    maxInputs: 1,
+    keyParams: ['heightFactor', 'widthFactor'],
   },
   {
     type: 'BatchNormalization',

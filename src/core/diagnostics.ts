@@ -42,6 +42,8 @@ export type DiagnosticCode =
   | 'dense-on-4d'
   | 'reshape-size-mismatch'
   | 'rank-mismatch'
+  /** a random image transform after a trainable layer: tfjs has no gradient for the transform */
+  | 'augmentation-after-weights'
   // compile / dataset agreement
   | 'output-units-vs-classes'
   | 'softmax-loss-mismatch'

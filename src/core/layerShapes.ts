@@ -336,6 +336,9 @@ export function inferLayer(ctx: LayerContext, inputs: readonly Shape[]): LayerRe
     case 'SpatialDropout2D':
     case 'RandomFlip':
     case 'RandomContrast':
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation':
       if (!needsImage(ctx, r, input)) break;
       r.shape = input;
       break;

@@ -7,6 +7,7 @@
  * Pure and allocation-light: the designer runs it on every keystroke.
  */
 import type { AnalyzeOptions, ModelAnalysis, NodeAnalysis, Shape } from './analysis';
+import { checkAugmentationPlacement } from './augmentationPlacement';
 import { getLayerSpec, LAYER_TYPES, type LayerSpec } from './catalogue';
 import type { Diagnostic, QuickFix } from './diagnostics';
 import type { ModelFile, ModelNode } from './format';
@@ -363,6 +364,7 @@ export function analyzeModel(model: ModelFile, opts: AnalyzeOptions = {}): Model
   }
 
   placeFlattenFixes(diagnostics, edges, nodes);
+  diagnostics.push(...checkAugmentationPlacement(edges, order, nodes));
 
   // 6. Outputs: nodes nothing reads from (isolated ones are reported already).
   const outputIds = [...graph.values()]

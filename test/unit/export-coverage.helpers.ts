@@ -58,7 +58,7 @@ export function coverageModels(): ModelFile[] {
       { id: 'probs', type: 'Dense', params: { units: 3, activation: 'softmax' }, inputs: ['gap'] },
     ],
   };
-  // Training-only noise, axis order and resizing (stretched, and centre-cropped to the aspect ratio first).
+  // Training-only noise and augmentation (every fill mode of the random transforms), axis order and resizing (stretched, and centre-cropped to the aspect ratio first).
   const noiseAndResizing = chain('noise-resizing', [6, 8, 3], [
     ['GaussianNoise', { stddev: 0.2 }],
     ['GaussianDropout', { rate: 0.2 }],
@@ -67,6 +67,10 @@ export function coverageModels(): ModelFile[] {
     ['Resizing', { height: 4, width: 2, interpolation: 'nearest', cropToAspectRatio: true }],
     ['RandomFlip', { mode: 'horizontal_and_vertical' }],
     ['RandomContrast', { factor: 0.3 }],
+    ['RandomRotation', { factor: 0.2 }],
+    ['RandomZoom', { heightFactor: 0.3, fillMode: 'constant', fillValue: 0.5, interpolation: 'nearest' }],
+    ['RandomTranslation', { heightFactor: 0.2, widthFactor: 0.1, fillMode: 'wrap' }],
+    ['RandomZoom', { heightFactor: 0.2, widthFactor: 0.3, fillMode: 'nearest' }],
   ]);
   return [
     activations,

@@ -296,6 +296,9 @@ describe('ONNX export', () => {
     const model = chain('newer-trained', [16, 16, 3], [
       ['RandomFlip', { mode: 'horizontal' }],
       ['RandomContrast', { factor: 0.2 }],
+      ['RandomRotation', { factor: 0.1 }],
+      ['RandomZoom', { heightFactor: 0.2, widthFactor: 0.1, fillMode: 'constant' }],
+      ['RandomTranslation', { heightFactor: 0.1, widthFactor: 0.2, fillMode: 'wrap', interpolation: 'nearest' }],
       ['GaussianNoise', { stddev: 0.05 }],
       ['Conv2D', { filters: 4, activation: 'linear' }],
       ['PReLU', { sharedAxes: 'spatial' }],

@@ -13,7 +13,7 @@ import { checkModelText } from '../../src/core/checkModel';
 import { toKerasJson } from '../../src/core/codegen/kerasJson';
 import type { ModelFile } from '../../src/core/format';
 import { formatImportSummary, summarizeImport } from '../../src/core/import/importReport';
-import { importKerasText, KerasImportError, type KerasImportResult, UnsupportedLayersError } from '../../src/core/import/kerasImport';
+import { importKerasModel, importKerasText, KerasImportError, type KerasImportResult, UnsupportedLayersError } from '../../src/core/import/kerasImport';
 import { serializeModel } from '../../src/core/loader';
 import { analyzeModel } from '../../src/core/shapeInference';
 
@@ -208,6 +208,33 @@ describe('the importer front door: nothing changes silently', () => {
 
   it('still reads a real SpatialDropout2D written as Dropout with a [null, 1, 1, null] noise shape (tfjs)', () => {
     assert.deepEqual(importKerasText(fixture('tfjs-model.json')).model.nodes.map((n) => n.type), ['Input', 'Conv2D', 'SpatialDropout2D', 'GlobalAveragePooling2D', 'Dense']);
+  });
+
+  it("reads the Keras image tutorial's augmentation layers exactly (symmetric ranges as numbers or pairs) and refuses what it cannot keep, by name", () => {
+    const text = fixture('keras3-augmentation.json');
+    const { model } = importKerasText(text);
+    const byType = (type: string) => model.nodes.find((n) => n.type === type)!;
+    assert.deepEqual(model.nodes.map((n) => n.type), ['Input', 'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'Rescaling', 'Conv2D', 'GlobalAveragePooling2D', 'Dense']);
+    assert.deepEqual(byType('RandomRotation').params, {}, 'factor [-0.1, 0.1] is the default ±0.1; reflect and bilinear are the defaults');
+    assert.deepEqual(byType('RandomZoom').params, {}, 'height_factor 0.1, no width factor (the aspect ratio is kept)');
+    assert.deepEqual(byType('RandomTranslation').params, { heightFactor: 0.2, fillMode: 'nearest', interpolation: 'nearest' });
+    assert.deepEqual(validateErrors(model), []);
+    // Our Keras JSON export imports back to the same model.
+    assert.deepEqual(importKerasModel(toKerasJson(model)).model.nodes.map((n) => [n.type, n.params]), model.nodes.map((n) => [n.type, n.params]));
+
+    const file = JSON.parse(text) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    const cfg = (cls: string): Record<string, unknown> => file.config.layers.find((l) => l.class_name === cls)!.config;
+    cfg('RandomZoom')['height_factor'] = [0.2, 0.3];
+    cfg('RandomRotation')['interpolation'] = 'bicubic';
+    cfg('RandomTranslation')['fill_mode'] = 'crop';
+    assert.throws(() => importKerasText(JSON.stringify(file)), (err: Error) => {
+      assert.ok(err instanceof UnsupportedLayersError);
+      assert.deepEqual(err.layers.map((l) => `${l.name}:${l.className}:${l.position}`), ['random_rotation:RandomRotation:3', 'random_zoom:RandomZoom:4', 'random_translation:RandomTranslation:5']);
+      assert.match(err.message, /'random_zoom' \(RandomZoom, layer 4 of 9: height_factor \[0\.2,0\.3\], where CNN Studio draws from a range symmetric about 0 \(±height_factor\)/);
+      assert.match(err.message, /'random_rotation' \(RandomRotation, layer 3 of 9: interpolation "bicubic", which CNN Studio's RandomRotation does not have \(bilinear, nearest\)/);
+      assert.match(err.message, /'random_translation' \(RandomTranslation, layer 5 of 9: fill_mode "crop", which CNN Studio's RandomTranslation does not have \(reflect, wrap, constant, nearest\)/);
+      return true;
+    });
   });
 
   it("every imported fixture's export loads in stock tfjs with our parameter count", async () => {

@@ -12,6 +12,7 @@ import type { Shape } from '../analysis';
 import type { ModelNode } from '../format';
 import { CodegenError, boolParam, numberParam, pair2Param, pairParam, resolvedParams, shapeParam, stringParam } from './graph';
 import { pyFloat, pyNumber, pyTuple } from './python';
+import { KERAS_RANDOM_TRANSFORM, randomTransformModule } from './pytorchRandomTransform';
 
 export interface TorchNodeCode {
   /** Lines for `__init__`, e.g. `self.conv1 = nn.Conv2d(…)`. */
@@ -22,7 +23,7 @@ export interface TorchNodeCode {
   helpers: Set<TorchHelper>;
 }
 
-export type TorchHelper = 'AvgPool2dSame';
+export type TorchHelper = 'AvgPool2dSame' | 'KerasRandomTransform';
 
 export const TORCH_HELPERS: Record<TorchHelper, string> = {
   AvgPool2dSame: `class AvgPool2dSame(nn.Module):
@@ -37,6 +38,7 @@ export const TORCH_HELPERS: Record<TorchHelper, string> = {
         ones = torch.ones_like(x[:1, :1])
         counts = F.avg_pool2d(F.pad(ones, self.pad), self.kernel_size, self.stride, divisor_override=1)
         return sums / counts`,
+  KerasRandomTransform: KERAS_RANDOM_TRANSFORM,
 };
 
 /** `F.relu(expr)` etc.: our activation applied to a PyTorch expression (channels are dim 1). */
@@ -324,6 +326,12 @@ export function torchNodeCode(node: ModelNode, attr: string, inShapes: readonly 
       const m = (x: string): string => `${x}.mean(dim=(2, 3), keepdim=True)`;
       return simple([], (x) => `((${x} - ${m(x)}) * ${c(x)} + ${m(x)} if self.training else ${x})  # augmentation in training only`);
     }
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation':
+      // A module (not an inline expression): it samples each image as TF does, in training only.
+      helpers.add('KerasRandomTransform');
+      return simple([`${self} = ${randomTransformModule(node)}`], (x) => `${self}(${x})`);
     case 'GaussianNoise': {
       const std = pyFloat(numberParam(p, 'stddev'));
       return simple([], (x) => `(${x} + torch.randn_like(${x}) * ${std} if self.training else ${x})  # noise in training only`);

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","GaussianNoise","GaussianDropout","RandomFlip","RandomContrast","BatchNormalization","LayerNormalization","Activation","LeakyReLU","ReLU","PReLU","ELU","Softmax","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Permute","Resizing","Rescaling","Add","Multiply","Average","Maximum","Subtract","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Adds zero-mean Gaussian noise during training (nothing at inference).","Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","Augmentation: flips each training image at random (nothing at inference).","Augmentation: scales each training image's contrast by a random factor (nothing at inference).","Normalises each channel over the batch; speeds up and stabilises training.","Normalises each sample over its channels (the last axis); no batch statistics.","Applies an activation function.","ReLU that lets a small slope through for negative values.","ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","Leaky ReLU whose negative slope is learned.","Exponential linear unit with a chosen alpha.","Softmax over one axis (the last by default): values become probabilities that sum to 1.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Reorders the axes, e.g. [2, 1, 3] swaps height and width.","Resizes images to a fixed height and width.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","Averages tensors of the same shape element-wise.","Takes the element-wise maximum of tensors of the same shape.","Subtracts the second input from the first, element-wise.","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"GaussianNoise","description":"Adds zero-mean Gaussian noise during training (nothing at inference).","body":{"id":"$1","type":"GaussianNoise","params":{"stddev":0.1},"inputs":["$2"]}},{"label":"GaussianDropout","description":"Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","body":{"id":"$1","type":"GaussianDropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"RandomFlip","description":"Augmentation: flips each training image at random (nothing at inference).","body":{"id":"$1","type":"RandomFlip","params":{"mode":"horizontal"},"inputs":["$2"]}},{"label":"RandomContrast","description":"Augmentation: scales each training image's contrast by a random factor (nothing at inference).","body":{"id":"$1","type":"RandomContrast","params":{"factor":0.2},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"LayerNormalization","description":"Normalises each sample over its channels (the last axis); no batch statistics.","body":{"id":"$1","type":"LayerNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ReLU","description":"ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","body":{"id":"$1","type":"ReLU","params":{"maxValue":null},"inputs":["$2"]}},{"label":"PReLU","description":"Leaky ReLU whose negative slope is learned.","body":{"id":"$1","type":"PReLU","params":{"sharedAxes":"none"},"inputs":["$2"]}},{"label":"ELU","description":"Exponential linear unit with a chosen alpha.","body":{"id":"$1","type":"ELU","params":{"alpha":1},"inputs":["$2"]}},{"label":"Softmax","description":"Softmax over one axis (the last by default): values become probabilities that sum to 1.","body":{"id":"$1","type":"Softmax","params":{},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Permute","description":"Reorders the axes, e.g. [2, 1, 3] swaps height and width.","body":{"id":"$1","type":"Permute","params":{"dims":[2,1,3]},"inputs":["$2"]}},{"label":"Resizing","description":"Resizes images to a fixed height and width.","body":{"id":"$1","type":"Resizing","params":{"height":224,"width":224},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Multiply","description":"Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","body":{"id":"$1","type":"Multiply","params":{},"inputs":["$2"]}},{"label":"Average","description":"Averages tensors of the same shape element-wise.","body":{"id":"$1","type":"Average","params":{},"inputs":["$2"]}},{"label":"Maximum","description":"Takes the element-wise maximum of tensors of the same shape.","body":{"id":"$1","type":"Maximum","params":{},"inputs":["$2"]}},{"label":"Subtract","description":"Subtracts the second input from the first, element-wise.","body":{"id":"$1","type":"Subtract","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianNoise"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianNoise (only those that differ from the defaults are needed).","properties":{"stddev":{"type":"number","description":"Standard deviation of the noise.","default":0.1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianDropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianDropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Drop probability: the noise has standard deviation sqrt(rate / (1 − rate)).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomFlip"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomFlip (only those that differ from the defaults are needed).","properties":{"mode":{"type":"string","enum":["horizontal","vertical","horizontal_and_vertical"],"description":"Which flips: left-right, up-down or both (each with probability 1/2).","default":"horizontal"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomContrast"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomContrast (only those that differ from the defaults are needed).","properties":{"factor":{"type":"number","description":"The contrast factor is drawn from [1 − factor, 1 + factor] per image and channel mean.","default":0.2,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LayerNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LayerNormalization (only those that differ from the defaults are needed).","properties":{"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ReLU (only those that differ from the defaults are needed).","properties":{"maxValue":{"oneOf":[{"type":"number","description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null,"minimum":0},{"type":"null"}],"description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null},"negativeSlope":{"type":"number","description":"Slope for inputs below the threshold (0 = plain ReLU).","default":0,"minimum":0},"threshold":{"type":"number","description":"Inputs below this are scaled by the negative slope.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"PReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of PReLU (only those that differ from the defaults are needed).","properties":{"sharedAxes":{"type":"string","enum":["none","spatial"],"description":"'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).","default":"none"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ELU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ELU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Scale of the negative part (saturates at -alpha).","default":1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Softmax"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Softmax (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis counted as in Keras with 0 = the batch: -1 (the last) by default.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Permute"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Permute (only those that differ from the defaults are needed).","properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"The new order of the axes, counted from 1 (the batch is not listed): a permutation of 1…rank.","default":[2,1,3]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Resizing"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Resizing (only those that differ from the defaults are needed).","properties":{"height":{"type":"integer","description":"Output height in pixels.","default":224,"minimum":1,"maximum":8192},"width":{"type":"integer","description":"Output width in pixels.","default":224,"minimum":1,"maximum":8192},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How new pixels are computed.","default":"bilinear"},"cropToAspectRatio":{"type":"boolean","description":"Crop the centre to the output aspect ratio first, instead of stretching.","default":false}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Multiply"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Multiply (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Average"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Average (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Maximum"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Maximum (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Subtract"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Subtract (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"CNN Studio model","description":"A convolutional neural network designed with CNN Studio.","type":"object","required":["format","formatVersion","name","nodes","compile","training"],"properties":{"format":{"const":"cnn-studio-model","description":"Marks the file as a CNN Studio model."},"formatVersion":{"type":"integer","minimum":0,"maximum":1,"default":1},"name":{"type":"string","description":"The model name (shown in summaries and generated code)."},"description":{"type":"string"},"nodes":{"type":"array","items":{"type":"object","description":"One layer of the network.","required":["id","type","inputs"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]{0,63}$","description":"Unique id, also the layer name: start with a letter, then use only letters, digits, _ . or -, at most 64 characters."},"type":{"type":"string","enum":["Input","Conv2D","DepthwiseConv2D","SeparableConv2D","Conv2DTranspose","MaxPooling2D","AveragePooling2D","GlobalAveragePooling2D","GlobalMaxPooling2D","Flatten","Dense","Dropout","SpatialDropout2D","GaussianNoise","GaussianDropout","RandomFlip","RandomContrast","RandomRotation","RandomZoom","RandomTranslation","BatchNormalization","LayerNormalization","Activation","LeakyReLU","ReLU","PReLU","ELU","Softmax","ZeroPadding2D","Cropping2D","UpSampling2D","Reshape","Permute","Resizing","Rescaling","Add","Multiply","Average","Maximum","Subtract","Concatenate"],"enumDescriptions":["The image (or tensor) the network receives, without the batch dimension.","2-D convolution: learns filters that slide over the image.","Convolves each input channel with its own filter(s); cheap spatial filtering.","A depthwise convolution followed by a 1×1 pointwise convolution.","Transposed convolution: learns to upsample.","Keeps the largest value in each window; halves height and width by default.","Averages each window; halves height and width by default.","Averages each feature map to one number: [h, w, c] → [c].","Takes the maximum of each feature map: [h, w, c] → [c].","Unrolls feature maps into one vector, for Dense layers.","Fully connected layer.","Randomly zeroes values during training to reduce overfitting.","Drops whole feature maps during training.","Adds zero-mean Gaussian noise during training (nothing at inference).","Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","Augmentation: flips each training image at random (nothing at inference).","Augmentation: scales each training image's contrast by a random factor (nothing at inference).","Augmentation: rotates each training image by a random angle (nothing at inference).","Augmentation: zooms each training image in or out by a random amount (nothing at inference).","Augmentation: shifts each training image by a random offset (nothing at inference).","Normalises each channel over the batch; speeds up and stabilises training.","Normalises each sample over its channels (the last axis); no batch statistics.","Applies an activation function.","ReLU that lets a small slope through for negative values.","ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","Leaky ReLU whose negative slope is learned.","Exponential linear unit with a chosen alpha.","Softmax over one axis (the last by default): values become probabilities that sum to 1.","Adds rows and columns of zeros around each feature map.","Removes rows and columns at the borders.","Repeats rows and columns to enlarge feature maps.","Changes the shape without changing the values.","Reorders the axes, e.g. [2, 1, 3] swaps height and width.","Resizes images to a fixed height and width.","Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","Adds two or more tensors of the same shape (residual connections).","Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","Averages tensors of the same shape element-wise.","Takes the element-wise maximum of tensors of the same shape.","Subtracts the second input from the first, element-wise.","Joins tensors along an axis (channels by default)."],"description":"The layer type."},"params":{"type":"object","description":"Layer params; missing ones take the catalogue default.","default":{}},"trainable":{"type":"boolean","default":true,"description":"false freezes the layer (transfer learning): training leaves its weights unchanged, and a frozen BatchNormalization uses its moving statistics. Absent or true: trainable."},"inputs":{"type":"array","items":{"type":"string"},"description":"Ids of the nodes feeding this one, in order."},"position":{"type":"object","description":"Where the node sits in the designer.","required":["x","y"],"properties":{"x":{"type":"number"},"y":{"type":"number"}},"additionalProperties":false}},"additionalProperties":false,"defaultSnippets":[{"label":"Input","description":"The image (or tensor) the network receives, without the batch dimension.","body":{"id":"$1","type":"Input","params":{"shape":[28,28,1]},"inputs":[]}},{"label":"Conv2D","description":"2-D convolution: learns filters that slide over the image.","body":{"id":"$1","type":"Conv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"DepthwiseConv2D","description":"Convolves each input channel with its own filter(s); cheap spatial filtering.","body":{"id":"$1","type":"DepthwiseConv2D","params":{"kernelSize":[3,3],"strides":[1,1],"depthMultiplier":1,"activation":"linear"},"inputs":["$2"]}},{"label":"SeparableConv2D","description":"A depthwise convolution followed by a 1×1 pointwise convolution.","body":{"id":"$1","type":"SeparableConv2D","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"Conv2DTranspose","description":"Transposed convolution: learns to upsample.","body":{"id":"$1","type":"Conv2DTranspose","params":{"filters":32,"kernelSize":[3,3],"strides":[1,1],"activation":"relu"},"inputs":["$2"]}},{"label":"MaxPooling2D","description":"Keeps the largest value in each window; halves height and width by default.","body":{"id":"$1","type":"MaxPooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"AveragePooling2D","description":"Averages each window; halves height and width by default.","body":{"id":"$1","type":"AveragePooling2D","params":{"poolSize":[2,2],"strides":null},"inputs":["$2"]}},{"label":"GlobalAveragePooling2D","description":"Averages each feature map to one number: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalAveragePooling2D","params":{},"inputs":["$2"]}},{"label":"GlobalMaxPooling2D","description":"Takes the maximum of each feature map: [h, w, c] → [c].","body":{"id":"$1","type":"GlobalMaxPooling2D","params":{},"inputs":["$2"]}},{"label":"Flatten","description":"Unrolls feature maps into one vector, for Dense layers.","body":{"id":"$1","type":"Flatten","params":{},"inputs":["$2"]}},{"label":"Dense","description":"Fully connected layer.","body":{"id":"$1","type":"Dense","params":{"units":128,"activation":"relu"},"inputs":["$2"]}},{"label":"Dropout","description":"Randomly zeroes values during training to reduce overfitting.","body":{"id":"$1","type":"Dropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"SpatialDropout2D","description":"Drops whole feature maps during training.","body":{"id":"$1","type":"SpatialDropout2D","params":{"rate":0.5},"inputs":["$2"]}},{"label":"GaussianNoise","description":"Adds zero-mean Gaussian noise during training (nothing at inference).","body":{"id":"$1","type":"GaussianNoise","params":{"stddev":0.1},"inputs":["$2"]}},{"label":"GaussianDropout","description":"Multiplies by Gaussian noise with mean 1 during training (nothing at inference).","body":{"id":"$1","type":"GaussianDropout","params":{"rate":0.5},"inputs":["$2"]}},{"label":"RandomFlip","description":"Augmentation: flips each training image at random (nothing at inference).","body":{"id":"$1","type":"RandomFlip","params":{"mode":"horizontal"},"inputs":["$2"]}},{"label":"RandomContrast","description":"Augmentation: scales each training image's contrast by a random factor (nothing at inference).","body":{"id":"$1","type":"RandomContrast","params":{"factor":0.2},"inputs":["$2"]}},{"label":"RandomRotation","description":"Augmentation: rotates each training image by a random angle (nothing at inference).","body":{"id":"$1","type":"RandomRotation","params":{"factor":0.1},"inputs":["$2"]}},{"label":"RandomZoom","description":"Augmentation: zooms each training image in or out by a random amount (nothing at inference).","body":{"id":"$1","type":"RandomZoom","params":{"heightFactor":0.1,"widthFactor":null},"inputs":["$2"]}},{"label":"RandomTranslation","description":"Augmentation: shifts each training image by a random offset (nothing at inference).","body":{"id":"$1","type":"RandomTranslation","params":{"heightFactor":0.1,"widthFactor":0.1},"inputs":["$2"]}},{"label":"BatchNormalization","description":"Normalises each channel over the batch; speeds up and stabilises training.","body":{"id":"$1","type":"BatchNormalization","params":{},"inputs":["$2"]}},{"label":"LayerNormalization","description":"Normalises each sample over its channels (the last axis); no batch statistics.","body":{"id":"$1","type":"LayerNormalization","params":{},"inputs":["$2"]}},{"label":"Activation","description":"Applies an activation function.","body":{"id":"$1","type":"Activation","params":{"activation":"relu"},"inputs":["$2"]}},{"label":"LeakyReLU","description":"ReLU that lets a small slope through for negative values.","body":{"id":"$1","type":"LeakyReLU","params":{"alpha":0.3},"inputs":["$2"]}},{"label":"ReLU","description":"ReLU with an optional cap (6 for MobileNet's relu6), a slope below the threshold and a threshold.","body":{"id":"$1","type":"ReLU","params":{"maxValue":null},"inputs":["$2"]}},{"label":"PReLU","description":"Leaky ReLU whose negative slope is learned.","body":{"id":"$1","type":"PReLU","params":{"sharedAxes":"none"},"inputs":["$2"]}},{"label":"ELU","description":"Exponential linear unit with a chosen alpha.","body":{"id":"$1","type":"ELU","params":{"alpha":1},"inputs":["$2"]}},{"label":"Softmax","description":"Softmax over one axis (the last by default): values become probabilities that sum to 1.","body":{"id":"$1","type":"Softmax","params":{},"inputs":["$2"]}},{"label":"ZeroPadding2D","description":"Adds rows and columns of zeros around each feature map.","body":{"id":"$1","type":"ZeroPadding2D","params":{"padding":[[1,1],[1,1]]},"inputs":["$2"]}},{"label":"Cropping2D","description":"Removes rows and columns at the borders.","body":{"id":"$1","type":"Cropping2D","params":{"cropping":[[0,0],[0,0]]},"inputs":["$2"]}},{"label":"UpSampling2D","description":"Repeats rows and columns to enlarge feature maps.","body":{"id":"$1","type":"UpSampling2D","params":{"size":[2,2]},"inputs":["$2"]}},{"label":"Reshape","description":"Changes the shape without changing the values.","body":{"id":"$1","type":"Reshape","params":{"targetShape":[-1]},"inputs":["$2"]}},{"label":"Permute","description":"Reorders the axes, e.g. [2, 1, 3] swaps height and width.","body":{"id":"$1","type":"Permute","params":{"dims":[2,1,3]},"inputs":["$2"]}},{"label":"Resizing","description":"Resizes images to a fixed height and width.","body":{"id":"$1","type":"Resizing","params":{"height":224,"width":224},"inputs":["$2"]}},{"label":"Rescaling","description":"Multiplies by a scale and adds an offset, e.g. 1/255 to map pixels to 0–1.","body":{"id":"$1","type":"Rescaling","params":{"scale":0.00392156862745098},"inputs":["$2"]}},{"label":"Add","description":"Adds two or more tensors of the same shape (residual connections).","body":{"id":"$1","type":"Add","params":{},"inputs":["$2"]}},{"label":"Multiply","description":"Multiplies tensors element-wise (squeeze-and-excitation gates); shapes broadcast.","body":{"id":"$1","type":"Multiply","params":{},"inputs":["$2"]}},{"label":"Average","description":"Averages tensors of the same shape element-wise.","body":{"id":"$1","type":"Average","params":{},"inputs":["$2"]}},{"label":"Maximum","description":"Takes the element-wise maximum of tensors of the same shape.","body":{"id":"$1","type":"Maximum","params":{},"inputs":["$2"]}},{"label":"Subtract","description":"Subtracts the second input from the first, element-wise.","body":{"id":"$1","type":"Subtract","params":{},"inputs":["$2"]}},{"label":"Concatenate","description":"Joins tensors along an axis (channels by default).","body":{"id":"$1","type":"Concatenate","params":{"axis":-1},"inputs":["$2"]}}],"allOf":[{"if":{"properties":{"type":{"const":"Input"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Input (only those that differ from the defaults are needed).","properties":{"shape":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"Input size as [height, width, channels].","default":[28,28,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true},"dilationRate":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Spacing between kernel taps; > 1 widens the receptive field (strides must then be 1).","default":[1,1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"DepthwiseConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of DepthwiseConv2D (only those that differ from the defaults are needed).","properties":{"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"linear"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SeparableConv2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SeparableConv2D (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"depthMultiplier":{"type":"integer","description":"Output channels per input channel of the depthwise step.","default":1,"minimum":1,"maximum":64},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Conv2DTranspose"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Conv2DTranspose (only those that differ from the defaults are needed).","properties":{"filters":{"type":"integer","description":"Number of output channels (feature maps).","default":32,"minimum":1,"maximum":8192},"kernelSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the convolution window.","default":[3,3]},"strides":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Step of the window in height and width.","default":[1,1]},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"MaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of MaxPooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"AveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of AveragePooling2D (only those that differ from the defaults are needed).","properties":{"poolSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Height and width of the pooling window.","default":[2,2]},"strides":{"oneOf":[{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2},{"type":"null"}],"description":"Step of the pooling window; empty means the same as the pool size.","default":null},"padding":{"type":"string","enum":["valid","same"],"description":"'valid' shrinks the output by the kernel size; 'same' keeps height and width (divided by the stride).","default":"valid"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalAveragePooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalAveragePooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GlobalMaxPooling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GlobalMaxPooling2D (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Flatten"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Flatten (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dense"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dense (only those that differ from the defaults are needed).","properties":{"units":{"type":"integer","description":"Number of outputs (neurons).","default":128,"minimum":1,"maximum":65536},"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"Applied to the output.","default":"relu"},"useBias":{"type":"boolean","description":"Add a learned bias to each output channel.","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Dropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Dropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"SpatialDropout2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of SpatialDropout2D (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Fraction of values set to zero during training (0 to just under 1).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianNoise"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianNoise (only those that differ from the defaults are needed).","properties":{"stddev":{"type":"number","description":"Standard deviation of the noise.","default":0.1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"GaussianDropout"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of GaussianDropout (only those that differ from the defaults are needed).","properties":{"rate":{"type":"number","description":"Drop probability: the noise has standard deviation sqrt(rate / (1 − rate)).","default":0.5,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomFlip"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomFlip (only those that differ from the defaults are needed).","properties":{"mode":{"type":"string","enum":["horizontal","vertical","horizontal_and_vertical"],"description":"Which flips: left-right, up-down or both (each with probability 1/2).","default":"horizontal"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomContrast"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomContrast (only those that differ from the defaults are needed).","properties":{"factor":{"type":"number","description":"The contrast factor is drawn from [1 − factor, 1 + factor] per image and channel mean.","default":0.2,"minimum":0,"exclusiveMaximum":1}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomRotation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomRotation (only those that differ from the defaults are needed).","properties":{"factor":{"type":"number","description":"The angle is drawn from [−factor, +factor] × 360° per image (0.1: up to ±36°); positive turns counter-clockwise.","default":0.1,"minimum":0,"maximum":1},"fillMode":{"type":"string","enum":["reflect","wrap","constant","nearest"],"description":"How pixels from outside the image are filled: 'reflect' mirrors the edge (d c b a | a b c d), 'wrap' repeats the image, 'constant' uses the fill value, 'nearest' repeats the edge pixel.","default":"reflect"},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How pixels between the grid points are computed.","default":"bilinear"},"fillValue":{"type":"number","description":"The value outside the image with fill mode 'constant'.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomZoom"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomZoom (only those that differ from the defaults are needed).","properties":{"heightFactor":{"type":"number","description":"The vertical zoom is drawn from [−factor, +factor] per image: positive zooms out, negative zooms in (0.1: ±10 %).","default":0.1,"minimum":0,"maximum":1},"widthFactor":{"oneOf":[{"type":"number","description":"The horizontal zoom range likewise; empty: the vertical zoom is used, keeping the aspect ratio.","default":null,"minimum":0,"maximum":1},{"type":"null"}],"description":"The horizontal zoom range likewise; empty: the vertical zoom is used, keeping the aspect ratio.","default":null},"fillMode":{"type":"string","enum":["reflect","wrap","constant","nearest"],"description":"How pixels from outside the image are filled: 'reflect' mirrors the edge (d c b a | a b c d), 'wrap' repeats the image, 'constant' uses the fill value, 'nearest' repeats the edge pixel.","default":"reflect"},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How pixels between the grid points are computed.","default":"bilinear"},"fillValue":{"type":"number","description":"The value outside the image with fill mode 'constant'.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"RandomTranslation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of RandomTranslation (only those that differ from the defaults are needed).","properties":{"heightFactor":{"type":"number","description":"The vertical shift is drawn from [−factor, +factor] × the height per image (0.1: up to ±10 % of the rows).","default":0.1,"minimum":0,"maximum":1},"widthFactor":{"type":"number","description":"The horizontal shift is drawn from [−factor, +factor] × the width per image.","default":0.1,"minimum":0,"maximum":1},"fillMode":{"type":"string","enum":["reflect","wrap","constant","nearest"],"description":"How pixels from outside the image are filled: 'reflect' mirrors the edge (d c b a | a b c d), 'wrap' repeats the image, 'constant' uses the fill value, 'nearest' repeats the edge pixel.","default":"reflect"},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How pixels between the grid points are computed.","default":"bilinear"},"fillValue":{"type":"number","description":"The value outside the image with fill mode 'constant'.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"BatchNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of BatchNormalization (only those that differ from the defaults are needed).","properties":{"momentum":{"type":"number","description":"Momentum of the moving mean and variance.","default":0.99,"minimum":0,"maximum":1},"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LayerNormalization"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LayerNormalization (only those that differ from the defaults are needed).","properties":{"epsilon":{"type":"number","description":"Added to the variance to avoid dividing by zero.","default":0.001,"exclusiveMinimum":0},"center":{"type":"boolean","description":"Learn an offset (beta).","default":true},"scale":{"type":"boolean","description":"Learn a scale (gamma).","default":true}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Activation"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Activation (only those that differ from the defaults are needed).","properties":{"activation":{"type":"string","enum":["linear","relu","relu6","sigmoid","tanh","softmax","elu","selu","swish","mish","gelu","softplus","softsign","hardSigmoid"],"description":"The function applied to every value.","default":"relu"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"LeakyReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of LeakyReLU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Slope for negative inputs.","default":0.3,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ReLU (only those that differ from the defaults are needed).","properties":{"maxValue":{"oneOf":[{"type":"number","description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null,"minimum":0},{"type":"null"}],"description":"Outputs are capped at this value (empty = no cap; 6 is relu6).","default":null},"negativeSlope":{"type":"number","description":"Slope for inputs below the threshold (0 = plain ReLU).","default":0,"minimum":0},"threshold":{"type":"number","description":"Inputs below this are scaled by the negative slope.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"PReLU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of PReLU (only those that differ from the defaults are needed).","properties":{"sharedAxes":{"type":"string","enum":["none","spatial"],"description":"'none' learns a slope per value; 'spatial' one per channel, shared over height and width (Keras shared_axes=[1, 2]).","default":"none"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ELU"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ELU (only those that differ from the defaults are needed).","properties":{"alpha":{"type":"number","description":"Scale of the negative part (saturates at -alpha).","default":1,"minimum":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Softmax"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Softmax (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis counted as in Keras with 0 = the batch: -1 (the last) by default.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"ZeroPadding2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of ZeroPadding2D (only those that differ from the defaults are needed).","properties":{"padding":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Zeros added as [[top, bottom], [left, right]].","default":[[1,1],[1,1]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Cropping2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Cropping2D (only those that differ from the defaults are needed).","properties":{"cropping":{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":2,"maxItems":2},"minItems":2,"maxItems":2,"description":"Rows/columns removed as [[top, bottom], [left, right]].","default":[[0,0],[0,0]]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"UpSampling2D"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of UpSampling2D (only those that differ from the defaults are needed).","properties":{"size":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"Upsampling factors for height and width.","default":[2,2]},"interpolation":{"type":"string","enum":["nearest","bilinear"],"description":"How new pixels are filled in.","default":"nearest"}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Reshape"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Reshape (only those that differ from the defaults are needed).","properties":{"targetShape":{"type":"array","items":{"type":"integer","anyOf":[{"minimum":1},{"const":-1}]},"minItems":1,"maxItems":3,"description":"New shape without the batch dimension; one entry may be -1 (inferred).","default":[-1]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Permute"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Permute (only those that differ from the defaults are needed).","properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3,"description":"The new order of the axes, counted from 1 (the batch is not listed): a permutation of 1…rank.","default":[2,1,3]}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Resizing"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Resizing (only those that differ from the defaults are needed).","properties":{"height":{"type":"integer","description":"Output height in pixels.","default":224,"minimum":1,"maximum":8192},"width":{"type":"integer","description":"Output width in pixels.","default":224,"minimum":1,"maximum":8192},"interpolation":{"type":"string","enum":["bilinear","nearest"],"description":"How new pixels are computed.","default":"bilinear"},"cropToAspectRatio":{"type":"boolean","description":"Crop the centre to the output aspect ratio first, instead of stretching.","default":false}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Rescaling"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Rescaling (only those that differ from the defaults are needed).","properties":{"scale":{"type":"number","description":"Every value is multiplied by this.","default":0.00392156862745098},"offset":{"type":"number","description":"Then this is added.","default":0}},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Add"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Add (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Multiply"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Multiply (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Average"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Average (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Maximum"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Maximum (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Subtract"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Subtract (only those that differ from the defaults are needed).","properties":{},"additionalProperties":false}}}},{"if":{"properties":{"type":{"const":"Concatenate"}},"required":["type"]},"then":{"properties":{"params":{"type":"object","description":"Params of Concatenate (only those that differ from the defaults are needed).","properties":{"axis":{"type":"integer","description":"Axis to join along, counted as in Keras with 0 = the batch: -1 (or 3) joins channels, 1 height, 2 width.","default":-1,"minimum":-3,"maximum":3}},"additionalProperties":false}}}}]},"description":"The layers, each with the ids of its inputs."},"compile":{"type":"object","description":"How the model is trained: optimizer, loss and metrics.","required":["optimizer","learningRate","loss","metrics"],"properties":{"optimizer":{"type":"string","enum":["adam","sgd","rmsprop","adagrad","adamax","adadelta"],"default":"adam"},"learningRate":{"type":"number","exclusiveMinimum":0,"maximum":10,"default":0.001},"loss":{"type":"string","enum":["sparseCategoricalCrossentropy","categoricalCrossentropy","binaryCrossentropy","meanSquaredError"],"enumDescriptions":["Integer class labels with a softmax output (the usual choice).","One-hot labels with a softmax output.","Two classes with one sigmoid output unit.","Regression."],"default":"sparseCategoricalCrossentropy"},"metrics":{"type":"array","items":{"type":"string","enum":["accuracy"]},"uniqueItems":true,"default":["accuracy"]}},"additionalProperties":false},"training":{"type":"object","description":"Training settings.","required":["epochs","batchSize","validationSplit","shuffle","seed","earlyStopping","learningRateSchedule","augmentation"],"properties":{"epochs":{"type":"integer","minimum":1,"maximum":100000,"default":10},"batchSize":{"type":"integer","minimum":1,"maximum":65536,"default":64},"validationSplit":{"type":"number","minimum":0,"exclusiveMaximum":1,"default":0.2},"shuffle":{"type":"boolean","default":true},"seed":{"type":"integer","default":42},"earlyStopping":{"type":"object","required":["enabled","monitor","patience","restoreBestWeights"],"properties":{"enabled":{"type":"boolean","default":false},"monitor":{"type":"string","enum":["valLoss","valAccuracy"],"default":"valLoss"},"patience":{"type":"integer","minimum":0,"default":3},"restoreBestWeights":{"type":"boolean","default":true}},"additionalProperties":false},"learningRateSchedule":{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["constant","step","cosine","reduceOnPlateau"]}},"allOf":[{"if":{"properties":{"kind":{"const":"constant"}}},"then":{"properties":{"kind":true},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"step"}}},"then":{"required":["stepEpochs","factor"],"properties":{"kind":true,"stepEpochs":{"type":"integer","minimum":1},"factor":{"type":"number","exclusiveMinimum":0,"maximum":1}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"cosine"}}},"then":{"required":["minLearningRate"],"properties":{"kind":true,"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}},{"if":{"properties":{"kind":{"const":"reduceOnPlateau"}}},"then":{"required":["factor","patience","minLearningRate"],"properties":{"kind":true,"factor":{"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1},"patience":{"type":"integer","minimum":0},"minLearningRate":{"type":"number","minimum":0}},"additionalProperties":false}}],"default":{"kind":"constant"}},"augmentation":{"type":"object","required":["horizontalFlip","translate","brightness"],"properties":{"horizontalFlip":{"type":"boolean","default":false},"translate":{"type":"number","minimum":0,"maximum":0.5,"default":0},"brightness":{"type":"number","minimum":0,"maximum":1,"default":0}},"additionalProperties":false}},"additionalProperties":false},"dataset":{"type":"object","description":"The data the model trains on.","required":["kind","path","imageSize","colorMode"],"properties":{"kind":{"type":"string","enum":["imageFolder","mnistIdx","cifar10","csv"],"enumDescriptions":["A folder with one sub-folder of images per class.","MNIST-style IDX files.","The CIFAR-10 binary batches.","A CSV file of pixel values with a label column."]},"path":{"type":"string","minLength":1,"description":"Relative to the model file's folder."},"validationPath":{"type":"string","minLength":1,"description":"A separate validation set (optional)."},"imageSize":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"maxItems":2,"description":"[height, width] images are resized to."},"colorMode":{"type":"string","enum":["grayscale","rgb"]}},"additionalProperties":false}},"additionalProperties":false};
 const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9_.-]{0,63}$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
@@ -3268,7 +3268,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("BatchNormalization" !== data5.type){
+if("RandomRotation" !== data5.type){
 const err234 = {};
 if(vErrors === null){
 vErrors = [err234];
@@ -3298,7 +3298,7 @@ if(data5.params !== undefined){
 let data97 = data5.params;
 if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
 for(const key18 in data97){
-if(!((((key18 === "momentum") || (key18 === "epsilon")) || (key18 === "center")) || (key18 === "scale"))){
+if(!((((key18 === "factor") || (key18 === "fillMode")) || (key18 === "interpolation")) || (key18 === "fillValue"))){
 const err235 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err235];
@@ -3309,11 +3309,11 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(data97.momentum !== undefined){
-let data98 = data97.momentum;
+if(data97.factor !== undefined){
+let data98 = data97.factor;
 if((typeof data98 == "number") && (isFinite(data98))){
 if(data98 > 1 || isNaN(data98)){
-const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/momentum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err236 = {instancePath:instancePath+"/nodes/" + i0+"/params/factor",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3323,7 +3323,7 @@ vErrors.push(err236);
 errors++;
 }
 if(data98 < 0 || isNaN(data98)){
-const err237 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err237 = {instancePath:instancePath+"/nodes/" + i0+"/params/factor",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3334,7 +3334,7 @@ errors++;
 }
 }
 else {
-const err238 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err238 = {instancePath:instancePath+"/nodes/" + i0+"/params/factor",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3344,11 +3344,10 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data97.epsilon !== undefined){
-let data99 = data97.epsilon;
-if((typeof data99 == "number") && (isFinite(data99))){
-if(data99 <= 0 || isNaN(data99)){
-const err239 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(data97.fillMode !== undefined){
+let data99 = data97.fillMode;
+if(typeof data99 !== "string"){
+const err239 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillMode",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/fillMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3357,9 +3356,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-else {
-const err240 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(!((((data99 === "reflect") || (data99 === "wrap")) || (data99 === "constant")) || (data99 === "nearest"))){
+const err240 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillMode",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/fillMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[17].then.properties.params.properties.fillMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3369,9 +3367,10 @@ vErrors.push(err240);
 errors++;
 }
 }
-if(data97.center !== undefined){
-if(typeof data97.center !== "boolean"){
-const err241 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data97.interpolation !== undefined){
+let data100 = data97.interpolation;
+if(typeof data100 !== "string"){
+const err241 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3380,10 +3379,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-}
-if(data97.scale !== undefined){
-if(typeof data97.scale !== "boolean"){
-const err242 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(!((data100 === "bilinear") || (data100 === "nearest"))){
+const err242 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[17].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3393,9 +3390,10 @@ vErrors.push(err242);
 errors++;
 }
 }
-}
-else {
-const err243 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data97.fillValue !== undefined){
+let data101 = data97.fillValue;
+if(!((typeof data101 == "number") && (isFinite(data101)))){
+const err243 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillValue",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/properties/fillValue/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3406,16 +3404,28 @@ errors++;
 }
 }
 }
-var _valid19 = _errs273 === errors;
-valid99 = _valid19;
-}
-if(!valid99){
-const err244 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err244 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/17/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err244];
 }
 else {
 vErrors.push(err244);
+}
+errors++;
+}
+}
+}
+var _valid19 = _errs273 === errors;
+valid99 = _valid19;
+}
+if(!valid99){
+const err245 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
 }
 errors++;
 }
@@ -3425,24 +3435,24 @@ const _errs287 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing18;
 if((data5.type === undefined) && (missing18 = "type")){
-const err245 = {};
-if(vErrors === null){
-vErrors = [err245];
-}
-else {
-vErrors.push(err245);
-}
-errors++;
-}
-else {
-if(data5.type !== undefined){
-if("LayerNormalization" !== data5.type){
 const err246 = {};
 if(vErrors === null){
 vErrors = [err246];
 }
 else {
 vErrors.push(err246);
+}
+errors++;
+}
+else {
+if(data5.type !== undefined){
+if("RandomZoom" !== data5.type){
+const err247 = {};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
 }
 errors++;
 }
@@ -3466,22 +3476,8 @@ if(data5.params !== undefined){
 let data103 = data5.params;
 if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
 for(const key19 in data103){
-if(!(((key19 === "epsilon") || (key19 === "center")) || (key19 === "scale"))){
-const err247 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err247];
-}
-else {
-vErrors.push(err247);
-}
-errors++;
-}
-}
-if(data103.epsilon !== undefined){
-let data104 = data103.epsilon;
-if((typeof data104 == "number") && (isFinite(data104))){
-if(data104 <= 0 || isNaN(data104)){
-const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(!(((((key19 === "heightFactor") || (key19 === "widthFactor")) || (key19 === "fillMode")) || (key19 === "interpolation")) || (key19 === "fillValue"))){
+const err248 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3491,8 +3487,11 @@ vErrors.push(err248);
 errors++;
 }
 }
-else {
-const err249 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data103.heightFactor !== undefined){
+let data104 = data103.heightFactor;
+if((typeof data104 == "number") && (isFinite(data104))){
+if(data104 > 1 || isNaN(data104)){
+const err249 = {instancePath:instancePath+"/nodes/" + i0+"/params/heightFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/heightFactor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3501,10 +3500,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-if(data103.center !== undefined){
-if(typeof data103.center !== "boolean"){
-const err250 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data104 < 0 || isNaN(data104)){
+const err250 = {instancePath:instancePath+"/nodes/" + i0+"/params/heightFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/heightFactor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3514,9 +3511,8 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data103.scale !== undefined){
-if(typeof data103.scale !== "boolean"){
-const err251 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err251 = {instancePath:instancePath+"/nodes/" + i0+"/params/heightFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/heightFactor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3526,9 +3522,15 @@ vErrors.push(err251);
 errors++;
 }
 }
-}
-else {
-const err252 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data103.widthFactor !== undefined){
+let data105 = data103.widthFactor;
+const _errs296 = errors;
+let valid107 = false;
+let passing2 = null;
+const _errs297 = errors;
+if((typeof data105 == "number") && (isFinite(data105))){
+if(data105 > 1 || isNaN(data105)){
+const err252 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/widthFactor/oneOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3537,13 +3539,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-}
-var _valid20 = _errs289 === errors;
-valid103 = _valid20;
-}
-if(!valid103){
-const err253 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data105 < 0 || isNaN(data105)){
+const err253 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/widthFactor/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3552,13 +3549,9 @@ vErrors.push(err253);
 }
 errors++;
 }
-const _errs300 = errors;
-let valid107 = true;
-const _errs301 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing19;
-if((data5.type === undefined) && (missing19 = "type")){
-const err254 = {};
+}
+else {
+const err254 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/widthFactor/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3567,10 +3560,14 @@ vErrors.push(err254);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Activation" !== data5.type){
-const err255 = {};
+var _valid21 = _errs297 === errors;
+if(_valid21){
+valid107 = true;
+passing2 = 0;
+}
+const _errs299 = errors;
+if(data105 !== null){
+const err255 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/widthFactor/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3579,28 +3576,19 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-}
-}
-var _valid21 = _errs301 === errors;
-errors = _errs300;
-if(vErrors !== null){
-if(_errs300){
-vErrors.length = _errs300;
+var _valid21 = _errs299 === errors;
+if(_valid21 && valid107){
+valid107 = false;
+passing2 = [passing2, 1];
 }
 else {
-vErrors = null;
-}
-}
 if(_valid21){
-const _errs303 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data108 = data5.params;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-for(const key20 in data108){
-if(!(key20 === "activation")){
-const err256 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+valid107 = true;
+passing2 = 1;
+}
+}
+if(!valid107){
+const err256 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/widthFactor/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3609,11 +3597,22 @@ vErrors.push(err256);
 }
 errors++;
 }
+else {
+errors = _errs296;
+if(vErrors !== null){
+if(_errs296){
+vErrors.length = _errs296;
 }
-if(data108.activation !== undefined){
-let data109 = data108.activation;
-if(typeof data109 !== "string"){
-const err257 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data103.fillMode !== undefined){
+let data106 = data103.fillMode;
+if(typeof data106 !== "string"){
+const err257 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillMode",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/fillMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3622,8 +3621,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(!((((((((((((((data109 === "linear") || (data109 === "relu")) || (data109 === "relu6")) || (data109 === "sigmoid")) || (data109 === "tanh")) || (data109 === "softmax")) || (data109 === "elu")) || (data109 === "selu")) || (data109 === "swish")) || (data109 === "mish")) || (data109 === "gelu")) || (data109 === "softplus")) || (data109 === "softsign")) || (data109 === "hardSigmoid"))){
-const err258 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[19].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
+if(!((((data106 === "reflect") || (data106 === "wrap")) || (data106 === "constant")) || (data106 === "nearest"))){
+const err258 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillMode",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/fillMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[18].then.properties.params.properties.fillMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3633,9 +3632,10 @@ vErrors.push(err258);
 errors++;
 }
 }
-}
-else {
-const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data103.interpolation !== undefined){
+let data107 = data103.interpolation;
+if(typeof data107 !== "string"){
+const err259 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3644,13 +3644,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-}
-}
-var _valid21 = _errs303 === errors;
-valid107 = _valid21;
-}
-if(!valid107){
-const err260 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!((data107 === "bilinear") || (data107 === "nearest"))){
+const err260 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[18].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3659,13 +3654,11 @@ vErrors.push(err260);
 }
 errors++;
 }
-const _errs310 = errors;
-let valid111 = true;
-const _errs311 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing20;
-if((data5.type === undefined) && (missing20 = "type")){
-const err261 = {};
+}
+if(data103.fillValue !== undefined){
+let data108 = data103.fillValue;
+if(!((typeof data108 == "number") && (isFinite(data108)))){
+const err261 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillValue",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/properties/fillValue/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3674,10 +3667,10 @@ vErrors.push(err261);
 }
 errors++;
 }
+}
+}
 else {
-if(data5.type !== undefined){
-if("LeakyReLU" !== data5.type){
-const err262 = {};
+const err262 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/18/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3688,26 +3681,11 @@ errors++;
 }
 }
 }
+var _valid20 = _errs289 === errors;
+valid103 = _valid20;
 }
-var _valid22 = _errs311 === errors;
-errors = _errs310;
-if(vErrors !== null){
-if(_errs310){
-vErrors.length = _errs310;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid22){
-const _errs313 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data111 = data5.params;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-for(const key21 in data111){
-if(!(key21 === "alpha")){
-const err263 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(!valid103){
+const err263 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3716,12 +3694,13 @@ vErrors.push(err263);
 }
 errors++;
 }
-}
-if(data111.alpha !== undefined){
-let data112 = data111.alpha;
-if((typeof data112 == "number") && (isFinite(data112))){
-if(data112 < 0 || isNaN(data112)){
-const err264 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs308 = errors;
+let valid108 = true;
+const _errs309 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing19;
+if((data5.type === undefined) && (missing19 = "type")){
+const err264 = {};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3730,9 +3709,10 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
 else {
-const err265 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data5.type !== undefined){
+if("RandomTranslation" !== data5.type){
+const err265 = {};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3743,8 +3723,26 @@ errors++;
 }
 }
 }
+}
+var _valid22 = _errs309 === errors;
+errors = _errs308;
+if(vErrors !== null){
+if(_errs308){
+vErrors.length = _errs308;
+}
 else {
-const err266 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid22){
+const _errs311 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data110 = data5.params;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+for(const key20 in data110){
+if(!(((((key20 === "heightFactor") || (key20 === "widthFactor")) || (key20 === "fillMode")) || (key20 === "interpolation")) || (key20 === "fillValue"))){
+const err266 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3754,12 +3752,11 @@ vErrors.push(err266);
 errors++;
 }
 }
-}
-var _valid22 = _errs313 === errors;
-valid111 = _valid22;
-}
-if(!valid111){
-const err267 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data110.heightFactor !== undefined){
+let data111 = data110.heightFactor;
+if((typeof data111 == "number") && (isFinite(data111))){
+if(data111 > 1 || isNaN(data111)){
+const err267 = {instancePath:instancePath+"/nodes/" + i0+"/params/heightFactor",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/heightFactor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3768,13 +3765,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-const _errs320 = errors;
-let valid115 = true;
-const _errs321 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing21;
-if((data5.type === undefined) && (missing21 = "type")){
-const err268 = {};
+if(data111 < 0 || isNaN(data111)){
+const err268 = {instancePath:instancePath+"/nodes/" + i0+"/params/heightFactor",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/heightFactor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3783,10 +3775,9 @@ vErrors.push(err268);
 }
 errors++;
 }
+}
 else {
-if(data5.type !== undefined){
-if("ReLU" !== data5.type){
-const err269 = {};
+const err269 = {instancePath:instancePath+"/nodes/" + i0+"/params/heightFactor",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/heightFactor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3796,27 +3787,11 @@ vErrors.push(err269);
 errors++;
 }
 }
-}
-}
-var _valid23 = _errs321 === errors;
-errors = _errs320;
-if(vErrors !== null){
-if(_errs320){
-vErrors.length = _errs320;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid23){
-const _errs323 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data114 = data5.params;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-for(const key22 in data114){
-if(!(((key22 === "maxValue") || (key22 === "negativeSlope")) || (key22 === "threshold"))){
-const err270 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data110.widthFactor !== undefined){
+let data112 = data110.widthFactor;
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 > 1 || isNaN(data112)){
+const err270 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/widthFactor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3825,16 +3800,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-}
-if(data114.maxValue !== undefined){
-let data115 = data114.maxValue;
-const _errs328 = errors;
-let valid119 = false;
-let passing2 = null;
-const _errs329 = errors;
-if((typeof data115 == "number") && (isFinite(data115))){
-if(data115 < 0 || isNaN(data115)){
-const err271 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data112 < 0 || isNaN(data112)){
+const err271 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/widthFactor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3845,7 +3812,7 @@ errors++;
 }
 }
 else {
-const err272 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err272 = {instancePath:instancePath+"/nodes/" + i0+"/params/widthFactor",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/widthFactor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3854,14 +3821,11 @@ vErrors.push(err272);
 }
 errors++;
 }
-var _valid24 = _errs329 === errors;
-if(_valid24){
-valid119 = true;
-passing2 = 0;
 }
-const _errs331 = errors;
-if(data115 !== null){
-const err273 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data110.fillMode !== undefined){
+let data113 = data110.fillMode;
+if(typeof data113 !== "string"){
+const err273 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillMode",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/fillMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3870,19 +3834,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-var _valid24 = _errs331 === errors;
-if(_valid24 && valid119){
-valid119 = false;
-passing2 = [passing2, 1];
-}
-else {
-if(_valid24){
-valid119 = true;
-passing2 = 1;
-}
-}
-if(!valid119){
-const err274 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/maxValue/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(!((((data113 === "reflect") || (data113 === "wrap")) || (data113 === "constant")) || (data113 === "nearest"))){
+const err274 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillMode",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/fillMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[19].then.properties.params.properties.fillMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3891,23 +3844,11 @@ vErrors.push(err274);
 }
 errors++;
 }
-else {
-errors = _errs328;
-if(vErrors !== null){
-if(_errs328){
-vErrors.length = _errs328;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data114.negativeSlope !== undefined){
-let data116 = data114.negativeSlope;
-if((typeof data116 == "number") && (isFinite(data116))){
-if(data116 < 0 || isNaN(data116)){
-const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/negativeSlope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data110.interpolation !== undefined){
+let data114 = data110.interpolation;
+if(typeof data114 !== "string"){
+const err275 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3916,9 +3857,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-else {
-const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/negativeSlope/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(!((data114 === "bilinear") || (data114 === "nearest"))){
+const err276 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[19].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3928,10 +3868,10 @@ vErrors.push(err276);
 errors++;
 }
 }
-if(data114.threshold !== undefined){
-let data117 = data114.threshold;
-if(!((typeof data117 == "number") && (isFinite(data117)))){
-const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params/threshold",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data110.fillValue !== undefined){
+let data115 = data110.fillValue;
+if(!((typeof data115 == "number") && (isFinite(data115)))){
+const err277 = {instancePath:instancePath+"/nodes/" + i0+"/params/fillValue",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/properties/fillValue/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3943,7 +3883,7 @@ errors++;
 }
 }
 else {
-const err278 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err278 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/19/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3954,11 +3894,11 @@ errors++;
 }
 }
 }
-var _valid23 = _errs323 === errors;
-valid115 = _valid23;
+var _valid22 = _errs311 === errors;
+valid108 = _valid22;
 }
-if(!valid115){
-const err279 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid108){
+const err279 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3967,12 +3907,12 @@ vErrors.push(err279);
 }
 errors++;
 }
-const _errs338 = errors;
-let valid120 = true;
-const _errs339 = errors;
+const _errs326 = errors;
+let valid112 = true;
+const _errs327 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing22;
-if((data5.type === undefined) && (missing22 = "type")){
+let missing20;
+if((data5.type === undefined) && (missing20 = "type")){
 const err280 = {};
 if(vErrors === null){
 vErrors = [err280];
@@ -3984,7 +3924,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("PReLU" !== data5.type){
+if("BatchNormalization" !== data5.type){
 const err281 = {};
 if(vErrors === null){
 vErrors = [err281];
@@ -3997,25 +3937,25 @@ errors++;
 }
 }
 }
-var _valid25 = _errs339 === errors;
-errors = _errs338;
+var _valid23 = _errs327 === errors;
+errors = _errs326;
 if(vErrors !== null){
-if(_errs338){
-vErrors.length = _errs338;
+if(_errs326){
+vErrors.length = _errs326;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid25){
-const _errs341 = errors;
+if(_valid23){
+const _errs329 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.params !== undefined){
-let data119 = data5.params;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-for(const key23 in data119){
-if(!(key23 === "sharedAxes")){
-const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+let data117 = data5.params;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+for(const key21 in data117){
+if(!((((key21 === "momentum") || (key21 === "epsilon")) || (key21 === "center")) || (key21 === "scale"))){
+const err282 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -4025,10 +3965,11 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data119.sharedAxes !== undefined){
-let data120 = data119.sharedAxes;
-if(typeof data120 !== "string"){
-const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/sharedAxes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data117.momentum !== undefined){
+let data118 = data117.momentum;
+if((typeof data118 == "number") && (isFinite(data118))){
+if(data118 > 1 || isNaN(data118)){
+const err283 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/momentum/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -4037,8 +3978,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(!((data120 === "none") || (data120 === "spatial"))){
-const err284 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/sharedAxes/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[22].then.properties.params.properties.sharedAxes.enum},message:"must be equal to one of the allowed values"};
+if(data118 < 0 || isNaN(data118)){
+const err284 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/momentum/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -4048,9 +3989,8 @@ vErrors.push(err284);
 errors++;
 }
 }
-}
 else {
-const err285 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err285 = {instancePath:instancePath+"/nodes/" + i0+"/params/momentum",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -4060,12 +4000,11 @@ vErrors.push(err285);
 errors++;
 }
 }
-}
-var _valid25 = _errs341 === errors;
-valid120 = _valid25;
-}
-if(!valid120){
-const err286 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data117.epsilon !== undefined){
+let data119 = data117.epsilon;
+if((typeof data119 == "number") && (isFinite(data119))){
+if(data119 <= 0 || isNaN(data119)){
+const err286 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -4074,13 +4013,9 @@ vErrors.push(err286);
 }
 errors++;
 }
-const _errs348 = errors;
-let valid124 = true;
-const _errs349 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing23;
-if((data5.type === undefined) && (missing23 = "type")){
-const err287 = {};
+}
+else {
+const err287 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -4089,10 +4024,10 @@ vErrors.push(err287);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("ELU" !== data5.type){
-const err288 = {};
+}
+if(data117.center !== undefined){
+if(typeof data117.center !== "boolean"){
+const err288 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -4102,27 +4037,9 @@ vErrors.push(err288);
 errors++;
 }
 }
-}
-}
-var _valid26 = _errs349 === errors;
-errors = _errs348;
-if(vErrors !== null){
-if(_errs348){
-vErrors.length = _errs348;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid26){
-const _errs351 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data122 = data5.params;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-for(const key24 in data122){
-if(!(key24 === "alpha")){
-const err289 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data117.scale !== undefined){
+if(typeof data117.scale !== "boolean"){
+const err289 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -4132,11 +4049,9 @@ vErrors.push(err289);
 errors++;
 }
 }
-if(data122.alpha !== undefined){
-let data123 = data122.alpha;
-if((typeof data123 == "number") && (isFinite(data123))){
-if(data123 < 0 || isNaN(data123)){
-const err290 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err290 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/20/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -4146,8 +4061,12 @@ vErrors.push(err290);
 errors++;
 }
 }
-else {
-const err291 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+var _valid23 = _errs329 === errors;
+valid112 = _valid23;
+}
+if(!valid112){
+const err291 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -4156,10 +4075,13 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-}
-else {
-const err292 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs342 = errors;
+let valid116 = true;
+const _errs343 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing21;
+if((data5.type === undefined) && (missing21 = "type")){
+const err292 = {};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -4168,13 +4090,10 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-}
-var _valid26 = _errs351 === errors;
-valid124 = _valid26;
-}
-if(!valid124){
-const err293 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data5.type !== undefined){
+if("LayerNormalization" !== data5.type){
+const err293 = {};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -4183,13 +4102,28 @@ vErrors.push(err293);
 }
 errors++;
 }
-const _errs358 = errors;
-let valid128 = true;
-const _errs359 = errors;
+}
+}
+}
+var _valid24 = _errs343 === errors;
+errors = _errs342;
+if(vErrors !== null){
+if(_errs342){
+vErrors.length = _errs342;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid24){
+const _errs345 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing24;
-if((data5.type === undefined) && (missing24 = "type")){
-const err294 = {};
+if(data5.params !== undefined){
+let data123 = data5.params;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+for(const key22 in data123){
+if(!(((key22 === "epsilon") || (key22 === "center")) || (key22 === "scale"))){
+const err294 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -4198,10 +4132,12 @@ vErrors.push(err294);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Softmax" !== data5.type){
-const err295 = {};
+}
+if(data123.epsilon !== undefined){
+let data124 = data123.epsilon;
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 <= 0 || isNaN(data124)){
+const err295 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/epsilon/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -4211,27 +4147,8 @@ vErrors.push(err295);
 errors++;
 }
 }
-}
-}
-var _valid27 = _errs359 === errors;
-errors = _errs358;
-if(vErrors !== null){
-if(_errs358){
-vErrors.length = _errs358;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid27){
-const _errs361 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data125 = data5.params;
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
-for(const key25 in data125){
-if(!(key25 === "axis")){
-const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+const err296 = {instancePath:instancePath+"/nodes/" + i0+"/params/epsilon",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -4241,10 +4158,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data125.axis !== undefined){
-let data126 = data125.axis;
-if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
-const err297 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data123.center !== undefined){
+if(typeof data123.center !== "boolean"){
+const err297 = {instancePath:instancePath+"/nodes/" + i0+"/params/center",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -4253,9 +4169,10 @@ vErrors.push(err297);
 }
 errors++;
 }
-if((typeof data126 == "number") && (isFinite(data126))){
-if(data126 > 3 || isNaN(data126)){
-const err298 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+}
+if(data123.scale !== undefined){
+if(typeof data123.scale !== "boolean"){
+const err298 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -4264,8 +4181,10 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data126 < -3 || isNaN(data126)){
-const err299 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
+}
+}
+else {
+const err299 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/21/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -4276,9 +4195,11 @@ errors++;
 }
 }
 }
+var _valid24 = _errs345 === errors;
+valid116 = _valid24;
 }
-else {
-const err300 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!valid116){
+const err300 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -4287,13 +4208,13 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-}
-var _valid27 = _errs361 === errors;
-valid128 = _valid27;
-}
-if(!valid128){
-const err301 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs356 = errors;
+let valid120 = true;
+const _errs357 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing22;
+if((data5.type === undefined) && (missing22 = "type")){
+const err301 = {};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -4302,12 +4223,9 @@ vErrors.push(err301);
 }
 errors++;
 }
-const _errs368 = errors;
-let valid132 = true;
-const _errs369 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing25;
-if((data5.type === undefined) && (missing25 = "type")){
+else {
+if(data5.type !== undefined){
+if("Activation" !== data5.type){
 const err302 = {};
 if(vErrors === null){
 vErrors = [err302];
@@ -4317,10 +4235,28 @@ vErrors.push(err302);
 }
 errors++;
 }
+}
+}
+}
+var _valid25 = _errs357 === errors;
+errors = _errs356;
+if(vErrors !== null){
+if(_errs356){
+vErrors.length = _errs356;
+}
 else {
-if(data5.type !== undefined){
-if("ZeroPadding2D" !== data5.type){
-const err303 = {};
+vErrors = null;
+}
+}
+if(_valid25){
+const _errs359 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data128 = data5.params;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+for(const key23 in data128){
+if(!(key23 === "activation")){
+const err303 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -4330,27 +4266,10 @@ vErrors.push(err303);
 errors++;
 }
 }
-}
-}
-var _valid28 = _errs369 === errors;
-errors = _errs368;
-if(vErrors !== null){
-if(_errs368){
-vErrors.length = _errs368;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid28){
-const _errs371 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data128 = data5.params;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-for(const key26 in data128){
-if(!(key26 === "padding")){
-const err304 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(data128.activation !== undefined){
+let data129 = data128.activation;
+if(typeof data129 !== "string"){
+const err304 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/activation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -4359,12 +4278,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-if(data128.padding !== undefined){
-let data129 = data128.padding;
-if(Array.isArray(data129)){
-if(data129.length > 2){
-const err305 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(!((((((((((((((data129 === "linear") || (data129 === "relu")) || (data129 === "relu6")) || (data129 === "sigmoid")) || (data129 === "tanh")) || (data129 === "softmax")) || (data129 === "elu")) || (data129 === "selu")) || (data129 === "swish")) || (data129 === "mish")) || (data129 === "gelu")) || (data129 === "softplus")) || (data129 === "softsign")) || (data129 === "hardSigmoid"))){
+const err305 = {instancePath:instancePath+"/nodes/" + i0+"/params/activation",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/properties/activation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[22].then.properties.params.properties.activation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -4373,8 +4288,10 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data129.length < 2){
-const err306 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+else {
+const err306 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/22/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -4383,12 +4300,13 @@ vErrors.push(err306);
 }
 errors++;
 }
-const len15 = data129.length;
-for(let i15=0; i15<len15; i15++){
-let data130 = data129[i15];
-if(Array.isArray(data130)){
-if(data130.length > 2){
-const err307 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+}
+}
+var _valid25 = _errs359 === errors;
+valid120 = _valid25;
+}
+if(!valid120){
+const err307 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -4397,8 +4315,13 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data130.length < 2){
-const err308 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+const _errs366 = errors;
+let valid124 = true;
+const _errs367 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing23;
+if((data5.type === undefined) && (missing23 = "type")){
+const err308 = {};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -4407,11 +4330,10 @@ vErrors.push(err308);
 }
 errors++;
 }
-const len16 = data130.length;
-for(let i16=0; i16<len16; i16++){
-let data131 = data130[i16];
-if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
-const err309 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+if(data5.type !== undefined){
+if("LeakyReLU" !== data5.type){
+const err309 = {};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -4420,9 +4342,28 @@ vErrors.push(err309);
 }
 errors++;
 }
-if((typeof data131 == "number") && (isFinite(data131))){
-if(data131 < 0 || isNaN(data131)){
-const err310 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+var _valid26 = _errs367 === errors;
+errors = _errs366;
+if(vErrors !== null){
+if(_errs366){
+vErrors.length = _errs366;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid26){
+const _errs369 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data131 = data5.params;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+for(const key24 in data131){
+if(!(key24 === "alpha")){
+const err310 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -4432,10 +4373,11 @@ vErrors.push(err310);
 errors++;
 }
 }
-}
-}
-else {
-const err311 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data131.alpha !== undefined){
+let data132 = data131.alpha;
+if((typeof data132 == "number") && (isFinite(data132))){
+if(data132 < 0 || isNaN(data132)){
+const err311 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -4445,9 +4387,8 @@ vErrors.push(err311);
 errors++;
 }
 }
-}
 else {
-const err312 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err312 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -4459,7 +4400,7 @@ errors++;
 }
 }
 else {
-const err313 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err313 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/23/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -4470,11 +4411,11 @@ errors++;
 }
 }
 }
-var _valid28 = _errs371 === errors;
-valid132 = _valid28;
+var _valid26 = _errs369 === errors;
+valid124 = _valid26;
 }
-if(!valid132){
-const err314 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid124){
+const err314 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4483,12 +4424,12 @@ vErrors.push(err314);
 }
 errors++;
 }
-const _errs382 = errors;
-let valid140 = true;
-const _errs383 = errors;
+const _errs376 = errors;
+let valid128 = true;
+const _errs377 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing26;
-if((data5.type === undefined) && (missing26 = "type")){
+let missing24;
+if((data5.type === undefined) && (missing24 = "type")){
 const err315 = {};
 if(vErrors === null){
 vErrors = [err315];
@@ -4500,7 +4441,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("Cropping2D" !== data5.type){
+if("ReLU" !== data5.type){
 const err316 = {};
 if(vErrors === null){
 vErrors = [err316];
@@ -4513,25 +4454,25 @@ errors++;
 }
 }
 }
-var _valid29 = _errs383 === errors;
-errors = _errs382;
+var _valid27 = _errs377 === errors;
+errors = _errs376;
 if(vErrors !== null){
-if(_errs382){
-vErrors.length = _errs382;
+if(_errs376){
+vErrors.length = _errs376;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid29){
-const _errs385 = errors;
+if(_valid27){
+const _errs379 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.params !== undefined){
-let data133 = data5.params;
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-for(const key27 in data133){
-if(!(key27 === "cropping")){
-const err317 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+let data134 = data5.params;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+for(const key25 in data134){
+if(!(((key25 === "maxValue") || (key25 === "negativeSlope")) || (key25 === "threshold"))){
+const err317 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4541,11 +4482,15 @@ vErrors.push(err317);
 errors++;
 }
 }
-if(data133.cropping !== undefined){
-let data134 = data133.cropping;
-if(Array.isArray(data134)){
-if(data134.length > 2){
-const err318 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(data134.maxValue !== undefined){
+let data135 = data134.maxValue;
+const _errs384 = errors;
+let valid132 = false;
+let passing3 = null;
+const _errs385 = errors;
+if((typeof data135 == "number") && (isFinite(data135))){
+if(data135 < 0 || isNaN(data135)){
+const err318 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/maxValue/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4554,8 +4499,9 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(data134.length < 2){
-const err319 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+else {
+const err319 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/maxValue/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4564,12 +4510,14 @@ vErrors.push(err319);
 }
 errors++;
 }
-const len17 = data134.length;
-for(let i17=0; i17<len17; i17++){
-let data135 = data134[i17];
-if(Array.isArray(data135)){
-if(data135.length > 2){
-const err320 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+var _valid28 = _errs385 === errors;
+if(_valid28){
+valid132 = true;
+passing3 = 0;
+}
+const _errs387 = errors;
+if(data135 !== null){
+const err320 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/maxValue/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4578,8 +4526,19 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data135.length < 2){
-const err321 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+var _valid28 = _errs387 === errors;
+if(_valid28 && valid132){
+valid132 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid28){
+valid132 = true;
+passing3 = 1;
+}
+}
+if(!valid132){
+const err321 = {instancePath:instancePath+"/nodes/" + i0+"/params/maxValue",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/maxValue/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4588,11 +4547,23 @@ vErrors.push(err321);
 }
 errors++;
 }
-const len18 = data135.length;
-for(let i18=0; i18<len18; i18++){
-let data136 = data135[i18];
-if(!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136)))){
-const err322 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs384;
+if(vErrors !== null){
+if(_errs384){
+vErrors.length = _errs384;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data134.negativeSlope !== undefined){
+let data136 = data134.negativeSlope;
+if((typeof data136 == "number") && (isFinite(data136))){
+if(data136 < 0 || isNaN(data136)){
+const err322 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/negativeSlope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4601,9 +4572,9 @@ vErrors.push(err322);
 }
 errors++;
 }
-if((typeof data136 == "number") && (isFinite(data136))){
-if(data136 < 0 || isNaN(data136)){
-const err323 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err323 = {instancePath:instancePath+"/nodes/" + i0+"/params/negativeSlope",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/negativeSlope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4613,10 +4584,10 @@ vErrors.push(err323);
 errors++;
 }
 }
-}
-}
-else {
-const err324 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data134.threshold !== undefined){
+let data137 = data134.threshold;
+if(!((typeof data137 == "number") && (isFinite(data137)))){
+const err324 = {instancePath:instancePath+"/nodes/" + i0+"/params/threshold",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4628,7 +4599,7 @@ errors++;
 }
 }
 else {
-const err325 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err325 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/24/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4639,8 +4610,11 @@ errors++;
 }
 }
 }
-else {
-const err326 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid27 = _errs379 === errors;
+valid128 = _valid27;
+}
+if(!valid128){
+const err326 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4649,13 +4623,13 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-}
-var _valid29 = _errs385 === errors;
-valid140 = _valid29;
-}
-if(!valid140){
-const err327 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs394 = errors;
+let valid133 = true;
+const _errs395 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing25;
+if((data5.type === undefined) && (missing25 = "type")){
+const err327 = {};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4664,12 +4638,9 @@ vErrors.push(err327);
 }
 errors++;
 }
-const _errs396 = errors;
-let valid148 = true;
-const _errs397 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing27;
-if((data5.type === undefined) && (missing27 = "type")){
+else {
+if(data5.type !== undefined){
+if("PReLU" !== data5.type){
 const err328 = {};
 if(vErrors === null){
 vErrors = [err328];
@@ -4679,10 +4650,28 @@ vErrors.push(err328);
 }
 errors++;
 }
+}
+}
+}
+var _valid29 = _errs395 === errors;
+errors = _errs394;
+if(vErrors !== null){
+if(_errs394){
+vErrors.length = _errs394;
+}
 else {
-if(data5.type !== undefined){
-if("UpSampling2D" !== data5.type){
-const err329 = {};
+vErrors = null;
+}
+}
+if(_valid29){
+const _errs397 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data139 = data5.params;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+for(const key26 in data139){
+if(!(key26 === "sharedAxes")){
+const err329 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4692,27 +4681,10 @@ vErrors.push(err329);
 errors++;
 }
 }
-}
-}
-var _valid30 = _errs397 === errors;
-errors = _errs396;
-if(vErrors !== null){
-if(_errs396){
-vErrors.length = _errs396;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid30){
-const _errs399 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data138 = data5.params;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-for(const key28 in data138){
-if(!((key28 === "size") || (key28 === "interpolation"))){
-const err330 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(data139.sharedAxes !== undefined){
+let data140 = data139.sharedAxes;
+if(typeof data140 !== "string"){
+const err330 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/sharedAxes/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4721,12 +4693,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-if(data138.size !== undefined){
-let data139 = data138.size;
-if(Array.isArray(data139)){
-if(data139.length > 2){
-const err331 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(!((data140 === "none") || (data140 === "spatial"))){
+const err331 = {instancePath:instancePath+"/nodes/" + i0+"/params/sharedAxes",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/properties/sharedAxes/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[25].then.properties.params.properties.sharedAxes.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4735,8 +4703,10 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data139.length < 2){
-const err332 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+else {
+const err332 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/25/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4745,11 +4715,13 @@ vErrors.push(err332);
 }
 errors++;
 }
-const len19 = data139.length;
-for(let i19=0; i19<len19; i19++){
-let data140 = data139[i19];
-if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
-const err333 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid29 = _errs397 === errors;
+valid133 = _valid29;
+}
+if(!valid133){
+const err333 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4758,9 +4730,13 @@ vErrors.push(err333);
 }
 errors++;
 }
-if((typeof data140 == "number") && (isFinite(data140))){
-if(data140 < 1 || isNaN(data140)){
-const err334 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs404 = errors;
+let valid137 = true;
+const _errs405 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing26;
+if((data5.type === undefined) && (missing26 = "type")){
+const err334 = {};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4769,11 +4745,10 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-}
-}
 else {
-const err335 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data5.type !== undefined){
+if("ELU" !== data5.type){
+const err335 = {};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4783,10 +4758,27 @@ vErrors.push(err335);
 errors++;
 }
 }
-if(data138.interpolation !== undefined){
-let data141 = data138.interpolation;
-if(typeof data141 !== "string"){
-const err336 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+var _valid30 = _errs405 === errors;
+errors = _errs404;
+if(vErrors !== null){
+if(_errs404){
+vErrors.length = _errs404;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid30){
+const _errs407 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data142 = data5.params;
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+for(const key27 in data142){
+if(!(key27 === "alpha")){
+const err336 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4795,8 +4787,12 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(!((data141 === "nearest") || (data141 === "bilinear"))){
-const err337 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[27].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+}
+if(data142.alpha !== undefined){
+let data143 = data142.alpha;
+if((typeof data143 == "number") && (isFinite(data143))){
+if(data143 < 0 || isNaN(data143)){
+const err337 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/alpha/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4806,9 +4802,8 @@ vErrors.push(err337);
 errors++;
 }
 }
-}
 else {
-const err338 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err338 = {instancePath:instancePath+"/nodes/" + i0+"/params/alpha",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4819,11 +4814,8 @@ errors++;
 }
 }
 }
-var _valid30 = _errs399 === errors;
-valid148 = _valid30;
-}
-if(!valid148){
-const err339 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err339 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/26/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4832,13 +4824,13 @@ vErrors.push(err339);
 }
 errors++;
 }
-const _errs410 = errors;
-let valid154 = true;
-const _errs411 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing28;
-if((data5.type === undefined) && (missing28 = "type")){
-const err340 = {};
+}
+}
+var _valid30 = _errs407 === errors;
+valid137 = _valid30;
+}
+if(!valid137){
+const err340 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4847,9 +4839,12 @@ vErrors.push(err340);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Reshape" !== data5.type){
+const _errs414 = errors;
+let valid141 = true;
+const _errs415 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing27;
+if((data5.type === undefined) && (missing27 = "type")){
 const err341 = {};
 if(vErrors === null){
 vErrors = [err341];
@@ -4859,28 +4854,10 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-}
-}
-var _valid31 = _errs411 === errors;
-errors = _errs410;
-if(vErrors !== null){
-if(_errs410){
-vErrors.length = _errs410;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid31){
-const _errs413 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data143 = data5.params;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-for(const key29 in data143){
-if(!(key29 === "targetShape")){
-const err342 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(data5.type !== undefined){
+if("Softmax" !== data5.type){
+const err342 = {};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4890,11 +4867,27 @@ vErrors.push(err342);
 errors++;
 }
 }
-if(data143.targetShape !== undefined){
-let data144 = data143.targetShape;
-if(Array.isArray(data144)){
-if(data144.length > 3){
-const err343 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+}
+var _valid31 = _errs415 === errors;
+errors = _errs414;
+if(vErrors !== null){
+if(_errs414){
+vErrors.length = _errs414;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid31){
+const _errs417 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data145 = data5.params;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+for(const key28 in data145){
+if(!(key28 === "axis")){
+const err343 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4903,8 +4896,11 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(data144.length < 1){
-const err344 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data145.axis !== undefined){
+let data146 = data145.axis;
+if(!(((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146))) && (isFinite(data146)))){
+const err344 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4913,11 +4909,9 @@ vErrors.push(err344);
 }
 errors++;
 }
-const len20 = data144.length;
-for(let i20=0; i20<len20; i20++){
-let data145 = data144[i20];
-if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
-const err345 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data146 == "number") && (isFinite(data146))){
+if(data146 > 3 || isNaN(data146)){
+const err345 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4926,12 +4920,8 @@ vErrors.push(err345);
 }
 errors++;
 }
-const _errs421 = errors;
-let valid160 = false;
-const _errs422 = errors;
-if((typeof data145 == "number") && (isFinite(data145))){
-if(data145 < 1 || isNaN(data145)){
-const err346 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data146 < -3 || isNaN(data146)){
+const err346 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4941,12 +4931,10 @@ vErrors.push(err346);
 errors++;
 }
 }
-var _valid32 = _errs422 === errors;
-valid160 = valid160 || _valid32;
-if(!valid160){
-const _errs423 = errors;
-if(-1 !== data145){
-const err347 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
+}
+}
+else {
+const err347 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/27/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4955,11 +4943,13 @@ vErrors.push(err347);
 }
 errors++;
 }
-var _valid32 = _errs423 === errors;
-valid160 = valid160 || _valid32;
 }
-if(!valid160){
-const err348 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid31 = _errs417 === errors;
+valid141 = _valid31;
+}
+if(!valid141){
+const err348 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4968,21 +4958,13 @@ vErrors.push(err348);
 }
 errors++;
 }
-else {
-errors = _errs421;
-if(vErrors !== null){
-if(_errs421){
-vErrors.length = _errs421;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err349 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs424 = errors;
+let valid145 = true;
+const _errs425 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing28;
+if((data5.type === undefined) && (missing28 = "type")){
+const err349 = {};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4991,10 +4973,10 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-}
 else {
-const err350 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.type !== undefined){
+if("ZeroPadding2D" !== data5.type){
+const err350 = {};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -5005,11 +4987,26 @@ errors++;
 }
 }
 }
-var _valid31 = _errs413 === errors;
-valid154 = _valid31;
 }
-if(!valid154){
-const err351 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid32 = _errs425 === errors;
+errors = _errs424;
+if(vErrors !== null){
+if(_errs424){
+vErrors.length = _errs424;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid32){
+const _errs427 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data148 = data5.params;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+for(const key29 in data148){
+if(!(key29 === "padding")){
+const err351 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -5018,13 +5015,12 @@ vErrors.push(err351);
 }
 errors++;
 }
-const _errs425 = errors;
-let valid161 = true;
-const _errs426 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing29;
-if((data5.type === undefined) && (missing29 = "type")){
-const err352 = {};
+}
+if(data148.padding !== undefined){
+let data149 = data148.padding;
+if(Array.isArray(data149)){
+if(data149.length > 2){
+const err352 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -5033,10 +5029,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Permute" !== data5.type){
-const err353 = {};
+if(data149.length < 2){
+const err353 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -5045,28 +5039,12 @@ vErrors.push(err353);
 }
 errors++;
 }
-}
-}
-}
-var _valid33 = _errs426 === errors;
-errors = _errs425;
-if(vErrors !== null){
-if(_errs425){
-vErrors.length = _errs425;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid33){
-const _errs428 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data147 = data5.params;
-if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
-for(const key30 in data147){
-if(!(key30 === "dims")){
-const err354 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+const len15 = data149.length;
+for(let i15=0; i15<len15; i15++){
+let data150 = data149[i15];
+if(Array.isArray(data150)){
+if(data150.length > 2){
+const err354 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -5075,12 +5053,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data147.dims !== undefined){
-let data148 = data147.dims;
-if(Array.isArray(data148)){
-if(data148.length > 3){
-const err355 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(data150.length < 2){
+const err355 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -5089,8 +5063,11 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(data148.length < 1){
-const err356 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const len16 = data150.length;
+for(let i16=0; i16<len16; i16++){
+let data151 = data150[i16];
+if(!(((typeof data151 == "number") && (!(data151 % 1) && !isNaN(data151))) && (isFinite(data151)))){
+const err356 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -5099,11 +5076,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-const len21 = data148.length;
-for(let i21=0; i21<len21; i21++){
-let data149 = data148[i21];
-if(!(((typeof data149 == "number") && (!(data149 % 1) && !isNaN(data149))) && (isFinite(data149)))){
-const err357 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data151 == "number") && (isFinite(data151))){
+if(data151 < 0 || isNaN(data151)){
+const err357 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15+"/" + i16,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -5112,9 +5087,11 @@ vErrors.push(err357);
 }
 errors++;
 }
-if((typeof data149 == "number") && (isFinite(data149))){
-if(data149 < 1 || isNaN(data149)){
-const err358 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err358 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding/" + i15,schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -5125,9 +5102,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err359 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err359 = {instancePath:instancePath+"/nodes/" + i0+"/params/padding",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/properties/padding/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -5139,7 +5115,7 @@ errors++;
 }
 }
 else {
-const err360 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err360 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/28/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -5150,11 +5126,11 @@ errors++;
 }
 }
 }
-var _valid33 = _errs428 === errors;
-valid161 = _valid33;
+var _valid32 = _errs427 === errors;
+valid145 = _valid32;
 }
-if(!valid161){
-const err361 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid145){
+const err361 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -5163,12 +5139,12 @@ vErrors.push(err361);
 }
 errors++;
 }
-const _errs437 = errors;
-let valid167 = true;
 const _errs438 = errors;
+let valid153 = true;
+const _errs439 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing30;
-if((data5.type === undefined) && (missing30 = "type")){
+let missing29;
+if((data5.type === undefined) && (missing29 = "type")){
 const err362 = {};
 if(vErrors === null){
 vErrors = [err362];
@@ -5180,7 +5156,7 @@ errors++;
 }
 else {
 if(data5.type !== undefined){
-if("Resizing" !== data5.type){
+if("Cropping2D" !== data5.type){
 const err363 = {};
 if(vErrors === null){
 vErrors = [err363];
@@ -5193,25 +5169,25 @@ errors++;
 }
 }
 }
-var _valid34 = _errs438 === errors;
-errors = _errs437;
+var _valid33 = _errs439 === errors;
+errors = _errs438;
 if(vErrors !== null){
-if(_errs437){
-vErrors.length = _errs437;
+if(_errs438){
+vErrors.length = _errs438;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid34){
-const _errs440 = errors;
+if(_valid33){
+const _errs441 = errors;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.params !== undefined){
-let data151 = data5.params;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-for(const key31 in data151){
-if(!((((key31 === "height") || (key31 === "width")) || (key31 === "interpolation")) || (key31 === "cropToAspectRatio"))){
-const err364 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+let data153 = data5.params;
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
+for(const key30 in data153){
+if(!(key30 === "cropping")){
+const err364 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -5221,10 +5197,11 @@ vErrors.push(err364);
 errors++;
 }
 }
-if(data151.height !== undefined){
-let data152 = data151.height;
-if(!(((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152))) && (isFinite(data152)))){
-const err365 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data153.cropping !== undefined){
+let data154 = data153.cropping;
+if(Array.isArray(data154)){
+if(data154.length > 2){
+const err365 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -5233,9 +5210,8 @@ vErrors.push(err365);
 }
 errors++;
 }
-if((typeof data152 == "number") && (isFinite(data152))){
-if(data152 > 8192 || isNaN(data152)){
-const err366 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+if(data154.length < 2){
+const err366 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -5244,8 +5220,12 @@ vErrors.push(err366);
 }
 errors++;
 }
-if(data152 < 1 || isNaN(data152)){
-const err367 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const len17 = data154.length;
+for(let i17=0; i17<len17; i17++){
+let data155 = data154[i17];
+if(Array.isArray(data155)){
+if(data155.length > 2){
+const err367 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/items/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -5254,12 +5234,8 @@ vErrors.push(err367);
 }
 errors++;
 }
-}
-}
-if(data151.width !== undefined){
-let data153 = data151.width;
-if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
-const err368 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data155.length < 2){
+const err368 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/items/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -5268,9 +5244,11 @@ vErrors.push(err368);
 }
 errors++;
 }
-if((typeof data153 == "number") && (isFinite(data153))){
-if(data153 > 8192 || isNaN(data153)){
-const err369 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
+const len18 = data155.length;
+for(let i18=0; i18<len18; i18++){
+let data156 = data155[i18];
+if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
+const err369 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -5279,8 +5257,9 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data153 < 1 || isNaN(data153)){
-const err370 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data156 == "number") && (isFinite(data156))){
+if(data156 < 0 || isNaN(data156)){
+const err370 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17+"/" + i18,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/items/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -5291,10 +5270,9 @@ errors++;
 }
 }
 }
-if(data151.interpolation !== undefined){
-let data154 = data151.interpolation;
-if(typeof data154 !== "string"){
-const err371 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err371 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping/" + i17,schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -5303,8 +5281,10 @@ vErrors.push(err371);
 }
 errors++;
 }
-if(!((data154 === "bilinear") || (data154 === "nearest"))){
-const err372 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[30].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err372 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropping",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/properties/cropping/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -5314,9 +5294,9 @@ vErrors.push(err372);
 errors++;
 }
 }
-if(data151.cropToAspectRatio !== undefined){
-if(typeof data151.cropToAspectRatio !== "boolean"){
-const err373 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropToAspectRatio",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/cropToAspectRatio/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err373 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/29/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -5327,8 +5307,11 @@ errors++;
 }
 }
 }
-else {
-const err374 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid33 = _errs441 === errors;
+valid153 = _valid33;
+}
+if(!valid153){
+const err374 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -5337,13 +5320,13 @@ vErrors.push(err374);
 }
 errors++;
 }
-}
-}
-var _valid34 = _errs440 === errors;
-valid167 = _valid34;
-}
-if(!valid167){
-const err375 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs452 = errors;
+let valid161 = true;
+const _errs453 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing30;
+if((data5.type === undefined) && (missing30 = "type")){
+const err375 = {};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -5352,12 +5335,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-const _errs453 = errors;
-let valid171 = true;
-const _errs454 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing31;
-if((data5.type === undefined) && (missing31 = "type")){
+else {
+if(data5.type !== undefined){
+if("UpSampling2D" !== data5.type){
 const err376 = {};
 if(vErrors === null){
 vErrors = [err376];
@@ -5367,10 +5347,28 @@ vErrors.push(err376);
 }
 errors++;
 }
+}
+}
+}
+var _valid34 = _errs453 === errors;
+errors = _errs452;
+if(vErrors !== null){
+if(_errs452){
+vErrors.length = _errs452;
+}
 else {
-if(data5.type !== undefined){
-if("Rescaling" !== data5.type){
-const err377 = {};
+vErrors = null;
+}
+}
+if(_valid34){
+const _errs455 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data158 = data5.params;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+for(const key31 in data158){
+if(!((key31 === "size") || (key31 === "interpolation"))){
+const err377 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -5380,27 +5378,11 @@ vErrors.push(err377);
 errors++;
 }
 }
-}
-}
-var _valid35 = _errs454 === errors;
-errors = _errs453;
-if(vErrors !== null){
-if(_errs453){
-vErrors.length = _errs453;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid35){
-const _errs456 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data157 = data5.params;
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-for(const key32 in data157){
-if(!((key32 === "scale") || (key32 === "offset"))){
-const err378 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(data158.size !== undefined){
+let data159 = data158.size;
+if(Array.isArray(data159)){
+if(data159.length > 2){
+const err378 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/size/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -5409,11 +5391,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-if(data157.scale !== undefined){
-let data158 = data157.scale;
-if(!((typeof data158 == "number") && (isFinite(data158)))){
-const err379 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data159.length < 2){
+const err379 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/size/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -5422,11 +5401,11 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-if(data157.offset !== undefined){
-let data159 = data157.offset;
-if(!((typeof data159 == "number") && (isFinite(data159)))){
-const err380 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const len19 = data159.length;
+for(let i19=0; i19<len19; i19++){
+let data160 = data159[i19];
+if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
+const err380 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/size/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -5435,10 +5414,9 @@ vErrors.push(err380);
 }
 errors++;
 }
-}
-}
-else {
-const err381 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data160 == "number") && (isFinite(data160))){
+if(data160 < 1 || isNaN(data160)){
+const err381 = {instancePath:instancePath+"/nodes/" + i0+"/params/size/" + i19,schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/size/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -5449,11 +5427,9 @@ errors++;
 }
 }
 }
-var _valid35 = _errs456 === errors;
-valid171 = _valid35;
 }
-if(!valid171){
-const err382 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err382 = {instancePath:instancePath+"/nodes/" + i0+"/params/size",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/size/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -5462,13 +5438,11 @@ vErrors.push(err382);
 }
 errors++;
 }
-const _errs465 = errors;
-let valid175 = true;
-const _errs466 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing32;
-if((data5.type === undefined) && (missing32 = "type")){
-const err383 = {};
+}
+if(data158.interpolation !== undefined){
+let data161 = data158.interpolation;
+if(typeof data161 !== "string"){
+const err383 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -5477,10 +5451,8 @@ vErrors.push(err383);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Add" !== data5.type){
-const err384 = {};
+if(!((data161 === "nearest") || (data161 === "bilinear"))){
+const err384 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[30].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -5491,25 +5463,8 @@ errors++;
 }
 }
 }
-}
-var _valid36 = _errs466 === errors;
-errors = _errs465;
-if(vErrors !== null){
-if(_errs465){
-vErrors.length = _errs465;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid36){
-const _errs468 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data161 = data5.params;
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-for(const key33 in data161){
-const err385 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+const err385 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/30/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -5519,8 +5474,12 @@ vErrors.push(err385);
 errors++;
 }
 }
-else {
-const err386 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var _valid34 = _errs455 === errors;
+valid161 = _valid34;
+}
+if(!valid161){
+const err386 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -5529,13 +5488,13 @@ vErrors.push(err386);
 }
 errors++;
 }
-}
-}
-var _valid36 = _errs468 === errors;
-valid175 = _valid36;
-}
-if(!valid175){
-const err387 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs466 = errors;
+let valid167 = true;
+const _errs467 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing31;
+if((data5.type === undefined) && (missing31 = "type")){
+const err387 = {};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -5544,12 +5503,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-const _errs473 = errors;
-let valid178 = true;
-const _errs474 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing33;
-if((data5.type === undefined) && (missing33 = "type")){
+else {
+if(data5.type !== undefined){
+if("Reshape" !== data5.type){
 const err388 = {};
 if(vErrors === null){
 vErrors = [err388];
@@ -5559,10 +5515,28 @@ vErrors.push(err388);
 }
 errors++;
 }
+}
+}
+}
+var _valid35 = _errs467 === errors;
+errors = _errs466;
+if(vErrors !== null){
+if(_errs466){
+vErrors.length = _errs466;
+}
 else {
-if(data5.type !== undefined){
-if("Multiply" !== data5.type){
-const err389 = {};
+vErrors = null;
+}
+}
+if(_valid35){
+const _errs469 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data163 = data5.params;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+for(const key32 in data163){
+if(!(key32 === "targetShape")){
+const err389 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -5572,26 +5546,11 @@ vErrors.push(err389);
 errors++;
 }
 }
-}
-}
-var _valid37 = _errs474 === errors;
-errors = _errs473;
-if(vErrors !== null){
-if(_errs473){
-vErrors.length = _errs473;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid37){
-const _errs476 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data163 = data5.params;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-for(const key34 in data163){
-const err390 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+if(data163.targetShape !== undefined){
+let data164 = data163.targetShape;
+if(Array.isArray(data164)){
+if(data164.length > 3){
+const err390 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/targetShape/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -5600,9 +5559,8 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-else {
-const err391 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data164.length < 1){
+const err391 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/targetShape/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -5611,13 +5569,11 @@ vErrors.push(err391);
 }
 errors++;
 }
-}
-}
-var _valid37 = _errs476 === errors;
-valid178 = _valid37;
-}
-if(!valid178){
-const err392 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const len20 = data164.length;
+for(let i20=0; i20<len20; i20++){
+let data165 = data164[i20];
+if(!(((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165))) && (isFinite(data165)))){
+const err392 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/targetShape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -5626,13 +5582,12 @@ vErrors.push(err392);
 }
 errors++;
 }
-const _errs481 = errors;
-let valid181 = true;
-const _errs482 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing34;
-if((data5.type === undefined) && (missing34 = "type")){
-const err393 = {};
+const _errs477 = errors;
+let valid173 = false;
+const _errs478 = errors;
+if((typeof data165 == "number") && (isFinite(data165))){
+if(data165 < 1 || isNaN(data165)){
+const err393 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/targetShape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -5641,10 +5596,13 @@ vErrors.push(err393);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Average" !== data5.type){
-const err394 = {};
+}
+var _valid36 = _errs478 === errors;
+valid173 = valid173 || _valid36;
+if(!valid173){
+const _errs479 = errors;
+if(-1 !== data165){
+const err394 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/targetShape/items/anyOf/1/const",keyword:"const",params:{allowedValue: -1},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -5653,27 +5611,11 @@ vErrors.push(err394);
 }
 errors++;
 }
+var _valid36 = _errs479 === errors;
+valid173 = valid173 || _valid36;
 }
-}
-}
-var _valid38 = _errs482 === errors;
-errors = _errs481;
-if(vErrors !== null){
-if(_errs481){
-vErrors.length = _errs481;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid38){
-const _errs484 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data165 = data5.params;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-for(const key35 in data165){
-const err395 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+if(!valid173){
+const err395 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape/" + i20,schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/targetShape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -5682,9 +5624,21 @@ vErrors.push(err395);
 }
 errors++;
 }
+else {
+errors = _errs477;
+if(vErrors !== null){
+if(_errs477){
+vErrors.length = _errs477;
 }
 else {
-const err396 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err396 = {instancePath:instancePath+"/nodes/" + i0+"/params/targetShape",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/properties/targetShape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5695,11 +5649,8 @@ errors++;
 }
 }
 }
-var _valid38 = _errs484 === errors;
-valid181 = _valid38;
-}
-if(!valid181){
-const err397 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err397 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/31/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5708,13 +5659,13 @@ vErrors.push(err397);
 }
 errors++;
 }
-const _errs489 = errors;
-let valid184 = true;
-const _errs490 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing35;
-if((data5.type === undefined) && (missing35 = "type")){
-const err398 = {};
+}
+}
+var _valid35 = _errs469 === errors;
+valid167 = _valid35;
+}
+if(!valid167){
+const err398 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5723,9 +5674,12 @@ vErrors.push(err398);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Maximum" !== data5.type){
+const _errs481 = errors;
+let valid174 = true;
+const _errs482 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing32;
+if((data5.type === undefined) && (missing32 = "type")){
 const err399 = {};
 if(vErrors === null){
 vErrors = [err399];
@@ -5735,27 +5689,10 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-}
-}
-var _valid39 = _errs490 === errors;
-errors = _errs489;
-if(vErrors !== null){
-if(_errs489){
-vErrors.length = _errs489;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid39){
-const _errs492 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data167 = data5.params;
-if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
-for(const key36 in data167){
-const err400 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
+if(data5.type !== undefined){
+if("Permute" !== data5.type){
+const err400 = {};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5765,8 +5702,27 @@ vErrors.push(err400);
 errors++;
 }
 }
+}
+}
+var _valid37 = _errs482 === errors;
+errors = _errs481;
+if(vErrors !== null){
+if(_errs481){
+vErrors.length = _errs481;
+}
 else {
-const err401 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid37){
+const _errs484 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data167 = data5.params;
+if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
+for(const key33 in data167){
+if(!(key33 === "dims")){
+const err401 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5776,12 +5732,11 @@ vErrors.push(err401);
 errors++;
 }
 }
-}
-var _valid39 = _errs492 === errors;
-valid184 = _valid39;
-}
-if(!valid184){
-const err402 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data167.dims !== undefined){
+let data168 = data167.dims;
+if(Array.isArray(data168)){
+if(data168.length > 3){
+const err402 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/properties/dims/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5790,13 +5745,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-const _errs497 = errors;
-let valid187 = true;
-const _errs498 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing36;
-if((data5.type === undefined) && (missing36 = "type")){
-const err403 = {};
+if(data168.length < 1){
+const err403 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/properties/dims/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5805,10 +5755,11 @@ vErrors.push(err403);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Subtract" !== data5.type){
-const err404 = {};
+const len21 = data168.length;
+for(let i21=0; i21<len21; i21++){
+let data169 = data168[i21];
+if(!(((typeof data169 == "number") && (!(data169 % 1) && !isNaN(data169))) && (isFinite(data169)))){
+const err404 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5817,27 +5768,9 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-}
-}
-var _valid40 = _errs498 === errors;
-errors = _errs497;
-if(vErrors !== null){
-if(_errs497){
-vErrors.length = _errs497;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid40){
-const _errs500 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data169 = data5.params;
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-for(const key37 in data169){
-const err405 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/36/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
+if((typeof data169 == "number") && (isFinite(data169))){
+if(data169 < 1 || isNaN(data169)){
+const err405 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims/" + i21,schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5847,8 +5780,10 @@ vErrors.push(err405);
 errors++;
 }
 }
+}
+}
 else {
-const err406 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/36/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err406 = {instancePath:instancePath+"/nodes/" + i0+"/params/dims",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5859,11 +5794,8 @@ errors++;
 }
 }
 }
-var _valid40 = _errs500 === errors;
-valid187 = _valid40;
-}
-if(!valid187){
-const err407 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err407 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/32/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5872,13 +5804,13 @@ vErrors.push(err407);
 }
 errors++;
 }
-const _errs505 = errors;
-let valid190 = true;
-const _errs506 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing37;
-if((data5.type === undefined) && (missing37 = "type")){
-const err408 = {};
+}
+}
+var _valid37 = _errs484 === errors;
+valid174 = _valid37;
+}
+if(!valid174){
+const err408 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5887,9 +5819,12 @@ vErrors.push(err408);
 }
 errors++;
 }
-else {
-if(data5.type !== undefined){
-if("Concatenate" !== data5.type){
+const _errs493 = errors;
+let valid180 = true;
+const _errs494 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing33;
+if((data5.type === undefined) && (missing33 = "type")){
 const err409 = {};
 if(vErrors === null){
 vErrors = [err409];
@@ -5899,28 +5834,10 @@ vErrors.push(err409);
 }
 errors++;
 }
-}
-}
-}
-var _valid41 = _errs506 === errors;
-errors = _errs505;
-if(vErrors !== null){
-if(_errs505){
-vErrors.length = _errs505;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid41){
-const _errs508 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.params !== undefined){
-let data171 = data5.params;
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-for(const key38 in data171){
-if(!(key38 === "axis")){
-const err410 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
+if(data5.type !== undefined){
+if("Resizing" !== data5.type){
+const err410 = {};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5930,10 +5847,27 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data171.axis !== undefined){
-let data172 = data171.axis;
-if(!(((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172))) && (isFinite(data172)))){
-const err411 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid38 = _errs494 === errors;
+errors = _errs493;
+if(vErrors !== null){
+if(_errs493){
+vErrors.length = _errs493;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid38){
+const _errs496 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data171 = data5.params;
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+for(const key34 in data171){
+if(!((((key34 === "height") || (key34 === "width")) || (key34 === "interpolation")) || (key34 === "cropToAspectRatio"))){
+const err411 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5942,9 +5876,11 @@ vErrors.push(err411);
 }
 errors++;
 }
-if((typeof data172 == "number") && (isFinite(data172))){
-if(data172 > 3 || isNaN(data172)){
-const err412 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
+}
+if(data171.height !== undefined){
+let data172 = data171.height;
+if(!(((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172))) && (isFinite(data172)))){
+const err412 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5953,8 +5889,9 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(data172 < -3 || isNaN(data172)){
-const err413 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
+if((typeof data172 == "number") && (isFinite(data172))){
+if(data172 > 8192 || isNaN(data172)){
+const err413 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5963,11 +5900,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err414 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data172 < 1 || isNaN(data172)){
+const err414 = {instancePath:instancePath+"/nodes/" + i0+"/params/height",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5978,11 +5912,10 @@ errors++;
 }
 }
 }
-var _valid41 = _errs508 === errors;
-valid190 = _valid41;
-}
-if(!valid190){
-const err415 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data171.width !== undefined){
+let data173 = data171.width;
+if(!(((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173))) && (isFinite(data173)))){
+const err415 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5991,9 +5924,9 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.id === undefined){
-const err416 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if((typeof data173 == "number") && (isFinite(data173))){
+if(data173 > 8192 || isNaN(data173)){
+const err416 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8192},message:"must be <= 8192"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -6002,8 +5935,8 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(data5.type === undefined){
-const err417 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data173 < 1 || isNaN(data173)){
+const err417 = {instancePath:instancePath+"/nodes/" + i0+"/params/width",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -6012,8 +5945,12 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(data5.inputs === undefined){
-const err418 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
+}
+}
+if(data171.interpolation !== undefined){
+let data174 = data171.interpolation;
+if(typeof data174 !== "string"){
+const err418 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -6022,9 +5959,8 @@ vErrors.push(err418);
 }
 errors++;
 }
-for(const key39 in data5){
-if(!((((((key39 === "id") || (key39 === "type")) || (key39 === "params")) || (key39 === "trainable")) || (key39 === "inputs")) || (key39 === "position"))){
-const err419 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
+if(!((data174 === "bilinear") || (data174 === "nearest"))){
+const err419 = {instancePath:instancePath+"/nodes/" + i0+"/params/interpolation",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.allOf[33].then.properties.params.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -6034,11 +5970,9 @@ vErrors.push(err419);
 errors++;
 }
 }
-if(data5.id !== undefined){
-let data173 = data5.id;
-if(typeof data173 === "string"){
-if(!pattern0.test(data173)){
-const err420 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
+if(data171.cropToAspectRatio !== undefined){
+if(typeof data171.cropToAspectRatio !== "boolean"){
+const err420 = {instancePath:instancePath+"/nodes/" + i0+"/params/cropToAspectRatio",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/properties/cropToAspectRatio/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -6048,8 +5982,9 @@ vErrors.push(err420);
 errors++;
 }
 }
+}
 else {
-const err421 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err421 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/33/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -6059,10 +5994,12 @@ vErrors.push(err421);
 errors++;
 }
 }
-if(data5.type !== undefined){
-let data174 = data5.type;
-if(typeof data174 !== "string"){
-const err422 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid38 = _errs496 === errors;
+valid180 = _valid38;
+}
+if(!valid180){
+const err422 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -6071,8 +6008,13 @@ vErrors.push(err422);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((((((((((((data174 === "Input") || (data174 === "Conv2D")) || (data174 === "DepthwiseConv2D")) || (data174 === "SeparableConv2D")) || (data174 === "Conv2DTranspose")) || (data174 === "MaxPooling2D")) || (data174 === "AveragePooling2D")) || (data174 === "GlobalAveragePooling2D")) || (data174 === "GlobalMaxPooling2D")) || (data174 === "Flatten")) || (data174 === "Dense")) || (data174 === "Dropout")) || (data174 === "SpatialDropout2D")) || (data174 === "GaussianNoise")) || (data174 === "GaussianDropout")) || (data174 === "RandomFlip")) || (data174 === "RandomContrast")) || (data174 === "BatchNormalization")) || (data174 === "LayerNormalization")) || (data174 === "Activation")) || (data174 === "LeakyReLU")) || (data174 === "ReLU")) || (data174 === "PReLU")) || (data174 === "ELU")) || (data174 === "Softmax")) || (data174 === "ZeroPadding2D")) || (data174 === "Cropping2D")) || (data174 === "UpSampling2D")) || (data174 === "Reshape")) || (data174 === "Permute")) || (data174 === "Resizing")) || (data174 === "Rescaling")) || (data174 === "Add")) || (data174 === "Multiply")) || (data174 === "Average")) || (data174 === "Maximum")) || (data174 === "Subtract")) || (data174 === "Concatenate"))){
-const err423 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+const _errs509 = errors;
+let valid184 = true;
+const _errs510 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing34;
+if((data5.type === undefined) && (missing34 = "type")){
+const err423 = {};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -6081,11 +6023,10 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-if(data5.params !== undefined){
-let data175 = data5.params;
-if(!(data175 && typeof data175 == "object" && !Array.isArray(data175))){
-const err424 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+if(data5.type !== undefined){
+if("Rescaling" !== data5.type){
+const err424 = {};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -6095,9 +6036,27 @@ vErrors.push(err424);
 errors++;
 }
 }
-if(data5.trainable !== undefined){
-if(typeof data5.trainable !== "boolean"){
-const err425 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+var _valid39 = _errs510 === errors;
+errors = _errs509;
+if(vErrors !== null){
+if(_errs509){
+vErrors.length = _errs509;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid39){
+const _errs512 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data177 = data5.params;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+for(const key35 in data177){
+if(!((key35 === "scale") || (key35 === "offset"))){
+const err425 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -6107,13 +6066,10 @@ vErrors.push(err425);
 errors++;
 }
 }
-if(data5.inputs !== undefined){
-let data177 = data5.inputs;
-if(Array.isArray(data177)){
-const len22 = data177.length;
-for(let i22=0; i22<len22; i22++){
-if(typeof data177[i22] !== "string"){
-const err426 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i22,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data177.scale !== undefined){
+let data178 = data177.scale;
+if(!((typeof data178 == "number") && (isFinite(data178)))){
+const err426 = {instancePath:instancePath+"/nodes/" + i0+"/params/scale",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -6123,9 +6079,10 @@ vErrors.push(err426);
 errors++;
 }
 }
-}
-else {
-const err427 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data177.offset !== undefined){
+let data179 = data177.offset;
+if(!((typeof data179 == "number") && (isFinite(data179)))){
+const err427 = {instancePath:instancePath+"/nodes/" + i0+"/params/offset",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/properties/offset/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -6135,11 +6092,9 @@ vErrors.push(err427);
 errors++;
 }
 }
-if(data5.position !== undefined){
-let data179 = data5.position;
-if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
-if(data179.x === undefined){
-const err428 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
+}
+else {
+const err428 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/34/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -6148,8 +6103,13 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data179.y === undefined){
-const err429 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
+}
+}
+var _valid39 = _errs512 === errors;
+valid184 = _valid39;
+}
+if(!valid184){
+const err429 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -6158,9 +6118,13 @@ vErrors.push(err429);
 }
 errors++;
 }
-for(const key40 in data179){
-if(!((key40 === "x") || (key40 === "y"))){
-const err430 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
+const _errs521 = errors;
+let valid188 = true;
+const _errs522 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing35;
+if((data5.type === undefined) && (missing35 = "type")){
+const err430 = {};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -6169,11 +6133,10 @@ vErrors.push(err430);
 }
 errors++;
 }
-}
-if(data179.x !== undefined){
-let data180 = data179.x;
-if(!((typeof data180 == "number") && (isFinite(data180)))){
-const err431 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+if(data5.type !== undefined){
+if("Add" !== data5.type){
+const err431 = {};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -6183,10 +6146,26 @@ vErrors.push(err431);
 errors++;
 }
 }
-if(data179.y !== undefined){
-let data181 = data179.y;
-if(!((typeof data181 == "number") && (isFinite(data181)))){
-const err432 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+}
+var _valid40 = _errs522 === errors;
+errors = _errs521;
+if(vErrors !== null){
+if(_errs521){
+vErrors.length = _errs521;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid40){
+const _errs524 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data181 = data5.params;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+for(const key36 in data181){
+const err432 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -6196,9 +6175,8 @@ vErrors.push(err432);
 errors++;
 }
 }
-}
 else {
-const err433 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err433 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/35/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -6209,8 +6187,11 @@ errors++;
 }
 }
 }
-else {
-const err434 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid40 = _errs524 === errors;
+valid188 = _valid40;
+}
+if(!valid188){
+const err434 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -6219,10 +6200,13 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-}
-else {
-const err435 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs529 = errors;
+let valid191 = true;
+const _errs530 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing36;
+if((data5.type === undefined) && (missing36 = "type")){
+const err435 = {};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -6231,12 +6215,10 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-if(data.compile !== undefined){
-let data182 = data.compile;
-if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
-if(data182.optimizer === undefined){
-const err436 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
+else {
+if(data5.type !== undefined){
+if("Multiply" !== data5.type){
+const err436 = {};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -6245,8 +6227,27 @@ vErrors.push(err436);
 }
 errors++;
 }
-if(data182.learningRate === undefined){
-const err437 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
+}
+}
+}
+var _valid41 = _errs530 === errors;
+errors = _errs529;
+if(vErrors !== null){
+if(_errs529){
+vErrors.length = _errs529;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid41){
+const _errs532 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data183 = data5.params;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+for(const key37 in data183){
+const err437 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/36/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -6255,8 +6256,9 @@ vErrors.push(err437);
 }
 errors++;
 }
-if(data182.loss === undefined){
-const err438 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
+}
+else {
+const err438 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/36/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -6265,8 +6267,13 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(data182.metrics === undefined){
-const err439 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+}
+}
+var _valid41 = _errs532 === errors;
+valid191 = _valid41;
+}
+if(!valid191){
+const err439 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -6275,9 +6282,13 @@ vErrors.push(err439);
 }
 errors++;
 }
-for(const key41 in data182){
-if(!((((key41 === "optimizer") || (key41 === "learningRate")) || (key41 === "loss")) || (key41 === "metrics"))){
-const err440 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
+const _errs537 = errors;
+let valid194 = true;
+const _errs538 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing37;
+if((data5.type === undefined) && (missing37 = "type")){
+const err440 = {};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -6286,11 +6297,10 @@ vErrors.push(err440);
 }
 errors++;
 }
-}
-if(data182.optimizer !== undefined){
-let data183 = data182.optimizer;
-if(typeof data183 !== "string"){
-const err441 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+if(data5.type !== undefined){
+if("Average" !== data5.type){
+const err441 = {};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -6299,8 +6309,27 @@ vErrors.push(err441);
 }
 errors++;
 }
-if(!((((((data183 === "adam") || (data183 === "sgd")) || (data183 === "rmsprop")) || (data183 === "adagrad")) || (data183 === "adamax")) || (data183 === "adadelta"))){
-const err442 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
+}
+}
+}
+var _valid42 = _errs538 === errors;
+errors = _errs537;
+if(vErrors !== null){
+if(_errs537){
+vErrors.length = _errs537;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid42){
+const _errs540 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data185 = data5.params;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+for(const key38 in data185){
+const err442 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -6310,11 +6339,8 @@ vErrors.push(err442);
 errors++;
 }
 }
-if(data182.learningRate !== undefined){
-let data184 = data182.learningRate;
-if((typeof data184 == "number") && (isFinite(data184))){
-if(data184 > 10 || isNaN(data184)){
-const err443 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+else {
+const err443 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/37/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -6323,8 +6349,13 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(data184 <= 0 || isNaN(data184)){
-const err444 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+}
+var _valid42 = _errs540 === errors;
+valid194 = _valid42;
+}
+if(!valid194){
+const err444 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -6333,9 +6364,13 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-else {
-const err445 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs545 = errors;
+let valid197 = true;
+const _errs546 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing38;
+if((data5.type === undefined) && (missing38 = "type")){
+const err445 = {};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -6344,11 +6379,10 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-if(data182.loss !== undefined){
-let data185 = data182.loss;
-if(typeof data185 !== "string"){
-const err446 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+if(data5.type !== undefined){
+if("Maximum" !== data5.type){
+const err446 = {};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -6357,8 +6391,27 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(!((((data185 === "sparseCategoricalCrossentropy") || (data185 === "categoricalCrossentropy")) || (data185 === "binaryCrossentropy")) || (data185 === "meanSquaredError"))){
-const err447 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
+}
+}
+}
+var _valid43 = _errs546 === errors;
+errors = _errs545;
+if(vErrors !== null){
+if(_errs545){
+vErrors.length = _errs545;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid43){
+const _errs548 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data187 = data5.params;
+if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
+for(const key39 in data187){
+const err447 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/38/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -6368,14 +6421,8 @@ vErrors.push(err447);
 errors++;
 }
 }
-if(data182.metrics !== undefined){
-let data186 = data182.metrics;
-if(Array.isArray(data186)){
-const len23 = data186.length;
-for(let i23=0; i23<len23; i23++){
-let data187 = data186[i23];
-if(typeof data187 !== "string"){
-const err448 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err448 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/38/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -6384,8 +6431,13 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(!(data187 === "accuracy")){
-const err449 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
+}
+}
+var _valid43 = _errs548 === errors;
+valid197 = _valid43;
+}
+if(!valid197){
+const err449 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/38/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -6394,19 +6446,13 @@ vErrors.push(err449);
 }
 errors++;
 }
-}
-let i24 = data186.length;
-let j0;
-if(i24 > 1){
-const indices0 = {};
-for(;i24--;){
-let item0 = data186[i24];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err450 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i24+" are identical)"};
+const _errs553 = errors;
+let valid200 = true;
+const _errs554 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing39;
+if((data5.type === undefined) && (missing39 = "type")){
+const err450 = {};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -6414,14 +6460,11 @@ else {
 vErrors.push(err450);
 }
 errors++;
-break;
-}
-indices0[item0] = i24;
-}
-}
 }
 else {
-const err451 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data5.type !== undefined){
+if("Subtract" !== data5.type){
+const err451 = {};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -6432,8 +6475,25 @@ errors++;
 }
 }
 }
+}
+var _valid44 = _errs554 === errors;
+errors = _errs553;
+if(vErrors !== null){
+if(_errs553){
+vErrors.length = _errs553;
+}
 else {
-const err452 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid44){
+const _errs556 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data189 = data5.params;
+if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
+for(const key40 in data189){
+const err452 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/39/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -6443,11 +6503,8 @@ vErrors.push(err452);
 errors++;
 }
 }
-if(data.training !== undefined){
-let data188 = data.training;
-if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
-if(data188.epochs === undefined){
-const err453 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
+else {
+const err453 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/39/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -6456,8 +6513,13 @@ vErrors.push(err453);
 }
 errors++;
 }
-if(data188.batchSize === undefined){
-const err454 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
+}
+}
+var _valid44 = _errs556 === errors;
+valid200 = _valid44;
+}
+if(!valid200){
+const err454 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/39/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -6466,8 +6528,13 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(data188.validationSplit === undefined){
-const err455 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
+const _errs561 = errors;
+let valid203 = true;
+const _errs562 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing40;
+if((data5.type === undefined) && (missing40 = "type")){
+const err455 = {};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -6476,8 +6543,10 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(data188.shuffle === undefined){
-const err456 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
+else {
+if(data5.type !== undefined){
+if("Concatenate" !== data5.type){
+const err456 = {};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -6486,8 +6555,28 @@ vErrors.push(err456);
 }
 errors++;
 }
-if(data188.seed === undefined){
-const err457 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
+}
+}
+}
+var _valid45 = _errs562 === errors;
+errors = _errs561;
+if(vErrors !== null){
+if(_errs561){
+vErrors.length = _errs561;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid45){
+const _errs564 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.params !== undefined){
+let data191 = data5.params;
+if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
+for(const key41 in data191){
+if(!(key41 === "axis")){
+const err457 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/40/then/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -6496,8 +6585,11 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(data188.earlyStopping === undefined){
-const err458 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
+}
+if(data191.axis !== undefined){
+let data192 = data191.axis;
+if(!(((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192))) && (isFinite(data192)))){
+const err458 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/40/then/properties/params/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -6506,8 +6598,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(data188.learningRateSchedule === undefined){
-const err459 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
+if((typeof data192 == "number") && (isFinite(data192))){
+if(data192 > 3 || isNaN(data192)){
+const err459 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/40/then/properties/params/properties/axis/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -6516,8 +6609,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(data188.augmentation === undefined){
-const err460 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
+if(data192 < -3 || isNaN(data192)){
+const err460 = {instancePath:instancePath+"/nodes/" + i0+"/params/axis",schemaPath:"#/properties/nodes/items/allOf/40/then/properties/params/properties/axis/minimum",keyword:"minimum",params:{comparison: ">=", limit: -3},message:"must be >= -3"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -6526,9 +6619,11 @@ vErrors.push(err460);
 }
 errors++;
 }
-for(const key42 in data188){
-if(!((((((((key42 === "epochs") || (key42 === "batchSize")) || (key42 === "validationSplit")) || (key42 === "shuffle")) || (key42 === "seed")) || (key42 === "earlyStopping")) || (key42 === "learningRateSchedule")) || (key42 === "augmentation"))){
-const err461 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err461 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/allOf/40/then/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -6538,10 +6633,12 @@ vErrors.push(err461);
 errors++;
 }
 }
-if(data188.epochs !== undefined){
-let data189 = data188.epochs;
-if(!(((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189))) && (isFinite(data189)))){
-const err462 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid45 = _errs564 === errors;
+valid203 = _valid45;
+}
+if(!valid203){
+const err462 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/allOf/40/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -6550,9 +6647,9 @@ vErrors.push(err462);
 }
 errors++;
 }
-if((typeof data189 == "number") && (isFinite(data189))){
-if(data189 > 100000 || isNaN(data189)){
-const err463 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.id === undefined){
+const err463 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -6561,8 +6658,8 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(data189 < 1 || isNaN(data189)){
-const err464 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data5.type === undefined){
+const err464 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -6571,12 +6668,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-}
-}
-if(data188.batchSize !== undefined){
-let data190 = data188.batchSize;
-if(!(((typeof data190 == "number") && (!(data190 % 1) && !isNaN(data190))) && (isFinite(data190)))){
-const err465 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data5.inputs === undefined){
+const err465 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -6585,9 +6678,9 @@ vErrors.push(err465);
 }
 errors++;
 }
-if((typeof data190 == "number") && (isFinite(data190))){
-if(data190 > 65536 || isNaN(data190)){
-const err466 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
+for(const key42 in data5){
+if(!((((((key42 === "id") || (key42 === "type")) || (key42 === "params")) || (key42 === "trainable")) || (key42 === "inputs")) || (key42 === "position"))){
+const err466 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -6596,8 +6689,12 @@ vErrors.push(err466);
 }
 errors++;
 }
-if(data190 < 1 || isNaN(data190)){
-const err467 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data5.id !== undefined){
+let data193 = data5.id;
+if(typeof data193 === "string"){
+if(!pattern0.test(data193)){
+const err467 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -6607,12 +6704,8 @@ vErrors.push(err467);
 errors++;
 }
 }
-}
-if(data188.validationSplit !== undefined){
-let data191 = data188.validationSplit;
-if((typeof data191 == "number") && (isFinite(data191))){
-if(data191 < 0 || isNaN(data191)){
-const err468 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err468 = {instancePath:instancePath+"/nodes/" + i0+"/id",schemaPath:"#/properties/nodes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -6621,8 +6714,11 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(data191 >= 1 || isNaN(data191)){
-const err469 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+}
+if(data5.type !== undefined){
+let data194 = data5.type;
+if(typeof data194 !== "string"){
+const err469 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -6631,9 +6727,8 @@ vErrors.push(err469);
 }
 errors++;
 }
-}
-else {
-const err470 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(!(((((((((((((((((((((((((((((((((((((((((data194 === "Input") || (data194 === "Conv2D")) || (data194 === "DepthwiseConv2D")) || (data194 === "SeparableConv2D")) || (data194 === "Conv2DTranspose")) || (data194 === "MaxPooling2D")) || (data194 === "AveragePooling2D")) || (data194 === "GlobalAveragePooling2D")) || (data194 === "GlobalMaxPooling2D")) || (data194 === "Flatten")) || (data194 === "Dense")) || (data194 === "Dropout")) || (data194 === "SpatialDropout2D")) || (data194 === "GaussianNoise")) || (data194 === "GaussianDropout")) || (data194 === "RandomFlip")) || (data194 === "RandomContrast")) || (data194 === "RandomRotation")) || (data194 === "RandomZoom")) || (data194 === "RandomTranslation")) || (data194 === "BatchNormalization")) || (data194 === "LayerNormalization")) || (data194 === "Activation")) || (data194 === "LeakyReLU")) || (data194 === "ReLU")) || (data194 === "PReLU")) || (data194 === "ELU")) || (data194 === "Softmax")) || (data194 === "ZeroPadding2D")) || (data194 === "Cropping2D")) || (data194 === "UpSampling2D")) || (data194 === "Reshape")) || (data194 === "Permute")) || (data194 === "Resizing")) || (data194 === "Rescaling")) || (data194 === "Add")) || (data194 === "Multiply")) || (data194 === "Average")) || (data194 === "Maximum")) || (data194 === "Subtract")) || (data194 === "Concatenate"))){
+const err470 = {instancePath:instancePath+"/nodes/" + i0+"/type",schemaPath:"#/properties/nodes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -6643,9 +6738,10 @@ vErrors.push(err470);
 errors++;
 }
 }
-if(data188.shuffle !== undefined){
-if(typeof data188.shuffle !== "boolean"){
-const err471 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data5.params !== undefined){
+let data195 = data5.params;
+if(!(data195 && typeof data195 == "object" && !Array.isArray(data195))){
+const err471 = {instancePath:instancePath+"/nodes/" + i0+"/params",schemaPath:"#/properties/nodes/items/properties/params/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -6655,10 +6751,9 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data188.seed !== undefined){
-let data193 = data188.seed;
-if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
-const err472 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data5.trainable !== undefined){
+if(typeof data5.trainable !== "boolean"){
+const err472 = {instancePath:instancePath+"/nodes/" + i0+"/trainable",schemaPath:"#/properties/nodes/items/properties/trainable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -6668,11 +6763,13 @@ vErrors.push(err472);
 errors++;
 }
 }
-if(data188.earlyStopping !== undefined){
-let data194 = data188.earlyStopping;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-if(data194.enabled === undefined){
-const err473 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data5.inputs !== undefined){
+let data197 = data5.inputs;
+if(Array.isArray(data197)){
+const len22 = data197.length;
+for(let i22=0; i22<len22; i22++){
+if(typeof data197[i22] !== "string"){
+const err473 = {instancePath:instancePath+"/nodes/" + i0+"/inputs/" + i22,schemaPath:"#/properties/nodes/items/properties/inputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -6681,8 +6778,10 @@ vErrors.push(err473);
 }
 errors++;
 }
-if(data194.monitor === undefined){
-const err474 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
+}
+}
+else {
+const err474 = {instancePath:instancePath+"/nodes/" + i0+"/inputs",schemaPath:"#/properties/nodes/items/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -6691,8 +6790,12 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(data194.patience === undefined){
-const err475 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+}
+if(data5.position !== undefined){
+let data199 = data5.position;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.x === undefined){
+const err475 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "x"},message:"must have required property '"+"x"+"'"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -6701,8 +6804,8 @@ vErrors.push(err475);
 }
 errors++;
 }
-if(data194.restoreBestWeights === undefined){
-const err476 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
+if(data199.y === undefined){
+const err476 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/required",keyword:"required",params:{missingProperty: "y"},message:"must have required property '"+"y"+"'"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -6711,9 +6814,9 @@ vErrors.push(err476);
 }
 errors++;
 }
-for(const key43 in data194){
-if(!((((key43 === "enabled") || (key43 === "monitor")) || (key43 === "patience")) || (key43 === "restoreBestWeights"))){
-const err477 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
+for(const key43 in data199){
+if(!((key43 === "x") || (key43 === "y"))){
+const err477 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -6723,9 +6826,10 @@ vErrors.push(err477);
 errors++;
 }
 }
-if(data194.enabled !== undefined){
-if(typeof data194.enabled !== "boolean"){
-const err478 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data199.x !== undefined){
+let data200 = data199.x;
+if(!((typeof data200 == "number") && (isFinite(data200)))){
+const err478 = {instancePath:instancePath+"/nodes/" + i0+"/position/x",schemaPath:"#/properties/nodes/items/properties/position/properties/x/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -6735,10 +6839,10 @@ vErrors.push(err478);
 errors++;
 }
 }
-if(data194.monitor !== undefined){
-let data196 = data194.monitor;
-if(typeof data196 !== "string"){
-const err479 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data199.y !== undefined){
+let data201 = data199.y;
+if(!((typeof data201 == "number") && (isFinite(data201)))){
+const err479 = {instancePath:instancePath+"/nodes/" + i0+"/position/y",schemaPath:"#/properties/nodes/items/properties/position/properties/y/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -6747,8 +6851,10 @@ vErrors.push(err479);
 }
 errors++;
 }
-if(!((data196 === "valLoss") || (data196 === "valAccuracy"))){
-const err480 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err480 = {instancePath:instancePath+"/nodes/" + i0+"/position",schemaPath:"#/properties/nodes/items/properties/position/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -6758,10 +6864,9 @@ vErrors.push(err480);
 errors++;
 }
 }
-if(data194.patience !== undefined){
-let data197 = data194.patience;
-if(!(((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197))) && (isFinite(data197)))){
-const err481 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err481 = {instancePath:instancePath+"/nodes/" + i0,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -6770,9 +6875,10 @@ vErrors.push(err481);
 }
 errors++;
 }
-if((typeof data197 == "number") && (isFinite(data197))){
-if(data197 < 0 || isNaN(data197)){
-const err482 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err482 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -6782,10 +6888,11 @@ vErrors.push(err482);
 errors++;
 }
 }
-}
-if(data194.restoreBestWeights !== undefined){
-if(typeof data194.restoreBestWeights !== "boolean"){
-const err483 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.compile !== undefined){
+let data202 = data.compile;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+if(data202.optimizer === undefined){
+const err483 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "optimizer"},message:"must have required property '"+"optimizer"+"'"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -6794,10 +6901,8 @@ vErrors.push(err483);
 }
 errors++;
 }
-}
-}
-else {
-const err484 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data202.learningRate === undefined){
+const err484 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "learningRate"},message:"must have required property '"+"learningRate"+"'"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -6806,16 +6911,8 @@ vErrors.push(err484);
 }
 errors++;
 }
-}
-if(data188.learningRateSchedule !== undefined){
-let data199 = data188.learningRateSchedule;
-const _errs574 = errors;
-let valid205 = true;
-const _errs575 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.kind !== undefined){
-if("constant" !== data199.kind){
-const err485 = {};
+if(data202.loss === undefined){
+const err485 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "loss"},message:"must have required property '"+"loss"+"'"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -6824,24 +6921,8 @@ vErrors.push(err485);
 }
 errors++;
 }
-}
-}
-var _valid42 = _errs575 === errors;
-errors = _errs574;
-if(vErrors !== null){
-if(_errs574){
-vErrors.length = _errs574;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid42){
-const _errs577 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-for(const key44 in data199){
-if(!(key44 === "kind")){
-const err486 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties"};
+if(data202.metrics === undefined){
+const err486 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -6850,13 +6931,9 @@ vErrors.push(err486);
 }
 errors++;
 }
-}
-}
-var _valid42 = _errs577 === errors;
-valid205 = _valid42;
-}
-if(!valid205){
-const err487 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+for(const key44 in data202){
+if(!((((key44 === "optimizer") || (key44 === "learningRate")) || (key44 === "loss")) || (key44 === "metrics"))){
+const err487 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6865,13 +6942,11 @@ vErrors.push(err487);
 }
 errors++;
 }
-const _errs580 = errors;
-let valid207 = true;
-const _errs581 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.kind !== undefined){
-if("step" !== data199.kind){
-const err488 = {};
+}
+if(data202.optimizer !== undefined){
+let data203 = data202.optimizer;
+if(typeof data203 !== "string"){
+const err488 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -6880,23 +6955,8 @@ vErrors.push(err488);
 }
 errors++;
 }
-}
-}
-var _valid43 = _errs581 === errors;
-errors = _errs580;
-if(vErrors !== null){
-if(_errs580){
-vErrors.length = _errs580;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid43){
-const _errs583 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.stepEpochs === undefined){
-const err489 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
+if(!((((((data203 === "adam") || (data203 === "sgd")) || (data203 === "rmsprop")) || (data203 === "adagrad")) || (data203 === "adamax")) || (data203 === "adadelta"))){
+const err489 = {instancePath:instancePath+"/compile/optimizer",schemaPath:"#/properties/compile/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -6905,8 +6965,12 @@ vErrors.push(err489);
 }
 errors++;
 }
-if(data199.factor === undefined){
-const err490 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+}
+if(data202.learningRate !== undefined){
+let data204 = data202.learningRate;
+if((typeof data204 == "number") && (isFinite(data204))){
+if(data204 > 10 || isNaN(data204)){
+const err490 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6915,9 +6979,8 @@ vErrors.push(err490);
 }
 errors++;
 }
-for(const key45 in data199){
-if(!(((key45 === "kind") || (key45 === "stepEpochs")) || (key45 === "factor"))){
-const err491 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
+if(data204 <= 0 || isNaN(data204)){
+const err491 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6927,10 +6990,8 @@ vErrors.push(err491);
 errors++;
 }
 }
-if(data199.stepEpochs !== undefined){
-let data202 = data199.stepEpochs;
-if(!(((typeof data202 == "number") && (!(data202 % 1) && !isNaN(data202))) && (isFinite(data202)))){
-const err492 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err492 = {instancePath:instancePath+"/compile/learningRate",schemaPath:"#/properties/compile/properties/learningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6939,9 +7000,11 @@ vErrors.push(err492);
 }
 errors++;
 }
-if((typeof data202 == "number") && (isFinite(data202))){
-if(data202 < 1 || isNaN(data202)){
-const err493 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data202.loss !== undefined){
+let data205 = data202.loss;
+if(typeof data205 !== "string"){
+const err493 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6950,13 +7013,8 @@ vErrors.push(err493);
 }
 errors++;
 }
-}
-}
-if(data199.factor !== undefined){
-let data203 = data199.factor;
-if((typeof data203 == "number") && (isFinite(data203))){
-if(data203 > 1 || isNaN(data203)){
-const err494 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(!((((data205 === "sparseCategoricalCrossentropy") || (data205 === "categoricalCrossentropy")) || (data205 === "binaryCrossentropy")) || (data205 === "meanSquaredError"))){
+const err494 = {instancePath:instancePath+"/compile/loss",schemaPath:"#/properties/compile/properties/loss/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.loss.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6965,8 +7023,15 @@ vErrors.push(err494);
 }
 errors++;
 }
-if(data203 <= 0 || isNaN(data203)){
-const err495 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+}
+if(data202.metrics !== undefined){
+let data206 = data202.metrics;
+if(Array.isArray(data206)){
+const len23 = data206.length;
+for(let i23=0; i23<len23; i23++){
+let data207 = data206[i23];
+if(typeof data207 !== "string"){
+const err495 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6975,9 +7040,8 @@ vErrors.push(err495);
 }
 errors++;
 }
-}
-else {
-const err496 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(!(data207 === "accuracy")){
+const err496 = {instancePath:instancePath+"/compile/metrics/" + i23,schemaPath:"#/properties/compile/properties/metrics/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.compile.properties.metrics.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6987,12 +7051,18 @@ vErrors.push(err496);
 errors++;
 }
 }
+let i24 = data206.length;
+let j0;
+if(i24 > 1){
+const indices0 = {};
+for(;i24--;){
+let item0 = data206[i24];
+if(typeof item0 !== "string"){
+continue;
 }
-var _valid43 = _errs583 === errors;
-valid207 = _valid43;
-}
-if(!valid207){
-const err497 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err497 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i24+" are identical)"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -7000,14 +7070,14 @@ else {
 vErrors.push(err497);
 }
 errors++;
+break;
 }
-const _errs590 = errors;
-let valid210 = true;
-const _errs591 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.kind !== undefined){
-if("cosine" !== data199.kind){
-const err498 = {};
+indices0[item0] = i24;
+}
+}
+}
+else {
+const err498 = {instancePath:instancePath+"/compile/metrics",schemaPath:"#/properties/compile/properties/metrics/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -7018,21 +7088,8 @@ errors++;
 }
 }
 }
-var _valid44 = _errs591 === errors;
-errors = _errs590;
-if(vErrors !== null){
-if(_errs590){
-vErrors.length = _errs590;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid44){
-const _errs593 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.minLearningRate === undefined){
-const err499 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+const err499 = {instancePath:instancePath+"/compile",schemaPath:"#/properties/compile/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -7041,9 +7098,12 @@ vErrors.push(err499);
 }
 errors++;
 }
-for(const key46 in data199){
-if(!((key46 === "kind") || (key46 === "minLearningRate"))){
-const err500 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
+}
+if(data.training !== undefined){
+let data208 = data.training;
+if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
+if(data208.epochs === undefined){
+const err500 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "epochs"},message:"must have required property '"+"epochs"+"'"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -7052,12 +7112,8 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-if(data199.minLearningRate !== undefined){
-let data205 = data199.minLearningRate;
-if((typeof data205 == "number") && (isFinite(data205))){
-if(data205 < 0 || isNaN(data205)){
-const err501 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data208.batchSize === undefined){
+const err501 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "batchSize"},message:"must have required property '"+"batchSize"+"'"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -7066,9 +7122,8 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-else {
-const err502 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data208.validationSplit === undefined){
+const err502 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "validationSplit"},message:"must have required property '"+"validationSplit"+"'"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -7077,13 +7132,8 @@ vErrors.push(err502);
 }
 errors++;
 }
-}
-}
-var _valid44 = _errs593 === errors;
-valid210 = _valid44;
-}
-if(!valid210){
-const err503 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data208.shuffle === undefined){
+const err503 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "shuffle"},message:"must have required property '"+"shuffle"+"'"};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -7092,13 +7142,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-const _errs598 = errors;
-let valid213 = true;
-const _errs599 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.kind !== undefined){
-if("reduceOnPlateau" !== data199.kind){
-const err504 = {};
+if(data208.seed === undefined){
+const err504 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "seed"},message:"must have required property '"+"seed"+"'"};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -7107,23 +7152,8 @@ vErrors.push(err504);
 }
 errors++;
 }
-}
-}
-var _valid45 = _errs599 === errors;
-errors = _errs598;
-if(vErrors !== null){
-if(_errs598){
-vErrors.length = _errs598;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid45){
-const _errs601 = errors;
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.factor === undefined){
-const err505 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(data208.earlyStopping === undefined){
+const err505 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "earlyStopping"},message:"must have required property '"+"earlyStopping"+"'"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -7132,8 +7162,8 @@ vErrors.push(err505);
 }
 errors++;
 }
-if(data199.patience === undefined){
-const err506 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
+if(data208.learningRateSchedule === undefined){
+const err506 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "learningRateSchedule"},message:"must have required property '"+"learningRateSchedule"+"'"};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -7142,8 +7172,8 @@ vErrors.push(err506);
 }
 errors++;
 }
-if(data199.minLearningRate === undefined){
-const err507 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(data208.augmentation === undefined){
+const err507 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/required",keyword:"required",params:{missingProperty: "augmentation"},message:"must have required property '"+"augmentation"+"'"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -7152,9 +7182,9 @@ vErrors.push(err507);
 }
 errors++;
 }
-for(const key47 in data199){
-if(!((((key47 === "kind") || (key47 === "factor")) || (key47 === "patience")) || (key47 === "minLearningRate"))){
-const err508 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
+for(const key45 in data208){
+if(!((((((((key45 === "epochs") || (key45 === "batchSize")) || (key45 === "validationSplit")) || (key45 === "shuffle")) || (key45 === "seed")) || (key45 === "earlyStopping")) || (key45 === "learningRateSchedule")) || (key45 === "augmentation"))){
+const err508 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -7164,11 +7194,10 @@ vErrors.push(err508);
 errors++;
 }
 }
-if(data199.factor !== undefined){
-let data207 = data199.factor;
-if((typeof data207 == "number") && (isFinite(data207))){
-if(data207 >= 1 || isNaN(data207)){
-const err509 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+if(data208.epochs !== undefined){
+let data209 = data208.epochs;
+if(!(((typeof data209 == "number") && (!(data209 % 1) && !isNaN(data209))) && (isFinite(data209)))){
+const err509 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -7177,8 +7206,9 @@ vErrors.push(err509);
 }
 errors++;
 }
-if(data207 <= 0 || isNaN(data207)){
-const err510 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if((typeof data209 == "number") && (isFinite(data209))){
+if(data209 > 100000 || isNaN(data209)){
+const err510 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -7187,9 +7217,8 @@ vErrors.push(err510);
 }
 errors++;
 }
-}
-else {
-const err511 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data209 < 1 || isNaN(data209)){
+const err511 = {instancePath:instancePath+"/training/epochs",schemaPath:"#/properties/training/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -7199,10 +7228,11 @@ vErrors.push(err511);
 errors++;
 }
 }
-if(data199.patience !== undefined){
-let data208 = data199.patience;
-if(!(((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208))) && (isFinite(data208)))){
-const err512 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data208.batchSize !== undefined){
+let data210 = data208.batchSize;
+if(!(((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210))) && (isFinite(data210)))){
+const err512 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -7211,9 +7241,9 @@ vErrors.push(err512);
 }
 errors++;
 }
-if((typeof data208 == "number") && (isFinite(data208))){
-if(data208 < 0 || isNaN(data208)){
-const err513 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data210 == "number") && (isFinite(data210))){
+if(data210 > 65536 || isNaN(data210)){
+const err513 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -7222,13 +7252,8 @@ vErrors.push(err513);
 }
 errors++;
 }
-}
-}
-if(data199.minLearningRate !== undefined){
-let data209 = data199.minLearningRate;
-if((typeof data209 == "number") && (isFinite(data209))){
-if(data209 < 0 || isNaN(data209)){
-const err514 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data210 < 1 || isNaN(data210)){
+const err514 = {instancePath:instancePath+"/training/batchSize",schemaPath:"#/properties/training/properties/batchSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -7238,8 +7263,12 @@ vErrors.push(err514);
 errors++;
 }
 }
-else {
-const err515 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data208.validationSplit !== undefined){
+let data211 = data208.validationSplit;
+if((typeof data211 == "number") && (isFinite(data211))){
+if(data211 < 0 || isNaN(data211)){
+const err515 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -7248,13 +7277,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-}
-}
-var _valid45 = _errs601 === errors;
-valid213 = _valid45;
-}
-if(!valid213){
-const err516 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data211 >= 1 || isNaN(data211)){
+const err516 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -7263,9 +7287,9 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.kind === undefined){
-const err517 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err517 = {instancePath:instancePath+"/training/validationSplit",schemaPath:"#/properties/training/properties/validationSplit/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -7274,10 +7298,10 @@ vErrors.push(err517);
 }
 errors++;
 }
-if(data199.kind !== undefined){
-let data210 = data199.kind;
-if(typeof data210 !== "string"){
-const err518 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data208.shuffle !== undefined){
+if(typeof data208.shuffle !== "boolean"){
+const err518 = {instancePath:instancePath+"/training/shuffle",schemaPath:"#/properties/training/properties/shuffle/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -7286,8 +7310,11 @@ vErrors.push(err518);
 }
 errors++;
 }
-if(!((((data210 === "constant") || (data210 === "step")) || (data210 === "cosine")) || (data210 === "reduceOnPlateau"))){
-const err519 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data208.seed !== undefined){
+let data213 = data208.seed;
+if(!(((typeof data213 == "number") && (!(data213 % 1) && !isNaN(data213))) && (isFinite(data213)))){
+const err519 = {instancePath:instancePath+"/training/seed",schemaPath:"#/properties/training/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -7297,9 +7324,11 @@ vErrors.push(err519);
 errors++;
 }
 }
-}
-else {
-const err520 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data208.earlyStopping !== undefined){
+let data214 = data208.earlyStopping;
+if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
+if(data214.enabled === undefined){
+const err520 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -7308,12 +7337,8 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-if(data188.augmentation !== undefined){
-let data211 = data188.augmentation;
-if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
-if(data211.horizontalFlip === undefined){
-const err521 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+if(data214.monitor === undefined){
+const err521 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "monitor"},message:"must have required property '"+"monitor"+"'"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -7322,8 +7347,8 @@ vErrors.push(err521);
 }
 errors++;
 }
-if(data211.translate === undefined){
-const err522 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+if(data214.patience === undefined){
+const err522 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -7332,8 +7357,8 @@ vErrors.push(err522);
 }
 errors++;
 }
-if(data211.brightness === undefined){
-const err523 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+if(data214.restoreBestWeights === undefined){
+const err523 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/required",keyword:"required",params:{missingProperty: "restoreBestWeights"},message:"must have required property '"+"restoreBestWeights"+"'"};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -7342,9 +7367,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-for(const key48 in data211){
-if(!(((key48 === "horizontalFlip") || (key48 === "translate")) || (key48 === "brightness"))){
-const err524 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties"};
+for(const key46 in data214){
+if(!((((key46 === "enabled") || (key46 === "monitor")) || (key46 === "patience")) || (key46 === "restoreBestWeights"))){
+const err524 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -7354,9 +7379,9 @@ vErrors.push(err524);
 errors++;
 }
 }
-if(data211.horizontalFlip !== undefined){
-if(typeof data211.horizontalFlip !== "boolean"){
-const err525 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data214.enabled !== undefined){
+if(typeof data214.enabled !== "boolean"){
+const err525 = {instancePath:instancePath+"/training/earlyStopping/enabled",schemaPath:"#/properties/training/properties/earlyStopping/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -7366,11 +7391,10 @@ vErrors.push(err525);
 errors++;
 }
 }
-if(data211.translate !== undefined){
-let data213 = data211.translate;
-if((typeof data213 == "number") && (isFinite(data213))){
-if(data213 > 0.5 || isNaN(data213)){
-const err526 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(data214.monitor !== undefined){
+let data216 = data214.monitor;
+if(typeof data216 !== "string"){
+const err526 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -7379,8 +7403,8 @@ vErrors.push(err526);
 }
 errors++;
 }
-if(data213 < 0 || isNaN(data213)){
-const err527 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!((data216 === "valLoss") || (data216 === "valAccuracy"))){
+const err527 = {instancePath:instancePath+"/training/earlyStopping/monitor",schemaPath:"#/properties/training/properties/earlyStopping/properties/monitor/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.earlyStopping.properties.monitor.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -7390,8 +7414,10 @@ vErrors.push(err527);
 errors++;
 }
 }
-else {
-const err528 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data214.patience !== undefined){
+let data217 = data214.patience;
+if(!(((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217))) && (isFinite(data217)))){
+const err528 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -7400,12 +7426,9 @@ vErrors.push(err528);
 }
 errors++;
 }
-}
-if(data211.brightness !== undefined){
-let data214 = data211.brightness;
-if((typeof data214 == "number") && (isFinite(data214))){
-if(data214 > 1 || isNaN(data214)){
-const err529 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if((typeof data217 == "number") && (isFinite(data217))){
+if(data217 < 0 || isNaN(data217)){
+const err529 = {instancePath:instancePath+"/training/earlyStopping/patience",schemaPath:"#/properties/training/properties/earlyStopping/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -7414,8 +7437,11 @@ vErrors.push(err529);
 }
 errors++;
 }
-if(data214 < 0 || isNaN(data214)){
-const err530 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data214.restoreBestWeights !== undefined){
+if(typeof data214.restoreBestWeights !== "boolean"){
+const err530 = {instancePath:instancePath+"/training/earlyStopping/restoreBestWeights",schemaPath:"#/properties/training/properties/earlyStopping/properties/restoreBestWeights/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -7425,8 +7451,9 @@ vErrors.push(err530);
 errors++;
 }
 }
+}
 else {
-const err531 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err531 = {instancePath:instancePath+"/training/earlyStopping",schemaPath:"#/properties/training/properties/earlyStopping/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -7436,9 +7463,15 @@ vErrors.push(err531);
 errors++;
 }
 }
-}
-else {
-const err532 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data208.learningRateSchedule !== undefined){
+let data219 = data208.learningRateSchedule;
+const _errs630 = errors;
+let valid218 = true;
+const _errs631 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.kind !== undefined){
+if("constant" !== data219.kind){
+const err532 = {};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -7449,8 +7482,22 @@ errors++;
 }
 }
 }
+var _valid46 = _errs631 === errors;
+errors = _errs630;
+if(vErrors !== null){
+if(_errs630){
+vErrors.length = _errs630;
+}
 else {
-const err533 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid46){
+const _errs633 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+for(const key47 in data219){
+if(!(key47 === "kind")){
+const err533 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -7460,11 +7507,12 @@ vErrors.push(err533);
 errors++;
 }
 }
-if(data.dataset !== undefined){
-let data215 = data.dataset;
-if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
-if(data215.kind === undefined){
-const err534 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+var _valid46 = _errs633 === errors;
+valid218 = _valid46;
+}
+if(!valid218){
+const err534 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -7473,8 +7521,13 @@ vErrors.push(err534);
 }
 errors++;
 }
-if(data215.path === undefined){
-const err535 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+const _errs636 = errors;
+let valid220 = true;
+const _errs637 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.kind !== undefined){
+if("step" !== data219.kind){
+const err535 = {};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -7483,8 +7536,23 @@ vErrors.push(err535);
 }
 errors++;
 }
-if(data215.imageSize === undefined){
-const err536 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+}
+}
+var _valid47 = _errs637 === errors;
+errors = _errs636;
+if(vErrors !== null){
+if(_errs636){
+vErrors.length = _errs636;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid47){
+const _errs639 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.stepEpochs === undefined){
+const err536 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "stepEpochs"},message:"must have required property '"+"stepEpochs"+"'"};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -7493,8 +7561,8 @@ vErrors.push(err536);
 }
 errors++;
 }
-if(data215.colorMode === undefined){
-const err537 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+if(data219.factor === undefined){
+const err537 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -7503,9 +7571,9 @@ vErrors.push(err537);
 }
 errors++;
 }
-for(const key49 in data215){
-if(!(((((key49 === "kind") || (key49 === "path")) || (key49 === "validationPath")) || (key49 === "imageSize")) || (key49 === "colorMode"))){
-const err538 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
+for(const key48 in data219){
+if(!(((key48 === "kind") || (key48 === "stepEpochs")) || (key48 === "factor"))){
+const err538 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -7515,10 +7583,10 @@ vErrors.push(err538);
 errors++;
 }
 }
-if(data215.kind !== undefined){
-let data216 = data215.kind;
-if(typeof data216 !== "string"){
-const err539 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data219.stepEpochs !== undefined){
+let data222 = data219.stepEpochs;
+if(!(((typeof data222 == "number") && (!(data222 % 1) && !isNaN(data222))) && (isFinite(data222)))){
+const err539 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -7527,8 +7595,9 @@ vErrors.push(err539);
 }
 errors++;
 }
-if(!((((data216 === "imageFolder") || (data216 === "mnistIdx")) || (data216 === "cifar10")) || (data216 === "csv"))){
-const err540 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if((typeof data222 == "number") && (isFinite(data222))){
+if(data222 < 1 || isNaN(data222)){
+const err540 = {instancePath:instancePath+"/training/learningRateSchedule/stepEpochs",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/stepEpochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -7538,11 +7607,12 @@ vErrors.push(err540);
 errors++;
 }
 }
-if(data215.path !== undefined){
-let data217 = data215.path;
-if(typeof data217 === "string"){
-if(func2(data217) < 1){
-const err541 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data219.factor !== undefined){
+let data223 = data219.factor;
+if((typeof data223 == "number") && (isFinite(data223))){
+if(data223 > 1 || isNaN(data223)){
+const err541 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -7551,9 +7621,8 @@ vErrors.push(err541);
 }
 errors++;
 }
-}
-else {
-const err542 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data223 <= 0 || isNaN(data223)){
+const err542 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -7563,11 +7632,8 @@ vErrors.push(err542);
 errors++;
 }
 }
-if(data215.validationPath !== undefined){
-let data218 = data215.validationPath;
-if(typeof data218 === "string"){
-if(func2(data218) < 1){
-const err543 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err543 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -7577,8 +7643,12 @@ vErrors.push(err543);
 errors++;
 }
 }
-else {
-const err544 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid47 = _errs639 === errors;
+valid220 = _valid47;
+}
+if(!valid220){
+const err544 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -7587,12 +7657,13 @@ vErrors.push(err544);
 }
 errors++;
 }
-}
-if(data215.imageSize !== undefined){
-let data219 = data215.imageSize;
-if(Array.isArray(data219)){
-if(data219.length > 2){
-const err545 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+const _errs646 = errors;
+let valid223 = true;
+const _errs647 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.kind !== undefined){
+if("cosine" !== data219.kind){
+const err545 = {};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -7601,8 +7672,23 @@ vErrors.push(err545);
 }
 errors++;
 }
-if(data219.length < 2){
-const err546 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+}
+}
+var _valid48 = _errs647 === errors;
+errors = _errs646;
+if(vErrors !== null){
+if(_errs646){
+vErrors.length = _errs646;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid48){
+const _errs649 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.minLearningRate === undefined){
+const err546 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -7611,11 +7697,9 @@ vErrors.push(err546);
 }
 errors++;
 }
-const len24 = data219.length;
-for(let i25=0; i25<len24; i25++){
-let data220 = data219[i25];
-if(!(((typeof data220 == "number") && (!(data220 % 1) && !isNaN(data220))) && (isFinite(data220)))){
-const err547 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key49 in data219){
+if(!((key49 === "kind") || (key49 === "minLearningRate"))){
+const err547 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -7624,9 +7708,12 @@ vErrors.push(err547);
 }
 errors++;
 }
-if((typeof data220 == "number") && (isFinite(data220))){
-if(data220 < 1 || isNaN(data220)){
-const err548 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data219.minLearningRate !== undefined){
+let data225 = data219.minLearningRate;
+if((typeof data225 == "number") && (isFinite(data225))){
+if(data225 < 0 || isNaN(data225)){
+const err548 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -7636,10 +7723,8 @@ vErrors.push(err548);
 errors++;
 }
 }
-}
-}
 else {
-const err549 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err549 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -7649,10 +7734,12 @@ vErrors.push(err549);
 errors++;
 }
 }
-if(data215.colorMode !== undefined){
-let data221 = data215.colorMode;
-if(typeof data221 !== "string"){
-const err550 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid48 = _errs649 === errors;
+valid223 = _valid48;
+}
+if(!valid223){
+const err550 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -7661,8 +7748,13 @@ vErrors.push(err550);
 }
 errors++;
 }
-if(!((data221 === "grayscale") || (data221 === "rgb"))){
-const err551 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+const _errs654 = errors;
+let valid226 = true;
+const _errs655 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.kind !== undefined){
+if("reduceOnPlateau" !== data219.kind){
+const err551 = {};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -7673,8 +7765,21 @@ errors++;
 }
 }
 }
+var _valid49 = _errs655 === errors;
+errors = _errs654;
+if(vErrors !== null){
+if(_errs654){
+vErrors.length = _errs654;
+}
 else {
-const err552 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+if(_valid49){
+const _errs657 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.factor === undefined){
+const err552 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -7683,15 +7788,566 @@ vErrors.push(err552);
 }
 errors++;
 }
-}
-}
-else {
-const err553 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data219.patience === undefined){
+const err553 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "patience"},message:"must have required property '"+"patience"+"'"};
 if(vErrors === null){
 vErrors = [err553];
 }
 else {
 vErrors.push(err553);
+}
+errors++;
+}
+if(data219.minLearningRate === undefined){
+const err554 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/required",keyword:"required",params:{missingProperty: "minLearningRate"},message:"must have required property '"+"minLearningRate"+"'"};
+if(vErrors === null){
+vErrors = [err554];
+}
+else {
+vErrors.push(err554);
+}
+errors++;
+}
+for(const key50 in data219){
+if(!((((key50 === "kind") || (key50 === "factor")) || (key50 === "patience")) || (key50 === "minLearningRate"))){
+const err555 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err555];
+}
+else {
+vErrors.push(err555);
+}
+errors++;
+}
+}
+if(data219.factor !== undefined){
+let data227 = data219.factor;
+if((typeof data227 == "number") && (isFinite(data227))){
+if(data227 >= 1 || isNaN(data227)){
+const err556 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMaximum",keyword:"exclusiveMaximum",params:{comparison: "<", limit: 1},message:"must be < 1"};
+if(vErrors === null){
+vErrors = [err556];
+}
+else {
+vErrors.push(err556);
+}
+errors++;
+}
+if(data227 <= 0 || isNaN(data227)){
+const err557 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err557];
+}
+else {
+vErrors.push(err557);
+}
+errors++;
+}
+}
+else {
+const err558 = {instancePath:instancePath+"/training/learningRateSchedule/factor",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err558];
+}
+else {
+vErrors.push(err558);
+}
+errors++;
+}
+}
+if(data219.patience !== undefined){
+let data228 = data219.patience;
+if(!(((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228))) && (isFinite(data228)))){
+const err559 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err559];
+}
+else {
+vErrors.push(err559);
+}
+errors++;
+}
+if((typeof data228 == "number") && (isFinite(data228))){
+if(data228 < 0 || isNaN(data228)){
+const err560 = {instancePath:instancePath+"/training/learningRateSchedule/patience",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/patience/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err560];
+}
+else {
+vErrors.push(err560);
+}
+errors++;
+}
+}
+}
+if(data219.minLearningRate !== undefined){
+let data229 = data219.minLearningRate;
+if((typeof data229 == "number") && (isFinite(data229))){
+if(data229 < 0 || isNaN(data229)){
+const err561 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err561];
+}
+else {
+vErrors.push(err561);
+}
+errors++;
+}
+}
+else {
+const err562 = {instancePath:instancePath+"/training/learningRateSchedule/minLearningRate",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/then/properties/minLearningRate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err562];
+}
+else {
+vErrors.push(err562);
+}
+errors++;
+}
+}
+}
+var _valid49 = _errs657 === errors;
+valid226 = _valid49;
+}
+if(!valid226){
+const err563 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err563];
+}
+else {
+vErrors.push(err563);
+}
+errors++;
+}
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.kind === undefined){
+const err564 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err564];
+}
+else {
+vErrors.push(err564);
+}
+errors++;
+}
+if(data219.kind !== undefined){
+let data230 = data219.kind;
+if(typeof data230 !== "string"){
+const err565 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err565];
+}
+else {
+vErrors.push(err565);
+}
+errors++;
+}
+if(!((((data230 === "constant") || (data230 === "step")) || (data230 === "cosine")) || (data230 === "reduceOnPlateau"))){
+const err566 = {instancePath:instancePath+"/training/learningRateSchedule/kind",schemaPath:"#/properties/training/properties/learningRateSchedule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.training.properties.learningRateSchedule.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err566];
+}
+else {
+vErrors.push(err566);
+}
+errors++;
+}
+}
+}
+else {
+const err567 = {instancePath:instancePath+"/training/learningRateSchedule",schemaPath:"#/properties/training/properties/learningRateSchedule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err567];
+}
+else {
+vErrors.push(err567);
+}
+errors++;
+}
+}
+if(data208.augmentation !== undefined){
+let data231 = data208.augmentation;
+if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
+if(data231.horizontalFlip === undefined){
+const err568 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "horizontalFlip"},message:"must have required property '"+"horizontalFlip"+"'"};
+if(vErrors === null){
+vErrors = [err568];
+}
+else {
+vErrors.push(err568);
+}
+errors++;
+}
+if(data231.translate === undefined){
+const err569 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "translate"},message:"must have required property '"+"translate"+"'"};
+if(vErrors === null){
+vErrors = [err569];
+}
+else {
+vErrors.push(err569);
+}
+errors++;
+}
+if(data231.brightness === undefined){
+const err570 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/required",keyword:"required",params:{missingProperty: "brightness"},message:"must have required property '"+"brightness"+"'"};
+if(vErrors === null){
+vErrors = [err570];
+}
+else {
+vErrors.push(err570);
+}
+errors++;
+}
+for(const key51 in data231){
+if(!(((key51 === "horizontalFlip") || (key51 === "translate")) || (key51 === "brightness"))){
+const err571 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err571];
+}
+else {
+vErrors.push(err571);
+}
+errors++;
+}
+}
+if(data231.horizontalFlip !== undefined){
+if(typeof data231.horizontalFlip !== "boolean"){
+const err572 = {instancePath:instancePath+"/training/augmentation/horizontalFlip",schemaPath:"#/properties/training/properties/augmentation/properties/horizontalFlip/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err572];
+}
+else {
+vErrors.push(err572);
+}
+errors++;
+}
+}
+if(data231.translate !== undefined){
+let data233 = data231.translate;
+if((typeof data233 == "number") && (isFinite(data233))){
+if(data233 > 0.5 || isNaN(data233)){
+const err573 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(vErrors === null){
+vErrors = [err573];
+}
+else {
+vErrors.push(err573);
+}
+errors++;
+}
+if(data233 < 0 || isNaN(data233)){
+const err574 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err574];
+}
+else {
+vErrors.push(err574);
+}
+errors++;
+}
+}
+else {
+const err575 = {instancePath:instancePath+"/training/augmentation/translate",schemaPath:"#/properties/training/properties/augmentation/properties/translate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err575];
+}
+else {
+vErrors.push(err575);
+}
+errors++;
+}
+}
+if(data231.brightness !== undefined){
+let data234 = data231.brightness;
+if((typeof data234 == "number") && (isFinite(data234))){
+if(data234 > 1 || isNaN(data234)){
+const err576 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err576];
+}
+else {
+vErrors.push(err576);
+}
+errors++;
+}
+if(data234 < 0 || isNaN(data234)){
+const err577 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err577];
+}
+else {
+vErrors.push(err577);
+}
+errors++;
+}
+}
+else {
+const err578 = {instancePath:instancePath+"/training/augmentation/brightness",schemaPath:"#/properties/training/properties/augmentation/properties/brightness/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err578];
+}
+else {
+vErrors.push(err578);
+}
+errors++;
+}
+}
+}
+else {
+const err579 = {instancePath:instancePath+"/training/augmentation",schemaPath:"#/properties/training/properties/augmentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err579];
+}
+else {
+vErrors.push(err579);
+}
+errors++;
+}
+}
+}
+else {
+const err580 = {instancePath:instancePath+"/training",schemaPath:"#/properties/training/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err580];
+}
+else {
+vErrors.push(err580);
+}
+errors++;
+}
+}
+if(data.dataset !== undefined){
+let data235 = data.dataset;
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+if(data235.kind === undefined){
+const err581 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err581];
+}
+else {
+vErrors.push(err581);
+}
+errors++;
+}
+if(data235.path === undefined){
+const err582 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err582];
+}
+else {
+vErrors.push(err582);
+}
+errors++;
+}
+if(data235.imageSize === undefined){
+const err583 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "imageSize"},message:"must have required property '"+"imageSize"+"'"};
+if(vErrors === null){
+vErrors = [err583];
+}
+else {
+vErrors.push(err583);
+}
+errors++;
+}
+if(data235.colorMode === undefined){
+const err584 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: "colorMode"},message:"must have required property '"+"colorMode"+"'"};
+if(vErrors === null){
+vErrors = [err584];
+}
+else {
+vErrors.push(err584);
+}
+errors++;
+}
+for(const key52 in data235){
+if(!(((((key52 === "kind") || (key52 === "path")) || (key52 === "validationPath")) || (key52 === "imageSize")) || (key52 === "colorMode"))){
+const err585 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err585];
+}
+else {
+vErrors.push(err585);
+}
+errors++;
+}
+}
+if(data235.kind !== undefined){
+let data236 = data235.kind;
+if(typeof data236 !== "string"){
+const err586 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err586];
+}
+else {
+vErrors.push(err586);
+}
+errors++;
+}
+if(!((((data236 === "imageFolder") || (data236 === "mnistIdx")) || (data236 === "cifar10")) || (data236 === "csv"))){
+const err587 = {instancePath:instancePath+"/dataset/kind",schemaPath:"#/properties/dataset/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err587];
+}
+else {
+vErrors.push(err587);
+}
+errors++;
+}
+}
+if(data235.path !== undefined){
+let data237 = data235.path;
+if(typeof data237 === "string"){
+if(func2(data237) < 1){
+const err588 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err588];
+}
+else {
+vErrors.push(err588);
+}
+errors++;
+}
+}
+else {
+const err589 = {instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err589];
+}
+else {
+vErrors.push(err589);
+}
+errors++;
+}
+}
+if(data235.validationPath !== undefined){
+let data238 = data235.validationPath;
+if(typeof data238 === "string"){
+if(func2(data238) < 1){
+const err590 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err590];
+}
+else {
+vErrors.push(err590);
+}
+errors++;
+}
+}
+else {
+const err591 = {instancePath:instancePath+"/dataset/validationPath",schemaPath:"#/properties/dataset/properties/validationPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err591];
+}
+else {
+vErrors.push(err591);
+}
+errors++;
+}
+}
+if(data235.imageSize !== undefined){
+let data239 = data235.imageSize;
+if(Array.isArray(data239)){
+if(data239.length > 2){
+const err592 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err592];
+}
+else {
+vErrors.push(err592);
+}
+errors++;
+}
+if(data239.length < 2){
+const err593 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err593];
+}
+else {
+vErrors.push(err593);
+}
+errors++;
+}
+const len24 = data239.length;
+for(let i25=0; i25<len24; i25++){
+let data240 = data239[i25];
+if(!(((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240))) && (isFinite(data240)))){
+const err594 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err594];
+}
+else {
+vErrors.push(err594);
+}
+errors++;
+}
+if((typeof data240 == "number") && (isFinite(data240))){
+if(data240 < 1 || isNaN(data240)){
+const err595 = {instancePath:instancePath+"/dataset/imageSize/" + i25,schemaPath:"#/properties/dataset/properties/imageSize/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err595];
+}
+else {
+vErrors.push(err595);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err596 = {instancePath:instancePath+"/dataset/imageSize",schemaPath:"#/properties/dataset/properties/imageSize/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err596];
+}
+else {
+vErrors.push(err596);
+}
+errors++;
+}
+}
+if(data235.colorMode !== undefined){
+let data241 = data235.colorMode;
+if(typeof data241 !== "string"){
+const err597 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err597];
+}
+else {
+vErrors.push(err597);
+}
+errors++;
+}
+if(!((data241 === "grayscale") || (data241 === "rgb"))){
+const err598 = {instancePath:instancePath+"/dataset/colorMode",schemaPath:"#/properties/dataset/properties/colorMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.dataset.properties.colorMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err598];
+}
+else {
+vErrors.push(err598);
+}
+errors++;
+}
+}
+}
+else {
+const err599 = {instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err599];
+}
+else {
+vErrors.push(err599);
+}
+errors++;
+}
+}
+}
+else {
+const err600 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err600];
+}
+else {
+vErrors.push(err600);
 }
 errors++;
 }

@@ -345,9 +345,11 @@ function readParam(r: Reader, raw: RawLayer, spec: ParamSpec, v: Json, fallback:
   switch (spec.kind) {
     case 'int':
       return num(v, fallback as number);
-    case 'float':
+    case 'float': {
       if (spec.nullable && v === null) return null;
+      if (spec.kerasRange) return symmetricRange(v) ?? fallback;
       return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+    }
     case 'bool':
       return typeof v === 'boolean' ? v : fallback;
     case 'enum':
@@ -485,6 +487,28 @@ function nonSpatialNoiseShape(cfg: Obj): string | null {
   return spatial ? null : `noise_shape ${JSON.stringify(ns)}, where only [None, 1, 1, channels] (a SpatialDropout2D) can be kept`;
 }
 
+/** A Keras range written as a number f (the range [−|f|, |f|]) or a pair [−a, a]: a; null for any other value. */
+function symmetricRange(v: Json): number | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return Math.abs(v);
+  if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number' && v[0] === -v[1]) return Math.abs(v[1]);
+  return null;
+}
+
+/** Params the catalogue marks as kept exactly or refused: an asymmetric range, an option value we lack. */
+function inexactParams(spec: LayerSpec | undefined, cfg: Obj): string | null {
+  for (const param of Object.values(spec?.params ?? {})) {
+    const v = kerasValue(cfg, param.keras);
+    if (v === undefined || v === null) continue;
+    if (param.kind === 'float' && param.kerasRange && symmetricRange(v) === null) {
+      return `${param.keras.name} ${JSON.stringify(v)}, where CNN Studio draws from a range symmetric about 0 (±${param.keras.name})`;
+    }
+    if (param.kind === 'enum' && param.strict && !(typeof v === 'string' && param.values.includes(v))) {
+      return `${param.keras.name} ${JSON.stringify(v)}, which CNN Studio's ${spec!.type} does not have (${param.values.join(', ')})`;
+    }
+  }
+  return null;
+}
+
 /**
  * Keras classes we have, in configurations we do not: why such a layer cannot be kept exactly. Kept
  * exactly or refused by name: nothing changes silently.
@@ -529,7 +553,7 @@ export function importKerasModel(json: Json, name?: string, options: KerasImport
     let type = layerSpecForKerasClass(raw.className)?.type;
     if (raw.className === 'ReLU' || raw.className === 'Softmax') type = plainActivationType(raw);
     if (type === 'Dropout' && Array.isArray(get(raw.config, 'noise_shape'))) type = 'SpatialDropout2D';
-    const reason = type ? (INEXACT.get(raw.className)?.(raw.config) ?? null) : null;
+    const reason = type ? (INEXACT.get(raw.className)?.(raw.config) ?? inexactParams(getLayerSpec(type), raw.config)) : null;
     if (!type || reason) unsupported.push({ name: raw.name, className: raw.className, position: k + 1, ...(reason ? { reason } : {}) });
     else types.set(raw.name, type);
   });

@@ -14,6 +14,7 @@ import { analyzeModel } from '../../core/shapeInference';
 import { UserFacingError } from '../../core/userFacingError';
 import { customLayers } from './customLayers';
 import { LayerParams as Params } from './layerParams';
+import { type FillMode, randomTransformLayers, type TransformFill, type TransformInterpolation } from './randomTransformLayers';
 
 type Tf = typeof tfjs;
 type Layer = tfjs.layers.Layer;
@@ -29,6 +30,9 @@ export class ModelBuildError extends UserFacingError {
     );
   }
 }
+
+/** The fill mode, interpolation and fill value of a random image transform's node. */
+const transformFill = (p: Params): TransformFill => ({ fillMode: p.str<FillMode>('fillMode'), interpolation: p.str<TransformInterpolation>('interpolation'), fillValue: p.num('fillValue') });
 
 /** The tfjs layer for one (non-Input) node. */
 function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly number[]): Layer {
@@ -150,6 +154,12 @@ function createLayer(tf: Tf, node: ModelNode, p: Params, outputShape: readonly n
       return customLayers(tf).randomFlip({ name, mode: p.str<'horizontal' | 'vertical' | 'horizontal_and_vertical'>('mode') });
     case 'RandomContrast':
       return customLayers(tf).randomContrast({ name, factor: p.num('factor') });
+    case 'RandomRotation':
+      return randomTransformLayers(tf).randomRotation({ name, factor: p.num('factor'), ...transformFill(p) });
+    case 'RandomZoom':
+      return randomTransformLayers(tf).randomZoom({ name, heightFactor: p.num('heightFactor'), widthFactor: p.numOrNull('widthFactor'), ...transformFill(p) });
+    case 'RandomTranslation':
+      return randomTransformLayers(tf).randomTranslation({ name, heightFactor: p.num('heightFactor'), widthFactor: p.num('widthFactor'), ...transformFill(p) });
     case 'GaussianNoise':
       return L.gaussianNoise({ name, stddev: p.num('stddev') });
     case 'GaussianDropout':

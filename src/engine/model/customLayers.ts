@@ -9,6 +9,7 @@
  * tfjs' serialization, so `model.save` and `modelFromJSON` know its class name.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { perNamespace } from './perNamespace';
 
 type Tf = typeof tfjs;
 type Layer = tfjs.layers.Layer;
@@ -48,8 +49,6 @@ export interface CustomLayers {
   /** Keras' Subtract: the first input minus the second (shapes broadcast as in Keras' merges). */
   subtract(args: { name: string }): Layer;
 }
-
-const defined = new WeakMap<Tf, CustomLayers>();
 
 const one = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
 
@@ -241,11 +240,4 @@ function define(tf: Tf): CustomLayers {
 }
 
 /** The custom layer classes for this tfjs namespace (defined and registered on first use). */
-export function customLayers(tf: Tf): CustomLayers {
-  let layers = defined.get(tf);
-  if (!layers) {
-    layers = define(tf);
-    defined.set(tf, layers);
-  }
-  return layers;
-}
+export const customLayers: (tf: Tf) => CustomLayers = perNamespace(define);
