@@ -20,7 +20,9 @@ import { registerTrainingSuite } from './training.test';
 import { registerExportImportSuite } from './suites/exportImport.suite';
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // CNN_STUDIO_TEST_GREP (in code-server's environment) runs only the matching tests while developing.
+  const grep = process.env['CNN_STUDIO_TEST_GREP'];
+  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'out/test/index.js', mocha);
   // The same bundle runs twice: in a trusted folder (everything) and in restricted mode (what must
   // still work there, and what must refuse).

@@ -10,10 +10,11 @@ import type { DesignerCommandInfo } from '../../protocol/designer';
 import type { OutputLog } from '../outputLog';
 import { showWebviewPage } from '../webviewPage';
 import { DesignerSession, type DesignerSelection } from './designerSession';
+import type { DesignerPanels } from './reopenModel';
 
 export const DESIGNER_VIEW_TYPE = 'cnnStudio.designer';
 
-export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
+export class DesignerEditorProvider implements vscode.CustomTextEditorProvider, DesignerPanels {
   private readonly sessions = new Set<DesignerSession>();
   private readonly sessionsChanged = new vscode.EventEmitter<void>();
   /** Fires when a designer opens or closes. */
@@ -69,6 +70,13 @@ export class DesignerEditorProvider implements vscode.CustomTextEditorProvider {
     // A designer that has just opened takes the node once its page is ready.
     await session.nextSnapshot(undefined, 15_000).catch(() => undefined);
     session.revealNode(nodeId);
+  }
+
+  /** Closes the designers of `uri` in `column` (their panels: no save question, the document stays open). */
+  closeDesigners(uri: vscode.Uri, column: vscode.ViewColumn): number {
+    const closing = this.sessionsFor(uri).filter((s) => s.viewColumn === column);
+    for (const s of closing) s.closePanel();
+    return closing.length;
   }
 
   /** The document of the designer the user is looking at, if a designer is the active editor. */

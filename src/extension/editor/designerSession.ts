@@ -114,7 +114,9 @@ export class DesignerSession extends Disposable implements DesignerSessionProbe 
         await this.applyEdit(message.baseVersion, message.edit);
         return;
       case 'openAsText':
-        await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default', this.panel.viewColumn);
+        // The click made this panel the active editor: the text takes its tab ("Open as Text" command).
+        this.panel.reveal(this.panel.viewColumn, false);
+        await vscode.commands.executeCommand('cnnStudio.openAsText', this.document.uri);
         return;
       case 'showError':
         void vscode.window.showErrorMessage(message.message);
@@ -197,6 +199,15 @@ export class DesignerSession extends Disposable implements DesignerSessionProbe 
   /** Brings the designer's tab to the front. */
   reveal(): void {
     this.panel.reveal(this.panel.viewColumn, false);
+  }
+
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel.viewColumn;
+  }
+
+  /** Closes this designer's tab (the panel, so VS Code does not ask to save the shared document). */
+  closePanel(): void {
+    this.panel.dispose();
   }
 
   isActive(): boolean {

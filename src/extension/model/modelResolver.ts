@@ -16,12 +16,17 @@ export interface ActiveDesigner {
   activeDocumentUri(): vscode.Uri | undefined;
 }
 
+/** The model file a tab shows, and in which editor (the designer or VS Code's text editor), if any. */
+export function modelEditorOfTab(tab: vscode.Tab | undefined): { readonly uri: vscode.Uri; readonly kind: 'designer' | 'text' } | undefined {
+  const input = tab?.input;
+  if (input instanceof vscode.TabInputCustom && input.viewType === DESIGNER_VIEW_TYPE) return { uri: input.uri, kind: 'designer' };
+  if (input instanceof vscode.TabInputText && isModelUri(input.uri)) return { uri: input.uri, kind: 'text' };
+  return undefined;
+}
+
 /** The model file a tab shows (designer or text editor), if any. */
 export function modelUriOfTab(tab: vscode.Tab | undefined): vscode.Uri | undefined {
-  const input = tab?.input;
-  if (input instanceof vscode.TabInputCustom && input.viewType === DESIGNER_VIEW_TYPE) return input.uri;
-  if (input instanceof vscode.TabInputText && isModelUri(input.uri)) return input.uri;
-  return undefined;
+  return modelEditorOfTab(tab)?.uri;
 }
 
 /** A model URI carried by a command argument: a Uri, an absolute path, or an item with `uri` / `resourceUri`. */

@@ -11,6 +11,17 @@ function activeTabViewType(): string | undefined {
   return undefined;
 }
 
+/** The active group's tabs of `uri`: their editor ('default' = text) and place. */
+function tabsOf(uri: vscode.Uri): { kind: string; index: number }[] {
+  const tabs = vscode.window.tabGroups.activeTabGroup.tabs;
+  return tabs.flatMap((t, index) => {
+    const input = t.input;
+    if (input instanceof vscode.TabInputCustom && input.uri.toString() === uri.toString()) return [{ kind: input.viewType, index }];
+    if (input instanceof vscode.TabInputText && input.uri.toString() === uri.toString()) return [{ kind: 'default', index }];
+    return [];
+  });
+}
+
 export function registerCommandSuite(): void {
   suite('model commands', () => {
     teardown(closeAllEditors);
@@ -88,6 +99,56 @@ export function registerCommandSuite(): void {
       await waitFor('the text editor', () => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString());
       await vscode.commands.executeCommand('cnnStudio.openDesigner');
       await waitFor('the designer tab again', () => activeTabViewType() === 'cnnStudio.designer');
+    });
+
+    test('Open as Text and Open Designer replace the tab in place: one tab per file, unsaved changes kept, no save question', async () => {
+      const api = await extensionApi();
+      const neighbour = scratchUri('neighbour');
+      const uri = scratchUri('inplace');
+      await writeText(neighbour, canonical(smallModelText()));
+      await writeText(uri, canonical(smallModelText()));
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(neighbour));
+      await vscode.commands.executeCommand('cnnStudio.openDesigner', uri);
+      const designer = await api.testing.waitForDesigner(uri);
+      await designer.nextSnapshot(undefined, FIRST_SNAPSHOT_MS);
+      await waitFor('the designer tab', () => activeTabViewType() === 'cnnStudio.designer');
+      const place = tabsOf(uri)[0]!.index;
+      // Unsaved changes. (In this test run VS Code answers a save question with "Don't Save", which would
+      // throw the change away: the checks below fail if a switch asks.)
+      const document = await vscode.workspace.openTextDocument(uri);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, document.positionAt(document.getText().length), '\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const changed = document.getText();
+      assert.ok(document.isDirty);
+
+      // The designer's own "Open as Text" button (the page posts this message).
+      await designer.receive({ type: 'openAsText', documentUri: uri.toString() });
+      await waitFor('the text editor', () => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString());
+      await waitFor('one tab for the file, the text', () => JSON.stringify(tabsOf(uri).map((t) => t.kind)) === '["default"]');
+      assert.equal(tabsOf(uri)[0]!.index, place, "in the designer's place");
+      assert.ok(document.isDirty, 'the unsaved change is still unsaved');
+      assert.equal(document.getText(), changed, 'and still there');
+
+      // Back with "Open Designer" (the text editor's title button, Ctrl+K V): a dirty text tab stays
+      // (closing it would ask to save), the designer opens beside it.
+      await vscode.commands.executeCommand('cnnStudio.openDesigner');
+      await waitFor('the designer tab again', () => activeTabViewType() === 'cnnStudio.designer');
+      assert.deepEqual(tabsOf(uri).map((t) => t.kind), ['default', 'cnnStudio.designer']);
+      assert.equal(document.getText(), changed);
+      // "Open as Text" from there (the palette, the designer in front) goes back to one tab.
+      await vscode.commands.executeCommand('cnnStudio.openAsText');
+      await waitFor('one tab for the file, the text', () => JSON.stringify(tabsOf(uri).map((t) => t.kind)) === '["default"]');
+      assert.equal(document.getText(), changed);
+      assert.ok(await document.save());
+
+      // Saved: "Open Designer" replaces the text tab in place, and "Open as Text" the designer's.
+      await vscode.commands.executeCommand('cnnStudio.openDesigner');
+      await waitFor('one tab for the file, the designer', () => JSON.stringify(tabsOf(uri).map((t) => t.kind)) === '["cnnStudio.designer"]');
+      assert.equal(tabsOf(uri)[0]!.index, place);
+      await vscode.commands.executeCommand('cnnStudio.openAsText');
+      await waitFor('one tab for the file, the text', () => JSON.stringify(tabsOf(uri).map((t) => t.kind)) === '["default"]');
+      assert.equal(tabsOf(uri)[0]!.index, place);
     });
   });
 }
