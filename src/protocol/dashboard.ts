@@ -146,6 +146,8 @@ export interface HydrateMessage {
   readonly batches: readonly BatchPoint[];
   readonly epochs: readonly EpochMetrics[];
   readonly featureMaps: readonly FeatureMapSnapshot[];
+  /** A sample picked in the evaluation, shown in place of (never instead of) `featureMaps`; absent = none. */
+  readonly pickedFeatureMaps?: FeatureMapSnapshot | null;
   readonly evaluation: EvaluationReport | null;
   readonly thumbnails: readonly SampleThumbnail[];
 }
@@ -178,6 +180,11 @@ export interface FeatureMapsMessage {
   readonly type: 'featureMaps';
   readonly runId: string;
   readonly snapshot: FeatureMapSnapshot;
+  /**
+   * True: the maps of a sample the user picked (`pickSample`), kept apart from the epochs' series of the
+   * training sample, which goes on unchanged; absent: the next snapshot of that series.
+   */
+  readonly picked?: boolean;
 }
 
 export interface EvaluationMessage {
@@ -235,6 +242,8 @@ export type DashboardToHost =
   | { readonly type: 'stop' }
   /** Show feature maps for this sample (e.g. a misclassified one). */
   | { readonly type: 'pickSample'; readonly sample: SampleRef }
+  /** The user went back from the picked sample to the training sample's maps over the epochs. */
+  | { readonly type: 'closePickedSample' }
   /** Compute Grad-CAM at this conv layer from now on (one of `GradCamOverlay.layers`). */
   | { readonly type: 'chooseGradCamLayer'; readonly layerId: string }
   /** The user picked a layer in the dashboard: the host may reveal it in the designer. */
@@ -259,6 +268,7 @@ const NO_PAYLOAD: ReadonlySet<string> = new Set<DashboardToHostType>([
   'predict',
   'compareRuns',
   'train',
+  'closePickedSample',
 ]);
 
 /**

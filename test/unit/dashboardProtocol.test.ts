@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseDashboardToHost } from '../../src/protocol/dashboard';
 
 test('accepts every known webview message and strips unknown fields', () => {
-  for (const type of ['ready', 'pause', 'resume', 'stop', 'exportCsv', 'evaluate', 'predict', 'compareRuns', 'train']) {
+  for (const type of ['ready', 'pause', 'resume', 'stop', 'exportCsv', 'evaluate', 'predict', 'compareRuns', 'train', 'closePickedSample']) {
     const r = parseDashboardToHost({ type, extra: 1 });
     assert.deepEqual(r, { ok: true, value: { type } });
   }

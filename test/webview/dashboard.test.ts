@@ -248,6 +248,61 @@ describe('dashboard webview', () => {
       assert.equal((await lastPosted(page))!.type, 'pickSample');
     });
 
+    test('"Show feature maps" of a mistake: shown apart from the training sample\'s series, which is kept; Esc or Back returns, keyboard only', async () => {
+      type Snap = { epoch: number; sample: { datasetIndex: number | null; path: string | null; trueClass: string | null } };
+      const series = fixture.training.filter((m) => (m as { type: string }).type === 'featureMaps') as { runId: string; snapshot: Snap }[];
+      const last = series.at(-1)!;
+      const labelBefore = await page.locator('label[for="fm-epoch"]').innerText();
+      const conv1 = 'canvas[data-role="feature-map"][data-layer="conv1"]';
+      const seriesHash = await canvasHash(page, conv1);
+      const ev = (fixture.evaluation[0] as { report: { misclassified: { index: number; trueClass: string }[] } }).report;
+      const show = page.locator('#cell-samples li').first().getByText('Show feature maps');
+      /** The host's answer to a pick: that sample's maps (the first epoch's tiles stand in for another sample's). */
+      const answer = (index: number, trueClass: string) => ({ type: 'featureMaps', runId: last.runId, picked: true, snapshot: { ...series[0]!.snapshot, epoch: last.snapshot.epoch, sample: { datasetIndex: index, path: null, trueClass } } });
+
+      for (const leave of ['Escape', 'click'] as const) {
+        await show.focus();
+        await page.keyboard.press('Enter');
+        const pick = (await lastPosted(page)) as { type: string; sample: { datasetIndex?: number } };
+        assert.equal(pick.type, 'pickSample');
+        const picked = ev.misclassified.find((m) => m.index === pick.sample.datasetIndex)!;
+        await deliver(page, [answer(picked.index, picked.trueClass)]);
+        await settle(page);
+        const bar = page.locator('[data-role="picked-sample"]');
+        assert.equal(await bar.isVisible(), true);
+        assert.match(await bar.innerText(), new RegExp(`Showing validation sample #${picked.index} \\(true: ${picked.trueClass}\\) from the evaluation, at epoch ${last.snapshot.epoch}\\. The training sample's maps over the epochs are kept\\.`));
+        assert.equal(await page.locator('#fm-epoch').isVisible(), false, 'one snapshot: no epoch slider');
+        assert.match(await page.locator('.fm-sample figcaption').first().innerText(), new RegExp(`^validation sample #${picked.index} · true: ${picked.trueClass}`));
+        assert.notEqual(await canvasHash(page, conv1), seriesHash, "the picked sample's maps are drawn");
+        assert.equal(await page.evaluate('document.activeElement?.id'), 'fm-back', 'the focus is on the way back');
+        assert.ok(await page.locator('.feature-maps h2').evaluate((h) => h.getBoundingClientRect().top >= 0 && h.getBoundingClientRect().top < h.ownerDocument.defaultView!.innerHeight), 'scrolled to the feature maps');
+        if (leave === 'Escape') {
+          await page.locator('.feature-maps').screenshot({ path: join(results, 'dashboard-picked-sample-dark.png') });
+          await page.keyboard.press('Escape');
+        } else {
+          await page.locator('#fm-back').click();
+        }
+        await settle(page);
+        assert.deepEqual(await lastPosted(page), { type: 'closePickedSample' });
+        assert.equal(await bar.isHidden(), true);
+        assert.equal(await page.locator('label[for="fm-epoch"]').innerText(), labelBefore, 'the series is back, every epoch of it');
+        assert.equal(await canvasHash(page, conv1), seriesHash);
+        assert.equal(await show.evaluate((b) => b === b.ownerDocument.activeElement), true, 'the focus is back on the "Show feature maps" that opened it');
+      }
+      // The light theme in a narrow panel.
+      const narrow = await openDashboard(browser, server, 'light', { width: 520, height: 800 });
+      try {
+        const first = ev.misclassified[0]!;
+        await deliver(narrow.page, [...fixture.training, ...fixture.evaluation, answer(first.index, first.trueClass)]);
+        await settle(narrow.page);
+        assert.equal(await narrow.page.locator('#fm-back').isVisible(), true);
+        await narrow.page.locator('.feature-maps').screenshot({ path: join(results, 'dashboard-picked-sample-light-narrow.png') });
+        assert.deepEqual(narrow.errors, []);
+      } finally {
+        await narrow.page.close();
+      }
+    });
+
     test('evaluation says which data its figures come from: the validation split, or a held-out test set', async () => {
       assert.equal(await page.locator('[data-role="eval-source"]').innerText(), 'Validation split');
       const recorded = fixture.evaluation[0] as { type: string; runId: string; report: Record<string, unknown> & { misclassified: { path: string | null }[] }; thumbnails: unknown[] };

@@ -2,12 +2,16 @@
  * Feature maps of one sample: the input with its Grad-CAM, the first layer's filters, and a channel grid
  * per conv/pool layer. A slider scrubs through the epochs the host captured; a picker (or the designer,
  * via `revealLayer`) narrows the view to one layer.
+ *
+ * A sample picked in the evaluation ("Show feature maps") is shown in place of the training sample's
+ * series, under a bar that says so; the series is kept, and "Back to the training sample" (or Esc)
+ * shows it again and returns the focus to where the pick was made.
  */
 import type { DashboardState } from './state';
 import type { FeatureMapSnapshot } from '../../src/protocol/dashboard';
 import { postToHost } from './vscodeApi';
 import { drawChannelGrid, drawFilters, drawImage } from './tiles';
-import { el, emptyState, basename } from './dom';
+import { el, emptyState, basename, button } from './dom';
 import { fmtPercent } from './chart';
 import { epochCaptureText } from './epochCaptureLabel';
 
@@ -22,6 +26,10 @@ function gradCamHint(snap: FeatureMapSnapshot): string {
   return `Grad-CAM at ${cam.layerId}${grid} for the ${score} of “${cam.className}”: bright = regions that drove that class.`;
 }
 
+function sampleName(snap: FeatureMapSnapshot): string {
+  return snap.sample.path ? basename(snap.sample.path) : snap.sample.datasetIndex !== null ? `validation sample #${snap.sample.datasetIndex}` : 'sample';
+}
+
 export class FeatureMapsView {
   readonly root: HTMLElement;
   private readonly body = el('div', { className: 'fm-body' });
@@ -29,7 +37,18 @@ export class FeatureMapsView {
   private readonly picker = document.createElement('vscode-dropdown');
   private readonly slider = el('input', { attrs: { type: 'range', id: 'fm-epoch', min: '0', max: '0', step: '1', 'aria-label': 'Epoch' } });
   private readonly sliderLabel = el('label', { attrs: { for: 'fm-epoch' } });
+  private readonly epochControl = el('span', { className: 'control' }, [this.sliderLabel, this.slider]);
   private readonly captureNote = el('p', { className: 'hint', attrs: { 'data-role': 'capture-note', hidden: '' } });
+  private readonly pickedText = el('span');
+  private readonly backButton = button('Back to the training sample', () => this.back(), {
+    secondary: true,
+    id: 'fm-back',
+    title: "Show the training sample's maps over the epochs again (Esc)",
+  });
+  private readonly pickedBar = el('div', { className: 'fm-picked', attrs: { 'data-role': 'picked-sample', hidden: '' } }, [this.pickedText, this.backButton]);
+  /** The picked snapshot on display, and the element to give the focus back to when leaving it. */
+  private shownPicked: FeatureMapSnapshot | null = null;
+  private returnFocus: HTMLElement | null = null;
   private readonly gradCamToggle = document.createElement('vscode-checkbox');
   private readonly gradCamLayer = document.createElement('vscode-dropdown');
   private gradCamLayerIds: readonly string[] = [];
@@ -49,18 +68,25 @@ export class FeatureMapsView {
     this.gradCamLayer.setAttribute('aria-label', 'Grad-CAM layer');
     const controls = el('div', { className: 'fm-controls' }, [
       el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Layer' }), this.picker]),
-      el('span', { className: 'control' }, [this.sliderLabel, this.slider]),
+      this.epochControl,
       this.gradCamToggle,
       el('span', { className: 'control' }, [el('span', { className: 'control-label', text: 'Grad-CAM layer' }), this.gradCamLayer]),
     ]);
     this.root = el('section', { className: 'feature-maps', attrs: { 'aria-labelledby': 'fm-title' } }, [
       el('div', { className: 'section-head' }, [el('h2', { text: 'Feature maps', attrs: { id: 'fm-title' } })]),
+      this.pickedBar,
       controls,
       this.captureNote,
       this.empty,
       this.body,
     ]);
     parent.append(this.root);
+    this.root.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape' || !this.last?.picked) return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.back();
+    });
     this.picker.addEventListener('change', () => {
       const v = (this.picker as HTMLSelectElement).value;
       this.selectedLayer = v || ALL;
@@ -96,12 +122,35 @@ export class FeatureMapsView {
     this.root.hidden = !s || s.run === null;
     if (!s || !s.run) return;
     const snaps = s.featureMaps;
+    const picked = s.picked;
+    const opened = picked !== null && this.shownPicked === null;
+    if (opened) {
+      const active = document.activeElement;
+      this.returnFocus = active instanceof HTMLElement && active !== document.body && !this.root.contains(active) ? active : null;
+    }
+    this.shownPicked = picked;
+    this.pickedBar.hidden = picked === null;
     this.captureNote.hidden = true;
-    this.empty.hidden = snaps.length > 0;
-    this.body.hidden = snaps.length === 0;
-    this.root.querySelector('.fm-controls')!.toggleAttribute('hidden', snaps.length === 0);
-    if (snaps.length === 0) return;
+    const shown = picked ?? snaps[snaps.length - 1];
+    this.empty.hidden = shown !== undefined;
+    this.body.hidden = shown === undefined;
+    this.root.querySelector('.fm-controls')!.toggleAttribute('hidden', shown === undefined);
+    if (!shown) return;
 
+    if (picked) {
+      // One snapshot, not a series: no epoch slider; the bar says whose maps these are.
+      this.epochControl.hidden = true;
+      const truth = picked.sample.trueClass ? ` (true: ${picked.sample.trueClass})` : '';
+      this.pickedText.textContent = `Showing ${sampleName(picked)}${truth} from the evaluation, at epoch ${picked.epoch}. The training sample's maps over the epochs are kept.`;
+      this.draw(picked);
+      if (opened) {
+        this.root.scrollIntoView({ block: 'start' });
+        // Keyboard users land on the way back; a pointer user who moved on keeps their focus.
+        if (this.returnFocus === null || document.activeElement === this.returnFocus) this.backButton.focus();
+      }
+      return;
+    }
+    this.epochControl.hidden = false;
     this.slider.max = String(snaps.length - 1);
     const idx = this.epochIndex < 0 || this.epochIndex >= snaps.length ? snaps.length - 1 : this.epochIndex;
     this.slider.value = String(idx);
@@ -114,9 +163,30 @@ export class FeatureMapsView {
     this.slider.setAttribute('aria-valuetext', `Epoch ${snap.epoch}`);
     this.captureNote.hidden = text.note === null;
     this.captureNote.textContent = text.note ?? '';
+    this.draw(snap);
+  }
+
+  private draw(snap: FeatureMapSnapshot): void {
     this.syncPicker(snap);
     this.syncGradCamLayer(snap);
     this.body.replaceChildren(this.sampleColumn(snap), this.layersColumn(snap));
+  }
+
+  /** Leaves the picked sample: the series again, and the focus back where the pick was made. */
+  private back(): void {
+    const s = this.last;
+    if (!s?.picked) return;
+    s.picked = null;
+    postToHost({ type: 'closePickedSample' });
+    this.redraw();
+    const to = this.returnFocus;
+    this.returnFocus = null;
+    if (to?.isConnected) {
+      to.focus();
+      to.scrollIntoView({ block: 'nearest' });
+    } else {
+      this.slider.focus();
+    }
   }
 
   private syncPicker(snap: FeatureMapSnapshot): void {
@@ -165,8 +235,7 @@ export class FeatureMapsView {
     const useCam = (this.gradCamToggle as HTMLInputElement).checked;
     drawImage(input, snap.input.shape, snap.input.data, 160, useCam ? snap.gradCam : null);
     const top = snap.prediction[0];
-    const who = snap.sample.path ? basename(snap.sample.path) : snap.sample.datasetIndex !== null ? `validation sample #${snap.sample.datasetIndex}` : 'sample';
-    const caption = [who];
+    const caption = [sampleName(snap)];
     if (snap.sample.trueClass) caption.push(`true: ${snap.sample.trueClass}`);
     if (top) caption.push(`predicted: ${top.className} ${fmtPercent(top.probability)}`);
     col.append(el('figure', {}, [input, el('figcaption', { text: caption.join(' · ') })]));

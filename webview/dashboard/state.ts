@@ -24,6 +24,8 @@ export class DashboardState {
   epochs: EpochMetrics[] = [];
   /** Keyed by epoch, for the scrub slider; a new sample replaces the whole series. */
   featureMaps: FeatureMapSnapshot[] = [];
+  /** A sample picked in the evaluation, shown in place of the series until the user goes back. */
+  picked: FeatureMapSnapshot | null = null;
   evaluation: EvaluationReport | null = null;
   thumbnails = new Map<number, SampleThumbnail>();
   prediction: PredictionMessage | null = null;
@@ -51,6 +53,7 @@ export class DashboardState {
         this.epochs = [...m.epochs];
         this.featureMaps = [];
         for (const s of m.featureMaps) this.addSnapshot(s);
+        this.picked = m.pickedFeatureMaps ?? null;
         this.evaluation = m.evaluation;
         this.thumbnails = new Map(m.thumbnails.map((t) => [t.index, t]));
         this.prediction = null;
@@ -84,7 +87,8 @@ export class DashboardState {
         changed.add('evaluation');
         break;
       case 'featureMaps':
-        this.addSnapshot(m.snapshot);
+        if (m.picked) this.picked = m.snapshot;
+        else this.addSnapshot(m.snapshot);
         changed.add('featureMaps');
         break;
       case 'evaluation':

@@ -70,6 +70,9 @@ async function route(d: DashboardRouterDeps, m: DashboardToHost): Promise<void> 
     case 'pickSample':
       await d.session.pickSample(m.sample).catch(showFailure('feature maps for that sample'));
       return;
+    case 'closePickedSample':
+      d.session.closePickedSample();
+      return;
     case 'chooseGradCamLayer':
       await d.session.chooseGradCamLayer(m.layerId).catch(showFailure(`Grad-CAM at ${m.layerId}`));
       return;

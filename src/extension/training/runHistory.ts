@@ -28,6 +28,8 @@ export class RunHistory {
   readonly batches: BatchPoint[] = [];
   readonly epochs: EpochMetrics[] = [];
   featureMaps: FeatureMapSnapshot[] = [];
+  /** The maps of a sample picked in the evaluation, apart from the series above; null when none is shown. */
+  picked: FeatureMapSnapshot | null = null;
   evaluation: EvaluationReport | null = null;
   thumbnails: SampleThumbnail[] = [];
   activity: string | null = null;
@@ -57,6 +59,7 @@ export class RunHistory {
       batches: [...this.batches],
       epochs: [...this.epochs],
       featureMaps: [...this.featureMaps],
+      pickedFeatureMaps: this.picked,
       evaluation: this.evaluation,
       thumbnails: [...this.thumbnails],
     };
@@ -134,6 +137,12 @@ export class RunHistory {
     if (first && (first.sample.datasetIndex !== snapshot.sample.datasetIndex || first.sample.path !== snapshot.sample.path)) this.featureMaps = [];
     this.featureMaps = [...this.featureMaps.filter((s) => s.epoch !== snapshot.epoch), snapshot].sort((a, b) => a.epoch - b.epoch);
     return { type: 'featureMaps', runId: this.runId, snapshot };
+  }
+
+  /** Shows a picked sample's maps; the training sample's series stays as it is. */
+  setPicked(snapshot: FeatureMapSnapshot): HostToDashboard {
+    this.picked = snapshot;
+    return { type: 'featureMaps', runId: this.runId, snapshot, picked: true };
   }
 
   setEvaluation(report: EvaluationReport, thumbnails: readonly SampleThumbnail[]): HostToDashboard {

@@ -47,8 +47,10 @@ export class TrainingSession {
   featureMapBudget = 0.01;
   private lastCaptureEnd = 0;
   private lastCaptureMs = 0;
-  private sampleIndex = 0;
-  private samplePath: string | null = null;
+  /** The sample whose maps are captured each epoch (the series the dashboard's epoch slider scrubs). */
+  private tracked: SampleRef = { datasetIndex: 0 };
+  /** A sample picked in the evaluation: captured once, shown apart from the series until the page closes it. */
+  private picked: SampleRef | null = null;
   /** The conv layer the user chose for Grad-CAM in the shown run; the last conv layer when undefined. */
   private gradCamLayer: string | undefined = undefined;
   private captureDone: Promise<void> | null = null;
@@ -132,8 +134,7 @@ export class TrainingSession {
       return this.live;
     }
     const h = historyFromRunFolder(runDir);
-    this.sampleIndex = 0;
-    this.samplePath = null;
+    this.tracked = { datasetIndex: 0 };
     this.show(h);
     return h;
   }
@@ -182,24 +183,32 @@ export class TrainingSession {
     while (this.captureDone) await this.captureDone;
   }
 
-  /** Feature maps of another sample: the shown run's latest state (live model or its last checkpoint). */
+  /**
+   * Feature maps of a sample picked in the evaluation, from the shown run's latest state (live model or
+   * its last checkpoint). They are shown apart: the training sample's maps over the epochs stay, and
+   * later epochs keep capturing that sample.
+   */
   async pickSample(sample: SampleRef): Promise<void> {
-    if ('datasetIndex' in sample) {
-      this.sampleIndex = sample.datasetIndex;
-      this.samplePath = null;
-    } else {
-      this.samplePath = sample.imagePath;
-    }
+    this.picked = sample;
+    // A capture of the series may be in flight: the pick comes after it, not instead of it.
+    await this.whenIdle();
     await this.captureNow();
   }
 
-  /** Grad-CAM at another conv layer: recaptures the shown sample, and later captures keep the choice. */
+  /** The page went back to the training sample's series. */
+  closePickedSample(): void {
+    this.picked = null;
+    if (this.shown) this.shown.picked = null;
+  }
+
+  /** Grad-CAM at another conv layer: recaptures the sample on display, and later captures keep the choice. */
   async chooseGradCamLayer(layerId: string): Promise<void> {
     this.gradCamLayer = layerId;
+    await this.whenIdle();
     await this.captureNow();
   }
 
-  /** Captures the shown run's feature maps for the chosen sample at its latest epoch. */
+  /** Captures the sample on display (the picked one, else the series' sample) at the shown run's latest epoch. */
   async captureNow(): Promise<void> {
     const h = this.shown;
     if (!h) return;
@@ -207,7 +216,7 @@ export class TrainingSession {
     if (!isLive && !existsSync(`${h.info.runDir}/last`)) return;
     const target: ActivationsTarget = isLive ? { kind: 'live' } : { kind: 'run', runDir: h.info.runDir, checkpoint: 'last' };
     const epoch = h.epochs[h.epochs.length - 1]?.epoch ?? 0;
-    await this.capture(h, target, epoch);
+    await this.capture(h, target, epoch, this.picked);
   }
 
   private captureAffordable(): boolean {
@@ -215,10 +224,11 @@ export class TrainingSession {
     return this.lastCaptureMs === 0 || this.lastCaptureMs <= sinceLast * this.featureMapBudget;
   }
 
-  private capture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
+  /** `picked`: capture that sample for the picked view; null: the next snapshot of the series. */
+  private capture(h: RunHistory, target: ActivationsTarget, epoch: number, picked: SampleRef | null = null): Promise<void> {
     if (this.captureDone) return this.captureDone;
     const started = Date.now();
-    this.captureDone = this.doCapture(h, target, epoch).finally(() => {
+    this.captureDone = this.doCapture(h, target, epoch, picked).finally(() => {
       this.captureDone = null;
       this.lastCaptureEnd = Date.now();
       if (target.kind === 'live') this.lastCaptureMs = this.lastCaptureEnd - started;
@@ -226,9 +236,9 @@ export class TrainingSession {
     return this.captureDone;
   }
 
-  private async doCapture(h: RunHistory, target: ActivationsTarget, epoch: number): Promise<void> {
+  private async doCapture(h: RunHistory, target: ActivationsTarget, epoch: number, picked: SampleRef | null): Promise<void> {
     const engine = await this.connect();
-    const sample = this.samplePath !== null ? { imagePath: this.samplePath } : { datasetIndex: this.sampleIndex };
+    const sample = picked ?? this.tracked;
     const request = { sample, maxChannels: MAX_CHANNELS, ...(this.gradCamLayer !== undefined ? { gradCamLayer: this.gradCamLayer } : {}) };
     let a;
     try {
@@ -238,22 +248,28 @@ export class TrainingSession {
       if (target.kind !== 'live' || !existsSync(`${h.info.runDir}/last`)) throw err;
       a = await engine.call('activations', { target: { kind: 'run', runDir: h.info.runDir, checkpoint: 'last' }, ...request });
     }
-    const message = h.addFeatureMaps(snapshotFromActivations(epoch, this.samplePath !== null ? null : this.sampleIndex, a));
+    const snapshot = snapshotFromActivations(epoch, 'datasetIndex' in sample ? sample.datasetIndex : null, a);
+    // Closed while it was being captured: the page has gone back to the series.
+    if (picked && picked !== this.picked) return;
+    const message = picked ? h.setPicked(snapshot) : h.addFeatureMaps(snapshot);
     if (h === this.shown) this.toDashboard(message);
   }
 
   private adoptLive(h: RunHistory): void {
     this.live = h;
     this.lastCaptureMs = 0;
-    this.sampleIndex = 0;
-    this.samplePath = null;
+    this.tracked = { datasetIndex: 0 };
     this.show(h);
     this.emitChanged(h);
   }
 
   private show(h: RunHistory): void {
     // Another run may be another model: its conv layers are not the chosen one's.
-    if (h !== this.shown) this.gradCamLayer = undefined;
+    if (h !== this.shown) {
+      this.gradCamLayer = undefined;
+      // A picked sample belongs to the evaluation of the run it was picked in.
+      this.picked = null;
+    }
     this.shown = h;
     this.hydrate();
   }
