@@ -1,7 +1,7 @@
 /** The host's training history and delta batching (pure parts of src/extension/training). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostToDashboard } from '../../src/protocol/dashboard';
+import type { FeatureMapSnapshot, HostToDashboard } from '../../src/protocol/dashboard';
 import type { EngineClientEvent, EpochMetrics } from '../../src/protocol/engine';
 import { DeltaOutbox, type Timers } from '../../src/extension/training/deltaOutbox';
 import { describeBackend, emptyRunInfo, RunHistory } from '../../src/extension/training/runHistory';
@@ -126,4 +126,43 @@ test('"Saving checkpoints of epoch n" ends with the epoch: the epoch message als
   assert.equal((done[1] as { activity: string | null }).activity, null);
   // Nothing to clear: only the epoch.
   assert.deepEqual(h.apply({ type: 'epochMetrics', runId: 'r1', epochs: 2, metrics: epoch(2), isBest: false }).map((m) => m.type), ['epochMetrics']);
+});
+
+test('a sample picked in the evaluation is kept apart: the series of the training sample stays, and a reopened dashboard gets both', () => {
+  const h = new RunHistory(emptyRunInfo({ runId: 'r1', runDir: '/runs/r1', modelName: 'm', epochsPlanned: 3, batchSize: 32 }));
+  const snap = (epochNo: number, datasetIndex: number): FeatureMapSnapshot => ({
+    epoch: epochNo,
+    sample: { datasetIndex, path: null, trueClass: 'circle' },
+    input: { shape: [1, 1, 1], data: new Uint8Array([0]) },
+    prediction: [],
+    layers: [],
+    filters: null,
+    gradCam: null,
+  });
+  h.addFeatureMaps(snap(1, 0));
+  h.addFeatureMaps(snap(2, 0));
+  assert.deepEqual(h.setPicked(snap(2, 7)), { type: 'featureMaps', runId: 'r1', snapshot: snap(2, 7), picked: true });
+  assert.deepEqual(h.featureMaps.map((s) => [s.epoch, s.sample.datasetIndex]), [[1, 0], [2, 0]], 'the series is not replaced');
+  assert.equal(h.hydrate().pickedFeatureMaps?.sample.datasetIndex, 7);
+  h.addFeatureMaps(snap(3, 0));
+  assert.equal(h.featureMaps.length, 3, 'later epochs still grow the series');
+  h.picked = null;
+  assert.equal(h.hydrate().pickedFeatureMaps, null);
+});
+
+const epochEvent = (n: number): EngineClientEvent => ({ type: 'epochMetrics', runId: 'r1', epochs: 3, metrics: epoch(n), isBest: true });
+
+test("the side bar's training line is about the model it shows: another model's run is named as such", async () => {
+  const { sidebarStatusLine } = await import('../../src/extension/training/runStatusText');
+  const h = new RunHistory(emptyRunInfo({ runId: 'r1', runDir: '/runs/r1', modelName: 'mnist-small', epochsPlanned: 3, batchSize: 32 }));
+  h.apply(batch(1, 2));
+  const a = 'file:///ws/a.cnn.json';
+  const b = 'file:///ws/b.cnn.json';
+  assert.equal(sidebarStatusLine(a, null), 'No run yet.');
+  assert.match(sidebarStatusLine(a, { h, live: true, modelKey: a }), /^mnist-small: epoch 1\/3 · batch 2\/10/);
+  assert.match(sidebarStatusLine(b, { h, live: true, modelKey: a }), /^Another model is training: mnist-small \(epoch 1\/3 · batch 2\/10/);
+  h.apply(epochEvent(1));
+  h.apply({ type: 'runFinished', runId: 'r1', runDir: '/runs/r1', status: 'finished', epochsCompleted: 1, bestEpoch: 1, bestValAccuracy: null, seconds: 4 });
+  assert.match(sidebarStatusLine(a, { h, live: false, modelKey: a }), /^mnist-small: finished · 1 epoch/);
+  assert.equal(sidebarStatusLine(b, { h, live: false, modelKey: a }), 'Not trained in this window yet; its earlier runs are listed under it in the Models view.');
 });

@@ -64,6 +64,23 @@ export function registerTrainingSuite(): void {
       assert.equal(record.status, 'finished');
       assert.equal(t.session.state, 'idle');
       assert.equal(t.status.current().state, 'idle');
+      // The side bar of another model does not show this run's status as its own.
+      assert.match(t.status.current(uri).status, /: finished · 3 epochs/);
+      assert.equal(t.status.current(scratchUri('other')).status, 'Not trained in this window yet; its earlier runs are listed under it in the Models view.');
+
+      // "Show feature maps" of a sample (the evaluation's mistakes): its maps come apart from the
+      // training sample's series, which stays; going back drops them (a reopened dashboard shows the series).
+      await t.session.whenIdle();
+      const series = run.featureMaps.map((s) => [s.epoch, s.sample.datasetIndex]);
+      assert.ok(series.length > 0, 'the run captured feature maps');
+      await t.session.pickSample({ datasetIndex: 5 });
+      assert.equal(run.picked?.sample.datasetIndex, 5);
+      assert.equal(run.picked?.epoch, 3, 'at the latest epoch');
+      assert.deepEqual(run.featureMaps.map((s) => [s.epoch, s.sample.datasetIndex]), series, "the training sample's series is kept");
+      assert.equal(run.hydrate().pickedFeatureMaps?.sample.datasetIndex, 5);
+      t.session.closePickedSample();
+      assert.equal(run.hydrate().pickedFeatureMaps, null);
+      assert.deepEqual(run.featureMaps.map((s) => [s.epoch, s.sample.datasetIndex]), series);
     });
 
     test('Stop Training stops a running run and keeps it as stopped', async function () {

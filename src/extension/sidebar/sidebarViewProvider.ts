@@ -25,7 +25,8 @@ export const SIDEBAR_VIEW_ID = 'cnnStudio.sidebar';
 
 /** Where the side bar gets the training state from (the training feature provides it). */
 export interface TrainingStatusSource {
-  current(): SidebarTrainingInfo;
+  /** `modelUri`: the model the side bar shows. */
+  current(modelUri?: vscode.Uri): SidebarTrainingInfo;
   readonly onDidChange: vscode.Event<void>;
   /** Command ids to run for the buttons. */
   readonly commands: { readonly train: string; readonly pause: string; readonly resume: string; readonly stop: string };
@@ -106,7 +107,7 @@ export class SidebarViewProvider extends Disposable implements vscode.WebviewVie
     const state: SidebarStateMessage = {
       type: 'state',
       model,
-      training: trusted && this.training ? this.training.current() : null,
+      training: trusted && this.training ? this.training.current(uri) : null,
       ...(trusted ? {} : { trainingNote: 'Training is disabled because this folder is not trusted. Designing and validating still work.' }),
     };
     this.lastState = state;

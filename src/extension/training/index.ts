@@ -13,14 +13,13 @@ import { TrainingStatusBar } from './statusBar';
 import { TrainingCommands } from './trainingCommands';
 import { routeDashboardMessages } from './dashboardRouter';
 import { showRunFeedback } from './runFeedback';
-import { makeSampleDataset } from './sampleDataset';
 import { TrainingDataChooser } from './trainingData';
 import type { ActiveDesigner } from '../model/modelResolver';
 import type { TrainingEngine } from './trainingEngine';
 import { TrainingProgress } from './trainingProgress';
 import { TrainingSession, type TrainingState } from './trainingSession';
 import type { RunHistory } from './runHistory';
-import { endLine, progressLine } from './runStatusText';
+import { sidebarStatusLine } from './runStatusText';
 
 export { TRAINING_COMMANDS } from './commandIds';
 export type { TrainingEngine } from './trainingEngine';
@@ -37,7 +36,8 @@ export interface TrainingServices {
 
 /** The training state for the side bar (matches the sidebar's `TrainingStatusSource`). */
 export interface TrainingStatus {
-  current(): { readonly state: TrainingState; readonly status: string };
+  /** `modelUri`: the model the side bar shows (another model's run is named as such). */
+  current(modelUri?: vscode.Uri): { readonly state: TrainingState; readonly status: string };
   readonly onDidChange: vscode.Event<void>;
   readonly commands: { readonly train: string; readonly pause: string; readonly resume: string; readonly stop: string };
 }
@@ -61,12 +61,13 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
   const panel = new DashboardPanel(context.extensionUri, services.log);
   const statusBar = new TrainingStatusBar();
   const progress = new TrainingProgress();
+  const data = new TrainingDataChooser((params) => session.describeDataset(params), context.extensionUri.fsPath, services.designers);
   const c = new TrainingCommands({
     session,
     panel,
     progress,
     log: services.log,
-    data: new TrainingDataChooser((params) => session.describeDataset(params), context.extensionUri.fsPath),
+    data,
     workspaceState: context.workspaceState,
     designers: services.designers,
   });
@@ -98,7 +99,7 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     command(T.fineTuneFromRun, (run: unknown, model: unknown) => c.fineTuneFromRun(run, model)),
     command(T.predictImage, (arg: unknown, image: unknown) => c.predict(arg, image)),
     command(T.showLayerFeatureMaps, (layerId: unknown) => c.showLayer(layerId)),
-    command(T.makeSampleDataset, () => makeSampleDataset(context.extensionUri.fsPath)),
+    command(T.makeSampleDataset, () => data.makeSample()),
   );
   const changed = new vscode.EventEmitter<void>();
   let lastRun: RunHistory | null = null;
@@ -107,10 +108,11 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, servi
     { dispose: session.listen({ runChanged: (h) => ((lastRun = h), changed.fire()) }) },
   );
   const status: TrainingStatus = {
-    current: () => {
+    current: (modelUri) => {
       const live = session.live;
       const h = live ?? lastRun;
-      return { state: session.state, status: h ? `${h.info.modelName}: ${live ? progressLine(h) : endLine(h)}` : 'No run yet.' };
+      const run = h ? { h, live: live !== null, modelKey: c.trainedModelUri?.toString() } : null;
+      return { state: session.state, status: sidebarStatusLine(modelUri?.toString(), run) };
     },
     onDidChange: changed.event,
     commands: { train: T.train, pause: T.pause, resume: T.resume, stop: T.stop },

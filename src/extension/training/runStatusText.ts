@@ -47,3 +47,23 @@ export function endLine(h: RunHistory): string {
   if (typeof acc === 'number') parts.push(`${last?.valAccuracy != null ? 'val acc' : 'acc'} ${(acc * 100).toFixed(1)}%`);
   return parts.join(' · ');
 }
+
+/** The run the side bar may describe: the live one, else the last; `modelKey` = its model file, when known. */
+export interface SidebarRun {
+  readonly h: RunHistory;
+  readonly live: boolean;
+  readonly modelKey: string | undefined;
+}
+
+/**
+ * The side bar's training line for the model it shows (`modelKey`). It follows the active model, so
+ * another model's run is never told as this one's: while that run goes on it is named as another
+ * model's (Pause / Stop act on it); once it has ended, this model's line says it has no run here.
+ */
+export function sidebarStatusLine(modelKey: string | undefined, run: SidebarRun | null): string {
+  if (!run) return 'No run yet.';
+  const own = modelKey === undefined || run.modelKey === undefined || run.modelKey === modelKey;
+  if (own) return `${run.h.info.modelName}: ${run.live ? progressLine(run.h) : endLine(run.h)}`;
+  if (run.live) return `Another model is training: ${run.h.info.modelName} (${progressLine(run.h)}).`;
+  return 'Not trained in this window yet; its earlier runs are listed under it in the Models view.';
+}

@@ -48,6 +48,11 @@ export class TrainingCommands {
 
   constructor(private readonly d: TrainingCommandDeps) {}
 
+  /** The model of the run started last from here (the live run's, while one goes on). */
+  get trainedModelUri(): vscode.Uri | undefined {
+    return this.modelUri;
+  }
+
   get shownModelUri(): vscode.Uri | undefined {
     return this.modelUri;
   }

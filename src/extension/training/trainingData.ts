@@ -5,16 +5,42 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseModelText } from '../../core/loader';
 import { reportDatasetChoice, setDatasetFolder } from '../commands/useFolderAsDataset';
 import type { DescribeDataset } from '../sidebar/datasetSummary';
-import { makeSampleDataset, sampleDatasetDir } from './sampleDataset';
+import { activeModelUri, resolveOrPickModelUri, type ActiveDesigner } from '../model/modelResolver';
+import { MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE } from '../model/modelFiles';
+import { makeSampleDataset, sampleDatasetDir, type SampleDatasetUse } from './sampleDataset';
 
 export class TrainingDataChooser {
   constructor(
     private readonly describe: DescribeDataset,
     private readonly extensionPath: string,
+    private readonly designers: ActiveDesigner,
   ) {}
+
+  /**
+   * "Make Sample Dataset": writes it, and its note offers to make it the dataset of the model in front
+   * ("Use It for <file>"), or of a model the user picks when none is in front. Not offered when there
+   * is no model, or when the model in front already trains on it.
+   */
+  async makeSample(): Promise<string> {
+    const inFront = activeModelUri(this.designers);
+    let use: SampleDatasetUse | undefined;
+    if (inFront) {
+      if (!(await this.usesSample(inFront))) use = { title: `Use It for ${basename(inFront.fsPath)}`, run: (dir) => this.writeIntoModel(inFront, dir) };
+    } else if ((await vscode.workspace.findFiles(MODEL_FILE_GLOB, MODEL_SEARCH_EXCLUDE, 1)).length > 0) {
+      use = {
+        title: 'Use It for a Model…',
+        run: async (dir) => {
+          const picked = await resolveOrPickModelUri(undefined, this.designers, 'Which model should train on the sample dataset?');
+          if (picked) await this.writeIntoModel(picked, dir);
+        },
+      };
+    }
+    return makeSampleDataset(this.extensionPath, use);
+  }
 
   /**
    * The data to train on: the model's dataset when it exists; else ask (the sample dataset or a folder)
@@ -45,6 +71,14 @@ export class TrainingDataChooser {
     return dir;
   }
 
+  /** Whether the model already names the sample dataset of its workspace folder. */
+  private async usesSample(modelUri: vscode.Uri): Promise<boolean> {
+    const path = parseModelText((await vscode.workspace.openTextDocument(modelUri)).getText()).model?.dataset?.path;
+    const base = dirname(modelUri.fsPath);
+    return path !== undefined && resolve(base, path) === sampleDatasetDir(vscode.workspace.getWorkspaceFolder(modelUri)?.uri.fsPath ?? base);
+  }
+
+  /** Makes `dir` the model's dataset (one undo step) and says what it holds. */
   private async writeIntoModel(modelUri: vscode.Uri, dir: string): Promise<void> {
     const document = await vscode.workspace.openTextDocument(modelUri);
     const dataset = await setDatasetFolder(document, vscode.Uri.file(dir));

@@ -1,6 +1,7 @@
 /**
  * UI test of training in the real workbench, as the walkthrough tells a user:
- *   palette → "Make Sample Dataset" → "New Model from Template" (mnist-small) → "Train Model" → pick the
+ *   palette → "New Model from Template" (mnist-small) → "Make Sample Dataset" → its note's "Use It for
+ *   mnist-small.cnn.json" makes it the model's dataset; Ctrl+Z undoes that in one step → "Train Model" → pick the
  *   sample dataset → the dashboard opens beside the designer and follows the run to its end; the chosen
  *   data is now the model's dataset (the side bar shows data/shapes).
  * Checks the dashboard's charts and feature maps in the real webview and saves a screenshot.
@@ -32,22 +33,38 @@ function dashboardFrame(page: Page): Promise<Frame> {
 
 driveWorkbench('dashboard UI test', { baseUrl, workspace, outDir }, log, async (page) => {
 
-  await runFromPalette(page, 'CNN Studio: Make Sample Dataset');
-  const triangles = join(workspace, 'data', 'shapes', 'triangle');
-  await until('the sample dataset', async () => (existsSync(triangles) && readdirSync(triangles).length >= 150 ? true : undefined), 60_000);
-  log('sample dataset written');
-
   await runFromPalette(page, 'CNN Studio: New Model from Template');
   await pick(page, 'mnist-small');
   // Then the file name box, pre-filled with mnist-small.cnn.json: accept it.
   const nameBox = page.locator('.quick-input-widget input');
   await until('the file name box', async () => ((await nameBox.inputValue()).endsWith('.cnn.json') ? true : undefined), 10_000);
   await page.keyboard.press('Enter');
-  await until('the designer', async () => {
-    for (const f of page.frames()) if (f !== page.mainFrame() && (await f.$('.summary-bar'))) return true;
+  const designer = await until('the designer', async () => {
+    for (const f of page.frames()) if (f !== page.mainFrame() && (await f.$('.summary-bar'))) return f;
     return undefined;
   }, 30_000);
   log('model created and open in the designer');
+
+  // The sample dataset, made while the model is in front: its note offers to make it the model's dataset.
+  await runFromPalette(page, 'CNN Studio: Make Sample Dataset');
+  const triangles = join(workspace, 'data', 'shapes', 'triangle');
+  await until('the sample dataset', async () => (existsSync(triangles) && readdirSync(triangles).length >= 150 ? true : undefined), 60_000);
+  log('sample dataset written');
+  const useIt = page.locator('.notifications-toasts .monaco-button', { hasText: 'Use It for mnist-small.cnn.json' });
+  await useIt.waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: join(outDir, 'ui-dashboard-sample-note.png') });
+  await useIt.click();
+  await page.locator('.activitybar .action-item a[aria-label^="CNN Studio"]').first().click();
+  const sidebar = await webviewFrame(page, '[data-role="dataset-panel"]');
+  const datasetPath = () => sidebar.locator('.dataset-path').innerText().catch(() => '');
+  await until('the side bar names data/shapes after "Use It"', async () => ((await datasetPath()).includes('data/shapes') ? true : undefined), 30_000);
+  log('"Use It for mnist-small.cnn.json" made data/shapes the model\'s dataset');
+  // One undo step: Ctrl+Z in the designer gives the template's dataset back.
+  await designer.locator('.summary-bar').click();
+  await page.keyboard.press('Control+Z');
+  await until('undo to give data/mnist back', async () => ((await datasetPath()).includes('data/mnist') ? true : undefined), 15_000);
+  log('Ctrl+Z undid it in one step');
+  await runFromPalette(page, 'Notifications: Clear All Notifications');
 
   await runFromPalette(page, 'CNN Studio: Train Model');
   // The template's dataset (data/mnist) is not there: the command offers the sample dataset.
@@ -74,8 +91,6 @@ driveWorkbench('dashboard UI test', { baseUrl, workspace, outDir }, log, async (
   log(`screenshots ${charts}, ${featureMaps}`);
 
   // Shown = used: the sample dataset picked for this run is now the model's dataset.
-  await page.locator('.activitybar .action-item a[aria-label^="CNN Studio"]').first().click();
-  const sidebar = await webviewFrame(page, '[data-role="dataset-panel"]');
   await until('the side bar names data/shapes', async () => ((await sidebar.locator('.dataset-path').innerText()).includes('data/shapes') ? true : undefined), 30_000);
   log('the model now names data/shapes as its dataset');
 });

@@ -56,6 +56,19 @@ async function main(): Promise<void> {
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
     log('workbench loaded');
 
+    // Before any model exists, the CNN Studio side bar offers "New Model from Template…" once: the
+    // Model view's button; the Models view's empty state offers Import instead of a second such button.
+    await page.locator('.activitybar .action-item a[aria-label^="CNN Studio"]').first().click();
+    const emptySidebar = await webviewFrame(page, 'p.muted');
+    await page.locator('.welcome-view-content', { hasText: 'Import a Keras' }).first().waitFor({ timeout: 15_000 });
+    const newModelButtons =
+      (await emptySidebar.locator('vscode-button', { hasText: 'New Model from Template' }).count()) +
+      (await page.locator('.part.sidebar .monaco-button', { hasText: 'New Model from Template' }).count());
+    await screenshot(page, 'sidebar-empty');
+    if (newModelButtons !== 1) throw new Error(`the side bar shows ${newModelButtons} "New Model from Template…" buttons, not one`);
+    log('the empty side bar has one New Model from Template… button');
+    await runFromPalette(page, 'View: Show Explorer');
+
     await runFromPalette(page, 'CNN Studio: New Model from Template');
     const templateRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'tutorial-cifar' }).first();
     await page.locator('.quick-input-widget input').fill('tutorial-cifar');
