@@ -267,8 +267,9 @@ export class TrainingSession {
     // Another run may be another model: its conv layers are not the chosen one's.
     if (h !== this.shown) {
       this.gradCamLayer = undefined;
-      // A picked sample belongs to the evaluation of the run it was picked in.
+      // A picked sample belongs to the evaluation of the run it was picked in, and is left with it.
       this.picked = null;
+      if (this.shown) this.shown.picked = null;
     }
     this.shown = h;
     this.hydrate();
