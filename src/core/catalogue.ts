@@ -551,6 +551,8 @@ const specs: LayerSpec[] = [
     kerasConfig: ['factor', 'fill_mode', 'fill_value', 'interpolation', ['seed', null]],
     kerasSignature: ['factor', 'fill_mode', 'interpolation', 'fill_value'],
     idPrefix: 'rotate',
+    // The full name and the id run into the problem badge on a node.
+    shortName: 'RandRotation',
     blocksGradient: true,
     featureMaps: false,
     category: 'regularization',
