@@ -101,14 +101,15 @@ function nameBlocks(order: readonly string[]): LayerBlock[] {
       i++;
       continue;
     }
-    // The run goes on through layers with the same key, and takes in a stretch of unnamed layers
-    // (Keras' `activation_4`, `add_1`) only when the same key comes again right after it.
+    // The run goes on through layers with the same key, and takes in a stretch of Keras' automatic names
+    // (`activation_4`, `add_1`) only when the same key comes again right after it. A layer named without
+    // a counter (`flatten`) ends the run.
     let end = i + 1;
     let last = i;
     while (end < order.length && end - last <= MAX_FILLER_RUN) {
       const k = keys[end]?.key;
       if (k === key) last = end;
-      else if (k !== undefined && !isUnnamedFiller(order[end]!, keys[end]!)) break;
+      else if (k === undefined || !isUnnamedFiller(order[end]!, keys[end]!)) break;
       end++;
     }
     const members = order.slice(i, last + 1);
@@ -127,7 +128,7 @@ function isUnnamedFiller(id: string, key: NameKey): boolean {
 
 /** The members' shared name: `block_3`, or `conv_*_5` when they differ in a middle token, else the first's head. */
 function blockName(members: readonly string[]): string {
-  const heads = members.map((id) => blockNameKey(id)!);
+  const heads = members.map((id) => blockNameKey(id)).filter((k): k is NameKey => k !== null);
   const first = heads[0]!.head.join('_');
   if (heads.every((h) => h.head.join('_').toLowerCase() === first.toLowerCase())) return first;
   const stems = new Set(heads.map((h) => h.stem[0]?.toLowerCase()));
@@ -167,7 +168,7 @@ function sameTypes(types: readonly string[], a: number, b: number, length: numbe
   return true;
 }
 
-/** The block's type sequence as the card shows it: `DepthwiseConv·BatchNorm·ReLU·Conv2D·BatchNorm·ReLU`. */
+/** The block's type sequence as the card shows it: `DepthwiseConv·BN·ReLU·Conv2D·BN·ReLU`. */
 export function blockTypeSummary(block: LayerBlock, graph: ModelGraph): string {
   return block.members
     .map((id) => {
@@ -175,10 +176,13 @@ export function blockTypeSummary(block: LayerBlock, graph: ModelGraph): string {
       if (!node) return '?';
       // An Activation layer reads as its function (ReLU, Softmax): that is what Keras' names say too.
       if (node.type === 'Activation' && typeof node.params.activation === 'string') return activationName(node.params.activation);
-      return getLayerSpec(node.type)?.shortName ?? node.type;
+      return SUMMARY_NAMES[node.type] ?? getLayerSpec(node.type)?.shortName ?? node.type;
     })
     .join('·');
 }
+
+/** The normalisations come after nearly every convolution: their usual abbreviations keep the line short. */
+const SUMMARY_NAMES: Readonly<Record<string, string>> = { BatchNormalization: 'BN', LayerNormalization: 'LN' };
 
 function activationName(a: string): string {
   const known: Record<string, string> = { relu: 'ReLU', relu6: 'ReLU6', softmax: 'Softmax', sigmoid: 'Sigmoid', tanh: 'Tanh', swish: 'Swish', gelu: 'GELU', elu: 'ELU', selu: 'SELU' };

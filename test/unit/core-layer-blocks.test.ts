@@ -23,7 +23,10 @@ function assertConvex(graph: ModelGraph, block: LayerBlock): void {
 }
 
 const chain = (specs: [string, string][]): ModelNode[] =>
-  specs.map(([id, type], i) => ({ id, type, params: type === 'Input' ? { shape: [28, 28, 1] } : type === 'Activation' ? { activation: 'relu' } : {}, inputs: i === 0 ? [] : [specs[i - 1]![0]] }));
+  specs.map(([id, type], i): ModelNode => {
+    const params: ModelNode['params'] = type === 'Input' ? { shape: [28, 28, 1] } : type === 'Activation' ? { activation: 'relu' } : {};
+    return { id, type, params, inputs: i === 0 ? [] : [specs[i - 1]![0]] };
+  });
 
 test('a MobileNet-like import: the stem and one block per depthwise-separable stage, named as Keras names them', () => {
   const graph = new ModelGraph(mobileNetLikeNodes());
@@ -33,7 +36,7 @@ test('a MobileNet-like import: the stem and one block per depthwise-separable st
   assert.deepEqual(blocks[0]!.members, ['conv1', 'conv1_bn', 'conv1_relu']);
   assert.deepEqual(blocks[5]!.members, ['conv_dw_5', 'conv_dw_5_bn', 'conv_dw_5_relu', 'conv_pw_5', 'conv_pw_5_bn', 'conv_pw_5_relu']);
   assert.ok(blocks.every((b) => b.source === 'names'));
-  assert.equal(blockTypeSummary(blocks[5]!, graph), 'DepthwiseConv·BatchNorm·ReLU·Conv2D·BatchNorm·ReLU');
+  assert.equal(blockTypeSummary(blocks[5]!, graph), 'DepthwiseConv·BN·ReLU·Conv2D·BN·ReLU');
   assert.equal(blocks[5]!.id, 'group:conv_dw_5');
   // Collapsed: the input, 17 block cards and the 6 head layers.
   const grouped = new Set(blocks.flatMap((b) => b.members));
@@ -96,8 +99,13 @@ test('a hand-made model: back-to-back repeats of one type sequence become one bl
   const blocks = detectLayerBlocks(graph);
   assert.deepEqual(blocks.map((b) => b.name), ['Block 1 of 3', 'Block 2 of 3', 'Block 3 of 3']);
   assert.deepEqual(blocks[1]!.members, ['conv_b', 'norm_b', 'relu_b', 'pool_b']);
-  assert.equal(blockTypeSummary(blocks[0]!, graph), 'Conv2D·BatchNorm·ReLU·MaxPooling2D');
+  assert.equal(blockTypeSummary(blocks[0]!, graph), 'Conv2D·BN·ReLU·MaxPooling2D');
   assert.ok(blocks.every((b) => b.source === 'repeats'));
+});
+
+test('a layer named without a counter ends a named block (the template ids conv3, pool3, flatten, dense3)', () => {
+  const graph = new ModelGraph(chain([['input', 'Input'], ['conv3', 'Conv2D'], ['pool3', 'MaxPooling2D'], ['flatten', 'Flatten'], ['dense3', 'Dense'], ['output', 'Dense']]));
+  assert.deepEqual(detectLayerBlocks(graph).map((b) => b.members), [['conv3', 'pool3']]);
 });
 
 test('nothing repeats, nothing is grouped', () => {

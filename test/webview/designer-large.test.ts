@@ -10,48 +10,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelNode } from '../../src/core/format';
+import { mobileNetLikeNodes } from '../fixtures/largeModels';
 import { modelText } from './harness/designerFixtures';
 import type { DesignerHarness } from './harness/designerHost';
 import { REPO_ROOT } from './harness/server';
 import { nodeLocator as node, useDesignerSuite } from './harness/designerSuite';
 
 const outDir = join(REPO_ROOT, 'test-results');
-
-/**
- * MobileNet v1's shape at a small input: conv-bn-relu, then 16 × (depthwise-bn-relu, pointwise-bn-relu)
- * (v1 has 13; three more make it longer than the 102-layer import the issue names), and Keras' head:
- * pooling, reshape, dropout, 1×1 conv classifier, reshape, softmax. 106 layers.
- */
-function mobileNetLikeText(): string {
-  const nodes: ModelNode[] = [{ id: 'input', type: 'Input', params: { shape: [64, 64, 3] }, inputs: [] }];
-  let last = 'input';
-  const add = (id: string, type: string, params: ModelNode['params'] = {}): void => {
-    nodes.push({ id, type, params, inputs: [last] });
-    last = id;
-  };
-  add('conv1', 'Conv2D', { filters: 32, kernelSize: [3, 3], strides: [2, 2], padding: 'same', activation: 'linear', useBias: false });
-  add('conv1_bn', 'BatchNormalization');
-  add('conv1_relu', 'Activation', { activation: 'relu' });
-  const filters = [64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 512, 512, 1024, 1024, 1024];
-  filters.forEach((f, i) => {
-    const n = i + 1;
-    const stride = [2, 4, 6, 12].includes(n) ? 2 : 1;
-    add(`conv_dw_${n}`, 'DepthwiseConv2D', { kernelSize: [3, 3], strides: [stride, stride], padding: 'same', useBias: false });
-    add(`conv_dw_${n}_bn`, 'BatchNormalization');
-    add(`conv_dw_${n}_relu`, 'Activation', { activation: 'relu' });
-    add(`conv_pw_${n}`, 'Conv2D', { filters: f, kernelSize: [1, 1], padding: 'same', activation: 'linear', useBias: false });
-    add(`conv_pw_${n}_bn`, 'BatchNormalization');
-    add(`conv_pw_${n}_relu`, 'Activation', { activation: 'relu' });
-  });
-  add('global_pool', 'GlobalAveragePooling2D');
-  add('reshape_1', 'Reshape', { targetShape: [1, 1, 1024] });
-  add('dropout', 'Dropout', { rate: 0.001 });
-  add('conv_preds', 'Conv2D', { filters: 10, kernelSize: [1, 1], padding: 'same', activation: 'linear' });
-  add('reshape_2', 'Reshape', { targetShape: [10] });
-  add('predictions', 'Activation', { activation: 'softmax' });
-  return modelText('mobilenet-like', nodes);
-}
 
 interface Box {
   readonly left: number;
@@ -107,11 +72,18 @@ async function settle(h: DesignerHarness): Promise<void> {
 describe('designer with a 100+-layer model', () => {
   const { openModel } = useDesignerSuite();
   mkdirSync(outDir, { recursive: true });
-  const text = mobileNetLikeText();
+  const text = modelText('mobilenet-like', mobileNetLikeNodes());
+
+  /** The model opens with its blocks collapsed (designer-blocks.test.ts); these tests are about every layer. */
+  async function openExpanded(opts: { width: number; height: number; theme: 'dark' | 'light' }): Promise<DesignerHarness> {
+    const h = await openModel(text, opts);
+    await h.page.locator('.view-control[data-action="blocks"]').click();
+    return h;
+  }
 
   for (const theme of ['dark', 'light'] as const) {
     test(`1400×900 (${theme}): chips at Fit, left-to-right layout, go to layer, minimap`, async () => {
-      const h = await openModel(text, { width: 1400, height: 900, theme });
+      const h = await openExpanded({ width: 1400, height: 900, theme });
       await settle(h);
       let f = await facts(h);
       assert.ok(f.nodes.length > 102, `the model has ${f.nodes.length} layers`);
@@ -172,7 +144,7 @@ describe('designer with a 100+-layer model', () => {
 
   for (const [width, height, theme] of [[1000, 700, 'dark'], [500, 700, 'light']] as const) {
     test(`${width}×${height} (${theme}): palette reachable, inspector at most a third of the height, several layers visible`, async () => {
-      const h = await openModel(text, { width, height, theme });
+      const h = await openExpanded({ width, height, theme });
       await settle(h);
       await node(h, 'conv1').click();
       await settle(h);

@@ -8,6 +8,8 @@ import type { ModelEdit } from '../../src/core/modelEdit';
 import { estimateModelTrainingMemory } from '../../src/core/trainingMemory';
 import type { HostToDesigner, SnapshotMessage } from '../../src/protocol/designer';
 import { clear, h } from '../common/dom';
+import { BlockActions } from './blockActions';
+import { BlockCollapse } from './blockCollapse';
 import { GraphCanvas } from './canvas';
 import { wireClipboard } from './clipboard';
 import type { DesignerConnection } from './connection';
@@ -16,13 +18,14 @@ import { EditActions } from './editActions';
 import { EditChannel } from './editChannel';
 import { edgeKey } from './graph';
 import { Inspector } from './inspector';
-import { moveTarget, type Direction } from './keyboardNav';
+import type { Direction } from './keyboardNav';
 import { wireKeys } from './keys';
 import { emptyModelView, invalidDocumentView } from './messageViews';
 import { LayerSearch } from './layerSearch';
 import type { LayoutDirection } from './layout';
 import { Minimap } from './minimap';
 import { Palette } from './palette';
+import { ProblemCursor } from './problemCursor';
 import { PaletteDrawer } from './paletteDrawer';
 import { LayerQuickPick } from './quickPick';
 import { Selection, type SelectMode } from './selection';
@@ -56,13 +59,14 @@ export class DesignerApp {
   private snapshot: SnapshotMessage | null = null;
   private view: DesignerView | null = null;
   private preview: ModelEdit | null = null;
-  private problemCursor = -1;
+  private readonly problemCursor = new ProblemCursor();
   private cameraRestored = false;
   private paletteFilter: string;
   private layoutDirection: LayoutDirection;
   private readonly search = new LayerSearch((id) => this.selectAndReveal(id));
   private readonly minimap: Minimap;
   private readonly viewControls: ViewControls;
+  private readonly blocks: BlockActions;
 
   constructor(
     private readonly root: HTMLElement,
@@ -97,7 +101,9 @@ export class DesignerApp {
         this.inspector.focusFirstField();
       },
       cameraChanged: () => this.scheduleSave(),
+      toggleBlock: (id) => this.blocks.toggle(id),
     });
+    this.blocks = new BlockActions({ collapse: new BlockCollapse(saved?.collapsedBlocks ?? null), canvas: this.canvas, view: () => this.view, redraw: () => (this.derive(), this.renderGraphAndInspector()) });
     this.palette = new Palette(
       {
         add: (type) => this.actions.addLayer(type),
@@ -121,7 +127,7 @@ export class DesignerApp {
     this.summary = new SummaryBar(() => this.nextProblem());
     this.minimap = new Minimap((p) => this.canvas.centreOn(p));
     this.canvas.cameraApplied = () => this.minimap.showView(this.canvas.visibleGraphRect());
-    this.viewControls = new ViewControls(this.layoutDirection, () => this.toggleDirection(), () => this.openSearch());
+    this.viewControls = new ViewControls(this.layoutDirection, () => this.toggleDirection(), () => this.openSearch(), (collapsed) => this.blocks.setAll(collapsed));
     this.stage = h('div', { class: 'stage' }, this.canvas.element, this.viewControls.element, this.minimap.element);
     const drawer = new PaletteDrawer(this.root, this.palette.element);
     const main = h('main', { class: 'workspace' }, this.palette.element, this.stage, this.inspector.element, drawer.tab);
@@ -178,17 +184,19 @@ export class DesignerApp {
     this.preview = null;
     this.channel.snapshotArrived(m.version);
     this.canvas.resetDrag();
+    const otherDocument = first && this.savedState !== null && this.savedState.documentUri !== m.documentUri;
+    if (otherDocument) this.blocks.collapse.reset();
     this.derive();
     if (this.view) this.selection.reconcile(this.view.graph, this.channel.takeSelectAfter());
     // State saved for another document (the panel was reused): start fresh.
-    if (first && this.savedState && this.savedState.documentUri !== m.documentUri) this.selection.clear();
+    if (otherDocument) this.selection.clear();
     this.renderAll();
     if (!this.cameraRestored) this.initialCamera();
     this.channel.flush();
   }
 
   private derive(): void {
-    const { view, preview } = deriveView(this.snapshot, this.preview, this.layoutDirection);
+    const { view, preview } = deriveView(this.snapshot, this.preview, this.layoutDirection, this.blocks.collapse);
     this.view = view;
     this.preview = preview;
   }
@@ -255,6 +263,7 @@ export class DesignerApp {
     this.canvas.render({
       model: d.model,
       graph: d.graph,
+      blocks: d.blocks,
       layout: d.layout,
       nodeAnalysis: d.nodeAnalysis,
       problems: d.problems,
@@ -276,7 +285,8 @@ export class DesignerApp {
       diagnostics: d.diagnostics,
       readOnly: this.readOnly,
     });
-    this.minimap.render(d.layout, d.model.nodes, sel.ids);
+    this.minimap.render(d.layout, d.blocks.graph.nodes, sel.ids);
+    this.viewControls.showBlocks(d.blocks.blocks.length, d.blocks.collapsed.size);
     this.minimap.showView(this.canvas.visibleGraphRect());
     this.scheduleSave();
     this.selectionReport.schedule(() => this.snapshot?.documentUri, () => [...this.selection.ids]);
@@ -305,7 +315,7 @@ export class DesignerApp {
       const uri = this.snapshot?.documentUri;
       if (!uri) return null;
       const camera = !this.cameraRestored ? (this.savedState?.camera ?? null) : this.canvas.followsFit ? null : this.canvas.getCamera();
-      return { documentUri: uri, selection: [...this.selection.ids], camera, paletteFilter: this.paletteFilter, inspectorCollapsed: this.inspector.collapsed, layoutDirection: this.layoutDirection };
+      return { documentUri: uri, selection: [...this.selection.ids], camera, paletteFilter: this.paletteFilter, inspectorCollapsed: this.inspector.collapsed, layoutDirection: this.layoutDirection, collapsedBlocks: this.blocks.collapse.saved };
     });
   }
 
@@ -324,31 +334,22 @@ export class DesignerApp {
 
   private selectAndReveal(id: string): void {
     if (!this.view?.graph.byId.has(id)) return;
+    this.blocks.expandFor(id);
     this.select([id], 'replace');
     this.canvas.reveal(id);
-    this.canvas.focusNode(id);
   }
 
   private nextProblem(): void {
-    const d = this.view;
-    if (!d || !d.diagnostics.length) return;
-    const withNodes = d.diagnostics.filter((x) => x.nodeId !== null && d.graph.byId.has(x.nodeId));
-    const ids = [...new Set(withNodes.map((x) => x.nodeId!))];
-    if (!ids.length) {
-      this.select([], 'replace'); // model-level problems are listed in the overview
-      return;
-    }
-    this.problemCursor = (this.problemCursor + 1) % ids.length;
-    this.selectAndReveal(ids[this.problemCursor]!);
+    const next = this.problemCursor.next(this.view);
+    if (next === null) this.select([], 'replace'); // model-level problems are listed in the overview
+    else if (next !== undefined) this.selectAndReveal(next);
   }
 
   private moveFocus(dir: Direction, extend: boolean): void {
-    const d = this.view;
-    const target = d ? moveTarget(d.graph, d.layout, d.analysis?.order, this.selection.focusedId, dir) : null;
+    const target = this.blocks.moveTarget(this.selection.focusedId, dir);
     if (!target) return;
-    this.select([target], extend ? 'add' : 'replace');
+    this.select(this.blocks.layersOf(target), extend ? 'add' : 'replace');
     this.canvas.reveal(target);
-    this.canvas.focusNode(target);
   }
 
   /* keys ------------------------------------------------------------------------------------------ */

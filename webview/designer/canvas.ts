@@ -10,7 +10,9 @@ import type { Diagnostic } from '../../src/core/diagnostics';
 import type { ModelFile, ModelNode, NodePosition } from '../../src/core/format';
 import { clear, s } from '../common/dom';
 import { formatCompact, formatCount, formatShape } from '../common/format';
+import type { BlockDisplay } from './blockDisplay';
 import { categoryClass } from './categoryStyle';
+import { drawBlockFrame, drawGroupCard } from './groupCard';
 import type { ModelGraph } from '../../src/core/graph';
 import { edgeKey } from './graph';
 import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout, type NodeBox, type Point } from './layout';
@@ -24,6 +26,8 @@ export const CHIP_ZOOM = 0.55;
 export interface CanvasData {
   readonly model: ModelFile;
   readonly graph: ModelGraph;
+  /** What is drawn: layers and collapsed blocks (the layout's ids). */
+  readonly blocks: BlockDisplay;
   readonly layout: GraphLayout;
   readonly nodeAnalysis: ReadonlyMap<string, NodeAnalysis>;
   readonly problems: ReadonlyMap<string, readonly Diagnostic[]>;
@@ -50,13 +54,15 @@ export interface CanvasCallbacks {
   /** Double-click on a node: go to its settings. */
   activate(id: string): void;
   cameraChanged(camera: Camera): void;
+  /** A click (or Enter/Space) on a collapsed block's card or an expanded block's tab. */
+  toggleBlock(id: string): void;
 }
 
 const DRAG_THRESHOLD = 4;
 
 type Gesture =
   | { kind: 'none' }
-  | { kind: 'pan'; startX: number; startY: number; panX: number; panY: number; moved: boolean }
+  | { kind: 'pan'; startX: number; startY: number; panX: number; panY: number; moved: boolean; block: string | null }
   | { kind: 'box'; start: Point; current: Point }
   | { kind: 'drag'; ids: string[]; start: Point; origins: Map<string, Point>; moved: boolean }
   | { kind: 'connect'; from: string; start: Point; current: Point };
@@ -65,6 +71,7 @@ export class GraphCanvas {
   readonly element: HTMLDivElement;
   private readonly svg: SVGSVGElement;
   private readonly viewport: SVGGElement;
+  private readonly frameLayer: SVGGElement;
   private readonly edgeLayer: SVGGElement;
   private readonly nodeLayer: SVGGElement;
   private readonly overlay: SVGGElement;
@@ -92,10 +99,11 @@ export class GraphCanvas {
       tabindex: 0,
     });
     this.viewport = s('g', { class: 'viewport' });
+    this.frameLayer = s('g', { class: 'block-frames' });
     this.edgeLayer = s('g', { class: 'edges' });
     this.nodeLayer = s('g', { class: 'nodes' });
     this.overlay = s('g', { class: 'overlay' });
-    this.viewport.append(this.edgeLayer, this.nodeLayer, this.overlay);
+    this.viewport.append(this.frameLayer, this.edgeLayer, this.nodeLayer, this.overlay);
     this.svg.append(this.viewport);
     this.element.append(this.svg);
     this.wireEvents();
@@ -253,24 +261,55 @@ export class GraphCanvas {
   }
 
   focusNode(id: string): void {
-    const el = this.nodeLayer.querySelector<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`);
+    const group = this.data?.blocks.hiddenIn.get(id);
+    const el = group
+      ? this.nodeLayer.querySelector<SVGGElement>(`g.group-card[data-group="${CSS.escape(group)}"]`)
+      : this.nodeLayer.querySelector<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`);
     el?.focus({ preventScroll: true });
+  }
+
+  /** Where a layer (or the card it is collapsed into) is on screen: its box's top-left, in canvas pixels. */
+  screenPointOf(id: string): Point | null {
+    const box = this.boxOf(id);
+    if (!box) return null;
+    return { x: box.x * this.camera.zoom + this.camera.panX, y: box.y * this.camera.zoom + this.camera.panY };
+  }
+
+  /** Pans so the layer's box (or its card's) is at that screen point: a block that opens or closes stays put. */
+  keepAt(id: string, point: Point): void {
+    const box = this.boxOf(id);
+    if (!box) return;
+    const z = this.camera.zoom;
+    this.setCamera({ zoom: z, panX: point.x - box.x * z, panY: point.y - box.y * z });
   }
 
   render(data: CanvasData): void {
     this.data = data;
+    clear(this.frameLayer);
     clear(this.edgeLayer);
     clear(this.nodeLayer);
-    for (const e of data.graph.edges) this.edgeLayer.append(this.drawEdge(e.from, e.to));
+    const { blocks } = data;
+    for (const block of blocks.framed) {
+      const frame = drawBlockFrame(block, block.members.map((id) => this.boxOf(id)).filter((b): b is NodeBox => b !== undefined), data.layout.direction);
+      if (frame) this.frameLayer.append(frame);
+    }
+    for (const e of blocks.graph.edges) this.edgeLayer.append(this.drawEdge(e.from, e.to));
+    const focusedGroup = data.focusedId ? blocks.hiddenIn.get(data.focusedId) : undefined;
     for (const node of data.model.nodes) {
       if (data.graph.byId.get(node.id) !== node) continue; // duplicate ids: draw the first
-      this.nodeLayer.append(this.drawNode(node));
+      const group = blocks.hiddenIn.get(node.id);
+      if (group === undefined) this.nodeLayer.append(this.drawNode(node));
+      else if (blocks.collapsed.get(group)!.block.members[0] === node.id) {
+        const info = blocks.collapsed.get(group)!;
+        this.nodeLayer.append(drawGroupCard(info, this.boxOf(group)!, { selected: info.block.members.some((id) => data.selection.has(id)), focused: focusedGroup === group }));
+      }
     }
     this.svg.setAttribute('tabindex', data.focusedId && data.graph.byId.has(data.focusedId) ? '-1' : '0');
   }
 
   private boxOf(id: string): NodeBox | undefined {
-    const box = this.data?.layout.nodes.get(id);
+    const shown = this.data?.blocks.hiddenIn.get(id) ?? id;
+    const box = this.data?.layout.nodes.get(shown);
     const moved = this.dragPositions.get(id);
     return box && moved ? { ...box, x: moved.x, y: moved.y } : box;
   }
@@ -357,7 +396,7 @@ export class GraphCanvas {
     const across = data.layout.direction === 'LR';
     const maxInputs = spec?.maxInputs ?? 1;
     if (maxInputs > 0) {
-      const count = Math.max(1, Math.min(node.inputs.length + (maxInputs > 1 ? 1 : 0), 8));
+      const count = Math.max(1, Math.min(this.shownInputs(node.id).length + (maxInputs > 1 ? 1 : 0), 8));
       for (let i = 0; i < count; i++) {
         const at = across ? { cx: 0, cy: (box.height * (i + 1)) / (count + 1) } : { cx: (box.width * (i + 1)) / (count + 1), cy: 0 };
         g.append(s('circle', { class: 'port port-in', ...at, r: 4.5, 'data-id': node.id }));
@@ -367,12 +406,17 @@ export class GraphCanvas {
     return g;
   }
 
+  /** A drawn node's inputs as drawn (a collapsed block in place of its layers, each once). */
+  private shownInputs(id: string): readonly string[] {
+    return this.data!.blocks.graph.byId.get(id)?.inputs ?? [];
+  }
+
   private inputPortPoint(toId: string, fromId: string): Point {
     const box = this.boxOf(toId)!;
-    const node = this.data!.graph.byId.get(toId)!;
+    const node = this.data!.blocks.graph.byId.get(toId)!;
     const spec = getLayerSpec(node.type);
     const maxInputs = spec?.maxInputs ?? 1;
-    const count = Math.max(1, Math.min(node.inputs.length + (maxInputs > 1 ? 1 : 0), 8));
+    const count = Math.max(1, Math.min(this.shownInputs(toId).length + (maxInputs > 1 ? 1 : 0), 8));
     // Ports are handed out left to right in the order of the producers' positions, so edges into a
     // merge do not cross (the input order itself is in the inspector and the file).
     const across = this.data!.layout.direction === 'LR';
@@ -380,7 +424,7 @@ export class GraphCanvas {
       const b = this.boxOf(id);
       return b ? (across ? b.y + b.height / 2 : b.x + b.width / 2) : 0;
     };
-    const ordered = node.inputs.filter((i) => this.data!.graph.byId.has(i)).sort((a, b) => centre(a) - centre(b));
+    const ordered = this.shownInputs(toId).filter((i) => this.data!.blocks.graph.byId.has(i)).sort((a, b) => centre(a) - centre(b));
     const i = Math.min(Math.max(0, ordered.indexOf(fromId)), count - 1);
     return across ? { x: box.x, y: box.y + (box.height * (i + 1)) / (count + 1) } : { x: box.x + (box.width * (i + 1)) / (count + 1), y: box.y };
   }
@@ -396,10 +440,12 @@ export class GraphCanvas {
     const points = routed ? [p0, ...routed.slice(1, -1), p1] : null;
     const d = points ? smoothPath(points) : across ? bezierAcross(p0, p1) : bezier(p0, p1);
     const mid = points ? points[Math.floor(points.length / 2)]! : { x: (p0.x + p1.x) / 2, y: (p0.y + p1.y) / 2 };
-    const shape = data.nodeAnalysis.get(from)?.outputShape ?? null;
+    const shape = data.nodeAnalysis.get(data.blocks.edgeSource.get(key) ?? from)?.outputShape ?? null;
     const label = formatShape(shape);
     const selected = data.selectedEdge === key;
-    const g = s('g', { class: `edge${selected ? ' selected' : ''}`, 'data-from': from, 'data-to': to });
+    // An edge into or out of a collapsed block stands for one or more connections: no "+" or selection.
+    const ofGroup = data.blocks.collapsed.has(from) || data.blocks.collapsed.has(to);
+    const g = s('g', { class: `edge${selected ? ' selected' : ''}${ofGroup ? ' group-edge' : ''}`, 'data-from': from, 'data-to': to });
     g.append(
       s('path', { class: 'edge-hit', d }),
       s('path', { class: 'edge-line', d }),
@@ -415,7 +461,7 @@ export class GraphCanvas {
         ),
       );
     }
-    if (!data.readOnly) {
+    if (!data.readOnly && !ofGroup) {
       g.append(
         s(
           'g',
@@ -467,6 +513,14 @@ export class GraphCanvas {
       const node = document.elementFromPoint(e.clientX, e.clientY)?.closest('g.node');
       if (node) this.callbacks.activate(node.getAttribute('data-id')!);
     });
+    // Enter or Space on a collapsed block's card or an expanded block's tab opens or closes it.
+    this.svg.addEventListener('keydown', (e) => {
+      const block = (e.target as Element).closest('g.group-card, g.block-frame-tab')?.getAttribute('data-group');
+      if (!block || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.callbacks.toggleBlock(block);
+    });
     this.svg.addEventListener('click', (e) => {
       const add = (e.target as Element).closest('g.edge-add');
       if (add) {
@@ -493,7 +547,7 @@ export class GraphCanvas {
   }
 
   private dropTargetAt(target: Element, clientX: number, clientY: number): DropTarget {
-    const edge = target.closest('g.edge');
+    const edge = target.closest('g.edge:not(.group-edge)');
     if (edge) return { kind: 'edge', from: edge.getAttribute('data-from')!, to: edge.getAttribute('data-to')! };
     const node = target.closest('g.node');
     if (node) return { kind: 'node', id: node.getAttribute('data-id')! };
@@ -503,7 +557,7 @@ export class GraphCanvas {
 
   private markDropTarget(target: Element | null): void {
     for (const el of this.svg.querySelectorAll('.drop-target')) el.classList.remove('drop-target');
-    const hit = target?.closest('g.edge, g.node');
+    const hit = target?.closest('g.edge:not(.group-edge), g.node');
     hit?.classList.add('drop-target');
   }
 
@@ -517,6 +571,13 @@ export class GraphCanvas {
       this.gesture = { kind: 'connect', from: port.getAttribute('data-id')!, start: p, current: p };
       this.svg.setPointerCapture(e.pointerId);
       e.preventDefault();
+      return;
+    }
+    // A block's card or tab: a click opens or closes it (on pointer up), a drag pans as the background does.
+    const block = target.closest('g.group-card, g.block-frame-tab')?.getAttribute('data-group') ?? null;
+    if (block) {
+      this.gesture = { kind: 'pan', startX: e.clientX, startY: e.clientY, panX: this.camera.panX, panY: this.camera.panY, moved: false, block };
+      this.svg.setPointerCapture(e.pointerId);
       return;
     }
     const nodeEl = target.closest('g.node');
@@ -538,7 +599,7 @@ export class GraphCanvas {
       }
       return;
     }
-    const edgeEl = target.closest('g.edge');
+    const edgeEl = target.closest('g.edge:not(.group-edge)');
     if (edgeEl) {
       this.svg.focus({ preventScroll: true });
       this.callbacks.selectEdge(edgeEl.getAttribute('data-from')!, edgeEl.getAttribute('data-to')!);
@@ -546,7 +607,7 @@ export class GraphCanvas {
     }
     this.svg.focus({ preventScroll: true });
     if (e.shiftKey) this.gesture = { kind: 'box', start: p, current: p };
-    else this.gesture = { kind: 'pan', startX: e.clientX, startY: e.clientY, panX: this.camera.panX, panY: this.camera.panY, moved: false };
+    else this.gesture = { kind: 'pan', startX: e.clientX, startY: e.clientY, panX: this.camera.panX, panY: this.camera.panY, moved: false, block: null };
     this.svg.setPointerCapture(e.pointerId);
   }
 
@@ -588,6 +649,7 @@ export class GraphCanvas {
     clear(this.overlay);
     if (g.kind === 'pan') {
       if (g.moved) this.callbacks.cameraChanged(this.camera);
+      else if (g.block) this.callbacks.toggleBlock(g.block);
       else this.callbacks.clearSelection();
     } else if (g.kind === 'box') {
       const x0 = Math.min(g.start.x, g.current.x);
@@ -596,7 +658,8 @@ export class GraphCanvas {
       const y1 = Math.max(g.start.y, g.current.y);
       const hits: string[] = [];
       for (const [id, b] of this.data?.layout.nodes ?? []) {
-        if (b.x < x1 && b.x + b.width > x0 && b.y < y1 && b.y + b.height > y0) hits.push(id);
+        // A collapsed block selects its layers.
+        if (b.x < x1 && b.x + b.width > x0 && b.y < y1 && b.y + b.height > y0) hits.push(...(this.data?.blocks.collapsed.get(id)?.block.members ?? [id]));
       }
       this.callbacks.select(hits, 'add');
     } else if (g.kind === 'drag') {

@@ -11,11 +11,17 @@ import type { ModelFile } from '../../src/core/format';
 import { ModelGraph } from '../../src/core/graph';
 import type { ModelEdit } from '../../src/core/modelEdit';
 import type { SnapshotMessage } from '../../src/protocol/designer';
-import { layoutGraph, type GraphLayout, type LayoutDirection } from './layout';
+import { detectLayerBlocks, type LayerBlock } from '../../src/core/layerBlocks';
+import type { BlockCollapse } from './blockCollapse';
+import { buildBlockDisplay, type BlockDisplay } from './blockDisplay';
+import { GROUP_HEIGHT, GROUP_WIDTH, layoutGraph, type GraphLayout, type LayoutDirection } from './layout';
 
 export interface DesignerView {
   readonly model: ModelFile;
   readonly graph: ModelGraph;
+  /** What is drawn: the layers, with collapsed blocks as one card each. */
+  readonly blocks: BlockDisplay;
+  /** The layout of what is drawn (`blocks.graph`): collapsed blocks have a box, their layers none. */
   readonly layout: GraphLayout;
   readonly analysis: ModelAnalysis | null;
   readonly nodeAnalysis: ReadonlyMap<string, NodeAnalysis>;
@@ -31,7 +37,7 @@ export interface Derived {
   readonly preview: ModelEdit | null;
 }
 
-export function deriveView(snap: SnapshotMessage | null, preview: ModelEdit | null, direction: LayoutDirection = 'TB'): Derived {
+export function deriveView(snap: SnapshotMessage | null, preview: ModelEdit | null, direction: LayoutDirection, collapse: BlockCollapse): Derived {
   if (!snap || snap.content.kind !== 'model') return { view: null, preview };
   let model = snap.content.model;
   let applied = preview;
@@ -43,7 +49,6 @@ export function deriveView(snap: SnapshotMessage | null, preview: ModelEdit | nu
     }
   }
   const graph = new ModelGraph(model.nodes);
-  const layout = layoutGraph(model, graph, direction);
   let analysis: ModelAnalysis | null = null;
   let diagnostics: Diagnostic[];
   try {
@@ -60,8 +65,19 @@ export function deriveView(snap: SnapshotMessage | null, preview: ModelEdit | nu
     list.push(d);
     problems.set(d.nodeId, list);
   }
+  const nodeAnalysis = analysis?.nodes ?? new Map<string, NodeAnalysis>();
+  let found: LayerBlock[] = [];
+  try {
+    found = detectLayerBlocks(graph);
+  } catch (err) {
+    console.error('detectLayerBlocks failed', err); // as for the analysis: every layer is still drawn
+  }
+  const { collapsed, frames } = collapse.resolve(found, graph.byId.size);
+  const blocks = buildBlockDisplay(graph, found, collapsed, frames, nodeAnalysis, problems);
+  const groupSize = { width: GROUP_WIDTH, height: GROUP_HEIGHT };
+  const layout = layoutGraph(blocks.graph, blocks.graph, direction, new Map([...blocks.collapsed.keys()].map((id) => [id, groupSize])));
   return {
-    view: { model, graph, layout, analysis, nodeAnalysis: analysis?.nodes ?? new Map(), totals: analysis?.totals ?? null, diagnostics, problems },
+    view: { model, graph, blocks, layout, analysis, nodeAnalysis, totals: analysis?.totals ?? null, diagnostics, problems },
     preview: applied,
   };
 }

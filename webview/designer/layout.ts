@@ -4,7 +4,7 @@
  * long skip connections bend around the layers in between.
  */
 import dagre from '@dagrejs/dagre';
-import type { ModelFile } from '../../src/core/format';
+import type { ModelNode } from '../../src/core/format';
 import type { ModelGraph } from '../../src/core/graph';
 import { edgeKey } from './graph';
 
@@ -37,11 +37,21 @@ export interface GraphLayout {
   readonly bounds: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
 }
 
-export function layoutGraph(model: ModelFile, graph: ModelGraph, direction: LayoutDirection = 'TB'): GraphLayout {
+/** A collapsed block's card is larger than a layer's (it names the block and its type sequence). */
+export const GROUP_WIDTH = 340;
+export const GROUP_HEIGHT = 82;
+
+/**
+ * `nodes` and `graph` are what is drawn: the model's layers, or the display graph where collapsed blocks
+ * are one node each (`sizes` gives those their card size).
+ */
+export function layoutGraph(model: { readonly nodes: readonly ModelNode[] }, graph: ModelGraph, direction: LayoutDirection = 'TB', sizes: ReadonlyMap<string, { width: number; height: number }> = new Map()): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: false });
   g.setGraph({ rankdir: direction, nodesep: direction === 'TB' ? 48 : 28, ranksep: direction === 'TB' ? 56 : 64, edgesep: 24, marginx: 24, marginy: 24 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const id of graph.byId.keys()) g.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  const sizeOf = (id: string): { width: number; height: number } => sizes.get(id) ?? { width: NODE_WIDTH, height: NODE_HEIGHT };
+  // A fresh label each: dagre writes the position into it.
+  for (const id of graph.byId.keys()) g.setNode(id, { ...sizeOf(id) });
   for (const e of graph.edges) g.setEdge(e.from, e.to, { minlen: 1 });
   dagre.layout(g);
 
@@ -52,8 +62,9 @@ export function layoutGraph(model: ModelFile, graph: ModelGraph, direction: Layo
       nodes.set(n.id, { x: n.position.x, y: n.position.y, width: NODE_WIDTH, height: NODE_HEIGHT, pinned: true });
     } else {
       const d = g.node(n.id) as { x: number; y: number } | undefined;
+      const { width, height } = sizeOf(n.id);
       // dagre gives centres
-      nodes.set(n.id, { x: (d?.x ?? 0) - NODE_WIDTH / 2, y: (d?.y ?? 0) - NODE_HEIGHT / 2, width: NODE_WIDTH, height: NODE_HEIGHT, pinned: false });
+      nodes.set(n.id, { x: (d?.x ?? 0) - width / 2, y: (d?.y ?? 0) - height / 2, width, height, pinned: false });
     }
   }
 

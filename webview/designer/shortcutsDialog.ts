@@ -5,6 +5,7 @@ const SHORTCUTS: readonly (readonly [string, string])[] = [
   ['↑ ↓', 'Go to the layer feeding / fed by the selected one'],
   ['← →', 'Go to the layer beside it'],
   ['Enter', 'Edit the selected layer in the inspector'],
+  ['Enter / Space', 'On a block’s card: open it; on an open block’s tab: collapse it'],
   ['A  or  Ctrl+Shift+A', 'Add a layer after the selected one'],
   ['Delete', 'Remove the selected layers (or connection)'],
   ['Ctrl+D', 'Duplicate the selection'],

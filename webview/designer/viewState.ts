@@ -1,6 +1,6 @@
 /**
- * What the designer remembers across being hidden or reloaded (`vscode.setState`): selection and the
- * camera. View state only: it never becomes an edit of the document.
+ * What the designer remembers across being hidden or reloaded (`vscode.setState`): selection, the
+ * camera, the layout direction and which blocks are collapsed. View state only: it never becomes an edit of the document.
  */
 
 import type { LayoutDirection } from './layout';
@@ -21,6 +21,8 @@ export interface DesignerViewState {
   readonly inspectorCollapsed: boolean;
   /** Top-down or left-to-right (long models read better across a wide editor). */
   readonly layoutDirection: LayoutDirection;
+  /** The collapsed blocks' ids; null until the user opened or closed one (then a large model shows them collapsed). */
+  readonly collapsedBlocks: readonly string[] | null;
 }
 
 export const MIN_ZOOM = 0.2;
@@ -43,5 +45,6 @@ export function parseViewState(raw: unknown): DesignerViewState | undefined {
     paletteFilter: typeof r.paletteFilter === 'string' ? r.paletteFilter : '',
     inspectorCollapsed: r.inspectorCollapsed === true,
     layoutDirection: r.layoutDirection === 'LR' ? 'LR' : 'TB',
+    collapsedBlocks: Array.isArray(r.collapsedBlocks) ? r.collapsedBlocks.filter((s): s is string => typeof s === 'string') : null,
   };
 }
