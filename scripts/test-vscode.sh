@@ -4,7 +4,7 @@
 #   1. package the extension as a VSIX (`npm run package`) and check what is inside;
 #   2. install the VSIX into a fresh code-server profile and start code-server on 127.0.0.1;
 #   3. UI tests: drive the workbench in chromium (palette -> new model -> designer -> keyboard edit -> undo -> save;
-#      the walkthrough's first step; training and the dashboard);
+#      a new user's path from the walkthrough to a prediction; training and the dashboard);
 #   4. mocha suites inside the extension host (test/vscode/suites, bundled to out/test/index.js);
 #   5. scripts/try.sh with that VSIX: the printed URL shows the model in the designer, Ctrl+C stops everything.
 # Screenshots and logs go to test-results/vscode/. The code-server process group is stopped on exit.
@@ -83,7 +83,7 @@ start_code_server --disable-workspace-trust
 
 step "UI test: palette, designer, keyboard edit, undo, save (screenshots in test-results/vscode/)"
 if node --import tsx test/vscode/driver/designerUi.ts "$base" "$work/ws-ui" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-step "UI test: the walkthrough's first step creates a model (screenshots in test-results/vscode/)"
+step "UI test: walkthrough → template → dataset → train → evaluate on a test set → predict from the explorer (screenshots in test-results/vscode/)"
 mkdir -p "$work/ws-walkthrough"
 if node --import tsx test/vscode/driver/walkthroughUi.ts "$base" "$work/ws-walkthrough" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 step "UI test: sample dataset, Train Model, the dashboard follows the run (screenshots in test-results/vscode/)"

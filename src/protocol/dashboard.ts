@@ -200,6 +200,8 @@ export interface PredictionMessage {
   readonly imagePath: string;
   readonly top: readonly ClassProbability[];
   readonly image: PreviewImage | null;
+  /** The user asked to see it ("Show" on the prediction's notification): the page scrolls it into view. */
+  readonly reveal?: boolean;
 }
 
 export interface RunsForCompareMessage {

@@ -333,6 +333,29 @@ describe('dashboard webview', () => {
       assert.equal(await page.locator('.prediction .bars li').count(), top.length);
     });
 
+    test('prediction: "Show" (reveal) scrolls it into view and focuses it; a plain update does not move the page', async () => {
+      const shown = fixture.prediction[0] as Record<string, unknown>;
+      const scrolledAway = async () => {
+        await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+        return page.evaluate<number>('window.scrollY');
+      };
+      const inView = () => page.locator('.prediction').evaluate((s) => {
+        const r = s.getBoundingClientRect();
+        return r.top >= 0 && r.top < s.ownerDocument.defaultView!.innerHeight;
+      });
+      const bottom = await scrolledAway();
+      assert.ok(bottom > 0, 'the page is long enough to scroll');
+      await deliver(page, [shown]);
+      await settle(page);
+      assert.equal(await page.evaluate<number>('window.scrollY'), bottom, 'an update without reveal keeps the scroll');
+      assert.equal(await inView(), false);
+      await deliver(page, [{ ...shown, reveal: true }]);
+      await settle(page);
+      assert.equal(await inView(), true, 'the prediction is in view');
+      assert.equal(await page.evaluate<boolean>("document.activeElement?.classList.contains('prediction') === true"), true);
+      await page.screenshot({ path: join(results, 'dashboard-prediction-revealed.png') });
+    });
+
     test('compare: curves of both runs and a table of the settings that differ', async () => {
       await deliver(page, fixture.compare);
       await settle(page);

@@ -42,6 +42,10 @@ function draw(): void {
   if (dirty.has('evaluation')) evaluation.render(state);
   if (dirty.has('compare')) compare.render(state);
   if (dirty.has('prediction')) prediction.render(state);
+  if (state.revealPrediction && state.prediction) {
+    state.revealPrediction = false;
+    prediction.reveal();
+  }
   dirty.clear();
   document.body.dataset['draws'] = String(scheduler.draws + 1);
 }
@@ -66,7 +70,7 @@ onHostMessage((m: HostToDashboard) => {
   const t0 = performance.now();
   messages++;
   for (const s of state.apply(m)) dirty.add(s);
-  if (m.type === 'hydrate' || m.type === 'evaluation' || m.type === 'runsForCompare') scheduler.flush();
+  if (m.type === 'hydrate' || m.type === 'evaluation' || m.type === 'runsForCompare' || m.type === 'prediction') scheduler.flush();
   else if (dirty.size > 0) scheduler.request();
   messageMs += performance.now() - t0;
 });

@@ -8,7 +8,8 @@ export class PredictionView {
   readonly root: HTMLElement;
 
   constructor(parent: HTMLElement) {
-    this.root = el('section', { className: 'prediction', attrs: { 'aria-labelledby': 'pred-title' } });
+    // Focusable (not in the tab order) so "Show" can move the keyboard and screen readers to it.
+    this.root = el('section', { className: 'prediction', attrs: { 'aria-labelledby': 'pred-title', tabindex: '-1' } });
     parent.append(this.root);
   }
 
@@ -30,5 +31,11 @@ export class PredictionView {
     }
     row.append(bars);
     this.root.replaceChildren(...parts, row);
+  }
+
+  /** Scrolls the prediction to the top of the view and gives it the focus. */
+  reveal(): void {
+    this.root.scrollIntoView({ block: 'start' });
+    this.root.focus({ preventScroll: true });
   }
 }

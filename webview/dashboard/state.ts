@@ -29,6 +29,8 @@ export class DashboardState {
   evaluation: EvaluationReport | null = null;
   thumbnails = new Map<number, SampleThumbnail>();
   prediction: PredictionMessage | null = null;
+  /** The next draw scrolls the prediction into view (the user pressed "Show" on its notification). */
+  revealPrediction = false;
   compare: readonly CompareRun[] = [];
   /** A layer the designer asked to show. */
   revealedLayer: string | null = null;
@@ -98,6 +100,7 @@ export class DashboardState {
         break;
       case 'prediction':
         this.prediction = m;
+        this.revealPrediction = m.reveal === true;
         changed.add('prediction');
         break;
       case 'runsForCompare':

@@ -18,7 +18,7 @@ export const TRAINING_COMMANDS = {
   exportMetricsCsv: 'cnnStudio.exportMetricsCsv',
   /** `(runDir?: …)` — confusion matrix and per-class scores in the dashboard. */
   evaluateRun: 'cnnStudio.evaluateRun',
-  /** `(runDir?: …, imageUri?: Uri)` — top-k classes of an image in the dashboard. */
+  /** `(runDir?: …, imageUri?: Uri)` — top classes of an image in a notification ("Show": in the dashboard); asks for the run when absent and several can predict. */
   predictImage: 'cnnStudio.predictImage',
   /** `(layerId: string)` — the designer selected a layer: show its feature maps in the dashboard. */
   showLayerFeatureMaps: 'cnnStudio.showLayerFeatureMaps',

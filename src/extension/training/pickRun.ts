@@ -1,8 +1,11 @@
 /** Where runs are and how the user picks one: command arguments first, else a quick pick of the workspace's runs. */
 import * as vscode from 'vscode';
-import { listRuns } from '../../engine/runs/runStore';
+import { join } from 'node:path';
+import { hasCheckpoint } from '../../engine/runs/checkpoints';
+import { listRuns, RUN_FILES } from '../../engine/runs/runStore';
 import type { RunSummary } from '../../protocol/engine';
 import { UserFacingError } from '../userFacingError';
+import { runChoiceText, runsThatCanPredict } from './predictRunChoice';
 
 /** Accepts what callers pass: a path, a Uri, a tree item or run summary with `runDir`. */
 export function runDirFromArg(arg: unknown): string | undefined {
@@ -54,4 +57,19 @@ export async function pickRuns(title: string, preselect: readonly string[]): Pro
   const items = runs.map((r) => ({ ...toPick(r), picked: preselect.includes(r.runDir) }));
   const picked = await vscode.window.showQuickPick(items, { title, canPickMany: true, matchOnDetail: true });
   return picked?.map((p) => p.runDir);
+}
+
+/**
+ * The run to predict with: the only run that has a checkpoint, else the user's pick among them (latest
+ * first, by model, date and accuracy). Never silently the run the dashboard happens to show.
+ */
+export async function pickRunToPredictWith(title: string): Promise<string | undefined> {
+  const all = workspaceRuns();
+  if (all.length === 0) throw noRuns();
+  const runs = runsThatCanPredict(all, (dir) => hasCheckpoint(join(dir, RUN_FILES.best)) || hasCheckpoint(join(dir, RUN_FILES.last)));
+  if (runs.length === 0) throw new UserFacingError('No training run in this workspace has a checkpoint yet: each ended before its first epoch finished. Train a model for at least one epoch (CNN Studio: Train Model), then predict.');
+  if (runs.length === 1) return runs[0]!.runDir;
+  const items: RunPick[] = runs.map((r) => ({ ...runChoiceText(r, vscode.workspace.asRelativePath(r.runDir)), runDir: r.runDir }));
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Latest run first', matchOnDescription: true, matchOnDetail: true });
+  return picked?.runDir;
 }

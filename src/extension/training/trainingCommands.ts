@@ -17,7 +17,8 @@ import { TRAINING_COMMANDS } from './commandIds';
 import type { DashboardPanel } from './dashboardPanel';
 import { dashboardShowsModel } from './layerReveal';
 import { compareRunFrom, metricsCsv, readRunFolder, skippedFilesLog } from './runFiles';
-import { pickRun, pickRuns, runDirFromArg } from './pickRun';
+import { pickRun, pickRunToPredictWith, pickRuns, runDirFromArg } from './pickRun';
+import { predictionSummary } from './predictionSummary';
 import { readPreviewImage } from './previewImage';
 import type { TrainingDataChooser } from './trainingData';
 import { chooseEvaluationData } from './evaluationData';
@@ -206,8 +207,13 @@ export class TrainingCommands {
     this.d.log.line(`Evaluated ${runDir}: accuracy ${(report.accuracy * 100).toFixed(1)}% on ${report.numSamples} samples (${report.dataLabel ?? report.split})`);
   }
 
+  /**
+   * Asks which run when none is given and several can predict (latest first), predicts with a cancellable
+   * progress notification, then answers where the user is looking: a notification with the top classes
+   * whose "Show" opens the dashboard scrolled to the prediction.
+   */
   async predict(arg?: unknown, imageArg?: unknown): Promise<void> {
-    const runDir = await this.runDirOrShown(arg, 'Predict with which run?');
+    const runDir = runDirFromArg(arg) ?? (await pickRunToPredictWith('Predict with which run?'));
     if (!runDir) return;
     let imagePath = imageArg instanceof vscode.Uri ? imageArg.fsPath : typeof imageArg === 'string' ? imageArg : undefined;
     if (!imagePath) {
@@ -215,8 +221,27 @@ export class TrainingCommands {
       imagePath = picked?.[0]?.fsPath;
     }
     if (!imagePath) return;
-    this.d.panel.show(true);
-    await this.d.session.predict(runDir, imagePath, readPreviewImage);
+    const image = imagePath;
+    const title = `Predicting ${basename(image)} with ${vscode.workspace.asRelativePath(runDir)}…`;
+    const prediction = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+      // Cancel answers at once; the engine's late answer is then dropped by the session.
+      Promise.race([
+        this.d.session.predict(runDir, image, readPreviewImage, () => token.isCancellationRequested),
+        new Promise<null>((resolve) => token.onCancellationRequested(() => resolve(null))),
+      ]),
+    );
+    if (!prediction) return;
+    const summary = predictionSummary(image, prediction.top);
+    this.d.log.line(`Predicted ${image} with ${runDir}: ${summary}`);
+    void vscode.window.showInformationMessage(summary, 'Show').then((choice) => {
+      if (choice === 'Show') this.showPrediction();
+    });
+  }
+
+  /** Opens (or brings forward) the dashboard on the prediction's run, scrolled to the prediction. */
+  showPrediction(): void {
+    this.d.panel.show(false);
+    this.d.session.revealPrediction();
   }
 
   /**

@@ -15,6 +15,7 @@ import type {
   SampleThumbnail,
 } from '../../protocol/dashboard';
 import { describeBackend, emptyRunInfo, RunHistory, snapshotFromActivations } from './runHistory';
+import { readRunRecord } from '../../engine/runs/runStore';
 import { historyFromRunFolder, readRunFolder } from './runFiles';
 import type { TrainingEngine } from './trainingEngine';
 
@@ -54,7 +55,8 @@ export class TrainingSession {
   /** The conv layer the user chose for Grad-CAM in the shown run; the last conv layer when undefined. */
   private gradCamLayer: string | undefined = undefined;
   private captureDone: Promise<void> | null = null;
-  private prediction: PredictionMessage | null = null;
+  /** The last prediction and the run folder it came from (run ids are timestamps: two models can share one). */
+  private prediction: { readonly runDir: string; readonly message: PredictionMessage } | null = null;
   private comparison: RunsForCompareMessage | null = null;
   private readonly listeners = new Set<SessionListener>();
   private unsubscribe: (() => void) | null = null;
@@ -145,7 +147,7 @@ export class TrainingSession {
       ? this.shown.hydrate()
       : { type: 'hydrate', run: null, batches: [], epochs: [], featureMaps: [], evaluation: null, thumbnails: [] };
     this.toDashboard(message);
-    if (this.prediction && this.prediction.runId === this.shown?.runId) this.toDashboard(this.prediction);
+    if (this.prediction && this.prediction.runDir === this.shown?.info.runDir) this.toDashboard(this.prediction.message);
     if (this.comparison) this.toDashboard(this.comparison);
   }
 
@@ -168,14 +170,28 @@ export class TrainingSession {
     return report;
   }
 
-  /** Top classes of an image, shown in the dashboard with the image itself. */
-  async predict(runDir: string, imagePath: string, readImage: (path: string) => PreviewImage | null): Promise<ImagePrediction> {
+  /**
+   * Top classes of an image. Kept for the dashboard (shown at once when it shows that run, else when the
+   * user asks with `revealPrediction`). `cancelled` is asked when the engine answers: a cancelled
+   * prediction is dropped (null), so an old answer never replaces what the user sees.
+   */
+  async predict(runDir: string, imagePath: string, readImage: (path: string) => PreviewImage | null, cancelled: () => boolean = () => false): Promise<ImagePrediction | null> {
     const [prediction] = await (await this.connect()).call('predict', { runDir, imagePaths: [imagePath], topK: 5 });
     if (!prediction) throw new Error('The engine returned no prediction.');
-    const target = this.shown && this.shown.info.runDir === runDir ? this.shown : this.openRun(runDir);
-    this.prediction = { type: 'prediction', runId: target.runId, imagePath, top: prediction.top, image: readImage(imagePath) };
-    this.toDashboard(this.prediction);
+    if (prediction.top.length === 0) throw Object.assign(new Error(`Cannot read ${imagePath}: ${prediction.error ?? 'the engine could not decode it'}. Pick a PNG, JPEG or WebP image.`), { userFacing: true });
+    if (cancelled()) return null;
+    const runId = this.shown?.info.runDir === runDir ? this.shown.runId : readRunRecord(runDir).runId;
+    this.prediction = { runDir, message: { type: 'prediction', runId, imagePath, top: prediction.top, image: readImage(imagePath) } };
+    if (this.shown?.info.runDir === runDir) this.toDashboard(this.prediction.message);
     return prediction;
+  }
+
+  /** Shows the last prediction's run in the dashboard and asks the page to scroll to the prediction. */
+  revealPrediction(): void {
+    const p = this.prediction;
+    if (!p) return;
+    if (this.shown?.info.runDir !== p.runDir) this.openRun(p.runDir);
+    this.toDashboard({ ...p.message, reveal: true });
   }
 
   /** Resolves when no feature-map capture is in flight (scripts and tests wait for the last epoch's maps). */

@@ -1,5 +1,7 @@
 /**
- * UI test of the walkthrough's first step, clicked as a new user clicks it:
+ * UI test of a new user's first path, clicked as a new user clicks it: walkthrough → template → dataset
+ * with its preview → train → evaluate on a test set → predict from the explorer (the last three in
+ * walkthroughRunSteps.ts). The walkthrough's first step:
  *   "Welcome: Open Walkthrough…" → "Get started with CNN Studio" → the "New Model from Template" button
  *   in the step → mnist-small in the quick pick → the file-name box must stay open → Enter
  *   → the file is written and opens in the designer, and only then is the step ticked.
@@ -13,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { driveWorkbench, runFromPalette, stopwatch, until, webviewFrame } from './browser';
+import { evaluateOnTestSet, predictFromExplorer, train, type StepContext } from './walkthroughRunSteps';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
@@ -135,4 +138,17 @@ driveWorkbench('walkthrough UI test', { baseUrl, workspace, outDir }, log, async
   await sidebar.locator('.aug-preview').scrollIntoViewIfNeeded();
   await screenshot(page, '5-augmentation');
   log('augmentation preview shown');
+
+  const steps: StepContext = { page, workspace, log, screenshot: (name) => screenshot(page, name) };
+  try {
+    const dashboard = await train(steps);
+    await evaluateOnTestSet(steps, dashboard);
+    await predictFromExplorer(steps, dashboard);
+  } catch (err) {
+    // What the workbench showed when a step failed (a notification often says why).
+    await screenshot(page, 'failed').catch(() => undefined);
+    const toasts = await page.locator('.notification-toast .notification-list-item-message').allInnerTexts().catch(() => []);
+    if (toasts.length) log(`notifications: ${toasts.join(' | ')}`);
+    throw err;
+  }
 });
