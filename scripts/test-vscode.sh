@@ -83,7 +83,7 @@ start_code_server --disable-workspace-trust
 
 step "UI test: palette, designer, keyboard edit, undo, save (screenshots in test-results/vscode/)"
 if node --import tsx test/vscode/driver/designerUi.ts "$base" "$work/ws-ui" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-step "UI test: walkthrough → template → dataset → train → evaluate on a test set → predict from the explorer (screenshots in test-results/vscode/)"
+step "UI test: walkthrough → template → dataset → train → evaluate on a test set → predict from the explorer → import with the save dialog (screenshots in test-results/vscode/)"
 mkdir -p "$work/ws-walkthrough"
 if node --import tsx test/vscode/driver/walkthroughUi.ts "$base" "$work/ws-walkthrough" "$results"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 step "UI test: sample dataset, Train Model, the dashboard follows the run (screenshots in test-results/vscode/)"

@@ -65,8 +65,11 @@ export async function importModelCommand(extensionPath: string, output: vscode.O
     file = picked?.[0];
   }
   if (!file) return undefined;
-  // The save dialog asks before replacing a file itself.
-  const target = options.out ?? (await vscode.window.showSaveDialog({ title: `Save the imported model (${basename(file.fsPath)}) as`, defaultUri: suggestedImportTarget(file), filters: { 'CNN Studio model': ['cnn.json'] }, saveLabel: 'Import' }));
+  // The save dialog asks before replacing a file itself. 'json' is listed too because VS Code's own (web,
+  // remote) file dialog compares only the last extension with the filters and appends the first one when
+  // none matches: with ['cnn.json'] alone, the proposed x.cnn.json came back as x.cnn.json.cnn.json.
+  // A name ending in .json only is made a .cnn.json below.
+  const target = options.out ?? (await vscode.window.showSaveDialog({ title: `Save the imported model (${basename(file.fsPath)}) as`, defaultUri: suggestedImportTarget(file), filters: { 'CNN Studio model': ['cnn.json', 'json'] }, saveLabel: 'Import' }));
   if (!target) return undefined;
   const out = isModelUri(target) ? target.fsPath : `${target.fsPath.replace(/\.json$/i, '')}.cnn.json`;
   const args = ['import', file.fsPath, '--out', out, '--force', '--json', ...(options.bridge ? ['--bridge'] : [])];

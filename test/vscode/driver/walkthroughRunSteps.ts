@@ -82,22 +82,33 @@ function writeTestSet(workspace: string): { path: string; count: number } {
 
 /**
  * Types `path` into code-server's file dialog (a quick input titled `title`) and accepts it. The dialog
- * fills in its default folder a moment after it opens: a path typed before that is overwritten (and the
- * folder accepted), so wait for the default, type, and check the box still holds the path before Enter.
+ * fills in its default folder a moment after it opens (a path typed before that is overwritten), and
+ * while it reads a typed path from the server it ignores Enter (seen under load): so wait for the default,
+ * type, let it settle, and press Enter until this dialog is gone (closed, or replaced by the next one).
  */
 export async function typeInFileDialog(page: Page, title: string, path: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const box = widget.locator('input').first();
-  await until(`the file dialog "${title}"`, async () => {
-    const shown = (await widget.isVisible()) && (await widget.locator('.quick-input-title').innerText()).includes(title);
-    return shown && (await box.inputValue()).startsWith('/') ? true : undefined;
-  }, 20_000);
+  const ours = async () => (await widget.isVisible()) && (await widget.locator('.quick-input-title').innerText()).includes(title);
+  await until(`the file dialog "${title}"`, async () => ((await ours()) && (await box.inputValue()).startsWith('/') ? true : undefined), 20_000);
+  await box.fill(path);
+  await until('the typed path', async () => ((await box.inputValue()) === path ? true : undefined), 5_000);
+  await acceptFileDialog(page, title, path);
+}
+
+/** Presses Enter in the file dialog titled `title` until it is gone; refuses to press when it no longer holds `path`. */
+export async function acceptFileDialog(page: Page, title: string, path: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const box = widget.locator('input').first();
+  const ours = async () => (await widget.isVisible()) && (await widget.locator('.quick-input-title').innerText()).includes(title);
   for (let attempt = 1; ; attempt++) {
-    await box.fill(path);
-    await until('the typed path', async () => ((await box.inputValue()) === path ? true : undefined), 5_000);
+    await page.waitForTimeout(700);
+    if (!(await ours())) return;
+    const value = await box.inputValue();
+    if (value !== path) throw new Error(`the file dialog "${title}" shows '${value}', not '${path}'`);
     await page.keyboard.press('Enter');
-    if (await until('the file dialog to close', async () => ((await widget.isVisible()) ? undefined : true), 5_000).then(() => true, () => false)) return;
-    if (attempt >= 3) throw new Error(`the file dialog did not accept ${path}: it shows '${await box.inputValue()}'`);
+    if (await until(`the file dialog "${title}" to go`, async () => ((await ours()) ? undefined : true), 10_000).then(() => true, () => false)) return;
+    if (attempt >= 4) throw new Error(`the file dialog "${title}" did not accept ${path}`);
   }
 }
 
@@ -152,7 +163,15 @@ export async function predictFromExplorer(c: StepContext, dashboard: Frame): Pro
   const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digit-3.png' }).first();
   await file.waitFor({ timeout: 30_000 });
   await file.click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: 'Predict Image with a Trained Run…' }).first().click();
+  // The menu ignores a click that comes right as it opens (seen under load): hover first; if it is still
+  // open afterwards, the hovered item is the highlighted one and Enter runs it.
+  const item = page.locator('.context-view .action-label', { hasText: 'Predict Image with a Trained Run…' }).first();
+  await item.hover();
+  await page.waitForTimeout(300);
+  await item.click();
+  if (await until('the menu to close', async () => ((await page.locator('.context-view .monaco-menu').isVisible()) ? undefined : true), 2_000).then(() => false, () => true)) {
+    await page.keyboard.press('Enter');
+  }
 
   const title = page.locator('.quick-input-widget .quick-input-title');
   await until('the run pick', async () => ((await title.isVisible()) && (await title.innerText()) === 'Predict with which run?' ? true : undefined), 20_000);

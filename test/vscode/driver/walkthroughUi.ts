@@ -1,7 +1,7 @@
 /**
  * UI test of a new user's first path, clicked as a new user clicks it: walkthrough → template → dataset
- * with its preview → train → evaluate on a test set → predict from the explorer (the last three in
- * walkthroughRunSteps.ts). The walkthrough's first step:
+ * with its preview → train → evaluate on a test set → predict from the explorer (walkthroughRunSteps.ts)
+ * → import with the save dialog (walkthroughImportStep.ts). The walkthrough's first step:
  *   "Welcome: Open Walkthrough…" → "Get started with CNN Studio" → the "New Model from Template" button
  *   in the step → mnist-small in the quick pick → the file-name box must stay open → Enter
  *   → the file is written and opens in the designer, and only then is the step ticked.
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { driveWorkbench, runFromPalette, stopwatch, until, webviewFrame } from './browser';
 import { evaluateOnTestSet, predictFromExplorer, train, type StepContext } from './walkthroughRunSteps';
+import { importWithSaveDialog } from './walkthroughImportStep';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
@@ -144,6 +145,7 @@ driveWorkbench('walkthrough UI test', { baseUrl, workspace, outDir }, log, async
     const dashboard = await train(steps);
     await evaluateOnTestSet(steps, dashboard);
     await predictFromExplorer(steps, dashboard);
+    await importWithSaveDialog(steps);
   } catch (err) {
     // What the workbench showed when a step failed (a notification often says why).
     await screenshot(page, 'failed').catch(() => undefined);
