@@ -148,9 +148,9 @@ export interface LayerSpec {
   /** Its output is shown as feature maps (the engine captures them; selecting the node jumps to them). */
   featureMaps: boolean;
   /**
-   * Training passes no gradient back through it (the random image transforms sample with a gather whose
-   * gradient the wasm backend lacks), so it must come before every trainable layer, as Keras' image
-   * tutorials place it (augmentationPlacement.ts).
+   * Training passes no gradient back through it (the random image transforms sample with GatherNd, for
+   * which tfjs has no gradient), so it must come before every trainable layer, as Keras' image tutorials
+   * place it (augmentationPlacement.ts).
    */
   blocksGradient?: boolean;
   category: LayerCategory;

@@ -7,9 +7,9 @@
  * The matrices are Keras' (tf.keras 2.x `get_rotation_matrix`, `get_zoom_matrix`,
  * `get_translation_matrix`): each maps an output pixel to the input pixel it samples; a row
  * `[a0, a1, a2, b0, b1, b2, 0, 0]` per image. Random values come from tf.randomUniform, so a seeded
- * Math.random reproduces them. No gradient flows through the transform on every backend (the gather's
- * gradient needs UnsortedSegmentSum, which the wasm backend lacks): the analysis refuses a model with a
- * trainable layer before one of these (augmentationPlacement.ts).
+ * Math.random reproduces them. No gradient flows back through the transform (tfjs has none for GatherNd,
+ * nor for its own Transform kernel): the analysis refuses a model with a trainable layer before one of
+ * these (augmentationPlacement.ts).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { perNamespace } from './perNamespace';
