@@ -3,7 +3,8 @@
  *   F1 → "CNN Studio: New Model from Template…" → tutorial-cifar → Enter (file name)
  *   → the designer shows the TF tutorial CIFAR net with 124,810 params
  *   → arrow keys to the first Dense layer, "A", type "Dropout", Enter → a Dropout between the Dense layers
- *   → Ctrl+Z restores the model → Ctrl+Y brings the Dropout back → Ctrl+S saves it to disk.
+ *   → Ctrl+Z restores the model → Ctrl+Y brings the Dropout back → Ctrl+S saves it to disk
+ *   → "Open as Text" shows the text in the designer's tab (one tab for the file) → Ctrl+K V back.
  * Screenshots of each step go to <outDir>/ui-*.png.
  *
  *   node --import tsx test/vscode/driver/designerUi.ts <baseUrl> <workspaceFolder> <outDir>
@@ -11,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { launchWorkbenchBrowser, runFromPalette, stopwatch, webviewFrame } from './browser';
+import { launchWorkbenchBrowser, runFromPalette, stopwatch, until as waitUntil, webviewFrame } from './browser';
 
 const [baseUrl, workspace, outDir] = process.argv.slice(2) as [string, string, string];
 const log = stopwatch();
@@ -132,6 +133,22 @@ async function main(): Promise<void> {
     }
     log(`Ctrl+Y and Ctrl+S: ${fileName} on disk has ${added[0]}`);
     await screenshot(page, 'saved');
+
+    // "Open as Text" (the designer's toolbar) shows the text in the designer's tab: one tab for the file.
+    const tabs = page.locator('.tabs-container .tab', { hasText: fileName });
+    await frame.locator('vscode-button[data-action="open-as-text-toolbar"]').click();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+    const designerShown = () => webviewFrame(page, '.summary-bar', 500).then(() => true, () => false);
+    await waitUntil('one tab for the file, showing the text', async () => ((await tabs.count()) === 1 && !(await designerShown()) ? true : undefined), 15_000);
+    await screenshot(page, 'open-as-text');
+    log('Open as Text replaced the designer tab');
+    // And back with Ctrl+K V in the text editor.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('v');
+    await webviewFrame(page, '.summary-bar', 30_000);
+    await waitUntil('one tab for the file, the designer again', async () => ((await tabs.count()) === 1 ? true : undefined), 15_000);
+    log('Ctrl+K V brought the designer back in the same tab');
 
     // The CNN Studio side bar follows the active model: its outline lists the new layer.
     await page.locator('.activitybar .action-item a[aria-label^="CNN Studio"]').first().click();
