@@ -60,11 +60,14 @@ async function main(): Promise<void> {
     // Before any model exists, the CNN Studio side bar offers "New Model from Template…" once: the
     // Model view's button; the Models view's empty state offers Import instead of a second such button.
     await page.locator('.activitybar .action-item a[aria-label^="CNN Studio"]').first().click();
-    const emptySidebar = await webviewFrame(page, 'p.muted');
+    // The view's page may still be (re)loading: look until its button is there, in whichever frame holds it now.
+    const inModelView = await waitUntil('the Model view\'s New Model from Template… button', async () => {
+      const frame = await webviewFrame(page, 'p.muted', 2_000).catch(() => undefined);
+      const n = frame ? await frame.locator('vscode-button', { hasText: 'New Model from Template' }).count().catch(() => 0) : 0;
+      return n > 0 ? n : undefined;
+    }, 30_000);
     await page.locator('.welcome-view-content', { hasText: 'Import a Keras' }).first().waitFor({ timeout: 15_000 });
-    const newModelButtons =
-      (await emptySidebar.locator('vscode-button', { hasText: 'New Model from Template' }).count()) +
-      (await page.locator('.part.sidebar .monaco-button', { hasText: 'New Model from Template' }).count());
+    const newModelButtons = inModelView + (await page.locator('.part.sidebar .monaco-button', { hasText: 'New Model from Template' }).count());
     await screenshot(page, 'sidebar-empty');
     if (newModelButtons !== 1) throw new Error(`the side bar shows ${newModelButtons} "New Model from Template…" buttons, not one`);
     log('the empty side bar has one New Model from Template… button');
