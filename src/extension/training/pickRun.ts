@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { hasCheckpoint } from '../../engine/runs/checkpoints';
 import { listRuns, RUN_FILES } from '../../engine/runs/runStore';
-import type { RunSummary } from '../../protocol/engine';
+import type { RunRecord, RunSummary } from '../../protocol/engine';
 import { UserFacingError } from '../userFacingError';
 import { runChoiceText, runsThatCanPredict } from './predictRunChoice';
 
@@ -29,11 +29,16 @@ interface RunPick extends vscode.QuickPickItem {
   readonly runDir: string;
 }
 
+/** How a run is named to the user: its model and its id, as the run pickers list it. */
+export function runLabel(rec: Pick<RunRecord, 'modelName' | 'runId'>): string {
+  return `${rec.modelName} · ${rec.runId}`;
+}
+
 function toPick(r: RunSummary): RunPick {
   const rec = r.record;
   const acc = rec.bestValAccuracy !== null ? ` · best val acc ${(rec.bestValAccuracy * 100).toFixed(1)}%` : '';
   return {
-    label: `${rec.modelName} · ${rec.runId}`,
+    label: runLabel(rec),
     description: `${rec.status} · ${rec.epochsCompleted}/${rec.epochsPlanned} epochs${acc}`,
     detail: r.runDir,
     runDir: r.runDir,

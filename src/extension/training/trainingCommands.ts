@@ -17,7 +17,7 @@ import { TRAINING_COMMANDS } from './commandIds';
 import type { DashboardPanel } from './dashboardPanel';
 import { dashboardShowsModel } from './layerReveal';
 import { compareRunFrom, metricsCsv, readRunFolder, skippedFilesLog } from './runFiles';
-import { pickRun, pickRunToPredictWith, pickRuns, runDirFromArg } from './pickRun';
+import { pickRun, pickRunToPredictWith, pickRuns, runDirFromArg, runLabel } from './pickRun';
 import { predictionSummary } from './predictionSummary';
 import { readPreviewImage } from './previewImage';
 import type { TrainingDataChooser } from './trainingData';
@@ -128,7 +128,7 @@ export class TrainingCommands {
     if (!report) return;
     for (const line of formatWeightInitReport(report).split('\n')) this.d.log.line(line);
     const fresh = report.fresh.length ? `; starting fresh: ${report.fresh.map((f) => f.layer).join(', ')}` : '';
-    const message = `Fine-tuning from ${basename(report.runDir)}: loaded the weights of ${report.loaded.length} layer${report.loaded.length === 1 ? '' : 's'}${fresh}.`;
+    const message = `Fine-tuning from ${runLabel(readRunRecord(report.runDir))}: loaded the weights of ${report.loaded.length} layer${report.loaded.length === 1 ? '' : 's'}${fresh}.`;
     void vscode.window.showInformationMessage(message, 'Show Report').then((choice) => {
       if (choice) this.d.log.show();
     });

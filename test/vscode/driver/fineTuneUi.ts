@@ -109,7 +109,7 @@ setUp()
       await toast.waitFor({ timeout: 120_000 });
       const message = await toast.innerText();
       log(`notification: ${message.replace(/\s+/g, ' ')}`);
-      if (!/loaded the weights of 2 layers; starting fresh: head\./.test(message)) throw new Error(`unexpected report: ${message}`);
+      if (!message.includes(`Fine-tuning from base · ${baseRunDir.split('/').pop()!}: loaded the weights of 2 layers; starting fresh: head.`)) throw new Error(`unexpected report: ${message}`);
       await page.screenshot({ path: join(outDir, 'ui-fine-tune-started.png') });
       // The notification's button opens the output log, which has the engine's full report.
       await toast.locator('a.monaco-button', { hasText: 'Show Report' }).click();
