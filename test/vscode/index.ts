@@ -18,6 +18,7 @@ import { registerSidebarSuite } from './suites/sidebar.suite';
 import { registerUntrustedSuite } from './suites/untrusted.suite';
 import { registerTrainingSuite } from './training.test';
 import { registerExportImportSuite } from './suites/exportImport.suite';
+import { registerJsonSchemaSuite } from './suites/jsonSchema.suite';
 
 export async function run(): Promise<void> {
   // CNN_STUDIO_TEST_GREP (in code-server's environment) runs only the matching tests while developing.
@@ -32,6 +33,7 @@ export async function run(): Promise<void> {
     registerCustomEditorSuite();
     registerCommandSuite();
     registerDiagnosticsSuite();
+    registerJsonSchemaSuite();
     registerSidebarSuite();
     registerModelsTreeSuite();
     registerTrainingSuite();
