@@ -30,12 +30,15 @@ export function registerJsonSchemaSuite(): void {
       assert.equal(document.languageId, 'json');
       const line = document.positionAt(text.indexOf('"id": "conv1",\n') + '"id": "conv1",\n'.length).line;
       const position = new vscode.Position(line, 6);
-      // The JSON language server starts with the first JSON document and then fetches the schema: ask until it answers from it.
+      // The JSON language server starts with the first JSON document and then fetches the schema: ask
+      // until it answers from it, twice a second (a tighter loop slows the next suites while it waits).
       const trainable = await waitFor(
         'a "trainable" completion',
         async () => {
           const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
-          return list.items.find((i) => label(i) === 'trainable');
+          const found = list.items.find((i) => label(i) === 'trainable');
+          if (!found) await new Promise((r) => setTimeout(r, 500));
+          return found;
         },
         45_000,
       );
